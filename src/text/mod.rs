@@ -1,0 +1,1 @@
+//! Vietnamese text: normalisation, matching, numbers, dates and legacy encodings.
