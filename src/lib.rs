@@ -3,8 +3,19 @@
 //! The library holds all the work; `main.rs` only parses the command line and maps the
 //! outcome to an exit code. The modules follow the data flow:
 //! `config` (the pipeline file) → `sources` (decode and parse what communes and districts
-//! send) → `ingest` (row rules, pseudonymisation, clean Parquet) → later steps.
+//! send) → `ingest` (row rules, pseudonymisation, clean Parquet), driven by `run`.
 //! `text` is everything about Vietnamese text, numbers, dates and legacy encodings;
-//! `reference` is the official list of administrative units.
+//! `reference` is the official list of administrative units; `generate` makes sample data.
 
+pub mod cli;
+pub mod columns;
+pub mod config;
+pub mod error;
+pub mod generate;
+pub mod ingest;
+pub mod reference;
+pub mod run;
+pub mod sources;
 pub mod text;
+
+pub use error::Error;

@@ -1,0 +1,49 @@
+//! The command line: one file per subcommand, each with its arguments and its `run`.
+
+pub mod generate;
+pub mod run;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// The pipeline a fresh checkout runs with no arguments.
+pub const DEFAULT_PIPELINE: &str = "pipelines/gia_lai_2021.toml";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "treem",
+    version,
+    about = "Child-protection statistics for a Vietnamese province: ingest, indicators, chart pack."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the pipeline: every step, or one with --only.
+    Run(run::Args),
+    /// Write synthetic source data (the Gia Lai sample).
+    Generate(generate::Args),
+}
+
+/// Runs the parsed command line; the exit code is the caller's to use.
+pub fn dispatch(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Generate(args) => generate::run(args),
+    }
+}
+
+fn pipeline_path(arg: Option<PathBuf>) -> PathBuf {
+    arg.unwrap_or_else(|| PathBuf::from(DEFAULT_PIPELINE))
+}
+
+/// Progress goes to stderr as plain lines; stdout stays for results.
+fn log_line(line: &str) {
+    eprintln!("{line}");
+}

@@ -1,0 +1,40 @@
+//! Column names of the clean tables, in one place: every step and every test names a column
+//! through these, so a rename is one edit and a typo is a compile error.
+
+pub const YEAR: &str = "year";
+pub const SNAPSHOT_DATE: &str = "snapshot_date";
+pub const CHILD_KEY: &str = "child_key";
+pub const CASE_KEY: &str = "case_key";
+pub const BIRTH_YEAR: &str = "birth_year";
+pub const AGE: &str = "age";
+pub const SEX: &str = "sex";
+pub const ETHNICITY: &str = "ethnicity";
+pub const COMMUNE_CODE: &str = "commune_code";
+pub const DISTRICT_CODE: &str = "district_code";
+pub const SPECIAL_GROUP: &str = "special_group";
+pub const AT_RISK: &str = "at_risk";
+pub const SUPPORTED: &str = "supported";
+pub const SUPPORT_FORMS: &str = "support_forms";
+pub const UPDATED_ON: &str = "updated_on";
+
+pub const KIND: &str = "kind";
+pub const SUBTYPE: &str = "subtype";
+pub const OCCURRED_ON: &str = "occurred_on";
+pub const REPORTED_AT: &str = "reported_at";
+pub const INTERVENED_AT: &str = "intervened_at";
+pub const PLAN_APPROVED_ON: &str = "plan_approved_on";
+pub const OUTCOME: &str = "outcome";
+
+pub const FILE: &str = "file";
+pub const SHEET: &str = "sheet";
+pub const ROW: &str = "row";
+pub const COLUMN: &str = "column";
+pub const REASON: &str = "reason";
+pub const DETAIL: &str = "detail";
+
+pub const CODE: &str = "code";
+pub const LEVEL: &str = "level";
+pub const UNIT_TYPE: &str = "unit_type";
+pub const NAME: &str = "name";
+pub const PARENT_CODE: &str = "parent_code";
+pub const CHILDREN_UNDER_16: &str = "children_under_16";

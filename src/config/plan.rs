@@ -1,0 +1,397 @@
+//! The checked plan: the pipeline file resolved against the disk and the calendar before any
+//! data is read. Every problem found is collected, so one message lists them all.
+//!
+//! Relative paths in a pipeline file are read from the folder that holds the file, so a
+//! nightly scheduler can start treem from any working directory.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use toml::value::Datetime;
+
+use super::raw::{self, Globs, RawPipeline};
+use super::target::{TargetRule, KNOWN_INDICATORS};
+use super::ConfigError;
+use crate::sources::SourceKind;
+
+/// A reporting period: its data window and the deadline of the district report for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    pub key: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub report_deadline: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
+/// The files one source's globs matched, in a stable (sorted) order.
+#[derive(Debug, Clone)]
+pub struct SourceFiles {
+    pub kind: SourceKind,
+    pub patterns: Vec<String>,
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub intervention_within_hours: u32,
+    pub plan_within_working_days: u32,
+    pub holidays: BTreeSet<NaiveDate>,
+    pub source_gap_tolerance: f64,
+    pub max_rejected_share: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub indicator: String,
+    pub rule: TargetRule,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The pipeline file itself.
+    pub file: PathBuf,
+    pub name: String,
+    pub province: String,
+    pub year: i32,
+    pub baseline_year: i32,
+    pub org_units: PathBuf,
+    pub population: PathBuf,
+    pub periods: Vec<Period>,
+    pub sources: Vec<SourceFiles>,
+    pub targets: Vec<Target>,
+    pub rules: Rules,
+    pub min_count: u32,
+    pub secret_key_file: Option<PathBuf>,
+    /// Extra header names, by source and column.
+    pub header_aliases: BTreeMap<(SourceKind, String), Vec<String>>,
+}
+
+impl Plan {
+    pub fn source(&self, kind: SourceKind) -> Option<&SourceFiles> {
+        self.sources.iter().find(|s| s.kind == kind)
+    }
+
+    pub fn aliases(&self, kind: SourceKind, column: &str) -> &[String] {
+        self.header_aliases
+            .get(&(kind, column.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// Reads and checks a pipeline file.
+pub fn load(path: &Path) -> Result<Plan, ConfigError> {
+    let fail = |problems: Vec<String>| ConfigError {
+        file: path.to_path_buf(),
+        problems,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(vec![format!("Cannot read the pipeline file: {e}.")]))?;
+    let (raw, unknown) = raw::parse(&text).map_err(|e| fail(vec![e]))?;
+    let mut problems: Vec<String> = unknown
+        .iter()
+        .map(|key| format!("Unknown key \"{key}\"."))
+        .collect();
+    let base = path.parent().unwrap_or(Path::new("."));
+    let plan = resolve(raw, path, base, &mut problems);
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(fail(problems))
+    }
+}
+
+fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String>) -> Plan {
+    if raw.name.is_empty()
+        || !raw
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        problems.push(format!(
+            "Key \"name\" is \"{}\": use letters, digits, '-' and '_' only (it names the output folder).",
+            raw.name
+        ));
+    }
+    if raw.province.is_empty() || !raw.province.chars().all(|c| c.is_ascii_digit()) {
+        problems.push(format!(
+            "Key \"province\" is \"{}\": give the province's GSO code, such as \"64\".",
+            raw.province
+        ));
+    }
+    if raw.baseline_year >= raw.year {
+        problems.push(format!(
+            "Key \"baseline_year\" ({}) must come before \"year\" ({}).",
+            raw.baseline_year, raw.year
+        ));
+    }
+    let org_units = existing_file(base, "org_units", &raw.org_units, problems);
+    let population = existing_file(base, "population", &raw.population, problems);
+    let periods = resolve_periods(&raw.periods, problems);
+
+    let mut sources = Vec::new();
+    let declared = [
+        (SourceKind::ChildRegistry, Some(&raw.sources.child_registry)),
+        (SourceKind::Cases, Some(&raw.sources.cases)),
+        (SourceKind::DistrictReports, raw.sources.district_reports.as_ref()),
+        (SourceKind::Fund, raw.sources.fund.as_ref()),
+    ];
+    for (kind, globs) in declared {
+        if let Some(globs) = globs {
+            sources.push(resolve_source(kind, globs, base, problems));
+        }
+    }
+
+    let mut targets = Vec::new();
+    for (indicator, expr) in &raw.targets {
+        if !KNOWN_INDICATORS.contains(&indicator.as_str()) {
+            problems.push(format!(
+                "Key \"targets.{indicator}\" names no indicator treem computes (known: {}).",
+                KNOWN_INDICATORS.join(", ")
+            ));
+            continue;
+        }
+        match expr.parse::<TargetRule>() {
+            Ok(rule) => targets.push(Target {
+                indicator: indicator.clone(),
+                rule,
+            }),
+            Err(e) => problems.push(format!("Key \"targets.{indicator}\": {e}")),
+        }
+    }
+
+    let r = &raw.rules;
+    if r.intervention_within_hours == 0 {
+        problems.push("Key \"rules.intervention_within_hours\" must be at least 1.".into());
+    }
+    if r.plan_within_working_days == 0 {
+        problems.push("Key \"rules.plan_within_working_days\" must be at least 1.".into());
+    }
+    for (key, share) in [
+        ("source_gap_tolerance", r.source_gap_tolerance),
+        ("max_rejected_share", r.max_rejected_share),
+    ] {
+        if !(0.0..=1.0).contains(&share) {
+            problems.push(format!(
+                "Key \"rules.{key}\" is {share}: a share between 0 and 1 is expected."
+            ));
+        }
+    }
+    let holidays = r
+        .holidays
+        .iter()
+        .filter_map(|d| date_of(d, "rules.holidays", problems))
+        .collect();
+    if raw.disclosure.min_count < 2 {
+        problems.push(format!(
+            "Key \"disclosure.min_count\" is {}: at least 2 is needed for any count to be suppressed.",
+            raw.disclosure.min_count
+        ));
+    }
+
+    let mut header_aliases = BTreeMap::new();
+    for (table, columns) in &raw.headers {
+        let Some(kind) = SourceKind::from_name(table) else {
+            problems.push(format!(
+                "Key \"headers.{table}\" names no source (known: child_registry, cases, district_reports, fund)."
+            ));
+            continue;
+        };
+        for (column, names) in columns {
+            if !kind.columns().contains(&column.as_str()) {
+                problems.push(format!(
+                    "Key \"headers.{table}.{column}\" names no column of {table} (known: {}).",
+                    kind.columns().join(", ")
+                ));
+                continue;
+            }
+            header_aliases.insert((kind, column.clone()), names.clone());
+        }
+    }
+
+    Plan {
+        file: file.to_path_buf(),
+        name: raw.name,
+        province: raw.province,
+        year: raw.year,
+        baseline_year: raw.baseline_year,
+        org_units,
+        population,
+        periods,
+        sources,
+        targets,
+        rules: Rules {
+            intervention_within_hours: r.intervention_within_hours,
+            plan_within_working_days: r.plan_within_working_days,
+            holidays,
+            source_gap_tolerance: r.source_gap_tolerance,
+            max_rejected_share: r.max_rejected_share,
+        },
+        min_count: raw.disclosure.min_count,
+        secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
+        header_aliases,
+    }
+}
+
+fn existing_file(base: &Path, key: &str, value: &str, problems: &mut Vec<String>) -> PathBuf {
+    let path = base.join(value);
+    if !path.is_file() {
+        problems.push(format!(
+            "Key \"{key}\": file \"{}\" does not exist.",
+            path.display()
+        ));
+    }
+    path
+}
+
+fn date_of(value: &Datetime, key: &str, problems: &mut Vec<String>) -> Option<NaiveDate> {
+    let date = match (value.date, value.time) {
+        (Some(d), None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
+        _ => None,
+    };
+    if date.is_none() {
+        problems.push(format!(
+            "Key \"{key}\" is {value}: a plain date such as 2021-05-25 is expected."
+        ));
+    }
+    date
+}
+
+fn resolve_periods(raw: &[raw::RawPeriod], problems: &mut Vec<String>) -> Vec<Period> {
+    if raw.is_empty() {
+        problems.push("Key \"periods\" is empty: declare at least one period.".into());
+    }
+    let mut seen = BTreeSet::new();
+    let mut periods = Vec::new();
+    for p in raw {
+        if !seen.insert(p.key.clone()) {
+            problems.push(format!("Period \"{}\" is declared twice.", p.key));
+        }
+        let key = format!("periods[{}]", p.key);
+        let (Some(from), Some(to), Some(report_deadline)) = (
+            date_of(&p.from, &format!("{key}.from"), problems),
+            date_of(&p.to, &format!("{key}.to"), problems),
+            date_of(&p.report_deadline, &format!("{key}.report_deadline"), problems),
+        ) else {
+            continue;
+        };
+        if to < from {
+            problems.push(format!(
+                "Period \"{}\" ends ({to}) before it starts ({from}).",
+                p.key
+            ));
+            continue;
+        }
+        periods.push(Period {
+            key: p.key.clone(),
+            from,
+            to,
+            report_deadline,
+        });
+    }
+    periods
+}
+
+fn resolve_source(
+    kind: SourceKind,
+    globs: &Globs,
+    base: &Path,
+    problems: &mut Vec<String>,
+) -> SourceFiles {
+    let mut files = BTreeSet::new();
+    let mut patterns = Vec::new();
+    for pattern in globs.patterns() {
+        patterns.push(pattern.to_string());
+        let full = base.join(pattern);
+        let root = glob_root(&full);
+        let exists = if root == full { root.is_file() } else { root.is_dir() };
+        if !exists {
+            problems.push(format!(
+                "Key \"sources.{}\": \"{}\" does not exist.",
+                kind.name(),
+                root.display()
+            ));
+            continue;
+        }
+        let full = full.to_string_lossy().into_owned();
+        match glob::glob(&full) {
+            Ok(paths) => {
+                for entry in paths {
+                    match entry {
+                        Ok(path) if path.is_file() && !is_office_clutter(&path) => {
+                            files.insert(path);
+                        }
+                        Ok(_) => {}
+                        Err(e) => problems.push(format!(
+                            "Key \"sources.{}\": cannot read \"{}\": {}.",
+                            kind.name(),
+                            e.path().display(),
+                            e.error()
+                        )),
+                    }
+                }
+            }
+            Err(e) => problems.push(format!(
+                "Key \"sources.{}\": pattern \"{pattern}\" is not a valid glob: {e}.",
+                kind.name()
+            )),
+        }
+    }
+    SourceFiles {
+        kind,
+        patterns,
+        files: files.into_iter().collect(),
+    }
+}
+
+/// The folder a glob starts from: its path up to the first component with a wildcard.
+fn glob_root(pattern: &Path) -> PathBuf {
+    let mut root = PathBuf::new();
+    for part in pattern.components() {
+        let s = part.as_os_str().to_string_lossy();
+        if s.contains(['*', '?', '[']) {
+            break;
+        }
+        root.push(part);
+    }
+    root
+}
+
+/// Lock files Excel leaves beside an open workbook (`~$name.xlsx`) and hidden files.
+fn is_office_clutter(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| {
+            let n = n.to_string_lossy();
+            n.starts_with("~$") || n.starts_with('.')
+        })
+        .unwrap_or(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_root_stops_at_the_first_wildcard() {
+        assert_eq!(
+            glob_root(Path::new("a/b/*/c*.csv")),
+            PathBuf::from("a/b")
+        );
+        assert_eq!(glob_root(Path::new("a/b/x.csv")), PathBuf::from("a/b/x.csv"));
+    }
+
+    #[test]
+    fn excel_lock_files_are_not_sources() {
+        assert!(is_office_clutter(Path::new("x/~$report.xlsx")));
+        assert!(!is_office_clutter(Path::new("x/report.xlsx")));
+    }
+}

@@ -1,0 +1,97 @@
+//! The pipeline file exactly as written: plain serde structs, no checks beyond types.
+//!
+//! Unknown keys are refused, but not by `deny_unknown_fields`, which stops at the first
+//! one: `load` collects every ignored key (the way cargo reports unused manifest keys), so
+//! one run of `treem check` lists all the problems of a file together.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::value::Datetime;
+
+#[derive(Debug, Deserialize)]
+pub struct RawPipeline {
+    pub name: String,
+    /// GSO code of the province the pipeline reports on.
+    pub province: String,
+    pub year: i32,
+    pub baseline_year: i32,
+    pub org_units: String,
+    pub population: String,
+    pub periods: Vec<RawPeriod>,
+    pub sources: RawSources,
+    #[serde(default)]
+    pub targets: BTreeMap<String, String>,
+    pub rules: RawRules,
+    pub disclosure: RawDisclosure,
+    #[serde(default)]
+    pub privacy: RawPrivacy,
+    /// Extra header names per table and column: `[headers.child_registry] child_id = ["ID"]`.
+    #[serde(default)]
+    pub headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawPeriod {
+    pub key: String,
+    pub from: Datetime,
+    pub to: Datetime,
+    pub report_deadline: Datetime,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawSources {
+    pub child_registry: Globs,
+    pub cases: Globs,
+    pub district_reports: Option<Globs>,
+    pub fund: Option<Globs>,
+}
+
+/// One glob or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Globs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Globs {
+    pub fn patterns(&self) -> Vec<&str> {
+        match self {
+            Globs::One(p) => vec![p.as_str()],
+            Globs::Many(ps) => ps.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawRules {
+    pub intervention_within_hours: u32,
+    pub plan_within_working_days: u32,
+    #[serde(default)]
+    pub holidays: Vec<Datetime>,
+    pub source_gap_tolerance: f64,
+    pub max_rejected_share: f64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawDisclosure {
+    pub min_count: u32,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPrivacy {
+    /// File holding the secret key for `child_key`; the environment variable wins over it.
+    pub secret_key_file: Option<String>,
+}
+
+/// Parses the text of a pipeline file. Returns the structs and every key that no struct
+/// knows, as dotted paths (`rules.colour`); a syntax or type error is returned alone,
+/// since nothing after it can be trusted.
+pub fn parse(text: &str) -> Result<(RawPipeline, Vec<String>), String> {
+    let mut unknown = Vec::new();
+    let deserializer = toml::Deserializer::new(text);
+    let raw = serde_ignored::deserialize(deserializer, |path| unknown.push(path.to_string()))
+        .map_err(|e| e.to_string().trim_end().to_string())?;
+    Ok((raw, unknown))
+}

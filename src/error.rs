@@ -1,0 +1,58 @@
+//! The library's error: each variant is something a user can act on, and knows the exit
+//! code it ends the process with (DESIGN.md, "Running it").
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::PolarsError;
+
+use crate::config::ConfigError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The pipeline file is wrong; every problem is listed.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// The command line asks for something that cannot be done as asked.
+    #[error("{0}")]
+    Usage(String),
+    #[error("The org units file cannot be used: {0}")]
+    Reference(String),
+    #[error("{0}")]
+    Secret(String),
+    #[error("Cannot write {}: {source}.", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("Failed while {context}: {source}")]
+    Polars {
+        context: String,
+        source: PolarsError,
+    },
+    #[error("{0}")]
+    Generate(String),
+}
+
+impl Error {
+    pub fn write(path: &Path, source: std::io::Error) -> Self {
+        Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn polars(context: &str, source: PolarsError) -> Self {
+        Error::Polars {
+            context: context.to_string(),
+            source,
+        }
+    }
+
+    /// 2 for a bad command line or pipeline file, 1 for a run that failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) | Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Records to polars frames, with the fixed schemas of the clean tables. Dates are built as
+//! day counts and datetimes as microsecond counts and cast once, so the Parquet types are
+//! exactly `date` and `timestamp[us]` whatever chrono does.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+
+use crate::columns as col;
+use crate::sources::cases::CaseRecord;
+use crate::sources::child_registry::RegistryRecord;
+
+/// A rejected or excluded row: where it was, which column, why. No cell values of
+/// personal data, ever.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedRow {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: u32,
+    pub column: String,
+    pub reason: &'static str,
+    pub outcome: &'static str,
+    pub detail: String,
+}
+
+fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::default()).num_days() as i32
+}
+
+fn micros(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp_micros()
+}
+
+fn date_column(name: &str, values: Vec<Option<i32>>) -> PolarsResult<Column> {
+    Series::new(name.into(), values)
+        .cast(&DataType::Date)
+        .map(Column::from)
+}
+
+fn datetime_column(name: &str, values: Vec<Option<i64>>) -> PolarsResult<Column> {
+    Series::new(name.into(), values)
+        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+        .map(Column::from)
+}
+
+fn text<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
+    Column::new(name.into(), values.collect::<Vec<_>>())
+}
+
+pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
+    let r = records;
+    DataFrame::new(
+        r.len(),
+        vec![
+            date_column(
+                col::SNAPSHOT_DATE,
+                r.iter().map(|x| Some(days(x.snapshot_date))).collect(),
+            )?,
+            text(col::CHILD_KEY, r.iter().map(|x| Some(x.child_key.as_str()))),
+            Column::new(
+                col::BIRTH_YEAR.into(),
+                r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),
+            ),
+            Column::new(col::AGE.into(), r.iter().map(|x| x.age).collect::<Vec<_>>()),
+            text(col::SEX, r.iter().map(|x| x.sex)),
+            text(col::ETHNICITY, r.iter().map(|x| x.ethnicity.as_deref())),
+            text(col::COMMUNE_CODE, r.iter().map(|x| Some(x.commune_code.as_str()))),
+            text(col::DISTRICT_CODE, r.iter().map(|x| Some(x.district_code.as_str()))),
+            text(col::SPECIAL_GROUP, r.iter().map(|x| x.special_group)),
+            Column::new(
+                col::AT_RISK.into(),
+                r.iter().map(|x| x.at_risk).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                col::SUPPORTED.into(),
+                r.iter().map(|x| x.supported).collect::<Vec<_>>(),
+            ),
+            text(col::SUPPORT_FORMS, r.iter().map(|x| x.support_forms.as_deref())),
+            date_column(
+                col::UPDATED_ON,
+                r.iter().map(|x| x.updated_on.map(days)).collect(),
+            )?,
+        ],
+    )
+}
+
+pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
+    let r = records;
+    DataFrame::new(
+        r.len(),
+        vec![
+            text(col::CASE_KEY, r.iter().map(|x| Some(x.case_key.as_str()))),
+            text(col::CHILD_KEY, r.iter().map(|x| Some(x.child_key.as_str()))),
+            text(col::COMMUNE_CODE, r.iter().map(|x| Some(x.commune_code.as_str()))),
+            text(col::DISTRICT_CODE, r.iter().map(|x| Some(x.district_code.as_str()))),
+            text(col::KIND, r.iter().map(|x| Some(x.kind.code()))),
+            text(col::SUBTYPE, r.iter().map(|x| Some(x.subtype))),
+            date_column(
+                col::OCCURRED_ON,
+                r.iter().map(|x| Some(days(x.occurred_on))).collect(),
+            )?,
+            datetime_column(
+                col::REPORTED_AT,
+                r.iter().map(|x| x.reported_at.map(micros)).collect(),
+            )?,
+            datetime_column(
+                col::INTERVENED_AT,
+                r.iter().map(|x| x.intervened_at.map(micros)).collect(),
+            )?,
+            date_column(
+                col::PLAN_APPROVED_ON,
+                r.iter().map(|x| x.plan_approved_on.map(days)).collect(),
+            )?,
+            text(col::OUTCOME, r.iter().map(|x| x.outcome)),
+            text(col::SEX, r.iter().map(|x| x.sex)),
+            Column::new(
+                col::BIRTH_YEAR.into(),
+                r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),
+            ),
+            Column::new(col::AGE.into(), r.iter().map(|x| x.age).collect::<Vec<_>>()),
+        ],
+    )
+}
+
+pub fn rejected(rows: &[RejectedRow]) -> PolarsResult<DataFrame> {
+    DataFrame::new(
+        rows.len(),
+        vec![
+            text(col::FILE, rows.iter().map(|x| Some(x.file.as_str()))),
+            text(col::SHEET, rows.iter().map(|x| x.sheet.as_deref())),
+            Column::new(
+                col::ROW.into(),
+                rows.iter().map(|x| x.row).collect::<Vec<_>>(),
+            ),
+            text(col::COLUMN, rows.iter().map(|x| Some(x.column.as_str()))),
+            text(col::REASON, rows.iter().map(|x| Some(x.reason))),
+            text(col::OUTCOME, rows.iter().map(|x| Some(x.outcome))),
+            text(col::DETAIL, rows.iter().map(|x| Some(x.detail.as_str()))),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_get_their_parquet_types() {
+        let d = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        let df = DataFrame::new(
+            1,
+            vec![
+                date_column("d", vec![Some(days(d))]).unwrap(),
+                datetime_column(
+                    "t",
+                    vec![Some(micros(d.and_hms_opt(10, 30, 0).unwrap()))],
+                )
+                .unwrap(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(df.column("d").unwrap().dtype(), &DataType::Date);
+        assert_eq!(
+            df.column("d").unwrap().get(0).unwrap().to_string(),
+            "2021-12-31"
+        );
+        assert_eq!(
+            df.column("t").unwrap().get(0).unwrap().to_string(),
+            "2021-12-31 10:30:00"
+        );
+    }
+}

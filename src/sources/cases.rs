@@ -1,0 +1,344 @@
+//! Source 2, the abuse and injury cases of the child-management software: one row per case.
+//! Kinds and subtypes become stable English codes here (charts translate them back), and
+//! both the case id and the child id are replaced by keys.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+use super::child_registry::CHILD_AGE_LIMIT;
+use super::headers::{ColumnMap, ColumnSpec};
+use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
+use super::tabular::RawRow;
+use crate::ingest::pseudonymise::Pseudonymiser;
+use crate::reference::OrgUnits;
+use crate::text::fold;
+
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        column: "case_id",
+        headers: &["Mã vụ việc", "Mã vụ", "Số vụ việc"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "child_id",
+        headers: &["Mã trẻ em", "Mã trẻ", "Mã TE"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "name",
+        headers: &["Họ và tên", "Họ tên", "Họ và tên trẻ em", "Tên trẻ em"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "commune_code",
+        headers: &["Mã xã", "Mã xã/phường"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "commune",
+        headers: &["Xã", "Tên xã", "Xã/phường/thị trấn"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "district",
+        headers: &["Huyện", "Tên huyện", "Mã huyện"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "kind",
+        headers: &["Loại vụ việc", "Loại"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "subtype",
+        headers: &["Hình thức", "Hình thức xâm hại", "Loại tai nạn"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "occurred_on",
+        headers: &["Ngày xảy ra"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "reported_at",
+        headers: &["Thời điểm tiếp nhận", "Ngày tiếp nhận"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "intervened_at",
+        headers: &["Thời điểm can thiệp", "Ngày can thiệp"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "plan_approved_on",
+        headers: &["Ngày phê duyệt kế hoạch", "Ngày phê duyệt KH"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "outcome",
+        headers: &["Hậu quả"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "sex",
+        headers: &["Giới tính"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "birth_date",
+        headers: &["Ngày sinh"],
+        required: false,
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseKind {
+    Abuse,
+    Injury,
+}
+
+impl CaseKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseKind::Abuse => "abuse",
+            CaseKind::Injury => "injury",
+        }
+    }
+}
+
+/// Subtypes by kind: the code and the folded Vietnamese words that name it.
+const ABUSE_SUBTYPES: &[(&str, &[&str])] = &[
+    ("violence", &["bao luc"]),
+    ("sexual_abuse", &["tinh duc"]),
+    ("exploitation", &["boc lot"]),
+    ("neglect", &["sao nhang", "bo mac"]),
+    ("trafficking", &["mua ban"]),
+    ("other", &["khac"]),
+];
+const INJURY_SUBTYPES: &[(&str, &[&str])] = &[
+    ("drowning", &["duoi nuoc"]),
+    ("traffic", &["giao thong"]),
+    ("fall", &["nga"]),
+    ("burn", &["bong"]),
+    ("animal_bite", &["dong vat", "can"]),
+    ("poisoning", &["ngo doc"]),
+    ("electrocution", &["dien giat"]),
+    ("other", &["khac"]),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRecord {
+    pub case_key: String,
+    pub child_key: String,
+    pub commune_code: String,
+    pub district_code: String,
+    pub kind: CaseKind,
+    pub subtype: &'static str,
+    pub occurred_on: NaiveDate,
+    pub reported_at: Option<NaiveDateTime>,
+    pub intervened_at: Option<NaiveDateTime>,
+    pub plan_approved_on: Option<NaiveDate>,
+    /// Injury only: `death` or `injured`.
+    pub outcome: Option<&'static str>,
+    pub sex: Option<&'static str>,
+    pub birth_year: Option<i32>,
+    pub age: Option<i32>,
+}
+
+impl CaseRecord {
+    pub fn year(&self) -> i32 {
+        self.occurred_on.year()
+    }
+}
+
+pub fn kind(cell: &str) -> CellResult<CaseKind> {
+    let f = fold(row::required("kind", cell)?);
+    if f.contains("xam hai") || f == "abuse" {
+        Ok(CaseKind::Abuse)
+    } else if f.contains("tai nan") || f.contains("thuong tich") || f == "injury" {
+        Ok(CaseKind::Injury)
+    } else {
+        Err(Rejection::new(
+            "kind",
+            Reason::BadValue,
+            format!(
+                "\"{}\" is neither \"Xâm hại\" nor \"Tai nạn thương tích\".",
+                row::short(cell)
+            ),
+        ))
+    }
+}
+
+pub fn subtype(kind: CaseKind, cell: &str) -> CellResult<&'static str> {
+    let f = fold(row::required("subtype", cell)?);
+    let table = match kind {
+        CaseKind::Abuse => ABUSE_SUBTYPES,
+        CaseKind::Injury => INJURY_SUBTYPES,
+    };
+    // Whole-word match: "ngã" (fall) must not be found inside "ngộ độc" once folded.
+    let words: Vec<&str> = f.split(' ').collect();
+    let has = |phrase: &str| {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        words.windows(p.len()).any(|w| w == p.as_slice())
+    };
+    table
+        .iter()
+        .find(|(code, names)| *code == f || names.iter().any(|n| has(n)))
+        .map(|(code, _)| *code)
+        .ok_or_else(|| {
+            Rejection::new(
+                "subtype",
+                Reason::BadValue,
+                format!(
+                    "\"{}\" is not a known form of {}.",
+                    row::short(cell),
+                    match kind {
+                        CaseKind::Abuse => "abuse",
+                        CaseKind::Injury => "injury",
+                    }
+                ),
+            )
+        })
+}
+
+fn outcome(cell: &str) -> CellResult<Option<&'static str>> {
+    let f = fold(cell);
+    if f.is_empty() {
+        Ok(None)
+    } else if f.contains("tu vong") || f.contains("chet") || f == "death" {
+        Ok(Some("death"))
+    } else if f.contains("bi thuong") || f.contains("thuong") || f == "injured" {
+        Ok(Some("injured"))
+    } else {
+        Err(Rejection::new(
+            "outcome",
+            Reason::BadValue,
+            format!("\"{}\" is neither \"Tử vong\" nor \"Bị thương\".", row::short(cell)),
+        ))
+    }
+}
+
+pub fn parse_row(
+    raw: &RawRow,
+    map: &ColumnMap,
+    units: &OrgUnits,
+    keys: &Pseudonymiser,
+) -> RowOutcome<CaseRecord> {
+    match parse_cells(raw, map, units, keys) {
+        Ok(record) => match record.age {
+            Some(age) if age >= CHILD_AGE_LIMIT => RowOutcome::Excluded(Rejection::new(
+                "birth_date",
+                Reason::AgedOut,
+                format!("Aged {age} when the case occurred."),
+            )),
+            _ => RowOutcome::Kept(record),
+        },
+        Err(rejected) => RowOutcome::Rejected(rejected),
+    }
+}
+
+fn parse_cells(
+    raw: &RawRow,
+    map: &ColumnMap,
+    units: &OrgUnits,
+    keys: &Pseudonymiser,
+) -> CellResult<CaseRecord> {
+    let cell = |c| map.cell(raw, c);
+    let case_id = row::required("case_id", cell("case_id"))?;
+    let child_id = row::required("child_id", cell("child_id"))?;
+    let commune = row::place(units, cell("commune_code"), cell("commune"), cell("district"))?;
+    let district_code = commune.parent_code.clone().ok_or_else(|| {
+        Rejection::new(
+            "commune_code",
+            Reason::UnknownOrgUnit,
+            format!("Unit {} is not a commune.", commune.code),
+        )
+    })?;
+    let kind = kind(cell("kind"))?;
+    let subtype = subtype(kind, cell("subtype"))?;
+    let occurred_on = row::date("occurred_on", cell("occurred_on"))?;
+    let reported_at = row::optional_datetime("reported_at", cell("reported_at"))?;
+    let intervened_at = row::optional_datetime("intervened_at", cell("intervened_at"))?;
+    let plan_approved_on = row::optional_date("plan_approved_on", cell("plan_approved_on"))?;
+    if kind == CaseKind::Abuse && reported_at.is_none() {
+        return Err(Rejection::new(
+            "reported_at",
+            Reason::Missing,
+            "An abuse case needs the time it was reported, to judge the intervention.",
+        ));
+    }
+    if let Some(reported) = reported_at {
+        if reported.date() < occurred_on {
+            return Err(Rejection::new(
+                "occurred_on",
+                Reason::DateOrder,
+                format!("Occurred {occurred_on}, after it was reported ({reported})."),
+            ));
+        }
+        if let Some(intervened) = intervened_at {
+            if intervened < reported {
+                return Err(Rejection::new(
+                    "intervened_at",
+                    Reason::DateOrder,
+                    format!("Intervention at {intervened}, before the report at {reported}."),
+                ));
+            }
+        }
+    }
+    let birth = row::optional_date("birth_date", cell("birth_date"))?;
+    if let Some(b) = birth {
+        if b > occurred_on {
+            return Err(Rejection::new(
+                "birth_date",
+                Reason::DateOrder,
+                format!("Born {b}, after the case occurred ({occurred_on})."),
+            ));
+        }
+    }
+    Ok(CaseRecord {
+        case_key: keys.case_key(case_id),
+        child_key: keys.child_key(child_id),
+        commune_code: commune.code.clone(),
+        district_code,
+        kind,
+        subtype,
+        occurred_on,
+        reported_at,
+        intervened_at,
+        plan_approved_on,
+        outcome: outcome(cell("outcome"))?,
+        sex: row::sex("sex", cell("sex"))?,
+        birth_year: birth.map(|b| b.year()),
+        age: birth.map(|b| row::age_at(b, occurred_on)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_subtypes_read_from_vietnamese() {
+        assert_eq!(kind("Xâm hại"), Ok(CaseKind::Abuse));
+        assert_eq!(kind("TAI NẠN THƯƠNG TÍCH"), Ok(CaseKind::Injury));
+        assert_eq!(kind("Khác").unwrap_err().reason, Reason::BadValue);
+        assert_eq!(subtype(CaseKind::Injury, "Đuối nước"), Ok("drowning"));
+        assert_eq!(subtype(CaseKind::Injury, "Tai nạn giao thông"), Ok("traffic"));
+        assert_eq!(subtype(CaseKind::Injury, "Ngã"), Ok("fall"));
+        assert_eq!(subtype(CaseKind::Injury, "Ngộ độc"), Ok("poisoning"));
+        assert_eq!(subtype(CaseKind::Injury, "Động vật cắn"), Ok("animal_bite"));
+        assert_eq!(subtype(CaseKind::Abuse, "Sao nhãng/bỏ mặc"), Ok("neglect"));
+        assert_eq!(subtype(CaseKind::Abuse, "Xâm hại tình dục"), Ok("sexual_abuse"));
+        assert_eq!(subtype(CaseKind::Abuse, "Mua bán"), Ok("trafficking"));
+        assert_eq!(
+            subtype(CaseKind::Abuse, "Đuối nước").unwrap_err().reason,
+            Reason::BadValue
+        );
+    }
+
+    #[test]
+    fn outcomes_read_from_vietnamese() {
+        assert_eq!(outcome("Tử vong"), Ok(Some("death")));
+        assert_eq!(outcome("Bị thương"), Ok(Some("injured")));
+        assert_eq!(outcome(""), Ok(None));
+    }
+}

@@ -1,0 +1,265 @@
+//! Source 1, the child-management software's registry export: one row per child in special
+//! circumstances or at risk, one folder per snapshot date. A row becomes a
+//! `RegistryRecord` with the child id already replaced by its key and the name dropped.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::headers::{ColumnMap, ColumnSpec};
+use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
+use super::tabular::RawRow;
+use crate::ingest::pseudonymise::Pseudonymiser;
+use crate::reference::OrgUnits;
+use crate::text::fold;
+
+/// Children are people under 16 (Law on Children 2016, art. 1).
+pub const CHILD_AGE_LIMIT: i32 = 16;
+
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        column: "child_id",
+        headers: &["Mã trẻ em", "Mã trẻ", "Mã TE", "ID trẻ em"],
+        required: true,
+    },
+    // Read so it can be recognised and dropped; never written anywhere.
+    ColumnSpec {
+        column: "name",
+        headers: &["Họ và tên", "Họ tên", "Tên trẻ em", "Họ và tên trẻ em"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "birth_date",
+        headers: &["Ngày sinh", "Ngày tháng năm sinh"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "sex",
+        headers: &["Giới tính"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "ethnicity",
+        headers: &["Dân tộc"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "commune_code",
+        headers: &["Mã xã", "Mã xã/phường", "Mã đơn vị"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "commune",
+        headers: &["Xã", "Xã/phường/thị trấn", "Tên xã", "Xã, phường, thị trấn"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "district",
+        headers: &["Huyện", "Huyện/thị xã/thành phố", "Tên huyện", "Mã huyện"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "special_group",
+        headers: &["Nhóm hoàn cảnh đặc biệt", "Hoàn cảnh đặc biệt", "Nhóm HCĐB"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "at_risk",
+        headers: &["Có nguy cơ", "Nguy cơ", "Có nguy cơ rơi vào hoàn cảnh đặc biệt"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "supported",
+        headers: &["Đã được trợ giúp", "Được trợ giúp"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "support_forms",
+        headers: &["Hình thức trợ giúp"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "updated_on",
+        headers: &["Ngày cập nhật"],
+        required: false,
+    },
+];
+
+/// One child at one snapshot, as the clean `registry` table holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryRecord {
+    pub snapshot_date: NaiveDate,
+    pub child_key: String,
+    pub birth_year: i32,
+    pub age: i32,
+    pub sex: Option<&'static str>,
+    pub ethnicity: Option<String>,
+    pub commune_code: String,
+    pub district_code: String,
+    pub special_group: Option<&'static str>,
+    pub at_risk: bool,
+    pub supported: bool,
+    pub support_forms: Option<String>,
+    pub updated_on: Option<NaiveDate>,
+}
+
+/// The groups of children in special circumstances, Law on Children art. 10 (1): the
+/// letter, and folded key words by which an export may name the group instead.
+const SPECIAL_GROUPS: &[(&str, &[&str])] = &[
+    ("a", &["mo coi"]),
+    ("b", &["bo roi"]),
+    ("c", &["nuong tua"]),
+    ("d", &["khuyet tat"]),
+    ("đ", &["hiv", "aids"]),
+    ("e", &["vi pham phap luat"]),
+    ("g", &["nghien"]),
+    ("h", &["bo hoc"]),
+    ("i", &["bao luc", "ton hai"]),
+    ("k", &["boc lot"]),
+    ("l", &["tinh duc"]),
+    ("m", &["mua ban"]),
+    ("n", &["hiem ngheo", "dai ngay"]),
+    ("o", &["di cu", "lanh nan", "ti nan"]),
+];
+
+/// Reads a group given as its letter (`a`, `(đ)`, `Nhóm k`, telex `dd`) or its name.
+pub fn special_group(cell: &str) -> CellResult<Option<&'static str>> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let lower = cell.to_lowercase();
+    let letter = lower
+        .trim_start_matches("nhóm")
+        .trim()
+        .trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
+    let letter = if letter == "dd" { "đ" } else { letter };
+    if let Some((g, _)) = SPECIAL_GROUPS.iter().find(|(g, _)| *g == letter) {
+        return Ok(Some(g));
+    }
+    let folded = fold(cell);
+    if matches!(folded.as_str(), "khong" | "0" | "-") {
+        return Ok(None);
+    }
+    SPECIAL_GROUPS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| folded.contains(w)))
+        .map(|(g, _)| Some(*g))
+        .ok_or_else(|| {
+            Rejection::new(
+                "special_group",
+                Reason::BadValue,
+                format!(
+                    "\"{}\" is not a group of art. 10 (a, b, c, d, đ, e, g, h, i, k, l, m, n, o or its name).",
+                    row::short(cell)
+                ),
+            )
+        })
+}
+
+/// Parses one data row of a registry file taken on `snapshot`.
+pub fn parse_row(
+    raw: &RawRow,
+    map: &ColumnMap,
+    snapshot: NaiveDate,
+    units: &OrgUnits,
+    keys: &Pseudonymiser,
+) -> RowOutcome<RegistryRecord> {
+    match parse_cells(raw, map, snapshot, units, keys) {
+        Ok(Ok(record)) => RowOutcome::Kept(record),
+        Ok(Err(excluded)) => RowOutcome::Excluded(excluded),
+        Err(rejected) => RowOutcome::Rejected(rejected),
+    }
+}
+
+type Parsed = Result<RegistryRecord, Rejection>;
+
+fn parse_cells(
+    raw: &RawRow,
+    map: &ColumnMap,
+    snapshot: NaiveDate,
+    units: &OrgUnits,
+    keys: &Pseudonymiser,
+) -> CellResult<Parsed> {
+    let cell = |c| map.cell(raw, c);
+    let child_id = row::required("child_id", cell("child_id"))?;
+    let birth = row::date("birth_date", cell("birth_date"))?;
+    if birth > snapshot {
+        return Err(Rejection::new(
+            "birth_date",
+            Reason::DateOrder,
+            format!("Born {birth}, after the snapshot date {snapshot}."),
+        ));
+    }
+    let age = row::age_at(birth, snapshot);
+    let commune = row::place(units, cell("commune_code"), cell("commune"), cell("district"))?;
+    let district_code = commune.parent_code.clone().ok_or_else(|| {
+        Rejection::new(
+            "commune_code",
+            Reason::UnknownOrgUnit,
+            format!("Unit {} is not a commune.", commune.code),
+        )
+    })?;
+    let record = RegistryRecord {
+        snapshot_date: snapshot,
+        child_key: keys.child_key(child_id),
+        birth_year: birth.year(),
+        age,
+        sex: row::sex("sex", cell("sex"))?,
+        ethnicity: Some(cell("ethnicity").to_string()).filter(|s| !s.is_empty()),
+        commune_code: commune.code.clone(),
+        district_code,
+        special_group: special_group(cell("special_group"))?,
+        at_risk: row::yes_no("at_risk", cell("at_risk"))?,
+        supported: row::yes_no("supported", cell("supported"))?,
+        support_forms: support_forms(cell("support_forms")),
+        updated_on: row::optional_date("updated_on", cell("updated_on"))?,
+    };
+    if age >= CHILD_AGE_LIMIT {
+        return Ok(Err(Rejection::new(
+            "birth_date",
+            Reason::AgedOut,
+            format!("Aged {age} at the snapshot date {snapshot}."),
+        )));
+    }
+    Ok(Ok(record))
+}
+
+/// The `;`-separated list, tidied: blank items dropped, one spacing.
+fn support_forms(cell: &str) -> Option<String> {
+    let items: Vec<&str> = cell
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!items.is_empty()).then(|| items.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_read_from_letters_and_names() {
+        assert_eq!(special_group("a"), Ok(Some("a")));
+        assert_eq!(special_group("(đ)"), Ok(Some("đ")));
+        assert_eq!(special_group("Đ"), Ok(Some("đ")));
+        assert_eq!(special_group("dd"), Ok(Some("đ")));
+        assert_eq!(special_group("D"), Ok(Some("d")));
+        assert_eq!(special_group("Nhóm k"), Ok(Some("k")));
+        assert_eq!(special_group("Trẻ em khuyết tật"), Ok(Some("d")));
+        assert_eq!(special_group("Trẻ em mồ côi cả cha và mẹ"), Ok(Some("a")));
+        assert_eq!(special_group("Trẻ em bị xâm hại tình dục"), Ok(Some("l")));
+        assert_eq!(special_group(""), Ok(None));
+        assert_eq!(
+            special_group("z").unwrap_err().reason,
+            Reason::BadValue
+        );
+    }
+
+    #[test]
+    fn support_forms_are_tidied() {
+        assert_eq!(
+            support_forms(" Trợ cấp xã hội ;; Chăm sóc y tế;"),
+            Some("Trợ cấp xã hội; Chăm sóc y tế".to_string())
+        );
+        assert_eq!(support_forms(" "), None);
+    }
+}

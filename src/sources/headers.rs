@@ -1,0 +1,206 @@
+//! Finding a source's columns by their Vietnamese names. Exports put title lines above the
+//! header, capitalise it, drop the diacritics or reorder the columns; matching is on folded
+//! text (no case, no diacritics, no punctuation), plus the aliases a pipeline file adds.
+
+use std::collections::HashMap;
+
+use super::tabular::{RawRow, RawTable};
+use crate::text::fold;
+
+/// One column of a source: its name in the clean table and the headers that mean it.
+#[derive(Debug)]
+pub struct ColumnSpec {
+    pub column: &'static str,
+    pub headers: &'static [&'static str],
+    pub required: bool,
+}
+
+/// Header rows are looked for among the first rows of a sheet only.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Where each known column sits in a table.
+#[derive(Debug)]
+pub struct ColumnMap {
+    positions: HashMap<&'static str, usize>,
+    /// Index into the table's rows of the header row.
+    pub header_index: usize,
+}
+
+impl ColumnMap {
+    /// The cell of `column` in `row`, or "" when the file has no such column or the row is short.
+    pub fn cell<'a>(&self, row: &'a RawRow, column: &str) -> &'a str {
+        self.positions
+            .get(column)
+            .and_then(|&i| row.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn has(&self, column: &str) -> bool {
+        self.positions.contains_key(column)
+    }
+}
+
+/// The header row was not found: the required columns that no row of the sheet has.
+#[derive(Debug)]
+pub struct MissingColumns {
+    pub missing: Vec<&'static str>,
+}
+
+impl std::fmt::Display for MissingColumns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.missing.iter().map(|h| format!("\"{h}\"")).collect();
+        write!(
+            f,
+            "no header row with the columns {} in the first {HEADER_SEARCH_ROWS} rows.",
+            names.join(", ")
+        )
+    }
+}
+
+/// Finds the header row in the first sheet that has one: the first row in which every
+/// required column is found. `aliases` gives the pipeline file's extra names of a column.
+pub fn locate<'t>(
+    tables: &'t [RawTable],
+    specs: &[ColumnSpec],
+    aliases: &dyn Fn(&str) -> Vec<String>,
+) -> Result<(&'t RawTable, ColumnMap), MissingColumns> {
+    let wanted: Vec<(&'static str, Vec<String>)> = specs
+        .iter()
+        .map(|s| {
+            let mut names: Vec<String> = s.headers.iter().map(|h| fold_header(h)).collect();
+            names.extend(aliases(s.column).iter().map(|h| fold_header(h)));
+            (s.column, names)
+        })
+        .collect();
+    let mut fewest_missing: Option<Vec<&'static str>> = None;
+    for table in tables {
+        for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+            let mut positions = HashMap::new();
+            for (i, cell) in row.cells.iter().enumerate() {
+                let folded = fold_header(cell);
+                if folded.is_empty() {
+                    continue;
+                }
+                if let Some((column, _)) = wanted
+                    .iter()
+                    .find(|(c, names)| !positions.contains_key(c) && names.contains(&folded))
+                {
+                    positions.insert(*column, i);
+                }
+            }
+            let missing: Vec<&'static str> = specs
+                .iter()
+                .filter(|s| s.required && !positions.contains_key(s.column))
+                .map(|s| s.headers[0])
+                .collect();
+            if missing.is_empty() {
+                return Ok((
+                    table,
+                    ColumnMap {
+                        positions,
+                        header_index: index,
+                    },
+                ));
+            }
+            if fewest_missing.as_ref().is_none_or(|m| missing.len() < m.len()) {
+                fewest_missing = Some(missing);
+            }
+        }
+    }
+    Err(MissingColumns {
+        missing: fewest_missing.unwrap_or_else(|| {
+            specs
+                .iter()
+                .filter(|s| s.required)
+                .map(|s| s.headers[0])
+                .collect()
+        }),
+    })
+}
+
+/// Headers compare without spaces too, so "Mã xã" matches "MaXa" and "Ma_xa".
+fn fold_header(s: &str) -> String {
+    fold(s).replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[ColumnSpec] = &[
+        ColumnSpec {
+            column: "child_id",
+            headers: &["Mã trẻ em"],
+            required: true,
+        },
+        ColumnSpec {
+            column: "birth_date",
+            headers: &["Ngày sinh"],
+            required: true,
+        },
+        ColumnSpec {
+            column: "note",
+            headers: &["Ghi chú"],
+            required: false,
+        },
+    ];
+
+    fn table(rows: &[&[&str]]) -> RawTable {
+        RawTable {
+            sheet: None,
+            encoding: None,
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| RawRow {
+                    line: i + 1,
+                    cells: r.iter().map(|c| c.to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn no_aliases(_: &str) -> Vec<String> {
+        Vec::new()
+    }
+
+    #[test]
+    fn finds_the_header_below_title_lines_in_capitals_without_diacritics() {
+        let t = [table(&[
+            &["DANH SÁCH TRẺ EM", ""],
+            &["", ""],
+            &["NGAY SINH", "MA TRE EM"],
+            &["01/01/2015", "TE1"],
+        ])];
+        let (_, map) = locate(&t, SPECS, &no_aliases).unwrap();
+        assert_eq!(map.header_index, 2);
+        assert_eq!(map.cell(&t[0].rows[3], "child_id"), "TE1");
+        assert_eq!(map.cell(&t[0].rows[3], "birth_date"), "01/01/2015");
+        assert!(!map.has("note"));
+        assert_eq!(map.cell(&t[0].rows[3], "note"), "");
+    }
+
+    #[test]
+    fn aliases_from_the_pipeline_file_count() {
+        let t = [table(&[&["ID trẻ", "Ngày sinh"]])];
+        assert!(locate(&t, SPECS, &no_aliases).is_err());
+        let aliases = |c: &str| {
+            if c == "child_id" {
+                vec!["ID tre".to_string()]
+            } else {
+                vec![]
+            }
+        };
+        let (_, map) = locate(&t, SPECS, &aliases).unwrap();
+        assert!(map.has("child_id"));
+    }
+
+    #[test]
+    fn names_the_missing_columns() {
+        let t = [table(&[&["Mã trẻ em", "Họ và tên"]])];
+        let err = locate(&t, SPECS, &no_aliases).unwrap_err();
+        assert_eq!(err.missing, vec!["Ngày sinh"]);
+        assert!(err.to_string().contains("\"Ngày sinh\""));
+    }
+}

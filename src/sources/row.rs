@@ -1,0 +1,215 @@
+//! What becomes of one source row — kept, rejected or excluded — and the cell parsers the
+//! sources share, each turning a bad cell into a rejection that names the column and a
+//! reason code. Rejections carry no personal data: never a name, never a raw id.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::reference::{OrgUnit, OrgUnits};
+use crate::text::dates::{parse_date, parse_datetime};
+use crate::text::numbers::parse_yes_no;
+
+/// Why a row was not kept. The code is what the rejected table and the tests see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    /// A required cell is blank.
+    Missing,
+    BadDate,
+    BadValue,
+    UnknownOrgUnit,
+    AmbiguousOrgUnit,
+    /// The commune does not lie in the district the row names.
+    OrgUnitMismatch,
+    /// An id seen before in the same snapshot (registry) or anywhere (cases).
+    DuplicateId,
+    /// Dates in an impossible order, such as a birth after the snapshot.
+    DateOrder,
+    /// Excluded, not rejected: 16 or older, so no longer a child under the Law on Children.
+    AgedOut,
+    /// The whole file could not be read; its row is 0.
+    UnreadableFile,
+    /// The file has no header row with the source's required columns.
+    MissingColumns,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Missing => "missing_value",
+            Reason::BadDate => "bad_date",
+            Reason::BadValue => "bad_value",
+            Reason::UnknownOrgUnit => "unknown_org_unit",
+            Reason::AmbiguousOrgUnit => "ambiguous_org_unit",
+            Reason::OrgUnitMismatch => "org_unit_mismatch",
+            Reason::DuplicateId => "duplicate_id",
+            Reason::DateOrder => "date_order",
+            Reason::AgedOut => "aged_out",
+            Reason::UnreadableFile => "unreadable_file",
+            Reason::MissingColumns => "missing_columns",
+        }
+    }
+}
+
+/// A row that is not kept: the column at fault, the reason, and a message safe to log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub column: &'static str,
+    pub reason: Reason,
+    pub detail: String,
+}
+
+impl Rejection {
+    pub fn new(column: &'static str, reason: Reason, detail: impl Into<String>) -> Self {
+        Rejection {
+            column,
+            reason,
+            detail: detail.into(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum RowOutcome<T> {
+    Kept(T),
+    Rejected(Rejection),
+    Excluded(Rejection),
+}
+
+pub type CellResult<T> = Result<T, Rejection>;
+
+pub fn required<'a>(column: &'static str, cell: &'a str) -> CellResult<&'a str> {
+    if cell.is_empty() {
+        Err(Rejection::new(column, Reason::Missing, "The cell is blank."))
+    } else {
+        Ok(cell)
+    }
+}
+
+pub fn date(column: &'static str, cell: &str) -> CellResult<NaiveDate> {
+    parse_date(required(column, cell)?)
+        .map_err(|e| Rejection::new(column, Reason::BadDate, e.to_string()))
+}
+
+pub fn optional_date(column: &'static str, cell: &str) -> CellResult<Option<NaiveDate>> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    date(column, cell).map(Some)
+}
+
+pub fn optional_datetime(column: &'static str, cell: &str) -> CellResult<Option<NaiveDateTime>> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    parse_datetime(cell)
+        .map(Some)
+        .map_err(|e| Rejection::new(column, Reason::BadDate, e.to_string()))
+}
+
+pub fn yes_no(column: &'static str, cell: &str) -> CellResult<bool> {
+    parse_yes_no(cell).map_err(|e| Rejection::new(column, Reason::BadValue, e.to_string()))
+}
+
+/// `Nam` → M, `Nữ` → F; blank stays unknown.
+pub fn sex(column: &'static str, cell: &str) -> CellResult<Option<&'static str>> {
+    match crate::text::fold(cell).as_str() {
+        "" => Ok(None),
+        "nam" | "m" | "male" | "trai" => Ok(Some("M")),
+        "nu" | "f" | "female" | "gai" => Ok(Some("F")),
+        _ => Err(Rejection::new(
+            column,
+            Reason::BadValue,
+            format!("\"{}\" is not a sex (Nam or Nữ).", short(cell)),
+        )),
+    }
+}
+
+/// Completed years between a birth and a date.
+pub fn age_at(birth: NaiveDate, on: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// Resolves the row's place to a commune and its district. A commune code wins over names;
+/// a district, when given, must contain the commune.
+pub fn place<'u>(
+    units: &'u OrgUnits,
+    commune_code_cell: &str,
+    commune_name_cell: &str,
+    district_cell: &str,
+) -> CellResult<&'u OrgUnit> {
+    let district = if district_cell.is_empty() {
+        None
+    } else {
+        Some(units.resolve_district(district_cell).map_err(|e| {
+            Rejection::new("district_code", Reason::UnknownOrgUnit, e.to_string())
+        })?)
+    };
+    let district_code = district.map(|d| d.code.as_str());
+    let (column, text) = if !commune_code_cell.is_empty() {
+        ("commune_code", commune_code_cell)
+    } else if !commune_name_cell.is_empty() {
+        ("commune", commune_name_cell)
+    } else {
+        return Err(Rejection::new(
+            "commune_code",
+            Reason::Missing,
+            "Neither a commune code nor a commune name is given.",
+        ));
+    };
+    let commune = units.resolve_commune(text, district_code).map_err(|e| {
+        let reason = if e.is_ambiguous() {
+            Reason::AmbiguousOrgUnit
+        } else {
+            Reason::UnknownOrgUnit
+        };
+        Rejection::new(column, reason, e.to_string())
+    })?;
+    if let (Some(d), Some(parent)) = (district, commune.parent_code.as_deref()) {
+        if d.code != parent {
+            return Err(Rejection::new(
+                "district_code",
+                Reason::OrgUnitMismatch,
+                format!(
+                    "Commune {} ({}) lies in district {parent}, not in {} ({}).",
+                    commune.code, commune.name, d.code, d.name
+                ),
+            ));
+        }
+    }
+    Ok(commune)
+}
+
+/// A cell value quoted in a message, cut short so a stray paragraph cannot flood a log.
+pub fn short(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_counts_completed_years() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(age_at(d(2005, 12, 31), d(2021, 12, 31)), 16);
+        assert_eq!(age_at(d(2006, 1, 1), d(2021, 12, 31)), 15);
+        assert_eq!(age_at(d(2008, 2, 29), d(2021, 2, 28)), 12);
+    }
+
+    #[test]
+    fn sex_reads_vietnamese_words() {
+        assert_eq!(sex("sex", "Nữ"), Ok(Some("F")));
+        assert_eq!(sex("sex", "NAM"), Ok(Some("M")));
+        assert_eq!(sex("sex", ""), Ok(None));
+        assert_eq!(sex("sex", "?").unwrap_err().reason, Reason::BadValue);
+    }
+}

@@ -1,0 +1,218 @@
+//! Shared test harness: the real binary run in a fresh temporary folder, and small
+//! pipelines built from a few CSV lines. On failure a run prints its command, stdout and
+//! stderr, so a red test says what happened.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use polars::prelude::*;
+
+pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The result of running the binary, with what it printed.
+pub struct Run {
+    pub command: String,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    /// Panics with the whole story unless the exit code is `code`.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code(),
+            code,
+            "`{}` exited {} (expected {code})\n--- stdout\n{}\n--- stderr\n{}",
+            self.command,
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+/// Runs `treem ARGS` from `cwd`.
+pub fn treem(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(args)
+        .current_dir(cwd)
+        .env("TREEM_SECRET_KEY", "a test secret that is long enough")
+        .output()
+        .expect("the treem binary runs");
+    Run {
+        command: format!("treem {}", args.join(" ")),
+        output,
+    }
+}
+
+/// Rows of every Parquet file under `dir` (hive folders included).
+pub fn parquet_rows(dir: &Path) -> usize {
+    parquet_files(dir)
+        .iter()
+        .map(|p| read_parquet(p).height())
+        .sum()
+}
+
+pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn read_parquet(path: &Path) -> DataFrame {
+    let file = std::fs::File::open(path).expect("parquet file opens");
+    ParquetReader::new(file).finish().expect("parquet file reads")
+}
+
+/// Every file under `dir`, recursively.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Every string cell of a frame.
+pub fn string_cells(df: &DataFrame) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in df.columns() {
+        if c.dtype() == &DataType::String {
+            if let Ok(ca) = c.str() {
+                out.extend(ca.into_iter().flatten().map(str::to_string));
+            }
+        }
+    }
+    out
+}
+
+pub const REGISTRY_HEADER: &str = "Mã trẻ em,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã xã,Xã,Huyện,Nhóm hoàn cảnh đặc biệt,Có nguy cơ,Đã được trợ giúp,Hình thức trợ giúp,Ngày cập nhật";
+pub const CASES_HEADER: &str = "Mã vụ việc,Mã trẻ em,Họ và tên,Mã xã,Loại vụ việc,Hình thức,Ngày xảy ra,Thời điểm tiếp nhận,Thời điểm can thiệp,Ngày phê duyệt kế hoạch,Hậu quả,Giới tính,Ngày sinh";
+
+/// A small project in a temporary folder: Gia Lai's org units, a population file, a
+/// pipeline file, and whatever source files a test writes with `file`.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let p = Project { dir };
+        let units = std::fs::read_to_string(Path::new(REPO).join("reference/gia_lai_org_units_2021.csv"))
+            .expect("reference org units");
+        p.file("data/reference/org_units.csv", &units);
+        p.file(
+            "data/reference/population.csv",
+            "district_code,year,children_under_16\n633,2020,30000\n633,2021,30500\n",
+        );
+        std::fs::create_dir_all(p.path("data/child_registry")).unwrap();
+        std::fs::create_dir_all(p.path("data/cases")).unwrap();
+        p.pipeline("");
+        p
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn file(&self, rel: &str, contents: &str) -> PathBuf {
+        self.bytes(rel, contents.as_bytes())
+    }
+
+    pub fn bytes(&self, rel: &str, contents: &[u8]) -> PathBuf {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Writes `pipelines/p.toml`; `extra` is appended (more keys, or mistakes to test).
+    pub fn pipeline(&self, extra: &str) -> PathBuf {
+        self.file(
+            "pipelines/p.toml",
+            &format!(
+                r#"name = "test"
+province = "64"
+year = 2021
+baseline_year = 2020
+org_units = "../data/reference/org_units.csv"
+population = "../data/reference/population.csv"
+periods = [
+  {{ key = "2021", from = 2021-01-01, to = 2021-12-31, report_deadline = 2021-11-20 }},
+]
+[sources]
+child_registry = "../data/child_registry/*/*"
+cases = "../data/cases/*/*"
+[targets]
+special_support_rate = ">= 0.985"
+[rules]
+intervention_within_hours = 12
+plan_within_working_days = 5
+holidays = [2021-02-10]
+source_gap_tolerance = 0.05
+max_rejected_share = 1.0
+[disclosure]
+min_count = 5
+{extra}"#
+            ),
+        )
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut all = vec!["run", "pipelines/p.toml", "--out", "out"];
+        all.extend_from_slice(args);
+        treem(self.dir.path(), &all)
+    }
+
+    pub fn out(&self, rel: &str) -> PathBuf {
+        self.path("out").join(rel)
+    }
+
+    /// (reason, row, column, outcome) of every rejected row of `table`, sorted by row.
+    pub fn rejections(&self, table: &str) -> Vec<(String, u32, String, String)> {
+        let df = read_parquet(&self.out(&format!("rejected/{table}.parquet")));
+        let s = |c: &str| -> Vec<String> {
+            df.column(c).unwrap().str().unwrap().into_iter().map(|v| v.unwrap_or("").to_string()).collect()
+        };
+        let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().into_iter().map(|v| v.unwrap()).collect();
+        let (reasons, columns, outcomes) = (s("reason"), s("column"), s("outcome"));
+        let mut out: Vec<_> = (0..df.height())
+            .map(|i| (reasons[i].clone(), rows[i], columns[i].clone(), outcomes[i].clone()))
+            .collect();
+        out.sort_by_key(|r| r.1);
+        out
+    }
+}

@@ -1,0 +1,142 @@
+//! End to end on the bundled sample: `treem run` on `pipelines/gia_lai_2021.toml` writes
+//! the clean and rejected tables, the counts it prints match what the Parquet holds, and
+//! no child's name or raw id reaches any output.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use common::{treem, Run, REPO};
+use treem::sources::headers::locate;
+use treem::sources::tabular::read_tables;
+use treem::sources::{cases, child_registry};
+
+struct SampleRun {
+    out: tempfile::TempDir,
+    run: Run,
+}
+
+fn sample_run() -> &'static SampleRun {
+    static RUN: OnceLock<SampleRun> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let out_arg = out.path().to_string_lossy().into_owned();
+        let run = treem(Path::new(REPO), &["run", "--out", &out_arg]);
+        run.expect_code(0);
+        SampleRun { out, run }
+    })
+}
+
+/// (read, kept, rejected, excluded) from the line the ingest step printed for `table`.
+fn printed_counts(stderr: &str, table: &str) -> (usize, usize, usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("{table}: ")))
+        .unwrap_or_else(|| panic!("no count line for {table} in:\n{stderr}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (numbers[0], numbers[1], numbers[2], numbers[3])
+}
+
+#[test]
+fn printed_counts_add_up_and_match_the_parquet() {
+    let s = sample_run();
+    let stderr = s.run.stderr();
+    for table in ["registry", "cases"] {
+        let (read, kept, rejected, excluded) = printed_counts(&stderr, table);
+        assert_eq!(read, kept + rejected + excluded, "{table}: {stderr}");
+        assert!(kept > 0, "{table}");
+        let ingested = common::parquet_rows(&s.out.path().join("ingested").join(table));
+        assert_eq!(ingested, kept, "{table}: kept rows in Parquet");
+        let rejected_df =
+            common::read_parquet(&s.out.path().join(format!("rejected/{table}.parquet")));
+        let outcomes: Vec<&str> = rejected_df
+            .column("outcome")
+            .unwrap()
+            .str()
+            .unwrap()
+            .into_iter()
+            .map(|v| v.unwrap())
+            .collect();
+        // Whole-file problems are rows with row number 0; they are not data rows read.
+        let rows: Vec<u32> =
+            rejected_df.column("row").unwrap().u32().unwrap().into_iter().map(|v| v.unwrap()).collect();
+        let data_rows = |o: &str| (0..outcomes.len()).filter(|&i| outcomes[i] == o && rows[i] > 0).count();
+        assert_eq!(data_rows("rejected"), rejected, "{table}: rejected rows");
+        assert_eq!(data_rows("excluded"), excluded, "{table}: excluded rows");
+    }
+}
+
+#[test]
+fn the_registry_is_hive_partitioned_by_year_and_holds_every_snapshot() {
+    let s = sample_run();
+    let registry = s.out.path().join("ingested/registry");
+    let years: BTreeSet<String> = std::fs::read_dir(&registry)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(years, BTreeSet::from(["year=2020".to_string(), "year=2021".to_string()]));
+    let mut snapshots = BTreeSet::new();
+    for f in common::parquet_files(&registry) {
+        let df = common::read_parquet(&f);
+        for v in df.column("snapshot_date").unwrap().as_materialized_series().iter() {
+            snapshots.insert(v.to_string());
+        }
+    }
+    assert_eq!(
+        snapshots,
+        BTreeSet::from(["2020-12-31".to_string(), "2021-06-30".to_string(), "2021-12-31".to_string()])
+    );
+}
+
+/// Names and raw ids as the sample's source files hold them.
+fn personal_values() -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
+    let no_aliases = |_: &str| Vec::new();
+    for (folder, specs) in [
+        ("sample_data/child_registry", child_registry::COLUMNS),
+        ("sample_data/cases", cases::COLUMNS),
+    ] {
+        for path in common::all_files(&Path::new(REPO).join(folder)) {
+            let Ok(tables) = read_tables(&path) else { continue };
+            let Ok((table, map)) = locate(&tables, specs, &no_aliases) else { continue };
+            for row in &table.rows[map.header_index + 1..] {
+                for column in ["name", "child_id", "case_id"] {
+                    let v = map.cell(row, column);
+                    if v.chars().count() >= 5 {
+                        values.insert(v.to_string());
+                    }
+                }
+            }
+        }
+    }
+    values
+}
+
+#[test]
+fn no_name_or_raw_id_reaches_any_output() {
+    let s = sample_run();
+    let personal = personal_values();
+    assert!(personal.len() > 1000, "the sample has names and ids to look for");
+    let mut texts: Vec<(String, String)> = vec![("stderr".into(), s.run.stderr()), ("stdout".into(), s.run.stdout())];
+    for path in common::all_files(s.out.path()) {
+        let label = path.display().to_string();
+        if path.extension().is_some_and(|e| e == "parquet") {
+            // Parquet pages are compressed: look at the decoded cells, not the bytes.
+            let df = common::read_parquet(&path);
+            texts.push((label.clone(), common::string_cells(&df).join("\n")));
+            texts.push((label.clone(), df.get_column_names().iter().map(|c| c.to_string()).collect::<Vec<_>>().join("\n")));
+        }
+        texts.push((label, String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
+    }
+    for (label, text) in &texts {
+        for value in &personal {
+            assert!(!text.contains(value.as_str()), "{label} contains a personal value");
+        }
+    }
+}
