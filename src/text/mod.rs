@@ -1,1 +1,255 @@
 //! Vietnamese text: normalisation, matching, numbers, dates and legacy encodings.
+//!
+//! Everything that reads a human-typed value goes through here, so that one cell is
+//! cleaned, matched and parsed the same way whichever source it came from. The parsers
+//! are pure functions over `&str`; they share one error type whose message follows the
+//! project style (a sentence, capitalised, the offending value quoted).
+
+pub mod dates;
+pub mod encoding;
+pub mod legacy;
+pub mod numbers;
+
+use std::fmt;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Invisible characters that survive copy-paste from web forms and Word and break
+/// equality without showing up on screen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' // zero-width space
+            | '\u{200C}' // zero-width non-joiner
+            | '\u{200D}' // zero-width joiner
+            | '\u{2060}' // word joiner
+            | '\u{FEFF}' // byte-order mark / zero-width no-break space
+            | '\u{00AD}' // soft hyphen
+    )
+}
+
+/// Normalises a cell for storage and display: Unicode NFC, no control or zero-width
+/// characters, every run of whitespace (non-breaking spaces included) one plain space,
+/// trimmed.
+pub fn clean(s: &str) -> String {
+    // Invisible characters go before NFC: a zero-width joiner between a letter and its
+    // combining mark would otherwise block composition.
+    let visible: String = s
+        .chars()
+        .filter(|&c| !is_invisible(c) && (!c.is_control() || c.is_whitespace()))
+        .collect();
+    // Tabs and newlines are controls too, but they separate words: they are kept here
+    // and collapsed to one space below.
+    collapse_spaces(&visible.nfc().collect::<String>())
+}
+
+/// Joins the whitespace-separated words of `s` with single spaces.
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A matching key for headers and names: cleaned, lowercase, without diacritics
+/// (`đ` becomes `d`), every other non-alphanumeric character a space, spaces collapsed.
+///
+/// `fold("  Mã Trẻ  Em ") == "ma tre em"`, `fold("K'Bang") == "k bang"`.
+pub fn fold(s: &str) -> String {
+    let cleaned = clean(s).to_lowercase();
+    let stripped: String = cleaned
+        .nfd()
+        .filter(|&c| !is_combining_mark(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    collapse_spaces(&stripped)
+}
+
+/// `fold` without any spaces, for comparing names whose spelling varies in spacing and
+/// apostrophes ("KBang", "K'Bang", "K Bang" all give "kbang").
+pub fn fold_compact(s: &str) -> String {
+    fold(s).chars().filter(|c| *c != ' ').collect()
+}
+
+/// What a parser was asked to read; it names the value in error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Date,
+    DateTime,
+    Number,
+    Integer,
+    Amount,
+    YesNo,
+}
+
+impl Expected {
+    fn describe(self) -> &'static str {
+        match self {
+            Expected::Date => "a date",
+            Expected::DateTime => "a date and time",
+            Expected::Number => "a number",
+            Expected::Integer => "a whole number",
+            Expected::Amount => "an amount in đồng",
+            Expected::YesNo => "yes or no",
+        }
+    }
+}
+
+/// Why a value could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// Blank after cleaning; callers decide whether blank is allowed.
+    Empty,
+    /// Not in any accepted layout.
+    BadFormat,
+    /// Day outside the month (31/02) or day 0.
+    NoSuchDay,
+    /// Month outside 1–12.
+    NoSuchMonth,
+    /// Year outside the plausible range of the data.
+    YearOutOfRange,
+    /// An Excel serial outside 1..=80000, or 60 (the Lotus 29 February 1900).
+    SerialOutOfRange,
+    /// A date where a date and time is required.
+    MissingTime,
+    /// A time part that is not a time of day.
+    BadTime,
+    /// A number with a fractional part where a whole number is required.
+    NotAnInteger,
+    /// Too large to hold.
+    TooLarge,
+}
+
+impl ParseErrorKind {
+    fn reason(self) -> &'static str {
+        match self {
+            ParseErrorKind::Empty => "it is blank",
+            ParseErrorKind::BadFormat => "the layout is not one that is understood",
+            ParseErrorKind::NoSuchDay => "no such day",
+            ParseErrorKind::NoSuchMonth => "no such month",
+            ParseErrorKind::YearOutOfRange => "the year is out of range",
+            ParseErrorKind::SerialOutOfRange => {
+                "an Excel date number must be between 1 and 80000, and not 60"
+            }
+            ParseErrorKind::MissingTime => "the time of day is missing",
+            ParseErrorKind::BadTime => "no such time of day",
+            ParseErrorKind::NotAnInteger => "it has a fractional part",
+            ParseErrorKind::TooLarge => "it is too large",
+        }
+    }
+}
+
+/// A value that could not be read, with the value itself (shortened) for the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub kind: ParseErrorKind,
+    pub expected: Expected,
+    pub value: String,
+}
+
+/// Longest value quoted in a message; a whole pasted paragraph helps nobody.
+const QUOTE_LIMIT: usize = 40;
+
+impl ParseError {
+    pub fn new(kind: ParseErrorKind, expected: Expected, value: &str) -> Self {
+        let value = if value.chars().count() > QUOTE_LIMIT {
+            let mut short: String = value.chars().take(QUOTE_LIMIT - 1).collect();
+            short.push('…');
+            short
+        } else {
+            value.to_string()
+        };
+        ParseError {
+            kind,
+            expected,
+            value,
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Cannot read \"{}\" as {}: {}.",
+            self.value,
+            self.expected.describe(),
+            self.kind.reason()
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_normalises_to_nfc() {
+        // "Việt" with the tone as a combining mark after "ê".
+        let decomposed = "Vie\u{0302}\u{0323}t Nam";
+        assert_eq!(clean(decomposed), "Việt Nam");
+    }
+
+    #[test]
+    fn clean_drops_controls_and_invisibles() {
+        assert_eq!(clean("\u{FEFF}Mã\u{200B} trẻ\u{0000}"), "Mã trẻ");
+        assert_eq!(clean("Mã\u{0000}\u{0007}trẻ"), "Mãtrẻ");
+        assert_eq!(clean("a\u{00AD}b"), "ab");
+        assert_eq!(clean("Tr\u{200D}e\u{0309}"), "Trẻ");
+    }
+
+    #[test]
+    fn clean_collapses_whitespace_and_nbsp() {
+        assert_eq!(clean("  Họ\u{00A0}và\t\ttên \r\n"), "Họ và tên");
+        assert_eq!(clean("1\u{202F}000"), "1 000");
+        assert_eq!(clean(""), "");
+        assert_eq!(clean(" \u{00A0} "), "");
+    }
+
+    #[test]
+    fn fold_examples() {
+        assert_eq!(fold("  Mã Trẻ  Em "), "ma tre em");
+        assert_eq!(fold("Đăk Đoa"), "dak doa");
+        assert_eq!(fold("K'Bang"), "k bang");
+        assert_eq!(fold("NGÀY SINH"), "ngay sinh");
+        assert_eq!(fold("Giá trị (đồng)"), "gia tri dong");
+        assert_eq!(fold("Phòng LĐTB&XH"), "phong ldtb xh");
+        assert_eq!(fold("Hình thức trợ giúp"), "hinh thuc tro giup");
+        assert_eq!(fold("Nhóm hoàn cảnh đặc biệt"), "nhom hoan canh dac biet");
+        assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn fold_handles_decomposed_input() {
+        assert_eq!(fold("Gio\u{031B}\u{0301}i ti\u{0301}nh"), "gioi tinh");
+    }
+
+    #[test]
+    fn fold_compact_removes_spaces() {
+        assert_eq!(fold_compact("K'Bang"), "kbang");
+        assert_eq!(fold_compact("KBang"), "kbang");
+        assert_eq!(fold_compact("Kbang"), "kbang");
+        assert_eq!(fold_compact("Đắk Đoa"), "dakdoa");
+    }
+
+    #[test]
+    fn parse_error_message_style() {
+        let e = ParseError::new(ParseErrorKind::NoSuchDay, Expected::Date, "31/02/2021");
+        assert_eq!(
+            e.to_string(),
+            "Cannot read \"31/02/2021\" as a date: no such day."
+        );
+    }
+
+    #[test]
+    fn parse_error_truncates_long_values() {
+        let long = "x".repeat(100);
+        let e = ParseError::new(ParseErrorKind::BadFormat, Expected::Number, &long);
+        assert_eq!(e.value.chars().count(), QUOTE_LIMIT);
+        assert!(e.value.ends_with('…'));
+    }
+}

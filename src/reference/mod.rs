@@ -1,0 +1,8 @@
+//! Reference data that every source is checked against: the official list of
+//! administrative units (and, later, population figures).
+//!
+//! Kept apart from `sources` because it is read once per run and shared by all of them.
+
+pub mod org_units;
+
+pub use org_units::{Level, LoadError, OrgUnit, OrgUnits, ResolveError};

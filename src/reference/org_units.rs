@@ -1,0 +1,903 @@
+//! The official list of administrative units (GSO codes) and resolving what sources write
+//! — a code, a name with or without diacritics, with or without "Huyện", "TT." … — to one
+//! unit.
+//!
+//! Resolution never guesses: a name shared by several communes needs the district, and
+//! anything that does not lead to exactly one unit is an error the row rules can report.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::text::{clean, fold, fold_compact};
+
+/// The tier of an administrative unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    Province,
+    District,
+    Commune,
+}
+
+impl Level {
+    /// The English word, as used in the file and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Commune => "commune",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Level::Province => "provinces",
+            Level::District => "districts",
+            Level::Commune => "communes",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Level> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "province" => Some(Level::Province),
+            "district" => Some(Level::District),
+            "commune" => Some(Level::Commune),
+            _ => None,
+        }
+    }
+
+    /// The level a unit's parent must have.
+    fn parent(self) -> Option<Level> {
+        match self {
+            Level::Province => None,
+            Level::District => Some(Level::Province),
+            Level::Commune => Some(Level::District),
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One administrative unit of the official list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgUnit {
+    /// GSO code as written in the list (`633`, `23941`).
+    pub code: String,
+    pub level: Level,
+    /// "Tỉnh", "Thành phố", "Thị xã", "Huyện", "Phường", "Thị trấn" or "Xã".
+    pub unit_type: String,
+    /// The name without the unit type ("Chư Sê").
+    pub name: String,
+    /// The name with the unit type ("Huyện Chư Sê"), for display.
+    pub full_name: String,
+    pub parent_code: Option<String>,
+}
+
+/// A row of `org_units.csv`.
+#[derive(Deserialize)]
+struct Row {
+    code: String,
+    level: String,
+    unit_type: String,
+    name: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    name_ascii: String,
+    #[serde(default)]
+    parent_code: String,
+}
+
+/// The list could not be read; names the file and, when known, the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub source_name: String,
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cannot read the list of org units {}", self.source_name)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        write!(f, ": {}.", self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// What a source wrote could not be resolved to exactly one unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// The cell was blank.
+    Empty { level: Level },
+    /// A code that is not in the list.
+    UnknownCode { level: Level, code: String },
+    /// A name that is not in the list (in the given district, if one was given).
+    Unknown {
+        level: Level,
+        text: String,
+        district: Option<String>,
+    },
+    /// A name several units share; `candidates` are their codes.
+    Ambiguous {
+        level: Level,
+        text: String,
+        candidates: Vec<String>,
+    },
+    /// A code or prefixed name of a unit of another level ("633" given as a commune).
+    WrongLevel {
+        text: String,
+        expected: Level,
+        found: Level,
+    },
+    /// A commune code that belongs to another district than the one given.
+    NotInDistrict { code: String, district: String },
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::Empty { level } => write!(f, "The {level} is blank."),
+            ResolveError::UnknownCode { level, code } => {
+                write!(f, "No {level} with code \"{code}\".")
+            }
+            ResolveError::Unknown {
+                level,
+                text,
+                district: None,
+            } => write!(f, "No {level} named \"{text}\"."),
+            ResolveError::Unknown {
+                level,
+                text,
+                district: Some(district),
+            } => write!(f, "No {level} named \"{text}\" in district {district}."),
+            ResolveError::Ambiguous {
+                level,
+                text,
+                candidates,
+            } => write!(
+                f,
+                "Several {} are named \"{text}\" ({}); the district is needed to choose.",
+                level.plural(),
+                candidates.join(", ")
+            ),
+            ResolveError::WrongLevel {
+                text,
+                expected,
+                found,
+            } => write!(f, "\"{text}\" is a {found}, not a {expected}."),
+            ResolveError::NotInDistrict { code, district } => {
+                write!(f, "Commune {code} is not in district {district}.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// Prefixes sources put before names, folded, longest first so "thi xa" is tried before
+/// a bare "x" could match anything.
+const PREFIXES: [(&str, Level, &str); 13] = [
+    ("thanh pho", Level::District, "Thành phố"),
+    ("thi tran", Level::Commune, "Thị trấn"),
+    ("thi xa", Level::District, "Thị xã"),
+    ("phuong", Level::Commune, "Phường"),
+    ("huyen", Level::District, "Huyện"),
+    ("tinh", Level::Province, "Tỉnh"),
+    ("xa", Level::Commune, "Xã"),
+    ("tp", Level::District, "Thành phố"),
+    ("tx", Level::District, "Thị xã"),
+    ("tt", Level::Commune, "Thị trấn"),
+    ("h", Level::District, "Huyện"),
+    ("p", Level::Commune, "Phường"),
+    ("x", Level::Commune, "Xã"),
+];
+
+/// A code without the zero padding some sources add (`0633` is `633`); `None` if `s` is
+/// not all digits.
+fn normalise_code(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let trimmed = s.trim_start_matches('0');
+    Some(if trimmed.is_empty() { "0" } else { trimmed }.to_string())
+}
+
+/// The official list with lookups by code and by folded name.
+#[derive(Debug, Clone)]
+pub struct OrgUnits {
+    units: Vec<OrgUnit>,
+    by_code: HashMap<String, usize>,
+    /// `fold_compact` of the name (and of the ASCII name) → units with that name.
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl OrgUnits {
+    /// Reads the list from `path`; errors name the file and the line.
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        let source_name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| LoadError {
+            source_name: source_name.clone(),
+            line: None,
+            message: e.to_string(),
+        })?;
+        Self::read(file, &source_name)
+    }
+
+    /// Reads the list from CSV with the columns
+    /// `code,level,unit_type,name,full_name,name_ascii,parent_code`.
+    pub fn from_csv_reader<R: std::io::Read>(r: R) -> Result<Self, LoadError> {
+        Self::read(r, "(in memory)")
+    }
+
+    fn read<R: std::io::Read>(r: R, source_name: &str) -> Result<Self, LoadError> {
+        let error = |line: Option<u64>, message: String| LoadError {
+            source_name: source_name.to_string(),
+            line,
+            message,
+        };
+        let mut reader = csv::Reader::from_reader(r);
+        let headers = reader
+            .headers()
+            .map_err(|e| error(Some(1), e.to_string()))?
+            .clone();
+        let mut units: Vec<OrgUnit> = Vec::new();
+        let mut lines: Vec<u64> = Vec::new();
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for record in reader.records() {
+            let record =
+                record.map_err(|e| error(e.position().map(csv::Position::line), e.to_string()))?;
+            let line = record.position().map(csv::Position::line);
+            let row: Row = record
+                .deserialize(Some(&headers))
+                .map_err(|e| error(line, e.to_string()))?;
+            let code = normalise_code(&row.code)
+                .ok_or_else(|| error(line, format!("the code \"{}\" is not a number", row.code)))?;
+            let level = Level::parse(&row.level)
+                .ok_or_else(|| error(line, format!("unknown level \"{}\"", row.level)))?;
+            let name = clean(&row.name);
+            if name.is_empty() {
+                return Err(error(line, format!("unit {code} has no name")));
+            }
+            let parent_code = match normalise_code(&row.parent_code) {
+                Some(parent) => Some(parent),
+                None if row.parent_code.trim().is_empty() => None,
+                None => {
+                    return Err(error(
+                        line,
+                        format!("the parent code \"{}\" is not a number", row.parent_code),
+                    ))
+                }
+            };
+            if by_code.contains_key(&code) {
+                return Err(error(line, format!("the code {code} appears twice")));
+            }
+            let index = units.len();
+            by_code.insert(code.clone(), index);
+            let mut keys = vec![fold_compact(&name)];
+            let ascii_key = fold_compact(&row.name_ascii);
+            if !ascii_key.is_empty() && ascii_key != keys[0] {
+                keys.push(ascii_key);
+            }
+            for key in keys {
+                by_name.entry(key).or_default().push(index);
+            }
+            let full_name = match clean(&row.full_name) {
+                full if full.is_empty() => format!("{} {name}", clean(&row.unit_type)),
+                full => full,
+            };
+            units.push(OrgUnit {
+                code,
+                level,
+                unit_type: clean(&row.unit_type),
+                name,
+                full_name,
+                parent_code,
+            });
+            lines.push(line.unwrap_or_default());
+        }
+        // Parents are checked after reading, so the file may list units in any order.
+        for (unit, line) in units.iter().zip(&lines) {
+            let expected = unit.level.parent();
+            let parent_level = unit
+                .parent_code
+                .as_ref()
+                .map(|p| by_code.get(p).map(|&i| units[i].level));
+            match (expected, parent_level) {
+                (None, None) => {}
+                (Some(_), None) => {
+                    return Err(error(
+                        Some(*line),
+                        format!("{} {} has no parent", unit.level, unit.code),
+                    ))
+                }
+                (_, Some(None)) => {
+                    return Err(error(
+                        Some(*line),
+                        format!(
+                            "the parent {} of {} is not in the list",
+                            unit.parent_code.as_deref().unwrap_or_default(),
+                            unit.code
+                        ),
+                    ))
+                }
+                (expected, Some(Some(found))) if expected != Some(found) => {
+                    return Err(error(
+                        Some(*line),
+                        format!("{} {} has a {found} as parent", unit.level, unit.code),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(OrgUnits {
+            units,
+            by_code,
+            by_name,
+        })
+    }
+
+    /// All units, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = &OrgUnit> {
+        self.units.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The unit with this code; zero padding is ignored.
+    pub fn get(&self, code: &str) -> Option<&OrgUnit> {
+        let code = normalise_code(code)?;
+        self.by_code.get(&code).map(|&i| &self.units[i])
+    }
+
+    /// The districts of a province, in file order.
+    pub fn districts_of(&self, province_code: &str) -> Vec<&OrgUnit> {
+        self.children(province_code, Level::District)
+    }
+
+    /// The communes of a district, in file order.
+    pub fn communes_of(&self, district_code: &str) -> Vec<&OrgUnit> {
+        self.children(district_code, Level::Commune)
+    }
+
+    fn children(&self, parent_code: &str, level: Level) -> Vec<&OrgUnit> {
+        let Some(parent) = normalise_code(parent_code) else {
+            return Vec::new();
+        };
+        self.units
+            .iter()
+            .filter(|u| u.level == level && u.parent_code.as_deref() == Some(parent.as_str()))
+            .collect()
+    }
+
+    /// The district code of a commune; `None` if `code` is not a commune.
+    pub fn district_of_commune(&self, code: &str) -> Option<&str> {
+        self.get(code)
+            .filter(|u| u.level == Level::Commune)
+            .and_then(|u| u.parent_code.as_deref())
+    }
+
+    /// Resolves a district given by code or name ("633", "Huyện Chư Sê", "Dak Doa").
+    pub fn resolve_district(&self, text: &str) -> Result<&OrgUnit, ResolveError> {
+        self.resolve(text, Level::District, None)
+    }
+
+    /// Resolves a commune given by code or name; `district_code` chooses among communes
+    /// of the same name, and a commune outside that district is an error.
+    pub fn resolve_commune(
+        &self,
+        text: &str,
+        district_code: Option<&str>,
+    ) -> Result<&OrgUnit, ResolveError> {
+        self.resolve(text, Level::Commune, district_code)
+    }
+
+    fn resolve(
+        &self,
+        text: &str,
+        level: Level,
+        district_code: Option<&str>,
+    ) -> Result<&OrgUnit, ResolveError> {
+        let text = clean(text);
+        if text.is_empty() {
+            return Err(ResolveError::Empty { level });
+        }
+        let district = district_code.map(|d| normalise_code(d).unwrap_or_else(|| clean(d)));
+
+        if let Some(code) = normalise_code(&text) {
+            let unit = self.get(&code).ok_or_else(|| ResolveError::UnknownCode {
+                level,
+                code: text.clone(),
+            })?;
+            if unit.level != level {
+                return Err(ResolveError::WrongLevel {
+                    text,
+                    expected: level,
+                    found: unit.level,
+                });
+            }
+            if let Some(district) = district.filter(|d| unit.parent_code.as_ref() != Some(d)) {
+                return Err(ResolveError::NotInDistrict {
+                    code: unit.code.clone(),
+                    district,
+                });
+            }
+            return Ok(unit);
+        }
+
+        let folded = fold(&text);
+        let mut candidates = Vec::new();
+        if let Some((prefix_level, unit_type, rest)) = split_prefix(&folded) {
+            let named = self.named(&fold_compact(rest), prefix_level);
+            if prefix_level == level {
+                // The prefix narrows the type ("TT. Chư Sê" is the townlet) — unless no
+                // unit of that type has the name: communes are regularly upgraded
+                // (xã → phường, thị trấn) and old spellings linger in sources.
+                let of_type: Vec<&OrgUnit> = named
+                    .iter()
+                    .copied()
+                    .filter(|u| u.unit_type == unit_type)
+                    .collect();
+                candidates = if of_type.is_empty() { named } else { of_type };
+            } else if !named.is_empty() && self.named(&fold_compact(&folded), level).is_empty() {
+                return Err(ResolveError::WrongLevel {
+                    text,
+                    expected: level,
+                    found: prefix_level,
+                });
+            }
+        }
+        // No prefix, or a name that merely starts like one ("H Bông").
+        if candidates.is_empty() {
+            candidates = self.named(&fold_compact(&folded), level);
+        }
+
+        if let Some(district) = &district {
+            candidates.retain(|u| u.parent_code.as_ref() == Some(district));
+        }
+        // Folding merges names that differ only in diacritics, and some do: Chư Prông has
+        // both "Ia Băng" and "Ia Bang". Text written with diacritics is trusted to spell
+        // the name; text without any may be a stripped spelling of either, so it stays
+        // ambiguous.
+        if candidates.len() > 1 && !text.is_ascii() {
+            let spelled = spelled_key(&text);
+            let exact: Vec<&OrgUnit> = candidates
+                .iter()
+                .copied()
+                .filter(|u| spelled.ends_with(&spelled_key(&u.name)))
+                .collect();
+            if !exact.is_empty() {
+                candidates = exact;
+            }
+        }
+        match candidates.as_slice() {
+            [unit] => Ok(unit),
+            [] => Err(ResolveError::Unknown {
+                level,
+                text,
+                district,
+            }),
+            many => Err(ResolveError::Ambiguous {
+                level,
+                text,
+                candidates: many.iter().map(|u| u.code.clone()).collect(),
+            }),
+        }
+    }
+
+    /// Units of `level` whose compact folded name is `key`.
+    fn named(&self, key: &str, level: Level) -> Vec<&OrgUnit> {
+        let mut found: Vec<&OrgUnit> = self
+            .by_name
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.units[i])
+            .filter(|u| u.level == level)
+            .collect();
+        found.dedup_by(|a, b| a.code == b.code);
+        found
+    }
+}
+
+/// A name lowercased with only its letters and digits, diacritics kept: "Xã Ia Băng" →
+/// "xãiabăng".
+fn spelled_key(s: &str) -> String {
+    clean(s)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Splits a known prefix off a folded name: `"tt chu se"` → (commune, "Thị trấn",
+/// `"chu se"`). The prefix must be a whole word and leave a name behind.
+fn split_prefix(folded: &str) -> Option<(Level, &'static str, &str)> {
+    PREFIXES.iter().find_map(|&(prefix, level, unit_type)| {
+        folded
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .filter(|rest| !rest.is_empty())
+            .map(|rest| (level, unit_type, rest))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GIA_LAI: &str = include_str!("../../reference/gia_lai_org_units_2021.csv");
+
+    fn units() -> OrgUnits {
+        OrgUnits::from_csv_reader(GIA_LAI.as_bytes()).unwrap()
+    }
+
+    fn district(text: &str) -> String {
+        units()
+            .resolve_district(text)
+            .map(|u| u.code.clone())
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn commune(text: &str, district: Option<&str>) -> String {
+        units()
+            .resolve_commune(text, district)
+            .map(|u| u.code.clone())
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn loads_the_official_list() {
+        let units = units();
+        assert_eq!(units.len(), 1 + 17 + 220);
+        assert_eq!(units.districts_of("64").len(), 17);
+        let total: usize = units
+            .districts_of("64")
+            .iter()
+            .map(|d| units.communes_of(&d.code).len())
+            .sum();
+        assert_eq!(total, 220);
+        let chu_se = units.get("633").unwrap();
+        assert_eq!(chu_se.level, Level::District);
+        assert_eq!(chu_se.unit_type, "Huyện");
+        assert_eq!(chu_se.name, "Chư Sê");
+        assert_eq!(chu_se.full_name, "Huyện Chư Sê");
+        assert_eq!(chu_se.parent_code.as_deref(), Some("64"));
+        assert_eq!(units.get("0633").map(|u| u.code.as_str()), Some("633"));
+        assert_eq!(units.get("99999"), None);
+        assert_eq!(units.get("abc"), None);
+        assert_eq!(units.district_of_commune("23941"), Some("633"));
+        assert_eq!(units.district_of_commune("633"), None);
+        assert!(units.communes_of("23941").is_empty());
+    }
+
+    #[test]
+    fn districts_by_code() {
+        assert_eq!(district("633"), "633");
+        assert_eq!(district("0633"), "633");
+        assert_eq!(district(" 622 "), "622");
+    }
+
+    #[test]
+    fn districts_by_name() {
+        for text in [
+            "Chư Sê",
+            "chư sê",
+            "CHƯ SÊ",
+            "Chu Se",
+            "Huyện Chư Sê",
+            "huyen chu se",
+            "H. Chư Sê",
+            "H.Chư Sê",
+        ] {
+            assert_eq!(district(text), "633", "{text}");
+        }
+        for text in [
+            "Pleiku",
+            "TP. Pleiku",
+            "TP Pleiku",
+            "Thành phố Pleiku",
+            "tp.pleiku",
+        ] {
+            assert_eq!(district(text), "622", "{text}");
+        }
+        for text in ["An Khê", "TX. An Khê", "Thị xã An Khê", "an khe"] {
+            assert_eq!(district(text), "623", "{text}");
+        }
+    }
+
+    #[test]
+    fn spelling_variants_of_district_names() {
+        for text in ["KBang", "K'Bang", "Kbang", "K Bang", "Huyện K'Bang"] {
+            assert_eq!(district(text), "625", "{text}");
+        }
+        for text in [
+            "Đăk Đoa",
+            "Đắk Đoa",
+            "Dak Doa",
+            "Đak Đoa",
+            "H. Đăk Đoa",
+            "DAK DOA",
+        ] {
+            assert_eq!(district(text), "626", "{text}");
+        }
+    }
+
+    #[test]
+    fn communes_by_code() {
+        assert_eq!(commune("23941", None), "23941");
+        assert_eq!(commune("023941", None), "23941");
+        assert_eq!(commune("23941", Some("633")), "23941");
+        assert_eq!(
+            units().resolve_commune("23941", Some("622")),
+            Err(ResolveError::NotInDistrict {
+                code: "23941".into(),
+                district: "622".into()
+            })
+        );
+        assert_eq!(
+            units().resolve_commune("99999", None),
+            Err(ResolveError::UnknownCode {
+                level: Level::Commune,
+                code: "99999".into()
+            })
+        );
+    }
+
+    #[test]
+    fn codes_of_the_wrong_level() {
+        assert_eq!(
+            units().resolve_commune("633", None),
+            Err(ResolveError::WrongLevel {
+                text: "633".into(),
+                expected: Level::Commune,
+                found: Level::District
+            })
+        );
+        assert_eq!(
+            units().resolve_district("23941").unwrap_err().to_string(),
+            "\"23941\" is a commune, not a district."
+        );
+        assert!(matches!(
+            units().resolve_district("64"),
+            Err(ResolveError::WrongLevel {
+                found: Level::Province,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn communes_by_name_and_prefix() {
+        for text in [
+            "Ia Tiêm",
+            "Xã Ia Tiêm",
+            "X. Ia Tiêm",
+            "xa ia tiem",
+            "IA TIÊM",
+            "Iatiêm",
+        ] {
+            assert_eq!(commune(text, None), "23944", "{text}");
+        }
+        for text in ["Yên Đỗ", "Phường Yên Đỗ", "P. Yên Đỗ", "P.Yên Đỗ", "yen do"]
+        {
+            assert_eq!(commune(text, None), "23557", "{text}");
+        }
+    }
+
+    #[test]
+    fn names_that_start_like_a_prefix() {
+        // "H Bông" is a commune of Chư Sê, not "Huyện Bông".
+        assert_eq!(commune("H Bông", None), "23968");
+        assert_eq!(commune("Xã H Bông", None), "23968");
+    }
+
+    #[test]
+    fn chu_se_district_and_townlet() {
+        assert_eq!(district("Chư Sê"), "633");
+        assert_eq!(commune("Chư Sê", None), "23941");
+        assert_eq!(commune("TT. Chư Sê", None), "23941");
+        assert_eq!(commune("TT Chư Sê", None), "23941");
+        assert_eq!(commune("Thị trấn Chư Sê", Some("633")), "23941");
+        assert_eq!(
+            units().resolve_commune("H. Chư Sê", None),
+            Err(ResolveError::WrongLevel {
+                text: "H. Chư Sê".into(),
+                expected: Level::Commune,
+                found: Level::District
+            })
+        );
+        assert_eq!(
+            units()
+                .resolve_district("TT. Chư Sê")
+                .unwrap_err()
+                .to_string(),
+            "\"TT. Chư Sê\" is a commune, not a district."
+        );
+    }
+
+    #[test]
+    fn shared_names_need_the_district() {
+        assert_eq!(
+            units().resolve_commune("Ia O", None),
+            Err(ResolveError::Ambiguous {
+                level: Level::Commune,
+                text: "Ia O".into(),
+                candidates: vec!["23782".into(), "23914".into()]
+            })
+        );
+        assert_eq!(
+            units()
+                .resolve_commune("Xã Ia Băng", None)
+                .unwrap_err()
+                .to_string(),
+            "Several communes are named \"Xã Ia Băng\" (23719, 23905); \
+             the district is needed to choose."
+        );
+        assert_eq!(commune("Ia Băng", Some("632")), "23905");
+        assert_eq!(commune("Ia O", Some("628")), "23782");
+        assert_eq!(commune("Ia O", Some("632")), "23914");
+        assert_eq!(commune("Ia Băng", Some("626")), "23719");
+        assert_eq!(commune("Ia Sao", Some("624")), "24073");
+        assert_eq!(commune("Tây Sơn", Some("622")), "23575");
+        assert_eq!(commune("Tây Sơn", Some("0623")), "23617");
+        assert!(matches!(
+            units().resolve_commune("Tây Sơn", None),
+            Err(ResolveError::Ambiguous { .. })
+        ));
+    }
+
+    #[test]
+    fn names_differing_only_in_diacritics() {
+        // Chư Prông (632) has both Ia Băng (23905) and Ia Bang (23924).
+        assert_eq!(commune("Ia Bang", Some("626")), "23719");
+        assert_eq!(commune("Xã Ia Bang", Some("632")), "23924");
+        assert_eq!(commune("X. Ia Băng", Some("632")), "23905");
+        assert_eq!(
+            units().resolve_commune("ia bang", Some("632")),
+            Err(ResolveError::Ambiguous {
+                level: Level::Commune,
+                text: "ia bang".into(),
+                candidates: vec!["23905".into(), "23924".into()]
+            })
+        );
+        assert!(matches!(
+            units().resolve_commune("Ia Bang", None),
+            Err(ResolveError::Ambiguous { .. })
+        ));
+    }
+
+    #[test]
+    fn prefix_narrows_the_unit_type() {
+        // An Phú is a xã of Pleiku and a phường of An Khê.
+        assert_eq!(commune("Xã An Phú", None), "23602");
+        assert_eq!(commune("Phường An Phú", None), "23620");
+        assert!(matches!(
+            units().resolve_commune("An Phú", None),
+            Err(ResolveError::Ambiguous { .. })
+        ));
+        // A stale type still finds the unit when the name is unique.
+        assert_eq!(commune("Xã Yên Đỗ", None), "23557");
+    }
+
+    #[test]
+    fn unknown_names() {
+        assert_eq!(
+            units()
+                .resolve_commune("Xã Không Có", Some("633"))
+                .unwrap_err()
+                .to_string(),
+            "No commune named \"Xã Không Có\" in district 633."
+        );
+        assert_eq!(
+            units()
+                .resolve_district("Huyện Không Có")
+                .unwrap_err()
+                .to_string(),
+            "No district named \"Huyện Không Có\"."
+        );
+        // Known, but in another district.
+        assert!(matches!(
+            units().resolve_commune("Ia Tiêm", Some("622")),
+            Err(ResolveError::Unknown { .. })
+        ));
+        assert_eq!(
+            units().resolve_commune("  ", None),
+            Err(ResolveError::Empty {
+                level: Level::Commune
+            })
+        );
+        assert_eq!(
+            units().resolve_district("").unwrap_err().to_string(),
+            "The district is blank."
+        );
+    }
+
+    #[test]
+    fn load_errors_name_the_line() {
+        let header = "code,level,unit_type,name,full_name,name_ascii,parent_code\n";
+        let cases = [
+            (
+                "64,province,Tỉnh,Gia Lai,,,\n633,ward,Huyện,Chư Sê,,,64\n",
+                "Cannot read the list of org units (in memory), line 3: unknown level \"ward\".",
+            ),
+            (
+                "64,province,Tỉnh,Gia Lai,,,\n64,province,Tỉnh,Gia Lai,,,\n",
+                "Cannot read the list of org units (in memory), line 3: the code 64 appears twice.",
+            ),
+            (
+                "633,district,Huyện,Chư Sê,,,64\n",
+                "Cannot read the list of org units (in memory), line 2: \
+                 the parent 64 of 633 is not in the list.",
+            ),
+            (
+                "64,province,Tỉnh,Gia Lai,,,\n23941,commune,Thị trấn,Chư Sê,,,64\n",
+                "Cannot read the list of org units (in memory), line 3: \
+                 commune 23941 has a province as parent.",
+            ),
+            (
+                "x1,province,Tỉnh,Gia Lai,,,\n",
+                "Cannot read the list of org units (in memory), line 2: \
+                 the code \"x1\" is not a number.",
+            ),
+        ];
+        for (body, message) in cases {
+            let csv = format!("{header}{body}");
+            let err = OrgUnits::from_csv_reader(csv.as_bytes()).unwrap_err();
+            assert_eq!(err.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn load_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org_units.csv");
+        std::fs::write(&path, GIA_LAI).unwrap();
+        assert_eq!(OrgUnits::load(&path).unwrap().len(), 238);
+
+        std::fs::write(&path, "code,level\n64,province,extra\n").unwrap();
+        let err = OrgUnits::load(&path).unwrap_err();
+        assert!(err.to_string().contains("org_units.csv"), "{err}");
+        assert_eq!(err.line, Some(2));
+
+        let missing = dir.path().join("missing.csv");
+        let err = OrgUnits::load(&missing).unwrap_err();
+        assert!(err.to_string().contains("missing.csv"), "{err}");
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_input() {
+        let units = units();
+        let alphabet: Vec<char> = "0123456789 .HTPXhtpxĐđ'Chư Sê IaO".chars().collect();
+        let mut state: u64 = 0x1234_5678_9ABC_DEF0;
+        for _ in 0..1000 {
+            let mut s = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let len = (state >> 59) as usize;
+            for _ in 0..len {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            let _ = units.resolve_district(&s);
+            let _ = units.resolve_commune(&s, None);
+            let _ = units.resolve_commune(&s, Some("633"));
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! Dates and times as communes and districts type them.
+//!
+//! Vietnamese dates are day-first: `05/03/2021` is 5 March. Accepted: `d/m/yyyy` with `/`,
+//! `-` or `.`, ISO `yyyy-mm-dd`, either followed by a time (`10:20`, `10:20:00`, `10h20`,
+//! ISO `T10:20:00`), and Excel serial numbers in the 1900 date system. A date is never
+//! guessed: an impossible one is an error, and where a time is required a bare date is an
+//! error too, because assuming midnight would silently move a case report across a
+//! deadline.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::{clean, Expected, ParseError, ParseErrorKind};
+
+/// Excel serials accepted: 1 is 1900-01-01, 80000 is in 2119. Anything outside is more
+/// likely a count or an id than a date.
+const SERIAL_RANGE: std::ops::RangeInclusive<i64> = 1..=80000;
+
+/// Years that can appear in this data (birth dates of the oldest carers to plans a few
+/// years ahead); a typo such as 2201 is caught here.
+const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Reads a date. A time part, if present, must be a valid time and is dropped.
+pub fn parse_date(s: &str) -> Result<NaiveDate, ParseError> {
+    let text = clean(s);
+    parse_parts(&text, Expected::Date).map(|(date, _)| date)
+}
+
+/// Reads a date with its time of day. A date alone is `MissingTime`; an Excel serial must
+/// carry a fractional part (`44197.5`), since a whole serial is what a date-only cell
+/// holds.
+pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, ParseError> {
+    let text = clean(s);
+    match parse_parts(&text, Expected::DateTime)? {
+        (date, Some(time)) => Ok(date.and_time(time)),
+        (_, None) => Err(ParseError::new(
+            ParseErrorKind::MissingTime,
+            Expected::DateTime,
+            &text,
+        )),
+    }
+}
+
+/// Converts an Excel serial (1900 date system) to a date and time, rounded to the second.
+///
+/// Excel counts 1900 as a leap year (a bug kept from Lotus 1-2-3): serial 60 is the
+/// non-existent 29 February 1900 and gives `None`; serials before it are one day off
+/// from the plain count and are corrected.
+pub fn excel_serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
+    if !serial.is_finite() || serial < 1.0 || serial >= (*SERIAL_RANGE.end() + 1) as f64 {
+        return None;
+    }
+    let day = serial.floor();
+    let mut whole = day as i64;
+    if whole == 60 {
+        return None;
+    }
+    let mut seconds = ((serial - day) * 86_400.0).round() as i64;
+    if seconds >= 86_400 {
+        // 0.999999… rounds to the next midnight.
+        seconds -= 86_400;
+        whole += 1;
+    }
+    let epoch = if whole < 60 {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    };
+    let date = epoch.checked_add_signed(Duration::days(whole))?;
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(seconds).ok()?, 0)?;
+    Some(date.and_time(time))
+}
+
+/// The date and, when given, the time of `text` (already cleaned).
+fn parse_parts(
+    text: &str,
+    expected: Expected,
+) -> Result<(NaiveDate, Option<NaiveTime>), ParseError> {
+    let err = |kind| ParseError::new(kind, expected, text);
+    if text.is_empty() {
+        return Err(err(ParseErrorKind::Empty));
+    }
+    if let Some(result) = parse_serial(text, expected) {
+        return result;
+    }
+
+    // ISO `2021-03-05T10:20:00`: the `T` joins date and time.
+    let (date_part, time_part) = match text.split_once(['T', 't']) {
+        Some((d, t)) if d.len() == 10 && d.as_bytes()[4] == b'-' => (d.to_string(), t.to_string()),
+        _ => {
+            let mut tokens: Vec<&str> = text.split(' ').collect();
+            // "10:20 05/03/2021" and "10h20 ngày 05/03/2021" put the time first.
+            if tokens.len() >= 2 && parse_time(tokens[0]).is_ok() {
+                let time = tokens.remove(0);
+                tokens.retain(|t| !t.eq_ignore_ascii_case("ngày"));
+                tokens.push(time);
+            }
+            let first = tokens.first().copied().unwrap_or_default();
+            let date = first.trim_end_matches(',').to_string();
+            (date, tokens[1.min(tokens.len())..].join(" "))
+        }
+    };
+
+    let date = parse_date_token(&date_part).map_err(err)?;
+    if time_part.is_empty() {
+        return Ok((date, None));
+    }
+    let time = parse_time(&time_part).map_err(err)?;
+    Ok((date, Some(time)))
+}
+
+/// `Some` when `text` is an Excel serial (`44197`, `44197.5`, `44197,5`).
+fn parse_serial(
+    text: &str,
+    expected: Expected,
+) -> Option<Result<(NaiveDate, Option<NaiveTime>), ParseError>> {
+    let (whole, fraction) = match text.split_once(['.', ',']) {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !fraction.is_none_or(all_digits) {
+        return None;
+    }
+    let err = |kind| Err(ParseError::new(kind, expected, text));
+    // A long digit string is an id, not a date; parse failure means it is huge.
+    let Ok(day) = whole.parse::<i64>() else {
+        return Some(err(ParseErrorKind::SerialOutOfRange));
+    };
+    if !SERIAL_RANGE.contains(&day) || day == 60 {
+        return Some(err(ParseErrorKind::SerialOutOfRange));
+    }
+    let value: f64 = match fraction {
+        Some(f) => format!("{whole}.{f}").parse().unwrap_or(day as f64),
+        None => day as f64,
+    };
+    Some(match excel_serial_to_datetime(value) {
+        Some(dt) => Ok((dt.date(), fraction.map(|_| dt.time()))),
+        None => err(ParseErrorKind::SerialOutOfRange),
+    })
+}
+
+/// `dd/mm/yyyy` (also `-`, `.`, one or two digits for day and month) or `yyyy-mm-dd`.
+fn parse_date_token(token: &str) -> Result<NaiveDate, ParseErrorKind> {
+    let separator = token
+        .chars()
+        .find(|c| !c.is_ascii_digit())
+        .ok_or(ParseErrorKind::BadFormat)?;
+    if !matches!(separator, '/' | '-' | '.') {
+        return Err(ParseErrorKind::BadFormat);
+    }
+    let groups: Vec<&str> = token.split(separator).collect();
+    let well_formed = groups.len() == 3
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return Err(ParseErrorKind::BadFormat);
+    }
+    let (y, m, d) = match (groups[0].len(), groups[1].len(), groups[2].len()) {
+        (4, 1..=2, 1..=2) => (groups[0], groups[1], groups[2]),
+        (1..=2, 1..=2, 4) => (groups[2], groups[1], groups[0]),
+        _ => return Err(ParseErrorKind::BadFormat),
+    };
+    // The groups are short digit strings, so these parses cannot fail; map anyway.
+    let year: i32 = y.parse().map_err(|_| ParseErrorKind::BadFormat)?;
+    let month: u32 = m.parse().map_err(|_| ParseErrorKind::BadFormat)?;
+    let day: u32 = d.parse().map_err(|_| ParseErrorKind::BadFormat)?;
+    if !YEAR_RANGE.contains(&year) {
+        return Err(ParseErrorKind::YearOutOfRange);
+    }
+    if !(1..=12).contains(&month) {
+        return Err(ParseErrorKind::NoSuchMonth);
+    }
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(ParseErrorKind::NoSuchDay)?;
+    debug_assert_eq!(date.day(), day);
+    Ok(date)
+}
+
+/// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff`, `10h20`, `10h`, with an optional `AM`/`PM` or
+/// Vietnamese `SA`/`CH` (sáng / chiều).
+fn parse_time(text: &str) -> Result<NaiveTime, ParseErrorKind> {
+    let lower = text.to_lowercase();
+    let mut body = lower.trim();
+    let mut afternoon = None;
+    for (suffix, pm) in [("am", false), ("sa", false), ("pm", true), ("ch", true)] {
+        if let Some(rest) = body.strip_suffix(suffix) {
+            body = rest.trim_end();
+            afternoon = Some(pm);
+            break;
+        }
+    }
+    let body = body.strip_suffix('p').unwrap_or(body);
+    let parts: Vec<&str> = if body.contains(':') {
+        body.split(':').collect()
+    } else if body.contains('h') || body.contains('g') {
+        body.split(['h', 'g'])
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+    } else {
+        return Err(ParseErrorKind::BadTime);
+    };
+    if parts.is_empty() || parts.len() > 3 {
+        return Err(ParseErrorKind::BadTime);
+    }
+    let number = |p: &str| -> Result<u32, ParseErrorKind> {
+        if p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ParseErrorKind::BadTime);
+        }
+        p.parse().map_err(|_| ParseErrorKind::BadTime)
+    };
+    let mut hour = number(parts[0])?;
+    let minute = parts.get(1).map_or(Ok(0), |p| number(p))?;
+    let second = match parts.get(2) {
+        // Fractions of a second are dropped: no indicator needs them.
+        Some(p) => number(p.split('.').next().unwrap_or_default())?,
+        None => 0,
+    };
+    if let Some(pm) = afternoon {
+        if !(1..=12).contains(&hour) {
+            return Err(ParseErrorKind::BadTime);
+        }
+        hour = match (pm, hour) {
+            (false, 12) => 0,
+            (true, 12) => 12,
+            (true, h) => h + 12,
+            (false, h) => h,
+        };
+    }
+    NaiveTime::from_hms_opt(hour, minute, second).ok_or(ParseErrorKind::BadTime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn dt(y: i32, m: u32, day: u32, h: u32, min: u32, s: u32) -> NaiveDateTime {
+        d(y, m, day).and_hms_opt(h, min, s).unwrap()
+    }
+
+    fn kind_of_date(s: &str) -> ParseErrorKind {
+        parse_date(s).unwrap_err().kind
+    }
+
+    #[test]
+    fn day_first_layouts() {
+        assert_eq!(parse_date("05/03/2021").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date("5/3/2021").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date("05-03-2021").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date("05.03.2021").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date(" 31/12/2021 ").unwrap(), d(2021, 12, 31));
+        assert_eq!(parse_date("29/02/2020").unwrap(), d(2020, 2, 29));
+    }
+
+    #[test]
+    fn iso_layouts() {
+        assert_eq!(parse_date("2021-03-05").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date("2021-03-05T10:20:00").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date("2021-03-05 10:20").unwrap(), d(2021, 3, 5));
+    }
+
+    #[test]
+    fn date_with_time_keeps_the_date() {
+        assert_eq!(parse_date("05/03/2021 10:20").unwrap(), d(2021, 3, 5));
+        assert_eq!(parse_date("05/03/2021 10:20:30").unwrap(), d(2021, 3, 5));
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(parse_date("44197").unwrap(), d(2021, 1, 1));
+        assert_eq!(parse_date("44197.0").unwrap(), d(2021, 1, 1));
+        assert_eq!(parse_date("44197.5").unwrap(), d(2021, 1, 1));
+        assert_eq!(parse_date("1").unwrap(), d(1900, 1, 1));
+        assert_eq!(parse_date("59").unwrap(), d(1900, 2, 28));
+        assert_eq!(parse_date("61").unwrap(), d(1900, 3, 1));
+        assert_eq!(kind_of_date("60"), ParseErrorKind::SerialOutOfRange);
+        assert_eq!(kind_of_date("0"), ParseErrorKind::SerialOutOfRange);
+        assert_eq!(kind_of_date("80001"), ParseErrorKind::SerialOutOfRange);
+        assert_eq!(
+            kind_of_date("123456789012345678901234567890"),
+            ParseErrorKind::SerialOutOfRange
+        );
+    }
+
+    #[test]
+    fn excel_serial_conversion() {
+        assert_eq!(
+            excel_serial_to_datetime(44197.5),
+            Some(dt(2021, 1, 1, 12, 0, 0))
+        );
+        assert_eq!(
+            excel_serial_to_datetime(44197.25),
+            Some(dt(2021, 1, 1, 6, 0, 0))
+        );
+        assert_eq!(
+            excel_serial_to_datetime(44_197.999_999_9),
+            Some(dt(2021, 1, 2, 0, 0, 0))
+        );
+        assert_eq!(excel_serial_to_datetime(60.0), None);
+        assert_eq!(excel_serial_to_datetime(0.5), None);
+        assert_eq!(excel_serial_to_datetime(f64::NAN), None);
+        assert_eq!(excel_serial_to_datetime(80001.0), None);
+    }
+
+    #[test]
+    fn impossible_dates_are_errors() {
+        assert_eq!(kind_of_date("31/02/2021"), ParseErrorKind::NoSuchDay);
+        assert_eq!(kind_of_date("29/02/2021"), ParseErrorKind::NoSuchDay);
+        assert_eq!(kind_of_date("00/01/2021"), ParseErrorKind::NoSuchDay);
+        assert_eq!(kind_of_date("05/13/2021"), ParseErrorKind::NoSuchMonth);
+        assert_eq!(kind_of_date("2021-13-01"), ParseErrorKind::NoSuchMonth);
+        assert_eq!(kind_of_date("05/03/2201"), ParseErrorKind::YearOutOfRange);
+    }
+
+    #[test]
+    fn malformed_dates_are_errors() {
+        assert_eq!(kind_of_date(""), ParseErrorKind::Empty);
+        assert_eq!(kind_of_date("   "), ParseErrorKind::Empty);
+        assert_eq!(kind_of_date("hôm qua"), ParseErrorKind::BadFormat);
+        assert_eq!(kind_of_date("05/03-2021"), ParseErrorKind::BadFormat);
+        assert_eq!(kind_of_date("05/03/21"), ParseErrorKind::BadFormat);
+        assert_eq!(kind_of_date("05//2021"), ParseErrorKind::BadFormat);
+        assert_eq!(kind_of_date("05/03/2021 25:00"), ParseErrorKind::BadTime);
+    }
+
+    #[test]
+    fn error_message() {
+        assert_eq!(
+            parse_date("31/02/2021").unwrap_err().to_string(),
+            "Cannot read \"31/02/2021\" as a date: no such day."
+        );
+    }
+
+    #[test]
+    fn datetimes() {
+        assert_eq!(
+            parse_datetime("05/03/2021 10:20").unwrap(),
+            dt(2021, 3, 5, 10, 20, 0)
+        );
+        assert_eq!(
+            parse_datetime("5/3/2021 10:20:30").unwrap(),
+            dt(2021, 3, 5, 10, 20, 30)
+        );
+        assert_eq!(
+            parse_datetime("05/03/2021 10h20").unwrap(),
+            dt(2021, 3, 5, 10, 20, 0)
+        );
+        assert_eq!(
+            parse_datetime("05/03/2021 9h").unwrap(),
+            dt(2021, 3, 5, 9, 0, 0)
+        );
+        assert_eq!(
+            parse_datetime("10h20 ngày 05/03/2021").unwrap(),
+            dt(2021, 3, 5, 10, 20, 0)
+        );
+        assert_eq!(
+            parse_datetime("2021-03-05T10:20:00").unwrap(),
+            dt(2021, 3, 5, 10, 20, 0)
+        );
+        assert_eq!(
+            parse_datetime("2021-03-05T10:20:00.123").unwrap(),
+            dt(2021, 3, 5, 10, 20, 0)
+        );
+        assert_eq!(
+            parse_datetime("2021-03-05 10:20").unwrap(),
+            dt(2021, 3, 5, 10, 20, 0)
+        );
+        assert_eq!(
+            parse_datetime("05/03/2021 2:05 PM").unwrap(),
+            dt(2021, 3, 5, 14, 5, 0)
+        );
+        assert_eq!(
+            parse_datetime("05/03/2021 12:05 SA").unwrap(),
+            dt(2021, 3, 5, 0, 5, 0)
+        );
+        assert_eq!(parse_datetime("44197.5").unwrap(), dt(2021, 1, 1, 12, 0, 0));
+        assert_eq!(
+            parse_datetime("44197,75").unwrap(),
+            dt(2021, 1, 1, 18, 0, 0)
+        );
+    }
+
+    #[test]
+    fn datetime_without_time_is_missing_time() {
+        for s in ["05/03/2021", "2021-03-05", "44197"] {
+            assert_eq!(
+                parse_datetime(s).unwrap_err().kind,
+                ParseErrorKind::MissingTime,
+                "{s}"
+            );
+        }
+        assert_eq!(
+            parse_datetime("05/03/2021").unwrap_err().to_string(),
+            "Cannot read \"05/03/2021\" as a date and time: the time of day is missing."
+        );
+    }
+
+    #[test]
+    fn bad_times_are_errors() {
+        for s in [
+            "05/03/2021 24:00",
+            "05/03/2021 10:60",
+            "05/03/2021 13:00 PM",
+            "05/03/2021 sáng",
+            "05/03/2021 10:20:30:40",
+        ] {
+            assert_eq!(
+                parse_datetime(s).unwrap_err().kind,
+                ParseErrorKind::BadTime,
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_input() {
+        let alphabet: Vec<char> = "0123456789/-.:T hHgSACPM,ngày\u{0}é".chars().collect();
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..2000 {
+            let mut s = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let len = (state >> 59) as usize;
+            for _ in 0..len {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            let _ = parse_date(&s);
+            let _ = parse_datetime(&s);
+        }
+    }
+}
