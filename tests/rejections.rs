@@ -154,9 +154,9 @@ fn abuse_case_without_report_time_is_missing_value() {
 fn whole_file_problems_are_row_zero_with_the_file_named() {
     let f = fixture();
     let df = common::read_parquet(&f.project.out("rejected/registry.parquet"));
-    let files: Vec<String> = df.column("file").unwrap().str().unwrap().into_iter().map(|v| v.unwrap().to_string()).collect();
-    let reasons: Vec<String> = df.column("reason").unwrap().str().unwrap().into_iter().map(|v| v.unwrap().to_string()).collect();
-    let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().into_iter().map(|v| v.unwrap()).collect();
+    let files: Vec<String> = df.column("file").unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect();
+    let reasons: Vec<String> = df.column("reason").unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect();
+    let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().iter().map(|v| v.unwrap()).collect();
     let find = |suffix: &str| (0..df.height()).find(|&i| files[i].ends_with(suffix)).map(|i| (reasons[i].clone(), rows[i]));
     assert_eq!(find("broken.xlsx"), Some(("unreadable_file".into(), 0)));
     assert_eq!(find("latest/undated.csv"), Some(("bad_date".into(), 0)));

@@ -60,12 +60,12 @@ fn printed_counts_add_up_and_match_the_parquet() {
             .unwrap()
             .str()
             .unwrap()
-            .into_iter()
+            .iter()
             .map(|v| v.unwrap())
             .collect();
         // Whole-file problems are rows with row number 0; they are not data rows read.
         let rows: Vec<u32> =
-            rejected_df.column("row").unwrap().u32().unwrap().into_iter().map(|v| v.unwrap()).collect();
+            rejected_df.column("row").unwrap().u32().unwrap().iter().map(|v| v.unwrap()).collect();
         let data_rows = |o: &str| (0..outcomes.len()).filter(|&i| outcomes[i] == o && rows[i] > 0).count();
         assert_eq!(data_rows("rejected"), rejected, "{table}: rejected rows");
         assert_eq!(data_rows("excluded"), excluded, "{table}: excluded rows");

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::reference::{OrgUnit, OrgUnits};
+use crate::reference::{OrgUnit, OrgUnits, ResolveError};
 use crate::text::dates::{parse_date, parse_datetime};
 use crate::text::numbers::parse_yes_no;
 
@@ -160,14 +160,17 @@ pub fn place<'u>(
             "Neither a commune code nor a commune name is given.",
         ));
     };
-    let commune = units.resolve_commune(text, district_code).map_err(|e| {
-        let reason = if e.is_ambiguous() {
-            Reason::AmbiguousOrgUnit
-        } else {
-            Reason::UnknownOrgUnit
-        };
-        Rejection::new(column, reason, e.to_string())
-    })?;
+    let commune = units
+        .resolve_commune(text, district_code)
+        .map_err(|e| match e {
+            ResolveError::Ambiguous { .. } => {
+                Rejection::new(column, Reason::AmbiguousOrgUnit, e.to_string())
+            }
+            ResolveError::NotInDistrict { .. } => {
+                Rejection::new("district_code", Reason::OrgUnitMismatch, e.to_string())
+            }
+            _ => Rejection::new(column, Reason::UnknownOrgUnit, e.to_string()),
+        })?;
     if let (Some(d), Some(parent)) = (district, commune.parent_code.as_deref()) {
         if d.code != parent {
             return Err(Rejection::new(

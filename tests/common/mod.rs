@@ -111,7 +111,7 @@ pub fn string_cells(df: &DataFrame) -> Vec<String> {
     for c in df.columns() {
         if c.dtype() == &DataType::String {
             if let Ok(ca) = c.str() {
-                out.extend(ca.into_iter().flatten().map(str::to_string));
+                out.extend(ca.iter().flatten().map(str::to_string));
             }
         }
     }
@@ -205,9 +205,9 @@ min_count = 5
     pub fn rejections(&self, table: &str) -> Vec<(String, u32, String, String)> {
         let df = read_parquet(&self.out(&format!("rejected/{table}.parquet")));
         let s = |c: &str| -> Vec<String> {
-            df.column(c).unwrap().str().unwrap().into_iter().map(|v| v.unwrap_or("").to_string()).collect()
+            df.column(c).unwrap().str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect()
         };
-        let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().into_iter().map(|v| v.unwrap()).collect();
+        let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().iter().map(|v| v.unwrap()).collect();
         let (reasons, columns, outcomes) = (s("reason"), s("column"), s("outcome"));
         let mut out: Vec<_> = (0..df.height())
             .map(|i| (reasons[i].clone(), rows[i], columns[i].clone(), outcomes[i].clone()))
