@@ -7,4 +7,5 @@
 //! `text` is everything about Vietnamese text, numbers, dates and legacy encodings;
 //! `reference` is the official list of administrative units.
 
+pub mod generate;
 pub mod text;
