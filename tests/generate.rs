@@ -452,3 +452,27 @@ fn check_mess(sheets: &BTreeMap<PathBuf, Sheet>) {
         .count();
     assert!(group_names >= 3);
 }
+
+/// The committed `sample_data/` must be what `--seed 2021` generates today; after a
+/// deliberate change, regenerate it with `cargo run --example generate`.
+#[test]
+fn committed_sample_is_what_seed_2021_generates() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let out = std::env::temp_dir().join(format!("treem-generate-committed-{}", std::process::id()));
+    run(2021, &out);
+    let fresh = tree(&out);
+    let mut saved = tree(&committed);
+    saved.remove(Path::new("README.md"));
+    assert_eq!(
+        fresh.keys().collect::<Vec<_>>(),
+        saved.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            saved[path] == *bytes,
+            "sample_data/{} is stale: run `cargo run --example generate`",
+            path.display()
+        );
+    }
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
