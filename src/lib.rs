@@ -11,7 +11,7 @@ pub mod cli;
 pub mod columns;
 pub mod config;
 pub mod error;
-// pub mod generate;
+pub mod generate;
 pub mod ingest;
 pub mod reference;
 pub mod run;

@@ -1,6 +1,6 @@
 //! The command line: one file per subcommand, each with its arguments and its `run`.
 
-// pub mod generate;
+pub mod generate;
 pub mod run;
 
 use std::path::PathBuf;
@@ -27,15 +27,15 @@ pub struct Cli {
 pub enum Command {
     /// Run the pipeline: every step, or one with --only.
     Run(run::Args),
-    // Write synthetic source data (the Gia Lai sample).
-    // Generate(generate::Args),
+    /// Write synthetic source data (the Gia Lai sample).
+    Generate(generate::Args),
 }
 
 /// Runs the parsed command line; the exit code is the caller's to use.
 pub fn dispatch(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Run(args) => run::run(args),
-        // Command::Generate(args) => generate::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
 
