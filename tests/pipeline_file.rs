@@ -23,9 +23,18 @@ fn every_problem_of_a_broken_pipeline_is_listed_at_once() {
     let err = run.stderr();
     assert!(err.contains("3 problems"), "{err}");
     assert!(err.contains("Unknown key \"colour\""), "{err}");
-    assert!(err.contains("no_such_folder") && err.contains("sources.cases"), "{err}");
-    assert!(err.contains("Period \"2021\" ends (2021-01-01) before it starts (2021-12-31)"), "{err}");
-    assert!(!project.path("out").exists(), "nothing is written for a broken pipeline");
+    assert!(
+        err.contains("no_such_folder") && err.contains("sources.cases"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Period \"2021\" ends (2021-01-01) before it starts (2021-12-31)"),
+        "{err}"
+    );
+    assert!(
+        !project.path("out").exists(),
+        "nothing is written for a broken pipeline"
+    );
 }
 
 #[test]
@@ -34,7 +43,10 @@ fn unknown_keys_in_tables_and_bad_targets_are_named_by_their_path() {
     let text = std::fs::read_to_string(project.path("pipelines/p.toml"))
         .unwrap()
         .replace("min_count = 5", "min_count = 5\nround_to = 10")
-        .replace("special_support_rate = \">= 0.985\"", "special_support_rate = \"at least 0.985\"\nhappiness = \">= 1\"");
+        .replace(
+            "special_support_rate = \">= 0.985\"",
+            "special_support_rate = \"at least 0.985\"\nhappiness = \">= 1\"",
+        );
     project.file("pipelines/p.toml", &text);
     let run = project.run(&[]);
     run.expect_code(2);

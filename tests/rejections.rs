@@ -89,44 +89,81 @@ fn fixture() -> &'static Fixture {
 }
 
 fn has(rows: &[(String, u32, String, String)], reason: &str, row: u32, column: &str) -> bool {
-    rows.iter().any(|(r, n, c, _)| r == reason && *n == row && c == column)
+    rows.iter()
+        .any(|(r, n, c, _)| r == reason && *n == row && c == column)
 }
 
 #[test]
 fn blank_child_id_is_missing_value_on_its_row() {
-    assert!(has(&fixture().registry, "missing_value", 3, "child_id"), "{:?}", fixture().registry);
+    assert!(
+        has(&fixture().registry, "missing_value", 3, "child_id"),
+        "{:?}",
+        fixture().registry
+    );
 }
 
 #[test]
 fn impossible_birth_date_is_bad_date() {
-    assert!(has(&fixture().registry, "bad_date", 4, "birth_date"), "{:?}", fixture().registry);
+    assert!(
+        has(&fixture().registry, "bad_date", 4, "birth_date"),
+        "{:?}",
+        fixture().registry
+    );
 }
 
 #[test]
 fn unknown_commune_code_is_unknown_org_unit() {
-    assert!(has(&fixture().registry, "unknown_org_unit", 5, "commune_code"), "{:?}", fixture().registry);
+    assert!(
+        has(&fixture().registry, "unknown_org_unit", 5, "commune_code"),
+        "{:?}",
+        fixture().registry
+    );
 }
 
 #[test]
 fn commune_name_in_two_districts_is_ambiguous() {
-    assert!(has(&fixture().registry, "ambiguous_org_unit", 6, "commune"), "{:?}", fixture().registry);
+    assert!(
+        has(&fixture().registry, "ambiguous_org_unit", 6, "commune"),
+        "{:?}",
+        fixture().registry
+    );
 }
 
 #[test]
 fn commune_outside_the_named_district_is_a_mismatch() {
-    assert!(has(&fixture().registry, "org_unit_mismatch", 7, "district_code"), "{:?}", fixture().registry);
+    assert!(
+        has(&fixture().registry, "org_unit_mismatch", 7, "district_code"),
+        "{:?}",
+        fixture().registry
+    );
 }
 
 #[test]
 fn second_row_of_a_child_in_a_snapshot_is_a_duplicate() {
-    assert!(has(&fixture().registry, "duplicate_id", 8, "child_id"), "{:?}", fixture().registry);
-    assert!(has(&fixture().cases, "duplicate_id", 3, "case_id"), "{:?}", fixture().cases);
+    assert!(
+        has(&fixture().registry, "duplicate_id", 8, "child_id"),
+        "{:?}",
+        fixture().registry
+    );
+    assert!(
+        has(&fixture().cases, "duplicate_id", 3, "case_id"),
+        "{:?}",
+        fixture().cases
+    );
 }
 
 #[test]
 fn dates_in_an_impossible_order_are_date_order() {
-    assert!(has(&fixture().registry, "date_order", 9, "birth_date"), "{:?}", fixture().registry);
-    assert!(has(&fixture().cases, "date_order", 4, "occurred_on"), "{:?}", fixture().cases);
+    assert!(
+        has(&fixture().registry, "date_order", 9, "birth_date"),
+        "{:?}",
+        fixture().registry
+    );
+    assert!(
+        has(&fixture().cases, "date_order", 4, "occurred_on"),
+        "{:?}",
+        fixture().cases
+    );
 }
 
 #[test]
@@ -136,32 +173,79 @@ fn a_child_of_sixteen_or_more_is_excluded_not_rejected() {
         .registry
         .iter()
         .any(|(r, n, _, o)| r == "aged_out" && *n == 10 && o == "excluded"));
-    assert!(f.cases.iter().any(|(r, n, _, o)| r == "aged_out" && *n == 8 && o == "excluded"));
+    assert!(f
+        .cases
+        .iter()
+        .any(|(r, n, _, o)| r == "aged_out" && *n == 8 && o == "excluded"));
 }
 
 #[test]
 fn unknown_group_and_kind_are_bad_value() {
-    assert!(has(&fixture().registry, "bad_value", 11, "special_group"), "{:?}", fixture().registry);
-    assert!(has(&fixture().cases, "bad_value", 7, "kind"), "{:?}", fixture().cases);
+    assert!(
+        has(&fixture().registry, "bad_value", 11, "special_group"),
+        "{:?}",
+        fixture().registry
+    );
+    assert!(
+        has(&fixture().cases, "bad_value", 7, "kind"),
+        "{:?}",
+        fixture().cases
+    );
 }
 
 #[test]
 fn abuse_case_without_report_time_is_missing_value() {
-    assert!(has(&fixture().cases, "missing_value", 5, "reported_at"), "{:?}", fixture().cases);
+    assert!(
+        has(&fixture().cases, "missing_value", 5, "reported_at"),
+        "{:?}",
+        fixture().cases
+    );
 }
 
 #[test]
 fn whole_file_problems_are_row_zero_with_the_file_named() {
     let f = fixture();
     let df = common::read_parquet(&f.project.out("rejected/registry.parquet"));
-    let files: Vec<String> = df.column("file").unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect();
-    let reasons: Vec<String> = df.column("reason").unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect();
-    let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().iter().map(|v| v.unwrap()).collect();
-    let find = |suffix: &str| (0..df.height()).find(|&i| files[i].ends_with(suffix)).map(|i| (reasons[i].clone(), rows[i]));
+    let files: Vec<String> = df
+        .column("file")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap().to_string())
+        .collect();
+    let reasons: Vec<String> = df
+        .column("reason")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap().to_string())
+        .collect();
+    let rows: Vec<u32> = df
+        .column("row")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    let find = |suffix: &str| {
+        (0..df.height())
+            .find(|&i| files[i].ends_with(suffix))
+            .map(|i| (reasons[i].clone(), rows[i]))
+    };
     assert_eq!(find("broken.xlsx"), Some(("unreadable_file".into(), 0)));
     assert_eq!(find("latest/undated.csv"), Some(("bad_date".into(), 0)));
-    assert_eq!(find("no_birth_dates.csv"), Some(("missing_columns".into(), 0)));
-    assert!(f.stderr.contains("no_birth_dates.csv") && f.stderr.contains("Ngày sinh"), "{}", f.stderr);
+    assert_eq!(
+        find("no_birth_dates.csv"),
+        Some(("missing_columns".into(), 0))
+    );
+    assert!(
+        f.stderr.contains("no_birth_dates.csv") && f.stderr.contains("Ngày sinh"),
+        "{}",
+        f.stderr
+    );
 }
 
 #[test]
@@ -169,12 +253,18 @@ fn counts_add_up_and_good_rows_are_kept() {
     let f = fixture();
     // Registry: 12 data rows in the dated file; rows 2, 12, 13 kept, row 10 excluded.
     assert!(
-        f.stderr.contains("registry: 12 rows read = 3 kept + 8 rejected + 1 excluded"),
+        f.stderr
+            .contains("registry: 12 rows read = 3 kept + 8 rejected + 1 excluded"),
         "{}",
         f.stderr
     );
     // Cases: 7 rows; rows 2 and 6 kept, row 8 excluded.
-    assert!(f.stderr.contains("cases: 7 rows read = 2 kept + 4 rejected + 1 excluded"), "{}", f.stderr);
+    assert!(
+        f.stderr
+            .contains("cases: 7 rows read = 2 kept + 4 rejected + 1 excluded"),
+        "{}",
+        f.stderr
+    );
     assert_eq!(common::parquet_rows(&f.project.out("ingested/registry")), 3);
     assert_eq!(common::parquet_rows(&f.project.out("ingested/cases")), 2);
 }
@@ -185,8 +275,19 @@ fn rejected_rows_carry_no_name_and_no_raw_id() {
     for table in ["registry", "cases"] {
         let df = common::read_parquet(&f.project.out(&format!("rejected/{table}.parquet")));
         for cell in common::string_cells(&df) {
-            for secret in ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "TE1", "V1", "TE3", "31/02/2012"] {
-                assert!(!cell.contains(secret), "{table}: {cell:?} contains {secret:?}");
+            for secret in [
+                "Nguyễn Văn An",
+                "Trần Thị Bình",
+                "Lê Văn Cường",
+                "TE1",
+                "V1",
+                "TE3",
+                "31/02/2012",
+            ] {
+                assert!(
+                    !cell.contains(secret),
+                    "{table}: {cell:?} contains {secret:?}"
+                );
             }
         }
     }

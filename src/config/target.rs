@@ -106,7 +106,9 @@ impl FromStr for TargetRule {
             .iter()
             .find_map(|(op, cmp)| s.strip_prefix(op).map(|rest| (*cmp, rest.trim())))
             .ok_or_else(|| {
-                format!("Target \"{s}\" must start with one of >=, >, <=, <, = (as in \">= 0.985\").")
+                format!(
+                    "Target \"{s}\" must start with one of >=, >, <=, <, = (as in \">= 0.985\")."
+                )
             })?;
         let goal = if rest.eq_ignore_ascii_case("baseline") {
             Goal::Baseline
@@ -115,7 +117,9 @@ impl FromStr for TargetRule {
                 format!("Target \"{s}\" compares with \"{rest}\", which is neither a number nor \"baseline\".")
             })?;
             if !v.is_finite() {
-                return Err(format!("Target \"{s}\" compares with a value that is not finite."));
+                return Err(format!(
+                    "Target \"{s}\" compares with a value that is not finite."
+                ));
             }
             Goal::Value(v)
         };

@@ -63,8 +63,14 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
             Column::new(col::AGE.into(), r.iter().map(|x| x.age).collect::<Vec<_>>()),
             text(col::SEX, r.iter().map(|x| x.sex)),
             text(col::ETHNICITY, r.iter().map(|x| x.ethnicity.as_deref())),
-            text(col::COMMUNE_CODE, r.iter().map(|x| Some(x.commune_code.as_str()))),
-            text(col::DISTRICT_CODE, r.iter().map(|x| Some(x.district_code.as_str()))),
+            text(
+                col::COMMUNE_CODE,
+                r.iter().map(|x| Some(x.commune_code.as_str())),
+            ),
+            text(
+                col::DISTRICT_CODE,
+                r.iter().map(|x| Some(x.district_code.as_str())),
+            ),
             text(col::SPECIAL_GROUP, r.iter().map(|x| x.special_group)),
             Column::new(
                 col::AT_RISK.into(),
@@ -74,7 +80,10 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
                 col::SUPPORTED.into(),
                 r.iter().map(|x| x.supported).collect::<Vec<_>>(),
             ),
-            text(col::SUPPORT_FORMS, r.iter().map(|x| x.support_forms.as_deref())),
+            text(
+                col::SUPPORT_FORMS,
+                r.iter().map(|x| x.support_forms.as_deref()),
+            ),
             date_column(
                 col::UPDATED_ON,
                 r.iter().map(|x| x.updated_on.map(days)).collect(),
@@ -90,8 +99,14 @@ pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
         vec![
             text(col::CASE_KEY, r.iter().map(|x| Some(x.case_key.as_str()))),
             text(col::CHILD_KEY, r.iter().map(|x| Some(x.child_key.as_str()))),
-            text(col::COMMUNE_CODE, r.iter().map(|x| Some(x.commune_code.as_str()))),
-            text(col::DISTRICT_CODE, r.iter().map(|x| Some(x.district_code.as_str()))),
+            text(
+                col::COMMUNE_CODE,
+                r.iter().map(|x| Some(x.commune_code.as_str())),
+            ),
+            text(
+                col::DISTRICT_CODE,
+                r.iter().map(|x| Some(x.district_code.as_str())),
+            ),
             text(col::KIND, r.iter().map(|x| Some(x.kind.code()))),
             text(col::SUBTYPE, r.iter().map(|x| Some(x.subtype))),
             date_column(
@@ -150,11 +165,8 @@ mod tests {
             1,
             vec![
                 date_column("d", vec![Some(days(d))]).unwrap(),
-                datetime_column(
-                    "t",
-                    vec![Some(micros(d.and_hms_opt(10, 30, 0).unwrap()))],
-                )
-                .unwrap(),
+                datetime_column("t", vec![Some(micros(d.and_hms_opt(10, 30, 0).unwrap()))])
+                    .unwrap(),
             ],
         )
         .unwrap();

@@ -104,12 +104,18 @@ struct Context<'a> {
 }
 
 /// Runs the ingest step for the plan into `layout`, printing progress lines through `log`.
-pub fn run(plan: &Plan, layout: &Layout, log: &mut dyn FnMut(&str)) -> Result<IngestSummary, Error> {
+pub fn run(
+    plan: &Plan,
+    layout: &Layout,
+    log: &mut dyn FnMut(&str),
+) -> Result<IngestSummary, Error> {
     let units = OrgUnits::load(&plan.org_units).map_err(|e| Error::Reference(e.to_string()))?;
     let (keys, secret) =
         Pseudonymiser::from_environment_or_file(plan.secret_key_file.as_deref(), &layout.root)
             .map_err(Error::Secret)?;
-    log(&format!("Child ids are keyed with the secret from {secret}."));
+    log(&format!(
+        "Child ids are keyed with the secret from {secret}."
+    ));
     let ctx = Context {
         units: &units,
         keys: &keys,
@@ -167,10 +173,7 @@ pub fn run(plan: &Plan, layout: &Layout, log: &mut dyn FnMut(&str)) -> Result<In
             }
         ));
         for f in t.files.iter().filter(|f| f.problem.is_some()) {
-            log(&format!(
-                "  {}",
-                f.problem.as_deref().unwrap_or_default()
-            ));
+            log(&format!("  {}", f.problem.as_deref().unwrap_or_default()));
         }
     }
     Ok(IngestSummary { tables })
@@ -236,7 +239,8 @@ impl RejectedRows {
     }
 
     fn write(&self, dir: &Path, table: &str) -> Result<(), Error> {
-        let mut df = frames::rejected(&self.rows).map_err(|e| Error::polars("building the rejected rows", e))?;
+        let mut df = frames::rejected(&self.rows)
+            .map_err(|e| Error::polars("building the rejected rows", e))?;
         write_parquet(&mut df, &dir.join(format!("{table}.parquet")))
     }
 }
@@ -267,7 +271,12 @@ trait CleanTable: Sized {
 
     fn specs() -> &'static [ColumnSpec];
     fn file_context(path: &Path) -> Result<Self::FileContext, Rejection>;
-    fn parse(raw: &RawRow, map: &ColumnMap, file: &Self::FileContext, ctx: &Context) -> RowOutcome<Self>;
+    fn parse(
+        raw: &RawRow,
+        map: &ColumnMap,
+        file: &Self::FileContext,
+        ctx: &Context,
+    ) -> RowOutcome<Self>;
     /// Two records with the same key are duplicates; the later one is rejected.
     fn unique_key(&self) -> String;
     fn year(&self) -> i32;
@@ -297,7 +306,12 @@ impl CleanTable for child_registry::RegistryRecord {
         })
     }
 
-    fn parse(raw: &RawRow, map: &ColumnMap, snapshot: &NaiveDate, ctx: &Context) -> RowOutcome<Self> {
+    fn parse(
+        raw: &RawRow,
+        map: &ColumnMap,
+        snapshot: &NaiveDate,
+        ctx: &Context,
+    ) -> RowOutcome<Self> {
         child_registry::parse_row(raw, map, *snapshot, ctx.units, ctx.keys)
     }
 
@@ -367,12 +381,11 @@ fn ingest_table<T: CleanTable>(
             counts: Counts::default(),
             problem: None,
         };
-        let opened = T::file_context(path)
-            .and_then(|fc| {
-                open_source(ctx, T::KIND, T::specs(), path)
-                    .map(|o| (fc, o))
-                    .map_err(|(reason, message)| Rejection::new("", reason, message))
-            });
+        let opened = T::file_context(path).and_then(|fc| {
+            open_source(ctx, T::KIND, T::specs(), path)
+                .map(|o| (fc, o))
+                .map_err(|(reason, message)| Rejection::new("", reason, message))
+        });
         let (file_context, opened) = match opened {
             Ok(o) => o,
             Err(r) => {

@@ -65,11 +65,17 @@ impl Pseudonymiser {
         out_dir: &Path,
     ) -> Result<(Self, SecretSource), String> {
         if let Ok(secret) = std::env::var(SECRET_ENV) {
-            return Ok((Self::new(secret.trim().as_bytes())?, SecretSource::Environment));
+            return Ok((
+                Self::new(secret.trim().as_bytes())?,
+                SecretSource::Environment,
+            ));
         }
         if let Some(path) = key_file {
             let secret = read_secret(path)?;
-            return Ok((Self::new(&secret)?, SecretSource::KeyFile(path.to_path_buf())));
+            return Ok((
+                Self::new(&secret)?,
+                SecretSource::KeyFile(path.to_path_buf()),
+            ));
         }
         let path = out_dir.join("secret.key");
         if path.exists() {
@@ -114,12 +120,8 @@ fn read_secret(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 fn create_private_file(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let fail = |e: std::io::Error| {
-        format!(
-            "Cannot create the secret key file {}: {e}.",
-            path.display()
-        )
-    };
+    let fail =
+        |e: std::io::Error| format!("Cannot create the secret key file {}: {e}.", path.display());
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
@@ -142,7 +144,10 @@ mod tests {
     #[test]
     fn keys_are_stable_and_ignore_spacing_and_case() {
         let p = Pseudonymiser::new(b"0123456789abcdef0123").unwrap();
-        assert_eq!(p.child_key("TE-64633-000123"), p.child_key(" te-64633-000123 "));
+        assert_eq!(
+            p.child_key("TE-64633-000123"),
+            p.child_key(" te-64633-000123 ")
+        );
         assert_ne!(p.child_key("TE-1"), p.child_key("TE-2"));
         assert_ne!(p.child_key("TE-1"), p.case_key("TE-1"));
         assert_eq!(p.child_key("x").len(), 64);

@@ -20,14 +20,22 @@ pub fn write(plan: &Plan, ingested: &Path) -> Result<(), Error> {
         col(col::NAME),
         col(col::PARENT_CODE),
     ]);
-    sink(org_units, &ingested.join("org_units.parquet"), &plan.org_units)?;
+    sink(
+        org_units,
+        &ingested.join("org_units.parquet"),
+        &plan.org_units,
+    )?;
 
     let population = scan_text_csv(&plan.population)?.select([
         col(col::DISTRICT_CODE),
         col(col::YEAR).strict_cast(DataType::Int32),
         col(col::CHILDREN_UNDER_16).strict_cast(DataType::Int64),
     ]);
-    sink(population, &ingested.join("population.parquet"), &plan.population)
+    sink(
+        population,
+        &ingested.join("population.parquet"),
+        &plan.population,
+    )
 }
 
 /// Every column as text: codes such as "01" keep their leading zeros.

@@ -28,8 +28,7 @@ impl Layout {
 
     /// A private folder for this process to build outputs in before they are swapped in.
     pub fn staging(&self) -> PathBuf {
-        self.root
-            .join(format!(".staging-{}", std::process::id()))
+        self.root.join(format!(".staging-{}", std::process::id()))
     }
 }
 

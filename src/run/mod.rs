@@ -52,7 +52,11 @@ pub fn default_out(plan: &Plan) -> PathBuf {
     PathBuf::from("out").join(&plan.name)
 }
 
-pub fn run(plan: &Plan, options: &RunOptions, log: &mut dyn FnMut(&str)) -> Result<RunOutcome, Error> {
+pub fn run(
+    plan: &Plan,
+    options: &RunOptions,
+    log: &mut dyn FnMut(&str),
+) -> Result<RunOutcome, Error> {
     let layout = Layout::new(options.out.clone().unwrap_or_else(|| default_out(plan)));
     std::fs::create_dir_all(&layout.root).map_err(|e| Error::write(&layout.root, e))?;
     let steps: Vec<Step> = match options.only {

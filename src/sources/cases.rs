@@ -212,7 +212,10 @@ fn outcome(cell: &str) -> CellResult<Option<&'static str>> {
         Err(Rejection::new(
             "outcome",
             Reason::BadValue,
-            format!("\"{}\" is neither \"Tử vong\" nor \"Bị thương\".", row::short(cell)),
+            format!(
+                "\"{}\" is neither \"Tử vong\" nor \"Bị thương\".",
+                row::short(cell)
+            ),
         ))
     }
 }
@@ -245,7 +248,12 @@ fn parse_cells(
     let cell = |c| map.cell(raw, c);
     let case_id = row::required("case_id", cell("case_id"))?;
     let child_id = row::required("child_id", cell("child_id"))?;
-    let commune = row::place(units, cell("commune_code"), cell("commune"), cell("district"))?;
+    let commune = row::place(
+        units,
+        cell("commune_code"),
+        cell("commune"),
+        cell("district"),
+    )?;
     let district_code = commune.parent_code.clone().ok_or_else(|| {
         Rejection::new(
             "commune_code",
@@ -322,12 +330,18 @@ mod tests {
         assert_eq!(kind("TAI NẠN THƯƠNG TÍCH"), Ok(CaseKind::Injury));
         assert_eq!(kind("Khác").unwrap_err().reason, Reason::BadValue);
         assert_eq!(subtype(CaseKind::Injury, "Đuối nước"), Ok("drowning"));
-        assert_eq!(subtype(CaseKind::Injury, "Tai nạn giao thông"), Ok("traffic"));
+        assert_eq!(
+            subtype(CaseKind::Injury, "Tai nạn giao thông"),
+            Ok("traffic")
+        );
         assert_eq!(subtype(CaseKind::Injury, "Ngã"), Ok("fall"));
         assert_eq!(subtype(CaseKind::Injury, "Ngộ độc"), Ok("poisoning"));
         assert_eq!(subtype(CaseKind::Injury, "Động vật cắn"), Ok("animal_bite"));
         assert_eq!(subtype(CaseKind::Abuse, "Sao nhãng/bỏ mặc"), Ok("neglect"));
-        assert_eq!(subtype(CaseKind::Abuse, "Xâm hại tình dục"), Ok("sexual_abuse"));
+        assert_eq!(
+            subtype(CaseKind::Abuse, "Xâm hại tình dục"),
+            Ok("sexual_abuse")
+        );
         assert_eq!(subtype(CaseKind::Abuse, "Mua bán"), Ok("trafficking"));
         assert_eq!(
             subtype(CaseKind::Abuse, "Đuối nước").unwrap_err().reason,

@@ -63,7 +63,11 @@ pub const COLUMNS: &[ColumnSpec] = &[
     },
     ColumnSpec {
         column: "at_risk",
-        headers: &["Có nguy cơ", "Nguy cơ", "Có nguy cơ rơi vào hoàn cảnh đặc biệt"],
+        headers: &[
+            "Có nguy cơ",
+            "Nguy cơ",
+            "Có nguy cơ rơi vào hoàn cảnh đặc biệt",
+        ],
         required: true,
     },
     ColumnSpec {
@@ -189,7 +193,12 @@ fn parse_cells(
         ));
     }
     let age = row::age_at(birth, snapshot);
-    let commune = row::place(units, cell("commune_code"), cell("commune"), cell("district"))?;
+    let commune = row::place(
+        units,
+        cell("commune_code"),
+        cell("commune"),
+        cell("district"),
+    )?;
     let district_code = commune.parent_code.clone().ok_or_else(|| {
         Rejection::new(
             "commune_code",
@@ -248,10 +257,7 @@ mod tests {
         assert_eq!(special_group("Trẻ em mồ côi cả cha và mẹ"), Ok(Some("a")));
         assert_eq!(special_group("Trẻ em bị xâm hại tình dục"), Ok(Some("l")));
         assert_eq!(special_group(""), Ok(None));
-        assert_eq!(
-            special_group("z").unwrap_err().reason,
-            Reason::BadValue
-        );
+        assert_eq!(special_group("z").unwrap_err().reason, Reason::BadValue);
     }
 
     #[test]

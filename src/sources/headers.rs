@@ -103,7 +103,10 @@ pub fn locate<'t>(
                     },
                 ));
             }
-            if fewest_missing.as_ref().is_none_or(|m| missing.len() < m.len()) {
+            if fewest_missing
+                .as_ref()
+                .is_none_or(|m| missing.len() < m.len())
+            {
                 fewest_missing = Some(missing);
             }
         }

@@ -62,8 +62,13 @@ fn unreadable(path: &Path, reason: &'static str, message: String) -> UnreadableF
 }
 
 fn read_workbook(path: &Path) -> Result<Vec<RawTable>, UnreadableFile> {
-    let mut workbook = open_workbook_auto(path)
-        .map_err(|e| unreadable(path, "unreadable_file", format!("not a readable workbook ({e}).")))?;
+    let mut workbook = open_workbook_auto(path).map_err(|e| {
+        unreadable(
+            path,
+            "unreadable_file",
+            format!("not a readable workbook ({e})."),
+        )
+    })?;
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(|e| {
@@ -122,18 +127,21 @@ fn format_float(f: f64) -> String {
 }
 
 fn read_delimited(path: &Path) -> Result<RawTable, UnreadableFile> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| unreadable(path, "unreadable_file", format!("{e}.")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| unreadable(path, "unreadable_file", format!("{e}.")))?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(unreadable(path, "empty_file", "the file is empty.".into()));
     }
     let decoded = decode(&bytes);
-    let delimiter = sniff_delimiter(&decoded.text);
+    // csv's record positions drift by a line per CRLF record after the first; with plain
+    // LF endings its line numbers are the ones an editor shows.
+    let text = decoded.text.replace("\r\n", "\n");
+    let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(decoded.text.as_bytes());
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -211,5 +219,10 @@ mod tests {
         let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![1, 2, 4]);
         assert_eq!(table.rows[1].cells[0], "multi line");
+        // The same with Windows line endings, as Excel writes them.
+        std::fs::write(&path, "a,b\r\n\"multi\r\nline\",2\r\nx,3\r\ny,4\r\n").unwrap();
+        let table = read_delimited(&path).unwrap();
+        let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![1, 2, 4, 5]);
     }
 }

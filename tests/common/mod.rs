@@ -68,7 +68,9 @@ pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -84,7 +86,9 @@ pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
 
 pub fn read_parquet(path: &Path) -> DataFrame {
     let file = std::fs::File::open(path).expect("parquet file opens");
-    ParquetReader::new(file).finish().expect("parquet file reads")
+    ParquetReader::new(file)
+        .finish()
+        .expect("parquet file reads")
 }
 
 /// Every file under `dir`, recursively.
@@ -92,7 +96,9 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -131,8 +137,9 @@ impl Project {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let p = Project { dir };
-        let units = std::fs::read_to_string(Path::new(REPO).join("reference/gia_lai_org_units_2021.csv"))
-            .expect("reference org units");
+        let units =
+            std::fs::read_to_string(Path::new(REPO).join("reference/gia_lai_org_units_2021.csv"))
+                .expect("reference org units");
         p.file("data/reference/org_units.csv", &units);
         p.file(
             "data/reference/population.csv",
@@ -205,12 +212,32 @@ min_count = 5
     pub fn rejections(&self, table: &str) -> Vec<(String, u32, String, String)> {
         let df = read_parquet(&self.out(&format!("rejected/{table}.parquet")));
         let s = |c: &str| -> Vec<String> {
-            df.column(c).unwrap().str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect()
+            df.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect()
         };
-        let rows: Vec<u32> = df.column("row").unwrap().u32().unwrap().iter().map(|v| v.unwrap()).collect();
+        let rows: Vec<u32> = df
+            .column("row")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect();
         let (reasons, columns, outcomes) = (s("reason"), s("column"), s("outcome"));
         let mut out: Vec<_> = (0..df.height())
-            .map(|i| (reasons[i].clone(), rows[i], columns[i].clone(), outcomes[i].clone()))
+            .map(|i| {
+                (
+                    reasons[i].clone(),
+                    rows[i],
+                    columns[i].clone(),
+                    outcomes[i].clone(),
+                )
+            })
             .collect();
         out.sort_by_key(|r| r.1);
         out
