@@ -38,3 +38,14 @@ pub const UNIT_TYPE: &str = "unit_type";
 pub const NAME: &str = "name";
 pub const PARENT_CODE: &str = "parent_code";
 pub const CHILDREN_UNDER_16: &str = "children_under_16";
+
+pub const DATE: &str = "date";
+pub const VALUE_VND: &str = "value_vnd";
+pub const IS_CORRECTION: &str = "is_correction";
+
+pub const PERIOD: &str = "period";
+pub const FORM: &str = "form";
+pub const ITEM: &str = "item";
+pub const VALUE: &str = "value";
+pub const SENT_ON: &str = "sent_on";
+pub const VERSION: &str = "version";

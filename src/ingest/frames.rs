@@ -8,6 +8,7 @@ use polars::prelude::*;
 use crate::columns as col;
 use crate::sources::cases::CaseRecord;
 use crate::sources::child_registry::RegistryRecord;
+use crate::sources::fund::FundRecord;
 
 /// A rejected or excluded row: where it was, which column, why. No cell values of
 /// personal data, ever.
@@ -132,6 +133,70 @@ pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
                 r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),
             ),
             Column::new(col::AGE.into(), r.iter().map(|x| x.age).collect::<Vec<_>>()),
+        ],
+    )
+}
+
+pub fn fund(records: &[FundRecord]) -> PolarsResult<DataFrame> {
+    let r = records;
+    DataFrame::new(
+        r.len(),
+        vec![
+            date_column(col::DATE, r.iter().map(|x| Some(days(x.date))).collect())?,
+            text(col::KIND, r.iter().map(|x| Some(x.kind.code()))),
+            Column::new(
+                col::VALUE_VND.into(),
+                r.iter().map(|x| x.value_vnd).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                col::IS_CORRECTION.into(),
+                r.iter().map(|x| x.value_vnd < 0).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+/// One value of one version of a district's report for a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub district_code: String,
+    pub period: String,
+    pub form: i32,
+    pub item: &'static str,
+    pub value: Option<f64>,
+    pub sent_on: NaiveDate,
+    pub file: String,
+    pub version: u32,
+}
+
+pub fn district_reports(rows: &[ReportRow]) -> PolarsResult<DataFrame> {
+    let r = rows;
+    DataFrame::new(
+        r.len(),
+        vec![
+            text(
+                col::DISTRICT_CODE,
+                r.iter().map(|x| Some(x.district_code.as_str())),
+            ),
+            text(col::PERIOD, r.iter().map(|x| Some(x.period.as_str()))),
+            Column::new(
+                col::FORM.into(),
+                r.iter().map(|x| x.form).collect::<Vec<_>>(),
+            ),
+            text(col::ITEM, r.iter().map(|x| Some(x.item))),
+            Column::new(
+                col::VALUE.into(),
+                r.iter().map(|x| x.value).collect::<Vec<_>>(),
+            ),
+            date_column(
+                col::SENT_ON,
+                r.iter().map(|x| Some(days(x.sent_on))).collect(),
+            )?,
+            text(col::FILE, r.iter().map(|x| Some(x.file.as_str()))),
+            Column::new(
+                col::VERSION.into(),
+                r.iter().map(|x| x.version).collect::<Vec<_>>(),
+            ),
         ],
     )
 }

@@ -3,6 +3,7 @@
 //! and the rejected tables (`rejected/<table>.parquet`). Nothing is dropped silently: every
 //! data row read is kept, rejected or excluded, and the step reports the three counts.
 
+pub mod district_reports;
 pub mod frames;
 pub mod pseudonymise;
 pub mod reference;
@@ -21,7 +22,7 @@ use crate::run::layout::{swap_in, Layout};
 use crate::sources::headers::{self, ColumnMap, ColumnSpec};
 use crate::sources::row::{Reason, Rejection, RowOutcome};
 use crate::sources::tabular::{read_tables, RawRow};
-use crate::sources::{cases, child_registry, SourceKind};
+use crate::sources::{cases, child_registry, fund, SourceKind};
 use frames::RejectedRow;
 use pseudonymise::Pseudonymiser;
 
@@ -35,7 +36,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, other: Counts) {
+    pub(crate) fn add(&mut self, other: Counts) {
         self.read += other.read;
         self.kept += other.kept;
         self.rejected += other.rejected;
@@ -147,6 +148,23 @@ pub fn run(
             &built_rejected,
         )?);
     }
+    if let Some(files) = plan.source(SourceKind::DistrictReports) {
+        tables.push(district_reports::ingest(
+            plan,
+            &units,
+            files,
+            &built_ingested,
+            &built_rejected,
+        )?);
+    }
+    if let Some(files) = plan.source(SourceKind::Fund) {
+        tables.push(ingest_table::<fund::FundRecord>(
+            &ctx,
+            files,
+            &built_ingested,
+            &built_rejected,
+        )?);
+    }
     reference::write(plan, &built_ingested)?;
 
     for (built, target) in [
@@ -221,12 +239,19 @@ fn open_source(
 }
 
 /// Keeps the rejected rows of one table, each with where it came from.
-struct RejectedRows {
-    rows: Vec<RejectedRow>,
+pub(crate) struct RejectedRows {
+    pub(crate) rows: Vec<RejectedRow>,
 }
 
 impl RejectedRows {
-    fn push(&mut self, path: &Path, sheet: Option<&str>, row: usize, r: Rejection, excluded: bool) {
+    pub(crate) fn push(
+        &mut self,
+        path: &Path,
+        sheet: Option<&str>,
+        row: usize,
+        r: Rejection,
+        excluded: bool,
+    ) {
         self.rows.push(RejectedRow {
             file: path.display().to_string(),
             sheet: sheet.map(str::to_string),
@@ -238,7 +263,7 @@ impl RejectedRows {
         });
     }
 
-    fn write(&self, dir: &Path, table: &str) -> Result<(), Error> {
+    pub(crate) fn write(&self, dir: &Path, table: &str) -> Result<(), Error> {
         let mut df = frames::rejected(&self.rows)
             .map_err(|e| Error::polars("building the rejected rows", e))?;
         write_parquet(&mut df, &dir.join(format!("{table}.parquet")))
@@ -278,7 +303,8 @@ trait CleanTable: Sized {
         ctx: &Context,
     ) -> RowOutcome<Self>;
     /// Two records with the same key are duplicates; the later one is rejected.
-    fn unique_key(&self) -> String;
+    /// `None` for sources with no id, such as the fund ledger.
+    fn unique_key(&self) -> Option<String>;
     fn year(&self) -> i32;
     fn frame(records: &[Self]) -> PolarsResult<DataFrame>;
 }
@@ -316,8 +342,8 @@ impl CleanTable for child_registry::RegistryRecord {
     }
 
     /// A child appears once per snapshot.
-    fn unique_key(&self) -> String {
-        format!("{}/{}", self.snapshot_date, self.child_key)
+    fn unique_key(&self) -> Option<String> {
+        Some(format!("{}/{}", self.snapshot_date, self.child_key))
     }
 
     fn year(&self) -> i32 {
@@ -348,8 +374,8 @@ impl CleanTable for cases::CaseRecord {
     }
 
     /// A case id is unique across all years and files.
-    fn unique_key(&self) -> String {
-        self.case_key.clone()
+    fn unique_key(&self) -> Option<String> {
+        Some(self.case_key.clone())
     }
 
     fn year(&self) -> i32 {
@@ -358,6 +384,38 @@ impl CleanTable for cases::CaseRecord {
 
     fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
         frames::cases(records)
+    }
+}
+
+impl CleanTable for fund::FundRecord {
+    const TABLE: &'static str = "fund";
+    const KIND: SourceKind = SourceKind::Fund;
+    const ID_COLUMN: &'static str = "";
+    type FileContext = ();
+
+    fn specs() -> &'static [ColumnSpec] {
+        fund::COLUMNS
+    }
+
+    fn file_context(_: &Path) -> Result<(), Rejection> {
+        Ok(())
+    }
+
+    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), _: &Context) -> RowOutcome<Self> {
+        fund::parse_row(raw, map)
+    }
+
+    /// Ledger rows have no id: two equal gifts on one day are two gifts.
+    fn unique_key(&self) -> Option<String> {
+        None
+    }
+
+    fn year(&self) -> i32 {
+        fund::FundRecord::year(self)
+    }
+
+    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
+        frames::fund(records)
     }
 }
 
@@ -401,7 +459,9 @@ fn ingest_table<T: CleanTable>(
         for raw in &opened.rows {
             file.counts.read += 1;
             match T::parse(raw, &opened.map, &file_context, ctx) {
-                RowOutcome::Kept(record) if !seen.insert(record.unique_key()) => {
+                RowOutcome::Kept(record)
+                    if record.unique_key().is_some_and(|k| !seen.insert(k)) =>
+                {
                     file.counts.rejected += 1;
                     let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
                     rejected.push(path, sheet, raw.line, r, false);
@@ -440,7 +500,7 @@ fn snapshot_date(path: &Path) -> Option<NaiveDate> {
 
 /// `ingested/<table>/year=<year>/<id>.parquet`, one part per input file and year; the id
 /// is a digest of the input's path so a rerun replaces exactly that input's part.
-fn part_path(ingested: &Path, table: &str, year: i32, input: &Path) -> PathBuf {
+pub(crate) fn part_path(ingested: &Path, table: &str, year: i32, input: &Path) -> PathBuf {
     let digest = Sha256::digest(input.to_string_lossy().as_bytes());
     ingested
         .join(table)

@@ -36,6 +36,11 @@ impl ColumnMap {
             .unwrap_or("")
     }
 
+    /// Index within a row of `column`'s cell.
+    pub fn position(&self, column: &str) -> Option<usize> {
+        self.positions.get(column).copied()
+    }
+
     pub fn has(&self, column: &str) -> bool {
         self.positions.contains_key(column)
     }
@@ -153,6 +158,7 @@ mod tests {
         RawTable {
             sheet: None,
             encoding: None,
+            first_column: 0,
             rows: rows
                 .iter()
                 .enumerate()

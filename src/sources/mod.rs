@@ -5,6 +5,8 @@
 
 pub mod cases;
 pub mod child_registry;
+pub mod district_reports;
+pub mod fund;
 pub mod headers;
 pub mod row;
 pub mod tabular;
@@ -45,7 +47,8 @@ impl SourceKind {
         match self {
             SourceKind::ChildRegistry => child_registry::COLUMNS.iter().map(|c| c.column).collect(),
             SourceKind::Cases => cases::COLUMNS.iter().map(|c| c.column).collect(),
-            SourceKind::DistrictReports | SourceKind::Fund => Vec::new(),
+            SourceKind::Fund => fund::COLUMNS.iter().map(|c| c.column).collect(),
+            SourceKind::DistrictReports => Vec::new(),
         }
     }
 }

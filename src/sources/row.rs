@@ -29,6 +29,12 @@ pub enum Reason {
     UnreadableFile,
     /// The file has no header row with the source's required columns.
     MissingColumns,
+    /// A workbook lacks a sheet it must have (a form of the district report).
+    MissingSheet,
+    /// A number cell holds text that is not a number.
+    BadNumber,
+    /// A district report whose period is not the period of its folder.
+    PeriodMismatch,
 }
 
 impl Reason {
@@ -45,6 +51,9 @@ impl Reason {
             Reason::AgedOut => "aged_out",
             Reason::UnreadableFile => "unreadable_file",
             Reason::MissingColumns => "missing_columns",
+            Reason::MissingSheet => "missing_sheet",
+            Reason::BadNumber => "bad_number",
+            Reason::PeriodMismatch => "period_mismatch",
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_auto, Data, Reader};
 
 use crate::text;
-use crate::text::encoding::decode;
+use crate::text::encoding::{decode, detect_legacy_font, font_bytes, LegacyFont};
 
 /// One row as the file holds it; `line` is the row number a person sees (1-based: the
 /// spreadsheet row, or the CSV line where the record starts).
@@ -23,7 +23,30 @@ pub struct RawTable {
     pub sheet: Option<String>,
     /// The text encoding found (CSV only; workbooks are always Unicode).
     pub encoding: Option<&'static str>,
+    /// Zero-based sheet column of each row's first cell, for cell addresses such as "E12".
+    pub first_column: usize,
     pub rows: Vec<RawRow>,
+}
+
+impl RawTable {
+    /// The spreadsheet address ("E12") of cell `index` of `row`.
+    pub fn address(&self, row: &RawRow, index: usize) -> String {
+        format!("{}{}", column_letters(self.first_column + index), row.line)
+    }
+}
+
+/// Zero-based column number to spreadsheet letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(mut n: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8_lossy(&letters).into_owned()
 }
 
 /// A file that cannot be read at all; its rows are lost as a whole and said so.
@@ -69,7 +92,7 @@ fn read_workbook(path: &Path) -> Result<Vec<RawTable>, UnreadableFile> {
             format!("not a readable workbook ({e})."),
         )
     })?;
-    let mut tables = Vec::new();
+    let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(|e| {
             unreadable(
@@ -78,30 +101,54 @@ fn read_workbook(path: &Path) -> Result<Vec<RawTable>, UnreadableFile> {
                 format!("sheet \"{name}\" cannot be read ({e})."),
             )
         })?;
-        let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| RawRow {
-                line: first_row + i + 1,
-                cells: cells.iter().map(cell_text).collect(),
-            })
-            .collect();
-        tables.push(RawTable {
-            sheet: Some(name),
-            encoding: None,
-            rows,
-        });
+        sheets.push((name, range));
     }
+    // Old district files are typed in a TCVN3 or VNI font throughout: decide once for the
+    // workbook, since many short cells ("vụ" stored as "vô") cannot be decided alone.
+    let font = detect_legacy_font(sheets.iter().flat_map(|(_, range)| {
+        range.used_cells().filter_map(|(_, _, cell)| match cell {
+            Data::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }));
+    let tables = sheets
+        .into_iter()
+        .map(|(name, range)| {
+            let (first_row, first_column) = range
+                .start()
+                .map(|(r, c)| (r as usize, c as usize))
+                .unwrap_or((0, 0));
+            let rows = range
+                .rows()
+                .enumerate()
+                .map(|(i, cells)| RawRow {
+                    line: first_row + i + 1,
+                    cells: cells.iter().map(|c| cell_text(c, font)).collect(),
+                })
+                .collect();
+            RawTable {
+                sheet: Some(name),
+                encoding: font.map(|f| match f {
+                    LegacyFont::Tcvn3 => "TCVN3 font",
+                    LegacyFont::Vni => "VNI font",
+                }),
+                first_column,
+                rows,
+            }
+        })
+        .collect();
     Ok(tables)
 }
 
 /// A workbook cell as text: dates in ISO form, whole numbers without a decimal point
 /// (so a serial date `44561` or a code `633` read back as typed).
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &Data, font: Option<LegacyFont>) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(s) => text::clean(s),
+        Data::String(s) => match font.and_then(|f| font_bytes(s).map(|b| f.decode(&b))) {
+            Some(decoded) => text::clean(&decoded),
+            None => text::clean(s),
+        },
         Data::Int(i) => i.to_string(),
         Data::Float(f) => format_float(*f),
         Data::Bool(b) => if *b { "1" } else { "0" }.to_string(),
@@ -161,6 +208,7 @@ fn read_delimited(path: &Path) -> Result<RawTable, UnreadableFile> {
     Ok(RawTable {
         sheet: None,
         encoding: Some(decoded.encoding.name()),
+        first_column: 0,
         rows,
     })
 }
@@ -202,6 +250,17 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter("\n\"x,y\";b;c"), b';');
         assert_eq!(sniff_delimiter("a,b"), b',');
+    }
+
+    #[test]
+    fn column_numbers_become_letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(4), "E");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
     }
 
     #[test]

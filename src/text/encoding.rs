@@ -132,11 +132,26 @@ fn sniff_utf16(bytes: &[u8]) -> Option<SourceEncoding> {
     }
 }
 
-/// Reads an Excel cell typed with a TCVN3 or VNI font: such a workbook stores the font's
-/// bytes as the characters U+0000–U+00FF (Windows-1252 for 0x80–0x9F), so the cell reads
-/// "hép møt tÕt" for "hộp mứt tết". Returns the decoded text only when the cell does not
-/// look Vietnamese as it is and the decoded text clearly does; else `None`.
-pub fn decode_legacy_cell(s: &str) -> Option<String> {
+/// The 8-bit font encodings of old Vietnamese documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegacyFont {
+    Tcvn3,
+    Vni,
+}
+
+impl LegacyFont {
+    pub fn decode(self, bytes: &[u8]) -> String {
+        match self {
+            LegacyFont::Tcvn3 => legacy::decode_tcvn3(bytes),
+            LegacyFont::Vni => legacy::decode_vni(bytes),
+        }
+    }
+}
+
+/// The font bytes behind an Excel cell typed with a TCVN3 or VNI font: such a workbook
+/// stores them as the characters U+0000–U+00FF (Windows-1252 for 0x80–0x9F). `None` when
+/// a character cannot be such a byte, or when the cell is plain ASCII (nothing to decode).
+pub fn font_bytes(s: &str) -> Option<Vec<u8>> {
     let mut bytes = Vec::with_capacity(s.len());
     for c in s.chars() {
         match u8::try_from(u32::from(c)) {
@@ -152,22 +167,57 @@ pub fn decode_legacy_cell(s: &str) -> Option<String> {
             }
         }
     }
-    if bytes.is_ascii() {
-        return None;
-    }
+    (!bytes.is_ascii()).then_some(bytes)
+}
+
+/// Reads one cell typed with a TCVN3 or VNI font ("hép møt tÕt" for "hộp mứt tết").
+/// Returns the font and the decoded text only when the cell does not look Vietnamese as
+/// it is and the decoded text clearly does; else `None`. Short cells are often undecidable
+/// alone ("vô" is a word, and "vụ" in TCVN3): `detect_legacy_font` decides for a workbook.
+pub fn decode_legacy_cell_with_font(s: &str) -> Option<(LegacyFont, String)> {
+    let bytes = font_bytes(s)?;
     let as_is = vietnamese_score(s);
     if as_is.implausible() == 0 {
         return None;
     }
-    [legacy::decode_tcvn3(&bytes), legacy::decode_vni(&bytes)]
+    [LegacyFont::Tcvn3, LegacyFont::Vni]
         .into_iter()
-        .map(|text| {
+        .map(|font| {
+            let text = font.decode(&bytes);
             let score = vietnamese_score(&text);
-            (text, score)
+            (font, text, score)
         })
-        .filter(|(_, score)| score.implausible() < as_is.implausible() && score.total > as_is.total)
-        .max_by_key(|(_, score)| score.total)
-        .map(|(text, _)| text)
+        .filter(|(_, _, score)| {
+            score.implausible() < as_is.implausible() && score.total > as_is.total
+        })
+        .max_by_key(|(_, _, score)| score.total)
+        .map(|(font, text, _)| (font, text))
+}
+
+/// Like `decode_legacy_cell_with_font`, the text alone.
+pub fn decode_legacy_cell(s: &str) -> Option<String> {
+    decode_legacy_cell_with_font(s).map(|(_, text)| text)
+}
+
+/// The legacy font a workbook's text cells were typed in, if any: the font most cells
+/// clearly decode with, provided they outnumber the cells that are plainly Unicode
+/// Vietnamese (a font is chosen per document, not per cell).
+pub fn detect_legacy_font<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<LegacyFont> {
+    let (mut tcvn3, mut vni, mut unicode) = (0usize, 0usize, 0usize);
+    for cell in cells {
+        match decode_legacy_cell_with_font(cell) {
+            Some((LegacyFont::Tcvn3, _)) => tcvn3 += 1,
+            Some((LegacyFont::Vni, _)) => vni += 1,
+            None if font_bytes(cell).is_none() && !cell.is_ascii() => unicode += 1,
+            None => {}
+        }
+    }
+    let (font, votes) = if tcvn3 >= vni {
+        (LegacyFont::Tcvn3, tcvn3)
+    } else {
+        (LegacyFont::Vni, vni)
+    };
+    (votes > 0 && votes > unicode).then_some(font)
 }
 
 /// Encodes text as Windows-1258. That code page has the letters with circumflex, breve
@@ -378,6 +428,35 @@ fn common_syllables() -> &'static HashSet<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_font_is_decided_by_its_clear_cells() {
+        let tcvn3 = |t: &str| -> String {
+            legacy::encode_tcvn3(t)
+                .unwrap()
+                .into_iter()
+                .map(char::from)
+                .collect()
+        };
+        let cells = [
+            tcvn3("Phòng Lao động Thương binh và Xã hội"),
+            tcvn3("Số trẻ em bị xâm hại"),
+            tcvn3("vụ"),
+            "B2.01".to_string(),
+        ];
+        assert_eq!(
+            detect_legacy_font(cells.iter().map(String::as_str)),
+            Some(LegacyFont::Tcvn3)
+        );
+        // "vụ" alone reads "vô", a word: undecidable, left as it is.
+        assert_eq!(decode_legacy_cell(&tcvn3("vụ")), None);
+        assert_eq!(
+            LegacyFont::Tcvn3.decode(&font_bytes(&tcvn3("vụ")).unwrap()),
+            "vụ"
+        );
+        let unicode = ["Số trẻ em bị xâm hại", "Trong đó: tử vong", "vụ"];
+        assert_eq!(detect_legacy_font(unicode), None);
+    }
 
     const SENTENCES: [&str; 4] = [
         "Mã trẻ em,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Xã,Huyện\n\

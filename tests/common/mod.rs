@@ -198,6 +198,25 @@ min_count = 5
         )
     }
 
+    /// Adds the district reports and the fund ledger to the pipeline's sources, and the
+    /// six-month period.
+    pub fn with_reports_and_fund(&self) -> &Self {
+        let text = std::fs::read_to_string(self.path("pipelines/p.toml")).unwrap();
+        let text = text
+            .replace(
+                "cases = \"../data/cases/*/*\"",
+                "cases = \"../data/cases/*/*\"\ndistrict_reports = \"../data/district_reports/*/*.xlsx\"\nfund = \"../data/fund/*\"",
+            )
+            .replace(
+                "periods = [",
+                "periods = [\n  { key = \"2021S1\", from = 2021-01-01, to = 2021-06-30, report_deadline = 2021-05-25 },",
+            );
+        self.file("pipelines/p.toml", &text);
+        std::fs::create_dir_all(self.path("data/district_reports/2021")).unwrap();
+        std::fs::create_dir_all(self.path("data/fund")).unwrap();
+        self
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         let mut all = vec!["run", "pipelines/p.toml", "--out", "out"];
         all.extend_from_slice(args);
@@ -241,5 +260,112 @@ min_count = 5
             .collect();
         out.sort_by_key(|r| r.1);
         out
+    }
+}
+
+/// A district report workbook to write in a test: the header block and the values.
+pub struct Workbook {
+    pub unit_name: String,
+    pub unit_code: String,
+    pub period_text: String,
+    pub sent_on: String,
+    /// (item code, cell text); a text that parses as a number is written as a number,
+    /// unless it starts with an apostrophe.
+    pub values: Vec<(&'static str, String)>,
+    /// Sheet names for forms 1–4; `None` leaves that form out.
+    pub sheets: [Option<&'static str>; 4],
+    /// Maps every text cell before writing (e.g. to legacy TCVN3 font bytes).
+    pub text: fn(&str) -> String,
+}
+
+pub const ITEM_NAMES: &[(&str, &str, &str)] = &[
+    ("B1.01", "Tổng số trẻ em (dưới 16 tuổi)", "người"),
+    ("B1.02", "Trẻ em có hoàn cảnh đặc biệt", "người"),
+    ("B1.03", "Trong đó: được trợ giúp", "người"),
+    ("B2.01", "Số vụ xâm hại trẻ em", "vụ"),
+    ("B2.02", "Số trẻ em bị xâm hại", "người"),
+    ("B2.03", "Trong đó: được hỗ trợ, can thiệp", "người"),
+    ("B3.01", "Tổ chức Tháng hành động vì trẻ em", "có/không"),
+    ("B3.05", "Số cán bộ làm công tác trẻ em", "người"),
+    ("B3.06", "Trong đó: được tập huấn", "người"),
+    ("B4.02", "Vận động: tiền mặt", "đồng"),
+];
+
+impl Workbook {
+    /// Chư Sê's annual 2021 report with plausible values.
+    pub fn chu_se_2021() -> Self {
+        Workbook {
+            unit_name: "Phòng LĐTB&XH huyện Chư Sê".into(),
+            unit_code: "633".into(),
+            period_text: "Năm 2021".into(),
+            sent_on: "15/11/2021".into(),
+            values: vec![
+                ("B1.01", "30500".into()),
+                ("B1.02", "412".into()),
+                ("B1.03", "405".into()),
+                ("B2.01", "4".into()),
+                ("B2.02", "3".into()),
+                ("B2.03", "3".into()),
+                ("B3.01", "1".into()),
+                ("B3.05", "19".into()),
+                ("B3.06", "18".into()),
+                ("B4.02", "125000000".into()),
+            ],
+            sheets: [
+                Some("Biểu 1"),
+                Some("Biểu 2"),
+                Some("Biểu 3"),
+                Some("Biểu 4"),
+            ],
+            text: |s| s.to_string(),
+        }
+    }
+
+    pub fn write(&self, path: &Path) {
+        use rust_xlsxwriter::Workbook as Xlsx;
+        let mut book = Xlsx::new();
+        let t = |s: &str| (self.text)(s);
+        for (form, sheet_name) in self.sheets.iter().enumerate() {
+            let Some(sheet_name) = sheet_name else {
+                continue;
+            };
+            let form = form + 1;
+            let ws = book.add_worksheet();
+            ws.set_name(*sheet_name).unwrap();
+            ws.write_string(0, 0, t(&format!("BIỂU {form}"))).unwrap();
+            ws.write_string(1, 0, t(&format!("ĐƠN VỊ: {}", self.unit_name)))
+                .unwrap();
+            ws.write_string(2, 0, t("Mã đơn vị:")).unwrap();
+            ws.write_string(2, 1, &self.unit_code).unwrap();
+            ws.write_string(3, 0, t(&format!("Kỳ báo cáo: {}", self.period_text)))
+                .unwrap();
+            ws.write_string(4, 0, t(&format!("Ngày gửi: {}", self.sent_on)))
+                .unwrap();
+            for (c, h) in ["STT", "Mã số", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(6, c as u16, t(h)).unwrap();
+            }
+            let mut r = 7;
+            for (code, value) in &self.values {
+                if !code.starts_with(&format!("B{form}.")) {
+                    continue;
+                }
+                let (_, name, unit) = ITEM_NAMES.iter().find(|(c, _, _)| c == code).unwrap();
+                ws.write_number(r, 0, (r - 6) as f64).unwrap();
+                ws.write_string(r, 1, *code).unwrap();
+                ws.write_string(r, 2, t(name)).unwrap();
+                ws.write_string(r, 3, t(unit)).unwrap();
+                // As in Excel, a leading apostrophe makes a text cell of what looks a number.
+                match (value.strip_prefix('\''), value.parse::<f64>()) {
+                    (Some(text), _) => ws.write_string(r, 4, text).unwrap(),
+                    (None, Ok(n)) => ws.write_number(r, 4, n).unwrap(),
+                    (None, Err(_)) => ws.write_string(r, 4, value).unwrap(),
+                };
+                r += 1;
+            }
+        }
+        book.save(path).unwrap();
     }
 }

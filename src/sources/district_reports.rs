@@ -1,0 +1,631 @@
+//! Source 3, the districts' periodic report workbooks (biểu mẫu 1–4): one workbook per
+//! district per period, a sheet per form. Each sheet opens with a header block read by its
+//! labels (unit, unit code, period, sending date) wherever they sit, then a table
+//! `STT | Mã số | Chỉ tiêu | Đơn vị tính | Số liệu` read item by item through its code.
+//!
+//! A problem with the whole workbook (no form at all, a period or district that does not
+//! match) rejects the workbook; a problem with one form or one value rejects just that,
+//! with the sheet and cell named, and the rest is kept.
+
+use chrono::NaiveDate;
+
+use super::headers::{self, ColumnSpec};
+use super::row::{Reason, Rejection};
+use super::tabular::{RawRow, RawTable};
+use crate::reference::{Level, OrgUnits};
+use crate::text::dates::parse_date;
+use crate::text::fold;
+use crate::text::numbers::parse_decimal;
+
+/// One item of forms 1–4.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FormItem {
+    pub code: &'static str,
+    pub form: u8,
+    pub name: &'static str,
+    pub unit: ItemUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemUnit {
+    Person,
+    Case,
+    YesNo,
+    Activity,
+    Commune,
+    Vnd,
+}
+
+const fn item(code: &'static str, form: u8, name: &'static str, unit: ItemUnit) -> FormItem {
+    FormItem {
+        code,
+        form,
+        name,
+        unit,
+    }
+}
+
+/// The items of the forms (DESIGN.md, source 3).
+pub const ITEMS: &[FormItem] = &[
+    item(
+        "B1.01",
+        1,
+        "Tổng số trẻ em (dưới 16 tuổi)",
+        ItemUnit::Person,
+    ),
+    item("B1.02", 1, "Trẻ em có hoàn cảnh đặc biệt", ItemUnit::Person),
+    item("B1.03", 1, "Trong đó: được trợ giúp", ItemUnit::Person),
+    item(
+        "B1.04",
+        1,
+        "Trẻ em có nguy cơ rơi vào hoàn cảnh đặc biệt",
+        ItemUnit::Person,
+    ),
+    item(
+        "B1.05",
+        1,
+        "Trẻ em khuyết tật được khám sàng lọc",
+        ItemUnit::Person,
+    ),
+    item(
+        "B1.06",
+        1,
+        "Trẻ em tim bẩm sinh được phẫu thuật",
+        ItemUnit::Person,
+    ),
+    item("B2.01", 2, "Số vụ xâm hại trẻ em", ItemUnit::Case),
+    item("B2.02", 2, "Số trẻ em bị xâm hại", ItemUnit::Person),
+    item(
+        "B2.03",
+        2,
+        "Trong đó: được hỗ trợ, can thiệp",
+        ItemUnit::Person,
+    ),
+    item(
+        "B2.04",
+        2,
+        "Số trẻ em bị tai nạn thương tích",
+        ItemUnit::Person,
+    ),
+    item("B2.05", 2, "Trong đó: tử vong", ItemUnit::Person),
+    item("B2.06", 2, "Trong đó: đuối nước", ItemUnit::Person),
+    item("B2.07", 2, "Trong đó: tai nạn giao thông", ItemUnit::Person),
+    item(
+        "B3.01",
+        3,
+        "Tổ chức Tháng hành động vì trẻ em",
+        ItemUnit::YesNo,
+    ),
+    item("B3.02", 3, "Tổ chức Tết Trung thu", ItemUnit::YesNo),
+    item("B3.03", 3, "Tổ chức Diễn đàn trẻ em", ItemUnit::YesNo),
+    item(
+        "B3.04",
+        3,
+        "Số hoạt động thúc đẩy quyền tham gia của trẻ em",
+        ItemUnit::Activity,
+    ),
+    item(
+        "B3.05",
+        3,
+        "Số cán bộ làm công tác trẻ em",
+        ItemUnit::Person,
+    ),
+    item("B3.06", 3, "Trong đó: được tập huấn", ItemUnit::Person),
+    item(
+        "B3.07",
+        3,
+        "Số xã có nhóm thường trực bảo vệ trẻ em",
+        ItemUnit::Commune,
+    ),
+    item(
+        "B3.08",
+        3,
+        "Số xã đạt tiêu chuẩn phù hợp với trẻ em",
+        ItemUnit::Commune,
+    ),
+    item(
+        "B4.01",
+        4,
+        "Ngân sách địa phương cho công tác trẻ em",
+        ItemUnit::Vnd,
+    ),
+    item("B4.02", 4, "Vận động: tiền mặt", ItemUnit::Vnd),
+    item("B4.03", 4, "Vận động: hiện vật quy ra tiền", ItemUnit::Vnd),
+    item("B4.04", 4, "Vận động: chương trình hỗ trợ", ItemUnit::Vnd),
+];
+
+pub fn find_item(code: &str) -> Option<&'static FormItem> {
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    ITEMS.iter().find(|i| i.code == code)
+}
+
+pub const FORMS: [u8; 4] = [1, 2, 3, 4];
+
+const TABLE_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        column: "code",
+        headers: &["Mã số", "Mã chỉ tiêu", "Mã"],
+        required: true,
+    },
+    ColumnSpec {
+        column: "item",
+        headers: &["Chỉ tiêu", "Tên chỉ tiêu", "Nội dung"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "unit",
+        headers: &["Đơn vị tính", "ĐVT"],
+        required: false,
+    },
+    ColumnSpec {
+        column: "value",
+        headers: &["Số liệu", "Giá trị", "Số lượng", "Kết quả"],
+        required: true,
+    },
+];
+
+/// One value a workbook gives: `None` when the cell is blank (not reported); `-` is zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportValue {
+    pub item: &'static FormItem,
+    pub value: Option<f64>,
+}
+
+/// What the header block of a workbook says, with where each label was found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeaderBlock {
+    pub unit_name: Option<String>,
+    pub unit_code: Option<(String, String)>,
+    pub period: Option<(String, String)>,
+    pub sent_on: Option<(String, String)>,
+}
+
+/// A workbook read: who sent it, for which period, when, and every value it gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictReport {
+    pub district_code: String,
+    pub period: String,
+    pub sent_on: NaiveDate,
+    pub values: Vec<ReportValue>,
+}
+
+/// A rejected part of a workbook: the sheet and cell it concerns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub sheet: Option<String>,
+    /// Spreadsheet row (0 for the workbook or sheet as a whole).
+    pub row: usize,
+    pub rejection: Rejection,
+}
+
+impl Problem {
+    fn new(
+        sheet: Option<&str>,
+        row: usize,
+        column: &'static str,
+        reason: Reason,
+        detail: String,
+    ) -> Self {
+        Problem {
+            sheet: sheet.map(str::to_string),
+            row,
+            rejection: Rejection::new(column, reason, detail),
+        }
+    }
+}
+
+/// The outcome of reading one workbook: the report (if the workbook as a whole was
+/// usable) and every problem found in it.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub report: Option<DistrictReport>,
+    pub problems: Vec<Problem>,
+}
+
+/// The sheet of form `form`: "Biểu 1", "Bieu1", "BIỂU 1", "B1", "Bieu_1", "Biểu số 1".
+pub fn find_sheet(tables: &[RawTable], form: u8) -> Option<&RawTable> {
+    let wanted = [
+        format!("bieu{form}"),
+        format!("bieuso{form}"),
+        format!("b{form}"),
+        format!("bieumau{form}"),
+        format!("bieumauso{form}"),
+    ];
+    tables.iter().find(|t| {
+        t.sheet
+            .as_deref()
+            .map(|name| wanted.contains(&fold(name).replace(' ', "")))
+            .unwrap_or(false)
+    })
+}
+
+/// Reads the header block above the table: a label and its value either in one cell
+/// (`Mã đơn vị: 633`) or in the next non-blank cell of the row. Returns what was found,
+/// each with the address of the cell it came from.
+pub fn header_block(table: &RawTable, until_row: usize) -> HeaderBlock {
+    let mut block = HeaderBlock::default();
+    for row in table.rows.iter().take(until_row) {
+        for (i, cell) in row.cells.iter().enumerate() {
+            let folded = fold(cell);
+            // The longer label first: "mã đơn vị" also contains "đơn vị".
+            let label = ["ma don vi", "don vi", "ky bao cao", "ngay gui"]
+                .into_iter()
+                .find(|l| folded.starts_with(l));
+            let Some(label) = label else { continue };
+            let Some((value, at)) = label_value(table, row, i) else {
+                continue;
+            };
+            let found = Some((value.clone(), at));
+            match label {
+                "ma don vi" => block.unit_code = block.unit_code.or(found),
+                "don vi" => block.unit_name = block.unit_name.or(Some(value)),
+                "ky bao cao" => block.period = block.period.or(found),
+                _ => block.sent_on = block.sent_on.or(found),
+            }
+        }
+    }
+    block
+}
+
+fn label_value(table: &RawTable, row: &RawRow, i: usize) -> Option<(String, String)> {
+    let cell = &row.cells[i];
+    if let Some((_, after)) = cell.split_once(':') {
+        let after = after.trim();
+        if !after.is_empty() {
+            return Some((after.to_string(), table.address(row, i)));
+        }
+    }
+    row.cells
+        .iter()
+        .enumerate()
+        .skip(i + 1)
+        .find(|(_, c)| !c.trim().is_empty())
+        .map(|(j, c)| (c.trim().to_string(), table.address(row, j)))
+}
+
+/// The period key a "Kỳ báo cáo" text names: `6 tháng đầu năm 2021` → `2021S1`,
+/// `6 tháng cuối năm 2021` → `2021S2`, `Năm 2021` / `Cả năm 2021` → `2021`.
+pub fn period_key(text: &str) -> Option<String> {
+    let folded = fold(text);
+    let year = folded
+        .split(' ')
+        .find(|w| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()))?;
+    if folded.contains("6 thang dau") {
+        Some(format!("{year}S1"))
+    } else if folded.contains("6 thang cuoi") {
+        Some(format!("{year}S2"))
+    } else if folded.contains("nam") {
+        Some(year.to_string())
+    } else {
+        None
+    }
+}
+
+/// Reads one workbook found in the folder of period `folder_period`.
+pub fn read(
+    tables: &[RawTable],
+    folder_period: &str,
+    units: &OrgUnits,
+    province: &str,
+) -> ReadOutcome {
+    let mut out = ReadOutcome::default();
+    let sheets: Vec<(u8, &RawTable)> = FORMS
+        .iter()
+        .filter_map(|&f| find_sheet(tables, f).map(|t| (f, t)))
+        .collect();
+    if sheets.is_empty() {
+        let names: Vec<String> = tables.iter().filter_map(|t| t.sheet.clone()).collect();
+        out.problems.push(Problem::new(
+            None,
+            0,
+            "sheet",
+            Reason::MissingSheet,
+            format!(
+                "No sheet of forms 1–4 (\"Biểu 1\" … \"Biểu 4\"); the sheets are {}.",
+                quoted_list(&names)
+            ),
+        ));
+        return out;
+    }
+    for form in FORMS {
+        if !sheets.iter().any(|(f, _)| *f == form) {
+            out.problems.push(Problem::new(
+                None,
+                0,
+                "sheet",
+                Reason::MissingSheet,
+                format!("Sheet \"Biểu {form}\" is missing: form {form} is not ingested."),
+            ));
+        }
+    }
+
+    // The header block of the first form present decides who sent what and when; the
+    // other sheets must not contradict it.
+    let mut identity: Option<(String, String, NaiveDate)> = None;
+    for (form, table) in &sheets {
+        let sheet = table.sheet.as_deref();
+        let no_aliases = |_: &str| Vec::new();
+        let located = headers::locate(std::slice::from_ref(*table), TABLE_COLUMNS, &no_aliases);
+        let (_, map) = match located {
+            Ok(found) => found,
+            Err(e) => {
+                out.problems.push(Problem::new(
+                    sheet,
+                    0,
+                    "sheet",
+                    Reason::MissingColumns,
+                    format!("Sheet \"{}\": {e}", sheet.unwrap_or("")),
+                ));
+                continue;
+            }
+        };
+        let block = header_block(table, map.header_index);
+        let this = match check_identity(&block, sheet, folder_period, units, province) {
+            Ok(id) => id,
+            Err(p) => {
+                out.problems.push(p);
+                if identity.is_none() {
+                    // Without a trustworthy identity nothing in the workbook can be used.
+                    out.report = None;
+                    return out;
+                }
+                continue;
+            }
+        };
+        match &identity {
+            None => identity = Some(this.clone()),
+            Some(first) if first.0 != this.0 || first.1 != this.1 => {
+                out.problems.push(Problem::new(
+                    sheet,
+                    0,
+                    "unit_code",
+                    Reason::OrgUnitMismatch,
+                    format!(
+                        "Sheet \"{}\" is from district {} for period {}, but the workbook's first form is from {} for {}.",
+                        sheet.unwrap_or(""),
+                        this.0,
+                        this.1,
+                        first.0,
+                        first.1
+                    ),
+                ));
+                continue;
+            }
+            Some(_) => {}
+        }
+        let values = out.report.get_or_insert_with(|| DistrictReport {
+            district_code: this.0.clone(),
+            period: this.1.clone(),
+            sent_on: this.2,
+            values: Vec::new(),
+        });
+        for row in &table.rows[map.header_index + 1..] {
+            let code = map.cell(row, "code");
+            if code.is_empty() {
+                continue; // section headings and blank lines
+            }
+            let Some(item) = find_item(code).filter(|i| i.form == *form) else {
+                out.problems.push(Problem::new(
+                    sheet,
+                    row.line,
+                    "item",
+                    Reason::BadValue,
+                    format!("Item code \"{code}\" is not an item of form {form}."),
+                ));
+                continue;
+            };
+            if values.values.iter().any(|v| v.item.code == item.code) {
+                out.problems.push(Problem::new(
+                    sheet,
+                    row.line,
+                    "item",
+                    Reason::DuplicateId,
+                    format!("Item {} appears twice; the first is kept.", item.code),
+                ));
+                continue;
+            }
+            let text = map.cell(row, "value");
+            match value_of(text) {
+                Ok(value) => values.values.push(ReportValue { item, value }),
+                Err(why) => {
+                    let address = map
+                        .position("value")
+                        .map(|i| table.address(row, i))
+                        .unwrap_or_default();
+                    out.problems.push(Problem::new(
+                        sheet,
+                        row.line,
+                        "value",
+                        Reason::BadNumber,
+                        format!(
+                            "Sheet \"{}\", cell {address} (item {}): {why}",
+                            sheet.unwrap_or(""),
+                            item.code
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A value cell: a number, Vietnamese-formatted text, `-` for zero, blank for not reported.
+pub fn value_of(text: &str) -> Result<Option<f64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().all(|c| c == '-' || c == '–' || c == '—') {
+        return Ok(Some(0.0));
+    }
+    parse_decimal(t).map(Some).map_err(|e| e.to_string())
+}
+
+/// Checks the header block of a sheet: a district of this province, a name that agrees
+/// with the code, the period of the folder, a sending date. Returns (district, period,
+/// sent on), or the problem that makes the workbook unusable.
+fn check_identity(
+    block: &HeaderBlock,
+    sheet: Option<&str>,
+    folder_period: &str,
+    units: &OrgUnits,
+    province: &str,
+) -> Result<(String, String, NaiveDate), Problem> {
+    let sheet_name = sheet.unwrap_or("");
+    let missing = |label: &str, column: &'static str| {
+        Problem::new(
+            sheet,
+            0,
+            column,
+            Reason::Missing,
+            format!("Sheet \"{sheet_name}\" has no \"{label}\" in its header block."),
+        )
+    };
+    let (code_text, code_cell) = block
+        .unit_code
+        .clone()
+        .ok_or_else(|| missing("Mã đơn vị", "unit_code"))?;
+    let mismatch =
+        |detail: String| Problem::new(sheet, 0, "unit_code", Reason::OrgUnitMismatch, detail);
+    let district = units
+        .resolve_district(&code_text)
+        .map_err(|e| mismatch(format!("Sheet \"{sheet_name}\", cell {code_cell}: {e}")))?;
+    if district.level != Level::District || district.parent_code.as_deref() != Some(province) {
+        return Err(mismatch(format!(
+            "Sheet \"{sheet_name}\", cell {code_cell}: unit {} is not a district of province {province}.",
+            district.code
+        )));
+    }
+    if let Some(name) = &block.unit_name {
+        // "Phòng LĐTB&XH huyện Chư Sê": the district it names, if one can be found in it.
+        if let Some(named) = district_named_in(name, units, province) {
+            if named != district.code {
+                return Err(mismatch(format!(
+                    "Sheet \"{sheet_name}\", cell {code_cell}: the unit code {} is {}, but the sender is \"{name}\" (district {named}).",
+                    district.code, district.name
+                )));
+            }
+        }
+    }
+    let (period_text, period_cell) = block
+        .period
+        .clone()
+        .ok_or_else(|| missing("Kỳ báo cáo", "period"))?;
+    let period = period_key(&period_text).ok_or_else(|| {
+        Problem::new(
+            sheet,
+            0,
+            "period",
+            Reason::BadValue,
+            format!("Sheet \"{sheet_name}\", cell {period_cell}: \"{period_text}\" names no period (such as \"6 tháng đầu năm 2021\" or \"Năm 2021\")."),
+        )
+    })?;
+    if period != folder_period {
+        return Err(Problem::new(
+            sheet,
+            0,
+            "period",
+            Reason::PeriodMismatch,
+            format!(
+                "Sheet \"{sheet_name}\", cell {period_cell}: the report is for period {period} (\"{period_text}\"), but it lies in the folder of period {folder_period}."
+            ),
+        ));
+    }
+    let (sent_text, sent_cell) = block
+        .sent_on
+        .clone()
+        .ok_or_else(|| missing("Ngày gửi", "sent_on"))?;
+    let sent_on = parse_date(&sent_text).map_err(|e| {
+        Problem::new(
+            sheet,
+            0,
+            "sent_on",
+            Reason::BadDate,
+            format!("Sheet \"{sheet_name}\", cell {sent_cell}: {e}"),
+        )
+    })?;
+    Ok((district.code.clone(), period, sent_on))
+}
+
+/// The district whose name ends the sender's name, if any ("… huyện Chư Sê" → 633).
+fn district_named_in(sender: &str, units: &OrgUnits, province: &str) -> Option<String> {
+    let folded = fold(sender);
+    units
+        .districts_of(province)
+        .into_iter()
+        .filter(|d| {
+            let name = fold(&d.name);
+            folded.ends_with(&format!(" {name}")) || folded == name
+        })
+        .max_by_key(|d| d.name.len())
+        .map(|d| d.code.clone())
+}
+
+fn quoted_list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_texts_become_keys() {
+        assert_eq!(period_key("6 tháng đầu năm 2021"), Some("2021S1".into()));
+        assert_eq!(period_key("Năm 2021"), Some("2021".into()));
+        assert_eq!(period_key("Cả năm 2020"), Some("2020".into()));
+        assert_eq!(period_key("6 THÁNG CUỐI NĂM 2021"), Some("2021S2".into()));
+        assert_eq!(period_key("Quý 1"), None);
+    }
+
+    #[test]
+    fn values_read_vietnamese_text_dashes_and_blanks() {
+        assert_eq!(value_of("1.234"), Ok(Some(1234.0)));
+        assert_eq!(value_of("98,5"), Ok(Some(98.5)));
+        assert_eq!(value_of("-"), Ok(Some(0.0)));
+        assert_eq!(value_of(""), Ok(None));
+        assert_eq!(value_of("42"), Ok(Some(42.0)));
+        assert!(value_of("nhiều").is_err());
+    }
+
+    #[test]
+    fn item_codes_are_found_whatever_their_spacing_or_case() {
+        assert_eq!(find_item("b1.02").map(|i| i.code), Some("B1.02"));
+        assert_eq!(find_item(" B3.06 ").map(|i| i.form), Some(3));
+        assert!(find_item("B9.99").is_none());
+    }
+
+    #[test]
+    fn sheets_are_found_by_name_variants() {
+        let t = |name: &str| RawTable {
+            sheet: Some(name.to_string()),
+            encoding: None,
+            first_column: 0,
+            rows: Vec::new(),
+        };
+        let tables = [
+            t("Bieu1"),
+            t("B2"),
+            t("BIỂU 3"),
+            t("Biểu số 4"),
+            t("Ghi chú"),
+        ];
+        for form in FORMS {
+            assert!(find_sheet(&tables, form).is_some(), "form {form}");
+        }
+        assert!(find_sheet(&tables[4..], 1).is_none());
+    }
+}
