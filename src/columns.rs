@@ -49,3 +49,11 @@ pub const ITEM: &str = "item";
 pub const VALUE: &str = "value";
 pub const SENT_ON: &str = "sent_on";
 pub const VERSION: &str = "version";
+
+pub const CHECK: &str = "check";
+pub const RULE: &str = "rule";
+pub const SEVERITY: &str = "severity";
+pub const LEFT_ITEM: &str = "left_item";
+pub const LEFT_VALUE: &str = "left_value";
+pub const RIGHT_ITEM: &str = "right_item";
+pub const RIGHT_VALUE: &str = "right_value";

@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod generate;
 pub mod ingest;
+pub mod quality;
 pub mod reference;
 pub mod run;
 pub mod sources;

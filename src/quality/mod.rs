@@ -1,0 +1,61 @@
+//! Data-quality checks: what the data says about itself. Each check returns rows of the
+//! one `data_quality` table — which check, which rule, how serious, for which district and
+//! period, and the values behind it — so a statistician reads every finding in one place.
+
+pub mod form_rules;
+
+use polars::prelude::*;
+
+use crate::columns as col;
+
+/// The columns of `indicators/data_quality.parquet`, in order.
+pub const COLUMNS: [&str; 10] = [
+    col::CHECK,
+    col::RULE,
+    col::SEVERITY,
+    col::PERIOD,
+    col::DISTRICT_CODE,
+    col::LEFT_ITEM,
+    col::LEFT_VALUE,
+    col::RIGHT_ITEM,
+    col::RIGHT_VALUE,
+    col::DETAIL,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The data cannot be right as it stands.
+    Error,
+    /// Possible but worth a look.
+    Warning,
+}
+
+impl Severity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A typed null of `dtype`, for columns a check has no value for.
+pub fn null_of(dtype: DataType) -> Expr {
+    lit(NULL).cast(dtype)
+}
+
+/// Puts a check's rows into the shared column order and types.
+pub fn shape(lf: LazyFrame) -> LazyFrame {
+    lf.select([
+        col(col::CHECK).cast(DataType::String),
+        col(col::RULE).cast(DataType::String),
+        col(col::SEVERITY).cast(DataType::String),
+        col(col::PERIOD).cast(DataType::String),
+        col(col::DISTRICT_CODE).cast(DataType::String),
+        col(col::LEFT_ITEM).cast(DataType::String),
+        col(col::LEFT_VALUE).cast(DataType::Float64),
+        col(col::RIGHT_ITEM).cast(DataType::String),
+        col(col::RIGHT_VALUE).cast(DataType::Float64),
+        col(col::DETAIL).cast(DataType::String),
+    ])
+}
