@@ -1,0 +1,118 @@
+//! Districts whose year-over-year change stands out from the other districts': for each
+//! indicator and period, the modified z-score of the change (Iglewicz and Hoaglin:
+//! 0.6745 · (x − median) / MAD, robust to the outliers it looks for) above 3.5.
+//!
+//! The change compared is relative for counts and rates per 100,000 (a district ten times
+//! larger moves ten times more) and absolute for ratios (already relative). Where the
+//! districts' changes have no spread (MAD = 0) nothing can stand out, and nothing is flagged.
+
+use polars::prelude::*;
+
+use super::{shape, Severity};
+use crate::columns as c;
+
+/// Iglewicz and Hoaglin's threshold.
+pub const THRESHOLD: f64 = 3.5;
+const SCALE: f64 = 0.6745;
+
+/// Outlier findings from the assembled indicators (with baseline and change).
+pub fn failures(indicators: LazyFrame) -> PolarsResult<LazyFrame> {
+    let group = [col(c::INDICATOR), col(c::PERIOD), col(c::UNIT)];
+    let relative = col(c::UNIT).eq(lit("ratio")).not();
+    let x = when(relative)
+        .then(col(c::CHANGE) / col(c::BASELINE))
+        .otherwise(col(c::CHANGE));
+    let median = col("x").median().over(group.clone())?;
+    let deviation = (col("x") - col("median")).abs();
+    let mad = col("deviation").median().over(group)?;
+    let found = indicators
+        .filter(
+            col(c::LEVEL)
+                .eq(lit("district"))
+                .and(col(c::BREAKDOWN).is_null())
+                .and(col(c::BASELINE).is_not_null())
+                .and(col(c::CHANGE).is_not_null())
+                .and(
+                    col(c::UNIT)
+                        .eq(lit("ratio"))
+                        .or(col(c::BASELINE).gt(lit(0.0))),
+                ),
+        )
+        .with_column(x.alias("x"))
+        .with_column(median.alias("median"))
+        .with_column(deviation.alias("deviation"))
+        .with_column(mad.alias("mad"))
+        .filter(col("mad").gt(lit(0.0)))
+        .with_column((lit(SCALE) * (col("x") - col("median")) / col("mad")).alias("z"))
+        .filter(col("z").abs().gt(lit(THRESHOLD)))
+        .with_columns([
+            lit("outlier").alias(c::CHECK),
+            lit("year_over_year_modified_z").alias(c::RULE),
+            lit(Severity::Warning.code()).alias(c::SEVERITY),
+            col(c::ORG_UNIT).alias(c::DISTRICT_CODE),
+            col(c::INDICATOR).alias(c::LEFT_ITEM),
+            col(c::VALUE).alias(c::LEFT_VALUE),
+            lit("baseline").alias(c::RIGHT_ITEM),
+            col(c::BASELINE).alias(c::RIGHT_VALUE),
+            lit("Thay đổi so với năm gốc khác xa các huyện khác (modified z-score > 3,5)")
+                .alias(c::DETAIL),
+        ]);
+    Ok(shape(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten districts' injured children this year and last: nine change by −10 % … +10 %,
+    /// district "D9" triples.
+    fn indicators() -> LazyFrame {
+        let baseline = [20.0, 30.0, 40.0, 50.0, 25.0, 35.0, 45.0, 55.0, 60.0, 20.0];
+        let change_pct = [-0.10, -0.05, 0.0, 0.05, 0.10, -0.08, 0.08, -0.02, 0.02, 2.0];
+        let value: Vec<f64> = baseline
+            .iter()
+            .zip(change_pct)
+            .map(|(b, p)| b * (1.0 + p))
+            .collect();
+        let change: Vec<f64> = value.iter().zip(baseline).map(|(v, b)| v - b).collect();
+        let units: Vec<String> = (0..10).map(|i| format!("D{i}")).collect();
+        df!(
+            c::INDICATOR => vec!["injured_children"; 10],
+            c::PERIOD => vec!["2021"; 10],
+            c::ORG_UNIT => units,
+            c::LEVEL => vec!["district"; 10],
+            c::BREAKDOWN => vec![None::<&str>; 10],
+            c::VALUE => value,
+            c::UNIT => vec!["count"; 10],
+            c::BASELINE => baseline.to_vec(),
+            c::CHANGE => change,
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    #[test]
+    fn a_district_that_triples_among_steady_ones_is_flagged_alone() {
+        // Relative changes sorted: −.10 −.08 −.05 −.02 0 .02 .05 .08 .10 2.0, median 0.01;
+        // absolute deviations sorted .01 .01 .03 .04 .06 .07 .09 .09 .11 1.99, MAD = 0.065.
+        // D9: z = 0.6745 · (2.0 − 0.01) / 0.065 = 20.6 > 3.5; D4 (+10 %): 0.93; D0: −1.14.
+        let df = failures(indicators()).unwrap().collect().unwrap();
+        assert_eq!(df.height(), 1);
+        assert_eq!(
+            df.column(c::DISTRICT_CODE).unwrap().str().unwrap().get(0),
+            Some("D9")
+        );
+        assert_eq!(df.column(c::LEFT_VALUE).unwrap().f64().unwrap().get(0), Some(60.0));
+        assert_eq!(df.column(c::RIGHT_VALUE).unwrap().f64().unwrap().get(0), Some(20.0));
+    }
+
+    #[test]
+    fn no_spread_flags_nothing() {
+        // Every district doubles: all relative changes are exactly 1, MAD = 0.
+        let flat = indicators().with_columns([
+            (col(c::BASELINE) * lit(2.0)).alias(c::VALUE),
+            col(c::BASELINE).alias(c::CHANGE),
+        ]);
+        assert_eq!(failures(flat).unwrap().collect().unwrap().height(), 0);
+    }
+}
