@@ -945,3 +945,47 @@ fn plant(
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tcvn3_cells_hold_the_font_bytes_as_latin_1() {
+        let cell = stored("hộp mứt tết", TextEncoding::Tcvn3).ok();
+        assert_eq!(cell.as_deref(), Some("hép møt tÕt"));
+        let unit = stored("ĐƠN VỊ: Phòng LĐTB&XH huyện Chư Sê", TextEncoding::Tcvn3).ok();
+        assert_eq!(
+            unit.as_deref(),
+            Some("§¥N V\u{91}: Phßng L§TB&XH huyÖn Ch\u{AD} S\u{AA}")
+        );
+    }
+
+    #[test]
+    fn every_form_text_can_be_typed_in_tcvn3() {
+        let texts = FORM_ITEMS
+            .iter()
+            .flat_map(|i| [i.name, i.unit])
+            .chain(FORM_TITLES)
+            .chain(TABLE_HEADERS)
+            .chain(PERIODS.iter().map(|p| p.label));
+        for text in texts {
+            assert!(stored(text, TextEncoding::Tcvn3).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn planted_districts_are_districts_of_gia_lai() {
+        let codes: Vec<u32> = (622..=639).filter(|c| *c != 636).collect();
+        let planted = [NO_MONTH_OF_ACTION_2020, RESENT.1, TCVN3.1, TEXT_VALUES.1]
+            .into_iter()
+            .chain(NO_FORUM_2021)
+            .chain(UNTRAINED_2021.map(|u| u.0))
+            .chain(LATE.map(|l| l.1))
+            .chain(MISSING.map(|m| m.1))
+            .chain([SOURCE_GAP.1, SUPPORTED_ABOVE_ABUSED.1]);
+        for code in planted {
+            assert!(codes.contains(&code), "{code}");
+        }
+    }
+}
