@@ -58,5 +58,58 @@ fn main() -> ExitCode {
             f.detail
         );
     }
+    for r in &summary.reports {
+        println!(
+            "reports\t{}\tdeadline {}\tsent {}\tlate {:?}\tmissing {:?}\tresent {:?}",
+            r.period, r.deadline, r.districts_sent, r.late, r.missing, r.resent
+        );
+        for s in &r.submissions {
+            println!(
+                "  workbook\t{}\t{}\tv{}",
+                s.file.display(),
+                s.sent_on,
+                s.version
+            );
+        }
+        println!(
+            "  events\tmonth of action {:?} none\tmid-autumn {:?} none\tforum {:?} none",
+            r.districts_with("B3.01", 0),
+            r.districts_with("B3.02", 0),
+            r.districts_with("B3.03", 0)
+        );
+        println!(
+            "  staff\ttrained {} of {} ({:.4})",
+            r.sum("B3.06"),
+            r.sum("B3.05"),
+            r.sum("B3.06") as f64 / r.sum("B3.05") as f64
+        );
+        for d in &r.values {
+            println!("  values\t{}\t{:?}", d.district_code, d.values);
+        }
+    }
+    for a in &summary.report_anomalies {
+        println!(
+            "anomaly\t{}\t{}\t{}\t{:?}\t{}",
+            a.file.display(),
+            a.district_code,
+            a.period,
+            a.kind,
+            a.detail
+        );
+    }
+    for f in &summary.fund {
+        println!(
+            "fund\t{}\t{}\trows {}\ttotal {}\tcash {}\tin kind {}\tprogrammes {}\tcorrections {}\tby month {:?}",
+            f.year,
+            f.file.display(),
+            f.rows,
+            f.total,
+            f.cash,
+            f.in_kind,
+            f.programmes,
+            f.corrections,
+            f.by_month
+        );
+    }
     ExitCode::SUCCESS
 }

@@ -7,7 +7,13 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{Datelike, Duration, NaiveDate};
-use treem::generate::{generate, FaultKind, GenerateOptions, GenerateSummary, Profile};
+use treem::generate::district_reports::{write_workbook, TextEncoding, FORM_ITEMS};
+use treem::generate::{
+    generate, FaultKind, GenerateOptions, GenerateSummary, Profile, CORRECTION_NOTE,
+};
+use treem::text::encoding::{decode_legacy_cell, vietnamese_score};
+use treem::text::legacy::decode_tcvn3;
+use treem::text::numbers::{parse_integer, parse_vnd};
 use unicode_normalization::UnicodeNormalization;
 
 fn run(seed: u64, out: &Path) -> GenerateSummary {
@@ -190,12 +196,17 @@ fn files_under<'a>(
 fn sample_read_back_matches_the_planted_facts_and_faults() {
     let out = std::env::temp_dir().join(format!("treem-generate-readback-{}", std::process::id()));
     let summary = run(2021, &out);
-    let sheets: BTreeMap<PathBuf, Sheet> = summary
+    // District workbooks open with a header block, not a header row: read them apart.
+    let tables: Vec<&(PathBuf, usize)> = summary
         .files
+        .iter()
+        .filter(|(p, _)| !p.starts_with("district_reports"))
+        .collect();
+    let sheets: BTreeMap<PathBuf, Sheet> = tables
         .iter()
         .map(|(p, _)| (p.clone(), read(&out.join(p))))
         .collect();
-    for (p, rows) in &summary.files {
+    for (p, rows) in tables {
         assert_eq!(sheets[p].rows.len(), *rows, "data rows of {}", p.display());
     }
     let faulty: BTreeSet<(PathBuf, usize)> = summary
@@ -475,4 +486,507 @@ fn committed_sample_is_what_seed_2021_generates() {
         );
     }
     std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+// ---------------------------------------------------------------------------------------
+// District report workbooks and the fund ledger
+
+/// What one district workbook says, read back with calamine: the header block of each
+/// sheet (legacy-font text decoded) and the item values.
+#[derive(Debug)]
+struct ReportBook {
+    sheet_names: Vec<String>,
+    unit: String,
+    code: u32,
+    period: String,
+    sent_on: NaiveDate,
+    values: BTreeMap<String, i64>,
+    /// Values given as text cells.
+    text_values: usize,
+    /// Text cells that only read as Vietnamese once decoded from a legacy font.
+    legacy_cells: usize,
+}
+
+fn serial_date(serial: f64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch") + Duration::days(serial.floor() as i64)
+}
+
+/// A cell's text as the workbook means it: in a workbook typed with a TCVN3 font, every
+/// text cell is decoded, since short words such as "vụ" (stored "vô") read as Vietnamese
+/// even undecoded and a cell-by-cell guess would leave them.
+fn decoded(s: &str, tcvn3: bool) -> (String, bool) {
+    if tcvn3 {
+        let bytes: Vec<u8> = s
+            .chars()
+            .map(|c| u8::try_from(c).expect("a byte"))
+            .collect();
+        let text = decode_tcvn3(&bytes);
+        let changed = text != s;
+        (text, changed)
+    } else {
+        (s.nfc().collect(), false)
+    }
+}
+
+/// Whether any text cell of the workbook clearly reads as a legacy font.
+fn typed_in_tcvn3(wb: &mut Xlsx<std::io::BufReader<std::fs::File>>) -> bool {
+    wb.sheet_names().iter().any(|name| {
+        let range = wb.worksheet_range(name).expect("sheet reads");
+        range.used_cells().any(|(_, _, c)| match c {
+            Data::String(s) => decode_legacy_cell(s).is_some(),
+            _ => false,
+        })
+    })
+}
+
+fn read_report(path: &Path) -> ReportBook {
+    let what = path.display().to_string();
+    let mut wb: Xlsx<_> = open_workbook(path).expect("workbook opens");
+    let sheet_names = wb.sheet_names();
+    assert_eq!(sheet_names.len(), 4, "{what}: four sheets");
+    let tcvn3 = typed_in_tcvn3(&mut wb);
+    let mut blocks = BTreeSet::new();
+    let mut values = BTreeMap::new();
+    let (mut text_values, mut legacy_cells) = (0, 0);
+    let mut unit_code_period_sent = None;
+    for (form, name) in sheet_names.iter().enumerate() {
+        let n = form + 1;
+        assert!(
+            [format!("Biểu {n}"), format!("Bieu{n}"), format!("B{n}")].contains(name),
+            "{what}: sheet {name}"
+        );
+        let range = wb.worksheet_range(name).expect("sheet reads");
+        let (mut unit, mut code, mut period, mut sent) = (None, None, None, None);
+        let mut saw_table = false;
+        for row in range.rows() {
+            let cell = |i: usize| row.get(i).cloned().unwrap_or(Data::Empty);
+            let a = match cell(0) {
+                Data::String(s) => {
+                    let (text, legacy) = decoded(&s, tcvn3);
+                    legacy_cells += usize::from(legacy);
+                    text
+                }
+                _ => String::new(),
+            };
+            let next_text = || match cell(1) {
+                Data::String(s) => s,
+                Data::Float(f) => treem_number(f),
+                other => panic!("{what}: unexpected {other:?} after {a:?}"),
+            };
+            if let Some(rest) = a.strip_prefix("ĐƠN VỊ:") {
+                unit = Some(rest.trim().to_string());
+            } else if let Some(rest) = a.strip_prefix("Mã đơn vị:") {
+                let text = if rest.trim().is_empty() {
+                    next_text()
+                } else {
+                    rest.trim().to_string()
+                };
+                code = Some(text.parse::<u32>().expect("district code"));
+            } else if let Some(rest) = a.strip_prefix("Kỳ báo cáo:") {
+                period = Some(rest.trim().to_string());
+            } else if let Some(rest) = a.strip_prefix("Ngày gửi:") {
+                let date = if !rest.trim().is_empty() {
+                    NaiveDate::parse_from_str(rest.trim(), "%d/%m/%Y").expect("sent on")
+                } else if let Data::DateTime(dt) = cell(1) {
+                    serial_date(dt.as_f64())
+                } else {
+                    NaiveDate::parse_from_str(&next_text(), "%d/%m/%Y").expect("sent on")
+                };
+                sent = Some(date);
+            } else if a == "STT" {
+                saw_table = true;
+                let headers: Vec<String> = row
+                    .iter()
+                    .map(|c| decoded(&c.to_string(), tcvn3).0)
+                    .collect();
+                assert_eq!(
+                    headers,
+                    ["STT", "Mã số", "Chỉ tiêu", "Đơn vị tính", "Số liệu"],
+                    "{what}"
+                );
+            } else if let Data::String(item) = cell(1) {
+                if !saw_table || !item.starts_with(&format!("B{n}.")) {
+                    continue;
+                }
+                let spec = FORM_ITEMS
+                    .iter()
+                    .find(|i| i.code == item)
+                    .unwrap_or_else(|| panic!("{what}: unknown item {item}"));
+                for (col, want) in [(2, spec.name), (3, spec.unit)] {
+                    let Data::String(s) = cell(col) else {
+                        panic!("{what} {item}: no text in column {col}")
+                    };
+                    let (text, legacy) = decoded(&s, tcvn3);
+                    legacy_cells += usize::from(legacy);
+                    assert_eq!(text, want, "{what} {item}");
+                }
+                let value = match cell(4) {
+                    Data::Float(f) => f as i64,
+                    Data::String(s) if s == "-" => {
+                        text_values += 1;
+                        0
+                    }
+                    Data::String(s) => {
+                        text_values += 1;
+                        parse_integer(&s).unwrap_or_else(|e| panic!("{what} {item}: {e}"))
+                    }
+                    other => panic!("{what} {item}: value {other:?}"),
+                };
+                values.insert(item, value);
+            }
+        }
+        assert!(saw_table, "{what} sheet {name}: no table");
+        let block = (
+            unit.expect("ĐƠN VỊ"),
+            code.expect("Mã đơn vị"),
+            period.expect("Kỳ báo cáo"),
+            sent.expect("Ngày gửi"),
+        );
+        blocks.insert(block.clone());
+        unit_code_period_sent = Some(block);
+    }
+    assert_eq!(blocks.len(), 1, "{what}: the four sheets disagree");
+    let (unit, code, period, sent_on) = unit_code_period_sent.expect("a sheet");
+    assert_eq!(values.len(), FORM_ITEMS.len(), "{what}: every item");
+    ReportBook {
+        sheet_names,
+        unit,
+        code,
+        period,
+        sent_on,
+        values,
+        text_values,
+        legacy_cells,
+    }
+}
+
+fn latest(books: &BTreeMap<u32, Vec<ReportBook>>, d: u32) -> &ReportBook {
+    books[&d].last().expect("a book")
+}
+
+fn v(book: &ReportBook, item: &str) -> i64 {
+    book.values[item]
+}
+
+#[test]
+fn district_reports_and_fund_read_back_as_planted() {
+    let out = std::env::temp_dir().join(format!("treem-generate-forms-{}", std::process::id()));
+    let summary = run(2021, &out);
+    let districts: Vec<u32> = summary.snapshots[0]
+        .districts
+        .iter()
+        .map(|d| d.district_code)
+        .collect();
+    assert_eq!(districts.len(), 17);
+    let labels = [
+        ("2020", "Năm 2020"),
+        ("2021S1", "6 tháng đầu năm 2021"),
+        ("2021", "Năm 2021"),
+    ];
+    assert_eq!(summary.reports.len(), 3);
+    let mut all_books = Vec::new();
+    for (facts, (key, label)) in summary.reports.iter().zip(labels) {
+        assert_eq!(facts.period, key);
+        let folder = out.join("district_reports").join(key);
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .expect("period folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        names.sort();
+        let expected: Vec<PathBuf> = facts
+            .submissions
+            .iter()
+            .map(|s| out.join(&s.file))
+            .collect();
+        let mut sorted = expected.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "workbooks of {key}");
+
+        // Timeliness and completeness, from the files alone.
+        let mut by_district: BTreeMap<u32, Vec<ReportBook>> = BTreeMap::new();
+        for path in &names {
+            let book = read_report(path);
+            assert_eq!(book.period, label, "{}", path.display());
+            by_district.entry(book.code).or_default().push(book);
+        }
+        for books in by_district.values_mut() {
+            books.sort_by_key(|b| b.sent_on);
+        }
+        let missing: Vec<u32> = districts
+            .iter()
+            .copied()
+            .filter(|d| !by_district.contains_key(d))
+            .collect();
+        let late: Vec<(u32, i64)> = by_district
+            .iter()
+            .map(|(d, books)| (*d, (books[0].sent_on - facts.deadline).num_days()))
+            .filter(|(_, days)| *days > 0)
+            .collect();
+        let resent: Vec<u32> = by_district
+            .iter()
+            .filter(|(_, b)| b.len() > 1)
+            .map(|(d, _)| *d)
+            .collect();
+        assert_eq!(missing, facts.missing, "{key} missing");
+        assert_eq!(late, facts.late, "{key} late");
+        assert_eq!(resent, facts.resent, "{key} resent");
+        assert_eq!(by_district.len(), facts.districts_sent);
+        // The latest sending carries the values the summary gives.
+        for (d, books) in &by_district {
+            let latest = books.last().expect("a book");
+            for (item, value) in &latest.values {
+                assert_eq!(facts.value(*d, item), Some(*value), "{key} {d} {item}");
+            }
+            if books.len() > 1 {
+                let changed = FORM_ITEMS
+                    .iter()
+                    .filter(|i| books[0].values[i.code] != latest.values[i.code])
+                    .count();
+                assert!((1..=5).contains(&changed), "a few values corrected");
+                assert!(books[0].sent_on <= facts.deadline, "first sending on time");
+            }
+        }
+        all_books.push((key, by_district));
+    }
+    let [(_, y2020), (_, s2021), (_, y2021)] = &all_books[..] else {
+        panic!("three periods")
+    };
+    let sum = |books: &BTreeMap<u32, Vec<ReportBook>>, item: &str| -> i64 {
+        books.keys().map(|d| v(latest(books, *d), item)).sum()
+    };
+    let with = |books: &BTreeMap<u32, Vec<ReportBook>>, item: &str, value: i64| -> Vec<u32> {
+        books
+            .keys()
+            .copied()
+            .filter(|d| v(latest(books, *d), item) == value)
+            .collect()
+    };
+
+    // Timeliness as planted.
+    assert_eq!(summary.reports[1].late, vec![(628, 3), (631, 9)]);
+    assert_eq!(summary.reports[1].missing, vec![639]);
+    assert_eq!(summary.reports[2].late, vec![(637, 6)]);
+    assert_eq!(summary.reports[2].resent, vec![626]);
+    assert!(summary.reports[0].late.is_empty() && summary.reports[0].missing.is_empty());
+
+    // Events: every district held the Month of Action and Mid-Autumn in 2021, two no forum.
+    assert!(with(y2021, "B3.01", 0).is_empty() && with(y2021, "B3.02", 0).is_empty());
+    assert_eq!(with(y2021, "B3.03", 0), vec![630, 635]);
+    assert_eq!(with(y2020, "B3.01", 0), vec![625]);
+    assert!(
+        with(s2021, "B3.02", 1).is_empty(),
+        "no Mid-Autumn in a six-month report"
+    );
+    // Staff trained: 96–98 % in 2021, three districts short.
+    let rate = sum(y2021, "B3.06") as f64 / sum(y2021, "B3.05") as f64;
+    assert!((0.96..=0.98).contains(&rate), "staff trained 2021: {rate}");
+    let short: Vec<u32> = y2021
+        .keys()
+        .copied()
+        .filter(|d| v(latest(y2021, *d), "B3.06") < v(latest(y2021, *d), "B3.05"))
+        .collect();
+    assert_eq!(short, vec![629, 637, 639]);
+
+    // Form rules hold everywhere but in the one planted workbook.
+    let mut violations = Vec::new();
+    for (key, books) in &all_books {
+        for (d, sent) in books.iter() {
+            for b in sent {
+                let at = format!("{key} {d}");
+                assert!(b.values.values().all(|x| *x >= 0), "{at}: negative");
+                assert!(v(b, "B1.03") <= v(b, "B1.02"), "{at}");
+                assert!(v(b, "B1.02") <= v(b, "B1.01"), "{at}");
+                assert!(v(b, "B3.06") <= v(b, "B3.05"), "{at}");
+                for sub in ["B2.05", "B2.06", "B2.07"] {
+                    assert!(v(b, sub) <= v(b, "B2.04"), "{at} {sub}");
+                }
+                for yes_no in ["B3.01", "B3.02", "B3.03"] {
+                    assert!((0..=1).contains(&v(b, yes_no)), "{at} {yes_no}");
+                }
+                assert!(v(b, "B3.08") <= v(b, "B3.07").max(v(b, "B3.08")));
+                if v(b, "B2.03") > v(b, "B2.02") {
+                    violations.push((key.to_string(), *d));
+                }
+            }
+        }
+    }
+    assert_eq!(violations, vec![("2021".to_string(), 633)]);
+
+    // Forms agree with the registry and the cases, but for the planted source gap.
+    for (facts, (key, books)) in summary.snapshots.iter().zip(&all_books) {
+        for reg in &facts.districts {
+            let Some(sent) = books.get(&reg.district_code) else {
+                continue;
+            };
+            let b = sent.last().expect("a book");
+            let gap = v(b, "B1.02") as f64 / reg.special_children as f64 - 1.0;
+            if (*key, reg.district_code) == ("2021", 624) {
+                assert!((0.35..=0.45).contains(&gap), "planted gap {gap}");
+            } else {
+                assert!(
+                    gap.abs() <= 0.03,
+                    "{key} {}: B1.02 gap {gap}",
+                    reg.district_code
+                );
+            }
+            let at_risk = (reg.at_risk_rows * summary.at_risk_sample_ratio) as f64;
+            assert!((v(b, "B1.04") as f64 / at_risk - 1.0).abs() <= 0.03);
+        }
+    }
+    for (year, books) in [(0, y2020), (1, y2021)] {
+        let cases = &summary.case_years[year];
+        assert_eq!(sum(books, "B2.02") as usize, cases.abused_children);
+        assert_eq!(sum(books, "B2.04") as usize, cases.injured_children);
+        assert_eq!(sum(books, "B2.05") as usize, cases.injury_deaths);
+        assert_eq!(sum(books, "B2.06") as usize, cases.drowned_children);
+        assert_eq!(sum(books, "B2.07") as usize, cases.traffic_injured_children);
+        assert_eq!(sum(books, "B2.01") as usize, cases.abuse_cases);
+    }
+
+    // Sheet names, text values and the legacy font.
+    let sheet_names = |key: &str, d: u32| {
+        all_books
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, b)| latest(b, d).sheet_names.clone())
+            .expect("period")
+    };
+    assert_eq!(
+        sheet_names("2021", 625),
+        ["Bieu1", "Bieu2", "Bieu3", "Bieu4"]
+    );
+    assert_eq!(sheet_names("2021S1", 638), ["B1", "B2", "B3", "B4"]);
+    assert_eq!(sheet_names("2021", 622)[0], "Biểu 1");
+    let text_books: Vec<(&str, u32)> = all_books
+        .iter()
+        .flat_map(|(k, b)| {
+            b.iter()
+                .filter(|(_, s)| s.iter().any(|x| x.text_values > 0))
+                .map(move |(d, _)| (*k, *d))
+        })
+        .collect();
+    assert_eq!(text_books, vec![("2021", 627)]);
+    assert_eq!(latest(y2021, 627).text_values, FORM_ITEMS.len());
+    let legacy_books: Vec<(&str, u32)> = all_books
+        .iter()
+        .flat_map(|(k, b)| {
+            b.iter()
+                .filter(|(_, s)| s.iter().any(|x| x.legacy_cells > 0))
+                .map(move |(d, _)| (*k, *d))
+        })
+        .collect();
+    assert_eq!(legacy_books, vec![("2021", 625)]);
+    assert_eq!(latest(y2021, 625).unit, "Phòng LĐTB&XH huyện KBang");
+    assert_eq!(latest(y2021, 633).unit, "Phòng LĐTB&XH huyện Chư Sê");
+    assert_eq!(latest(y2021, 622).unit, "Phòng LĐTB&XH thành phố Pleiku");
+
+    check_tcvn3_twins(&summary, &out);
+    check_fund(&summary, &out);
+    std::fs::remove_dir_all(&out).expect("clean up");
+}
+
+/// The TCVN3 workbook of the sample is what `write_workbook` writes from its spec, and its
+/// Unicode twin says the same once the legacy cells are decoded.
+fn check_tcvn3_twins(summary: &GenerateSummary, out: &Path) {
+    let legacy = summary.tcvn3_workbook.as_ref().expect("a TCVN3 workbook");
+    let dir = out.join("twins");
+    let (tcvn3, unicode) = (dir.join("tcvn3.xlsx"), dir.join("unicode.xlsx"));
+    write_workbook(&tcvn3, &legacy.spec, TextEncoding::Tcvn3).expect("TCVN3 twin");
+    write_workbook(&unicode, &legacy.spec, TextEncoding::Unicode).expect("Unicode twin");
+    assert_eq!(
+        std::fs::read(&tcvn3).expect("twin"),
+        std::fs::read(out.join(&legacy.file)).expect("sample workbook"),
+        "write_workbook rewrites the sample's TCVN3 workbook"
+    );
+    let mut a: Xlsx<_> = open_workbook(&tcvn3).expect("opens");
+    let mut b: Xlsx<_> = open_workbook(&unicode).expect("opens");
+    assert_eq!(a.sheet_names(), b.sheet_names());
+    let mut legacy_cells = 0;
+    let mut silent: Vec<String> = Vec::new();
+    for name in a.sheet_names() {
+        let (ra, rb) = (
+            a.worksheet_range(&name).expect("reads"),
+            b.worksheet_range(&name).expect("reads"),
+        );
+        assert_eq!(ra.get_size(), rb.get_size());
+        for (row_a, row_b) in ra.rows().zip(rb.rows()) {
+            for (x, y) in row_a.iter().zip(row_b) {
+                match (x, y) {
+                    (Data::String(raw), Data::String(text)) if raw != text => {
+                        legacy_cells += 1;
+                        assert_eq!(&decoded(raw, true).0, text);
+                        // Decoding cell by cell is right whenever it answers; it stays silent
+                        // on short words that read as Vietnamese undecoded ("vô" for "vụ").
+                        match decode_legacy_cell(raw) {
+                            Some(d) => {
+                                assert_eq!(&d, text);
+                                assert!(vietnamese_score(raw).implausible() > 0, "{raw:?}");
+                            }
+                            None => silent.push(text.clone()),
+                        }
+                    }
+                    _ => assert_eq!(x, y, "sheet {name}"),
+                }
+            }
+        }
+    }
+    assert!(legacy_cells > 4 * 5, "legacy cells: {legacy_cells}");
+    assert!(
+        silent.len() * 5 < legacy_cells,
+        "undetected cell by cell: {silent:?}"
+    );
+    // The unit line, as the brief describes it.
+    let ra = a.worksheet_range("Bieu1").expect("reads");
+    let unit = ra
+        .rows()
+        .filter_map(|r| match r.first() {
+            Some(Data::String(s)) => decode_legacy_cell(s),
+            _ => None,
+        })
+        .find(|s| s.starts_with("ĐƠN VỊ"))
+        .expect("unit line");
+    assert_eq!(unit, "ĐƠN VỊ: Phòng LĐTB&XH huyện KBang");
+}
+
+fn check_fund(summary: &GenerateSummary, out: &Path) {
+    assert_eq!(summary.fund.len(), 2);
+    for facts in &summary.fund {
+        let sheet = read(&out.join(&facts.file));
+        assert_eq!(sheet.rows.len(), facts.rows);
+        assert!((60..=120).contains(&facts.rows), "{} rows", facts.rows);
+        let mut by_kind: BTreeMap<String, i64> = BTreeMap::new();
+        let mut negative = Vec::new();
+        let mut suffixed = 0;
+        for row in &sheet.rows {
+            let text = get(row, "gia tri (dong)");
+            suffixed += usize::from(text.contains('đ'));
+            let amount = parse_vnd(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            *by_kind
+                .entry(get(row, "hinh thuc").to_string())
+                .or_default() += amount;
+            if amount < 0 {
+                negative.push(get(row, "ghi chu").to_string());
+            }
+            let date = parse_date(get(row, "ngay")).expect("date");
+            assert_eq!(date.year(), facts.year);
+            assert!(!get(row, "nha tai tro").is_empty());
+        }
+        assert!(suffixed > 0, "some amounts carry đ or đồng");
+        let total: i64 = by_kind.values().sum();
+        assert_eq!(total, facts.total);
+        assert_eq!(by_kind.get("Tiền mặt").copied(), Some(facts.cash));
+        assert_eq!(by_kind.get("Hiện vật").copied(), Some(facts.in_kind));
+        assert_eq!(by_kind.get("Chương trình").copied(), Some(facts.programmes));
+        assert_eq!(by_kind.len(), 3);
+        assert_eq!(facts.by_month.iter().sum::<i64>(), total);
+        if facts.year == 2020 {
+            assert!((3_950_000_000..=4_050_000_000).contains(&total));
+            assert!(negative.is_empty());
+            assert_eq!(sheet.encoding, "xlsx");
+        } else {
+            assert!((3_400_000_000..3_600_000_000).contains(&total));
+            assert_eq!(negative, vec![CORRECTION_NOTE.to_string()]);
+            assert_eq!(sheet.encoding, "utf-8-bom");
+        }
+    }
 }

@@ -768,3 +768,47 @@ fn year_facts(
         injured_children_by_district: by_district(INJURY),
     }
 }
+
+/// What a district's form 2 says for a window, counted over the clean cases (planted
+/// faults excluded) whose `Ngày xảy ra` falls in it; children are counted once each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct DistrictCaseCounts {
+    pub abuse_cases: usize,
+    pub abused_children: usize,
+    pub abused_children_intervened: usize,
+    pub injured_children: usize,
+    pub deaths: usize,
+    pub drowned: usize,
+    pub traffic: usize,
+}
+
+pub(crate) fn district_case_counts(
+    cases: &[Case],
+    district: u32,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DistrictCaseCounts {
+    let clean: Vec<&Case> = cases
+        .iter()
+        .filter(|c| {
+            c.fault.is_none() && c.child.district == district && (from..=to).contains(&c.occurred)
+        })
+        .collect();
+    let distinct = |pred: &dyn Fn(&Case) -> bool| -> usize {
+        clean
+            .iter()
+            .filter(|c| pred(c))
+            .map(|c| c.child.id.as_str())
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    DistrictCaseCounts {
+        abuse_cases: clean.iter().filter(|c| c.kind == ABUSE).count(),
+        abused_children: distinct(&|c| c.kind == ABUSE),
+        abused_children_intervened: distinct(&|c| c.kind == ABUSE && c.intervened.is_some()),
+        injured_children: distinct(&|c| c.kind == INJURY),
+        deaths: distinct(&|c| c.kind == INJURY && c.died),
+        drowned: distinct(&|c| c.kind == INJURY && c.subtype == "Đuối nước"),
+        traffic: distinct(&|c| c.kind == INJURY && c.subtype == "Tai nạn giao thông"),
+    }
+}

@@ -1,14 +1,19 @@
 //! Deterministic synthetic sample data (`treem generate`): the reference lists, the child
-//! registry snapshots and the case files of a province, written the messy way real exports
-//! arrive, with a few deliberately bad rows whose place is reported in the summary.
+//! registry snapshots, the case files, the district report workbooks and the fund ledger of
+//! a province, written the messy way real exports arrive, with a few deliberately bad rows
+//! whose place is reported in the summary.
 //!
-//! One `ChaCha8Rng` seeded from the options drives everything, and nothing iterates a hash
+//! One `ChaCha8Rng` seeded from the options drives the registry and the cases; the district
+//! reports and the fund ledger each have their own stream (the seed plus a constant), so
+//! they could be added without changing a byte of the older files. Nothing iterates a hash
 //! map, so the same seed gives byte-identical files. The planted facts (support rates,
 //! distinct injured and abused children, …) are counted from the clean rows only: every
 //! planted fault is an extra row chosen so that the facts hold whether ingestion rejects it
 //! or not.
 
 mod cases;
+pub mod district_reports;
+mod fund;
 mod layout;
 mod people;
 mod reference;
@@ -20,6 +25,17 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+pub use district_reports::{
+    DistrictReportValues, LegacyWorkbook, ReportAnomaly, ReportAnomalyKind, ReportPeriodFacts,
+    ReportSubmission,
+};
+pub use fund::{FundYearFacts, CORRECTION_NOTE};
+
+/// Added to the seed for the district reports' random stream.
+const REPORTS_STREAM: u64 = 0x4249_4555; // "BIEU"
+/// Added to the seed for the fund ledger's random stream.
+const FUND_STREAM: u64 = 0x0051_5559; // "QUY"
 
 /// Which country or province the synthetic data imitates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +76,14 @@ pub struct GenerateSummary {
     pub case_years: Vec<CaseYearFacts>,
     /// Every deliberately bad row.
     pub faults: Vec<PlantedFault>,
+    /// District reports, one entry per period: 2020, 2021S1, 2021.
+    pub reports: Vec<ReportPeriodFacts>,
+    /// The deliberate oddities of the district workbooks.
+    pub report_anomalies: Vec<ReportAnomaly>,
+    /// The workbook typed with a TCVN3 font, with what it says.
+    pub tcvn3_workbook: Option<LegacyWorkbook>,
+    /// The fund ledger, one entry per year, oldest first.
+    pub fund: Vec<FundYearFacts>,
 }
 
 /// Registry facts of one snapshot, counted over the clean rows.
@@ -173,6 +197,8 @@ pub enum GenerateError {
     },
     #[error("Character \"{ch}\" cannot be written in Windows-1258 (in \"{path}\")")]
     Unencodable { path: PathBuf, ch: char },
+    #[error("Text \"{text}\" cannot be written in TCVN3 (in \"{path}\")")]
+    NotTcvn3 { path: PathBuf, text: String },
     #[error("The embedded reference list is invalid: {0}")]
     Reference(String),
     #[error("Generated an invalid date: {0}")]
@@ -200,17 +226,37 @@ fn generate_gia_lai(seed: u64, out: &Path) -> Result<GenerateSummary, GenerateEr
     let (reg_files, mut reg_faults) = registry::write(&mut rng, &geo, &mut ids, &reg, out)?;
     files.extend(reg_files);
     faults.append(&mut reg_faults);
+    let all_cases: Vec<cases::Case> = abuse.cases.iter().chain(&injuries).cloned().collect();
     let (case_files, mut case_faults, case_years) =
         cases::write(&mut rng, &geo, abuse.cases, injuries, out)?;
     files.extend(case_files);
     faults.append(&mut case_faults);
 
+    let snapshots = reg.facts(&geo);
+    let mut report_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(REPORTS_STREAM));
+    let reports = district_reports::write(
+        &mut report_rng,
+        &geo,
+        &snapshots,
+        &all_cases,
+        registry::AT_RISK_SAMPLE_RATIO,
+        out,
+    )?;
+    files.extend(reports.files);
+    let mut fund_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(FUND_STREAM));
+    let (fund_files, fund) = fund::write(&mut fund_rng, out)?;
+    files.extend(fund_files);
+
     Ok(GenerateSummary {
         files,
         at_risk_sample_ratio: registry::AT_RISK_SAMPLE_RATIO,
-        snapshots: reg.facts(&geo),
+        snapshots,
         case_years,
         faults,
+        reports: reports.periods,
+        report_anomalies: reports.anomalies,
+        tcvn3_workbook: reports.legacy,
+        fund,
     })
 }
 
