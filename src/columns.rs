@@ -38,3 +38,17 @@ pub const UNIT_TYPE: &str = "unit_type";
 pub const NAME: &str = "name";
 pub const PARENT_CODE: &str = "parent_code";
 pub const CHILDREN_UNDER_16: &str = "children_under_16";
+
+// The long table of indicators (`indicators/indicators.parquet`).
+pub const INDICATOR: &str = "indicator";
+pub const PERIOD: &str = "period";
+pub const ORG_UNIT: &str = "org_unit";
+pub const BREAKDOWN: &str = "breakdown";
+pub const NUMERATOR: &str = "numerator";
+pub const DENOMINATOR: &str = "denominator";
+pub const VALUE: &str = "value";
+pub const UNIT: &str = "unit";
+pub const BASELINE: &str = "baseline";
+pub const CHANGE: &str = "change";
+pub const TARGET: &str = "target";
+pub const TARGET_MET: &str = "target_met";
