@@ -616,3 +616,6 @@ pub fn run(
         table,
     })
 }
+
+#[cfg(test)]
+pub(crate) mod fixture;
