@@ -619,3 +619,141 @@ pub fn run(
 
 #[cfg(test)]
 pub(crate) mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{d, plan, row};
+    use super::*;
+
+    /// Rows of the long shape from (org_unit, breakdown, value).
+    fn rows(period: &str, values: &[(&str, Option<&str>, Option<f64>)]) -> LazyFrame {
+        let n = values.len();
+        df!(
+            c::INDICATOR => vec!["injured_children"; n],
+            c::PERIOD => vec![period; n],
+            c::ORG_UNIT => values.iter().map(|v| v.0).collect::<Vec<_>>(),
+            c::LEVEL => values.iter().map(|v| if v.0 == "64" { LEVEL_PROVINCE } else { LEVEL_DISTRICT }).collect::<Vec<_>>(),
+            c::BREAKDOWN => values.iter().map(|v| v.1).collect::<Vec<_>>(),
+            c::NUMERATOR => values.iter().map(|v| v.2).collect::<Vec<_>>(),
+            c::DENOMINATOR => vec![None::<f64>; n],
+            c::VALUE => values.iter().map(|v| v.2).collect::<Vec<_>>(),
+            c::UNIT => vec!["count"; n],
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    #[test]
+    fn assemble_joins_baselines_on_the_total_and_on_each_breakdown() {
+        let current = rows(
+            "2021",
+            &[
+                ("64", None, Some(398.0)),
+                ("64", Some("subtype=drowning"), Some(87.0)),
+                ("622", None, Some(0.0)),
+            ],
+        );
+        // The baseline rows carry the period key of the period they are the baseline of.
+        let baseline = rows(
+            "2021",
+            &[
+                ("64", None, Some(452.0)),
+                ("64", Some("subtype=drowning"), Some(90.0)),
+            ],
+        );
+        let df = assemble(vec![current], vec![baseline])
+            .unwrap()
+            .collect()
+            .unwrap();
+        let df = attach_targets(df, &plan(&[("injured_children", "< baseline")])).unwrap();
+        let total = row(&df, "injured_children", "2021", "64", None);
+        assert_eq!((total.baseline, total.change), (Some(452.0), Some(-54.0)));
+        assert_eq!(total.target.as_deref(), Some("< baseline"));
+        assert_eq!(total.target_met, Some(true));
+        let drowning = row(
+            &df,
+            "injured_children",
+            "2021",
+            "64",
+            Some("subtype=drowning"),
+        );
+        assert_eq!(
+            (drowning.baseline, drowning.change),
+            (Some(90.0), Some(-3.0))
+        );
+        assert_eq!((drowning.target, drowning.target_met), (None, None));
+        // No baseline row: null baseline, null change, a target that cannot be judged.
+        let d622 = row(&df, "injured_children", "2021", "622", None);
+        assert_eq!(
+            (d622.baseline, d622.change, d622.target_met),
+            (None, None, None)
+        );
+        assert_eq!(df.height(), 3, "the join adds no rows");
+    }
+
+    #[test]
+    fn targets_are_attached_only_in_periods_of_the_plan_year() {
+        let df = assemble(vec![rows("2020", &[("64", None, Some(1.0))])], vec![])
+            .unwrap()
+            .collect()
+            .unwrap();
+        let df = attach_targets(df, &plan(&[("injured_children", "< 5")])).unwrap();
+        let r = row(&df, "injured_children", "2020", "64", None);
+        assert_eq!((r.target, r.target_met, r.baseline), (None, None, None));
+    }
+
+    #[test]
+    fn a_window_shifts_back_whole_years() {
+        let w = Window {
+            period: "2024".into(),
+            from: d("2024-01-01"),
+            to: d("2024-02-29"),
+        };
+        let b = w.shifted_back(1).unwrap();
+        assert_eq!((b.from, b.to), (d("2023-01-01"), d("2023-02-28")));
+        assert_eq!(b.period, "2024");
+    }
+
+    #[test]
+    fn the_scorecard_uses_the_whole_year_or_the_last_period_of_it() {
+        let mut p = plan(&[]);
+        assert_eq!(scorecard::annual_period(&p).unwrap().key, "2021");
+        p.periods.retain(|x| x.key != "2021");
+        assert_eq!(scorecard::annual_period(&p).unwrap().key, "2021S1");
+        p.periods.retain(|x| x.key != "2021S1");
+        assert!(
+            scorecard::annual_period(&p).is_none(),
+            "2020 is not in the plan year"
+        );
+    }
+
+    #[test]
+    fn the_scorecard_prints_what_the_table_holds() {
+        let df = assemble(
+            vec![rows("2021", &[("64", None, Some(398.0))])],
+            vec![rows("2021", &[("64", None, Some(452.0))])],
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+        let p = plan(&[
+            ("injured_children", "< baseline"),
+            ("fund_raised_vnd", ">= 4000000000"),
+        ]);
+        let df = attach_targets(df, &p).unwrap();
+        let lines = scorecard::lines(&p, &df);
+        assert_eq!(lines[0], "Scorecard 2021 (period 2021, province 64):");
+        assert!(
+            lines.contains(
+                &"  injured_children: 398; goal < baseline: met; baseline 452, change -54."
+                    .to_string()
+            ),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"  fund_raised_vnd: not computed yet; goal >= 4000000000.".to_string()),
+            "{lines:?}"
+        );
+        assert_eq!(scorecard::format_value(5419.0 / 5518.0, "ratio"), "98.21 %");
+    }
+}
