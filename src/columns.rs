@@ -57,3 +57,14 @@ pub const LEFT_ITEM: &str = "left_item";
 pub const LEFT_VALUE: &str = "left_value";
 pub const RIGHT_ITEM: &str = "right_item";
 pub const RIGHT_VALUE: &str = "right_value";
+// The long table of indicators (`indicators/indicators.parquet`).
+pub const INDICATOR: &str = "indicator";
+pub const ORG_UNIT: &str = "org_unit";
+pub const BREAKDOWN: &str = "breakdown";
+pub const NUMERATOR: &str = "numerator";
+pub const DENOMINATOR: &str = "denominator";
+pub const UNIT: &str = "unit";
+pub const BASELINE: &str = "baseline";
+pub const CHANGE: &str = "change";
+pub const TARGET: &str = "target";
+pub const TARGET_MET: &str = "target_met";

@@ -3,7 +3,8 @@
 //! The library holds all the work; `main.rs` only parses the command line and maps the
 //! outcome to an exit code. The modules follow the data flow:
 //! `config` (the pipeline file) → `sources` (decode and parse what communes and districts
-//! send) → `ingest` (row rules, pseudonymisation, clean Parquet), driven by `run`.
+//! send) → `ingest` (row rules, pseudonymisation, clean Parquet) → `indicators` (the long
+//! table of indicators with baselines and targets), driven by `run`.
 //! `text` is everything about Vietnamese text, numbers, dates and legacy encodings;
 //! `reference` is the official list of administrative units; `generate` makes sample data.
 
@@ -12,6 +13,7 @@ pub mod columns;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod indicators;
 pub mod ingest;
 pub mod quality;
 pub mod reference;

@@ -2,6 +2,7 @@
 
 pub mod generate;
 pub mod run;
+pub mod sql;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Run(run::Args),
     /// Write synthetic source data (the Gia Lai sample).
     Generate(generate::Args),
+    /// Query the clean tables and the indicators with SQL.
+    Sql(sql::Args),
 }
 
 /// Runs the parsed command line; the exit code is the caller's to use.
@@ -36,6 +39,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Sql(args) => sql::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 //! period, and the values behind it — so a statistician reads every finding in one place.
 
 pub mod form_rules;
+pub mod outliers;
 
 use polars::prelude::*;
 

@@ -102,8 +102,14 @@ mod tests {
             df.column(c::DISTRICT_CODE).unwrap().str().unwrap().get(0),
             Some("D9")
         );
-        assert_eq!(df.column(c::LEFT_VALUE).unwrap().f64().unwrap().get(0), Some(60.0));
-        assert_eq!(df.column(c::RIGHT_VALUE).unwrap().f64().unwrap().get(0), Some(20.0));
+        assert_eq!(
+            df.column(c::LEFT_VALUE).unwrap().f64().unwrap().get(0),
+            Some(60.0)
+        );
+        assert_eq!(
+            df.column(c::RIGHT_VALUE).unwrap().f64().unwrap().get(0),
+            Some(20.0)
+        );
     }
 
     #[test]

@@ -22,6 +22,11 @@ impl Layout {
         self.root.join("rejected")
     }
 
+    /// The indicators step's outputs: `indicators.parquet` (and later `data_quality.parquet`).
+    pub fn indicators(&self) -> PathBuf {
+        self.root.join("indicators")
+    }
+
     pub fn ingested_table(&self, table: &str) -> PathBuf {
         self.ingested().join(table)
     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::config::Plan;
 use crate::error::Error;
+use crate::indicators::{self, IndicatorSummary};
 use crate::ingest::{self, IngestSummary};
 use layout::Layout;
 
@@ -15,10 +16,11 @@ use layout::Layout;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Step {
     Ingest,
+    Indicators,
 }
 
 impl Step {
-    pub const ALL: [Step; 1] = [Step::Ingest];
+    pub const ALL: [Step; 2] = [Step::Ingest, Step::Indicators];
 }
 
 #[derive(Debug, Clone, Default)]
@@ -33,6 +35,7 @@ pub struct RunOptions {
 pub struct RunOutcome {
     pub layout: Layout,
     pub ingest: Option<IngestSummary>,
+    pub indicators: Option<IndicatorSummary>,
     /// Set when the share of rejected rows is above `rules.max_rejected_share`.
     pub quality_gate: Option<String>,
 }
@@ -66,6 +69,7 @@ pub fn run(
     let mut outcome = RunOutcome {
         layout: layout.clone(),
         ingest: None,
+        indicators: None,
         quality_gate: None,
     };
     for step in steps {
@@ -82,6 +86,10 @@ pub fn run(
                     ));
                 }
                 outcome.ingest = Some(summary);
+            }
+            Step::Indicators => {
+                log("Step indicators: computing the indicators from the clean tables.");
+                outcome.indicators = Some(indicators::run(plan, &layout, log)?);
             }
         }
     }

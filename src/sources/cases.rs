@@ -103,6 +103,15 @@ impl CaseKind {
             CaseKind::Injury => "injury",
         }
     }
+
+    /// The subtype codes of this kind, in the order of the export's list.
+    pub fn subtypes(self) -> Vec<&'static str> {
+        let table = match self {
+            CaseKind::Abuse => ABUSE_SUBTYPES,
+            CaseKind::Injury => INJURY_SUBTYPES,
+        };
+        table.iter().map(|(code, _)| *code).collect()
+    }
 }
 
 /// Subtypes by kind: the code and the folded Vietnamese words that name it.

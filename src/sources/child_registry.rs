@@ -124,6 +124,11 @@ const SPECIAL_GROUPS: &[(&str, &[&str])] = &[
     ("o", &["di cu", "lanh nan", "ti nan"]),
 ];
 
+/// The letters of the art. 10 groups, in the law's order (a, b, c, d, đ, e, …, o).
+pub fn special_group_letters() -> Vec<&'static str> {
+    SPECIAL_GROUPS.iter().map(|(g, _)| *g).collect()
+}
+
 /// Reads a group given as its letter (`a`, `(đ)`, `Nhóm k`, telex `dd`) or its name.
 pub fn special_group(cell: &str) -> CellResult<Option<&'static str>> {
     if cell.is_empty() {

@@ -1,0 +1,237 @@
+//! Test fixtures for the indicators: a province "64" with three districts (622, 623, 624)
+//! and a district of another province (701) that must never be counted, populations, a
+//! plan, and builders for registry and case rows with the clean tables' exact schemas.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+
+use super::{compute, Tables};
+use crate::columns as c;
+use crate::config::{Period, Plan, Rules, Target};
+use crate::ingest::frames;
+use crate::sources::cases::{CaseKind, CaseRecord};
+use crate::sources::child_registry::RegistryRecord;
+
+pub fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn t(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn period(key: &str, from: &str, to: &str) -> Period {
+    Period {
+        key: key.into(),
+        from: d(from),
+        to: d(to),
+        report_deadline: d(to),
+    }
+}
+
+/// Periods 2020 (the baseline year itself), 2021S1 and 2021; year 2021, baseline 2020;
+/// 12 hours, 5 working days, the Hùng Kings holiday 2021-04-21.
+pub fn plan(targets: &[(&str, &str)]) -> Plan {
+    Plan {
+        file: PathBuf::from("p.toml"),
+        name: "test".into(),
+        province: "64".into(),
+        year: 2021,
+        baseline_year: 2020,
+        org_units: PathBuf::new(),
+        population: PathBuf::new(),
+        periods: vec![
+            period("2020", "2020-01-01", "2020-12-31"),
+            period("2021S1", "2021-01-01", "2021-06-30"),
+            period("2021", "2021-01-01", "2021-12-31"),
+        ],
+        sources: Vec::new(),
+        targets: targets
+            .iter()
+            .map(|(indicator, rule)| Target {
+                indicator: indicator.to_string(),
+                rule: rule.parse().unwrap(),
+            })
+            .collect(),
+        rules: Rules {
+            intervention_within_hours: 12,
+            plan_within_working_days: 5,
+            holidays: BTreeSet::from([d("2021-04-21")]),
+            source_gap_tolerance: 0.05,
+            max_rejected_share: 0.01,
+        },
+        min_count: 5,
+        secret_key_file: None,
+        header_aliases: Default::default(),
+    }
+}
+
+pub fn org_units() -> DataFrame {
+    df!(
+        c::CODE => ["64", "622", "623", "624", "70", "701", "23002"],
+        c::LEVEL => ["province", "district", "district", "district", "province", "district", "commune"],
+        c::UNIT_TYPE => ["Tỉnh", "Thành phố", "Thị xã", "Thị xã", "Tỉnh", "Huyện", "Phường"],
+        c::NAME => ["Gia Lai", "Pleiku", "An Khê", "Ayun Pa", "Other", "Elsewhere", "Ward"],
+        c::PARENT_CODE => [None, Some("64"), Some("64"), Some("64"), None, Some("70"), Some("622")],
+    )
+    .unwrap()
+}
+
+/// Children under 16: 622 has 40,000 in 2021, 623 10,000, 624 none (a zero denominator);
+/// 701 (another province) 99,999, never summed into 64.
+pub fn population() -> DataFrame {
+    df!(
+        c::DISTRICT_CODE => ["622", "623", "624", "701", "622", "623", "624"],
+        c::YEAR => [2021i32, 2021, 2021, 2021, 2020, 2020, 2020],
+        c::CHILDREN_UNDER_16 => [40_000i64, 10_000, 0, 99_999, 39_000, 9_000, 1_000],
+    )
+    .unwrap()
+}
+
+/// (snapshot, child, district, group, at risk, supported)
+pub type Child<'a> = (&'a str, &'a str, &'a str, Option<&'static str>, bool, bool);
+
+pub fn registry(children: &[Child]) -> DataFrame {
+    let records: Vec<RegistryRecord> = children
+        .iter()
+        .map(
+            |(snap, child, district, group, at_risk, supported)| RegistryRecord {
+                snapshot_date: d(snap),
+                child_key: child.to_string(),
+                birth_year: 2012,
+                age: 9,
+                sex: Some("F"),
+                ethnicity: None,
+                commune_code: "00000".into(),
+                district_code: district.to_string(),
+                special_group: *group,
+                at_risk: *at_risk,
+                supported: *supported,
+                support_forms: None,
+                updated_on: None,
+            },
+        )
+        .collect();
+    frames::registry(&records).unwrap()
+}
+
+/// One case: key, child, district, kind, subtype, occurred, reported, intervened, plan,
+/// outcome.
+pub struct Case {
+    pub key: &'static str,
+    pub child: &'static str,
+    pub district: &'static str,
+    pub kind: CaseKind,
+    pub subtype: &'static str,
+    pub occurred: &'static str,
+    pub reported: Option<&'static str>,
+    pub intervened: Option<&'static str>,
+    pub plan: Option<&'static str>,
+    pub outcome: Option<&'static str>,
+}
+
+pub fn cases(cases: &[Case]) -> DataFrame {
+    let records: Vec<CaseRecord> = cases
+        .iter()
+        .map(|x| CaseRecord {
+            case_key: x.key.into(),
+            child_key: x.child.into(),
+            commune_code: "00000".into(),
+            district_code: x.district.into(),
+            kind: x.kind,
+            subtype: x.subtype,
+            occurred_on: d(x.occurred),
+            reported_at: x.reported.map(t),
+            intervened_at: x.intervened.map(t),
+            plan_approved_on: x.plan.map(d),
+            outcome: x.outcome,
+            sex: None,
+            birth_year: None,
+            age: None,
+        })
+        .collect();
+    frames::cases(&records).unwrap()
+}
+
+pub fn tables(registry: DataFrame, cases: DataFrame) -> Tables {
+    Tables {
+        registry: registry.lazy(),
+        cases: cases.lazy(),
+        org_units: org_units().lazy(),
+        population: population().lazy(),
+    }
+}
+
+/// The computed table for the fixture plan with `targets`.
+pub fn table(registry: DataFrame, cases: DataFrame, targets: &[(&str, &str)]) -> DataFrame {
+    compute(&plan(targets), &tables(registry, cases)).unwrap()
+}
+
+/// One row of the long table, read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub change: Option<f64>,
+    pub target: Option<String>,
+    pub target_met: Option<bool>,
+}
+
+/// The row of `indicator` × `period` × `org_unit` × `breakdown`; panics unless exactly one.
+pub fn row(
+    df: &DataFrame,
+    indicator: &str,
+    period: &str,
+    org_unit: &str,
+    breakdown: Option<&str>,
+) -> Row {
+    let s = |n: &str| df.column(n).unwrap().str().unwrap().clone();
+    let f = |n: &str| df.column(n).unwrap().f64().unwrap().clone();
+    let (ind, per, unit_col, brk) = (
+        s(c::INDICATOR),
+        s(c::PERIOD),
+        s(c::ORG_UNIT),
+        s(c::BREAKDOWN),
+    );
+    let hits: Vec<usize> = (0..df.height())
+        .filter(|&i| {
+            ind.get(i) == Some(indicator)
+                && per.get(i) == Some(period)
+                && unit_col.get(i) == Some(org_unit)
+                && brk.get(i) == breakdown
+        })
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "rows for {indicator} {period} {org_unit} {breakdown:?}"
+    );
+    let i = hits[0];
+    Row {
+        numerator: f(c::NUMERATOR).get(i),
+        denominator: f(c::DENOMINATOR).get(i),
+        value: f(c::VALUE).get(i),
+        unit: s(c::UNIT).get(i).unwrap().to_string(),
+        baseline: f(c::BASELINE).get(i),
+        change: f(c::CHANGE).get(i),
+        target: s(c::TARGET).get(i).map(str::to_string),
+        target_met: df.column(c::TARGET_MET).unwrap().bool().unwrap().get(i),
+    }
+}
+
+/// Whether any row of `indicator` names `org_unit`.
+pub fn has_org_unit(df: &DataFrame, indicator: &str, org_unit: &str) -> bool {
+    let ind = df.column(c::INDICATOR).unwrap().str().unwrap().clone();
+    let unit = df.column(c::ORG_UNIT).unwrap().str().unwrap().clone();
+    (0..df.height()).any(|i| ind.get(i) == Some(indicator) && unit.get(i) == Some(org_unit))
+}
+
+pub fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-12)
+}

@@ -1,0 +1,759 @@
+//! The indicators step: every indicator of the plan × period × org unit (the province and
+//! each of its districts) × breakdown, in one long table with its baseline, change and target
+//! (`indicators/indicators.parquet`, DESIGN.md "Indicators").
+//!
+//! Each family of indicators (`registry.rs`, `cases.rs`; district reports and the fund join
+//! the same way) is a [`Family`]: a function from the clean tables and a period's window to
+//! LazyFrames of the row shape below, built with [`Rows`] so that every indicator reads as
+//! one method chain. [`assemble`] stacks them and joins each row to its baseline, the same
+//! row computed over the window shifted back to the baseline year; targets are attached
+//! last, with [`TargetRule::is_met`](crate::config::TargetRule::is_met), the one definition
+//! of "met". Everything is lazy and collected once.
+//!
+//! Two rules shape the helpers. Province values are computed from the rows (a child with
+//! cases in two districts is one child of the province), never from district ratios: rows
+//! are stacked once under their district and once under the province, then grouped. And
+//! every district appears for every indicator and breakdown, with a true 0 where nothing
+//! happened, because charts and disclosure control need the zeros; a window in which the
+//! source holds no data at all (no snapshot, no case) gives no rows, so its baseline is null
+//! rather than a false 0.
+
+pub mod calendar;
+pub mod cases;
+pub mod registry;
+pub mod scorecard;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{Datelike, Months, NaiveDate};
+use polars::prelude::*;
+
+use crate::columns as c;
+use crate::config::{Period, Plan, Rules};
+use crate::error::Error;
+use crate::ingest::frames;
+use crate::run::layout::{swap_in, Layout};
+
+/// The columns of a computed row, in order; [`assemble`] adds baseline and change, the
+/// targets add target and target_met.
+pub const ROW_COLUMNS: [&str; 9] = [
+    c::INDICATOR,
+    c::PERIOD,
+    c::ORG_UNIT,
+    c::LEVEL,
+    c::BREAKDOWN,
+    c::NUMERATOR,
+    c::DENOMINATOR,
+    c::VALUE,
+    c::UNIT,
+];
+
+/// The columns that name a row: one value per indicator × period × org unit × breakdown.
+const KEY_COLUMNS: [&str; 5] = [c::INDICATOR, c::PERIOD, c::ORG_UNIT, c::LEVEL, c::BREAKDOWN];
+
+pub const LEVEL_PROVINCE: &str = "province";
+pub const LEVEL_DISTRICT: &str = "district";
+
+/// A family of indicators: its rows for one window.
+pub type Family = fn(&Context, &Window) -> PolarsResult<Vec<LazyFrame>>;
+
+/// Every family the step computes. A new one is a file beside this one and a line here.
+pub const FAMILIES: &[Family] = &[registry::rows, cases::rows];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Ratio,
+    Count,
+    Per100k,
+    Vnd,
+    Days,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Ratio => "ratio",
+            Unit::Count => "count",
+            Unit::Per100k => "per_100k",
+            Unit::Vnd => "vnd",
+            Unit::Days => "days",
+        }
+    }
+}
+
+/// The data window of a period, labelled with the period's key. A baseline window keeps the
+/// key of the period it is the baseline of, so its rows join back to that period's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Window {
+    pub fn of(period: &Period) -> Self {
+        Window {
+            period: period.key.clone(),
+            from: period.from,
+            to: period.to,
+        }
+    }
+
+    /// The same window `years` earlier (29 February becomes the 28th).
+    pub fn shifted_back(&self, years: u32) -> Option<Self> {
+        Some(Window {
+            period: self.period.clone(),
+            from: self.from.checked_sub_months(Months::new(12 * years))?,
+            to: self.to.checked_sub_months(Months::new(12 * years))?,
+        })
+    }
+
+    /// The year the window ends in: rates per 100,000 use that year's population.
+    pub fn year(&self) -> i32 {
+        self.to.year()
+    }
+
+    /// `column` (a date) lies in the window, both ends included.
+    pub fn covers(&self, column: &str) -> Expr {
+        col(column)
+            .gt_eq(lit(self.from))
+            .and(col(column).lt_eq(lit(self.to)))
+    }
+}
+
+/// The clean tables, scanned lazily.
+pub struct Tables {
+    pub registry: LazyFrame,
+    pub cases: LazyFrame,
+    pub org_units: LazyFrame,
+    pub population: LazyFrame,
+}
+
+impl Tables {
+    /// Scans `ingested/`. A partitioned table with no part (a source with no clean row) is
+    /// an empty frame of the table's schema; a missing reference table is an error.
+    pub fn scan(ingested: &Path) -> Result<Self, Error> {
+        let context = |what: &str| format!("scanning the clean table {what}");
+        let registry = match scan_partitioned(&ingested.join("registry")) {
+            Some(lf) => lf,
+            None => frames::registry(&[]).map(IntoLazy::lazy),
+        }
+        .map_err(|e| Error::polars(&context("registry"), e))?;
+        let cases = match scan_partitioned(&ingested.join("cases")) {
+            Some(lf) => lf,
+            None => frames::cases(&[]).map(IntoLazy::lazy),
+        }
+        .map_err(|e| Error::polars(&context("cases"), e))?;
+        let reference = |name: &str| -> Result<LazyFrame, Error> {
+            let path = ingested.join(format!("{name}.parquet"));
+            if !path.is_file() {
+                return Err(Error::Usage(format!(
+                    "There is no clean table \"{}\": run the ingest step first (`treem run`).",
+                    path.display()
+                )));
+            }
+            scan_parquet_file(&path).map_err(|e| Error::polars(&context(name), e))
+        };
+        Ok(Tables {
+            registry,
+            cases,
+            org_units: reference("org_units")?,
+            population: reference("population")?,
+        })
+    }
+}
+
+/// Scans one Parquet file.
+pub fn scan_parquet_file(path: &Path) -> PolarsResult<LazyFrame> {
+    LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+}
+
+/// Scans a hive-partitioned table folder (`<table>/year=YYYY/*.parquet`); `None` when it
+/// holds no Parquet file.
+pub fn scan_partitioned(dir: &Path) -> Option<PolarsResult<LazyFrame>> {
+    let has_parts = std::fs::read_dir(dir).ok()?.flatten().any(|e| {
+        e.path().is_dir()
+            && std::fs::read_dir(e.path()).is_ok_and(|parts| {
+                parts
+                    .flatten()
+                    .any(|p| p.path().extension().is_some_and(|x| x == "parquet"))
+            })
+    });
+    if !has_parts {
+        return None;
+    }
+    let pattern = dir.join("*").join("*.parquet");
+    Some(LazyFrame::scan_parquet(
+        PlRefPath::new(pattern.to_string_lossy().as_ref()),
+        ScanArgsParquet {
+            hive_options: HiveOptions::new_enabled(),
+            ..Default::default()
+        },
+    ))
+}
+
+/// What every family needs: the tables, the province and the plan's rules.
+pub struct Context<'a> {
+    pub tables: &'a Tables,
+    pub province: &'a str,
+    pub rules: &'a Rules,
+}
+
+impl Context<'_> {
+    /// The districts of the province (org_unit, level).
+    pub fn districts(&self) -> LazyFrame {
+        self.tables
+            .org_units
+            .clone()
+            .filter(
+                col(c::LEVEL)
+                    .eq(lit(LEVEL_DISTRICT))
+                    .and(col(c::PARENT_CODE).eq(lit(self.province))),
+            )
+            .select([col(c::CODE).alias(c::ORG_UNIT), col(c::LEVEL)])
+    }
+
+    /// The province and its districts (org_unit, level): the units every indicator shows.
+    pub fn units(&self) -> PolarsResult<LazyFrame> {
+        let province = df!(c::ORG_UNIT => [self.province], c::LEVEL => [LEVEL_PROVINCE])?;
+        concat([province.lazy(), self.districts()], UnionArgs::default())
+    }
+
+    /// Children under 16 by org unit (org_unit, level, children_under_16) in `year`: each
+    /// district of the province, and their sum for the province.
+    pub fn population(&self, year: i32) -> PolarsResult<LazyFrame> {
+        let districts = self
+            .districts()
+            .select([col(c::ORG_UNIT).alias(c::DISTRICT_CODE)]);
+        Ok(at_both_levels(
+            self.tables
+                .population
+                .clone()
+                .filter(col(c::YEAR).eq(lit(year)))
+                .join(
+                    districts,
+                    [col(c::DISTRICT_CODE)],
+                    [col(c::DISTRICT_CODE)],
+                    JoinArgs::new(JoinType::Inner),
+                ),
+            self.province,
+        )?
+        .group_by([col(c::ORG_UNIT), col(c::LEVEL)])
+        .agg([col(c::CHILDREN_UNDER_16).sum()]))
+    }
+
+    /// The rows of `source` (already cut to the window) as the start of an indicator.
+    pub fn rows<'a>(&'a self, window: &'a Window, source: LazyFrame) -> Rows<'a> {
+        Rows {
+            ctx: self,
+            window,
+            source,
+            subset: None,
+            breakdowns: Vec::new(),
+        }
+    }
+}
+
+/// `lf` (with a district_code) stacked twice: under its district and under the province,
+/// as org_unit and level. Grouping the stack gives both levels from the same rows.
+fn at_both_levels(lf: LazyFrame, province: &str) -> PolarsResult<LazyFrame> {
+    let under = |org_unit: Expr, level: &str| {
+        lf.clone()
+            .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
+    };
+    let district = under(col(c::DISTRICT_CODE), LEVEL_DISTRICT);
+    let province = under(lit(province), LEVEL_PROVINCE);
+    concat([district, province], UnionArgs::default())
+}
+
+/// A breakdown of an indicator: rows are counted again by `expr`, labelled `name=<value>`.
+/// `domain` lists the values every org unit shows, as 0 when absent.
+pub struct Breakdown {
+    pub name: &'static str,
+    pub expr: Expr,
+    pub domain: Vec<String>,
+}
+
+impl Breakdown {
+    pub fn new(name: &'static str, expr: Expr, domain: &[&str]) -> Self {
+        Breakdown {
+            name,
+            expr,
+            domain: domain.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn label(&self, value: &str) -> String {
+        format!("{}={value}", self.name)
+    }
+}
+
+/// An indicator being built: the window's rows of a source, a subset of them, breakdowns;
+/// it ends with `count`, `ratio` or `over_population`, which give rows of the long shape.
+pub struct Rows<'a> {
+    ctx: &'a Context<'a>,
+    window: &'a Window,
+    source: LazyFrame,
+    subset: Option<Expr>,
+    breakdowns: Vec<Breakdown>,
+}
+
+impl Rows<'_> {
+    /// Keeps the rows where `predicate` holds (the source still decides coverage).
+    pub fn filter(mut self, predicate: Expr) -> Self {
+        self.subset = Some(match self.subset.take() {
+            Some(p) => p.and(predicate),
+            None => predicate,
+        });
+        self
+    }
+
+    pub fn by(mut self, breakdown: Breakdown) -> Self {
+        self.breakdowns.push(breakdown);
+        self
+    }
+
+    /// A count per org unit and breakdown: numerator = value = `count`, no denominator.
+    pub fn count(&self, indicator: &str, count: Expr) -> PolarsResult<LazyFrame> {
+        let filled = self.filled(vec![count.alias(c::NUMERATOR)])?;
+        Ok(self.finish(
+            filled.with_columns([
+                lit(NULL).cast(DataType::Float64).alias(c::DENOMINATOR),
+                col(c::NUMERATOR).alias(c::VALUE),
+            ]),
+            indicator,
+            Unit::Count,
+        ))
+    }
+
+    /// `numerator ÷ denominator` per org unit and breakdown; null where the denominator is 0.
+    pub fn ratio(
+        &self,
+        indicator: &str,
+        numerator: Expr,
+        denominator: Expr,
+    ) -> PolarsResult<LazyFrame> {
+        let filled = self.filled(vec![
+            numerator.alias(c::NUMERATOR),
+            denominator.alias(c::DENOMINATOR),
+        ])?;
+        Ok(self.finish(
+            filled.with_column(quotient(1.0).alias(c::VALUE)),
+            indicator,
+            Unit::Ratio,
+        ))
+    }
+
+    /// `count ÷ children under 16` of the org unit in the year the window ends in, as a
+    /// ratio or per 100,000; null where the population is missing or 0.
+    pub fn over_population(
+        &self,
+        indicator: &str,
+        count: Expr,
+        unit: Unit,
+    ) -> PolarsResult<LazyFrame> {
+        let scale = match unit {
+            Unit::Per100k => 100_000.0,
+            _ => 1.0,
+        };
+        let population = self.ctx.population(self.window.year())?;
+        let filled = self
+            .filled(vec![count.alias(c::NUMERATOR)])?
+            .join(
+                population,
+                [col(c::ORG_UNIT), col(c::LEVEL)],
+                [col(c::ORG_UNIT), col(c::LEVEL)],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_column(col(c::CHILDREN_UNDER_16).alias(c::DENOMINATOR));
+        Ok(self.finish(
+            filled.with_column(quotient(scale).alias(c::VALUE)),
+            indicator,
+            unit,
+        ))
+    }
+
+    /// The aggregates per org unit and breakdown, on the full skeleton: every unit and every
+    /// breakdown value of a covered window, with 0 where no row fell.
+    fn filled(&self, aggs: Vec<Expr>) -> PolarsResult<LazyFrame> {
+        let names: Vec<String> = aggs
+            .iter()
+            .map(|e| e.clone().meta().output_name().map(|n| n.to_string()))
+            .collect::<PolarsResult<_>>()?;
+        let grouped = self.grouped(aggs)?;
+        let mut join = JoinArgs::new(JoinType::Left);
+        join.nulls_equal = true;
+        let keys = [col(c::ORG_UNIT), col(c::LEVEL), col(c::BREAKDOWN)];
+        Ok(self
+            .skeleton(&grouped)?
+            .join(grouped, keys.clone(), keys, join)
+            .with_columns(
+                names
+                    .iter()
+                    .map(|n| col(n.as_str()).fill_null(lit(0)))
+                    .collect::<Vec<_>>(),
+            ))
+    }
+
+    fn grouped(&self, aggs: Vec<Expr>) -> PolarsResult<LazyFrame> {
+        let rows = match &self.subset {
+            Some(p) => self.source.clone().filter(p.clone()),
+            None => self.source.clone(),
+        };
+        let rows = at_both_levels(rows, self.ctx.province)?;
+        let mut parts = vec![rows
+            .clone()
+            .with_column(lit(NULL).cast(DataType::String).alias(c::BREAKDOWN))];
+        for b in &self.breakdowns {
+            parts.push(
+                rows.clone()
+                    .filter(b.expr.clone().is_not_null())
+                    .with_column(
+                        concat_str(
+                            [
+                                lit(format!("{}=", b.name)),
+                                b.expr.clone().cast(DataType::String),
+                            ],
+                            "",
+                            false,
+                        )
+                        .alias(c::BREAKDOWN),
+                    ),
+            );
+        }
+        Ok(concat(parts, UnionArgs::default())?
+            .group_by([col(c::ORG_UNIT), col(c::LEVEL), col(c::BREAKDOWN)])
+            .agg(aggs))
+    }
+
+    /// Every (org unit, breakdown) the indicator shows: the units × the total, the declared
+    /// breakdown values and any other value found; no row at all when the source has no row
+    /// in the window.
+    fn skeleton(&self, grouped: &LazyFrame) -> PolarsResult<LazyFrame> {
+        let mut labels: Vec<Option<String>> = vec![None];
+        for b in &self.breakdowns {
+            labels.extend(b.domain.iter().map(|v| Some(b.label(v))));
+        }
+        let declared = df!(c::BREAKDOWN => labels)?.lazy();
+        let breakdowns = concat(
+            [declared, grouped.clone().select([col(c::BREAKDOWN)])],
+            UnionArgs::default(),
+        )?
+        .unique_stable(None, UniqueKeepStrategy::First);
+        let covered = self
+            .source
+            .clone()
+            .select([len().alias("__rows")])
+            .filter(col("__rows").gt(lit(0)));
+        Ok(self
+            .ctx
+            .units()?
+            .cross_join(breakdowns, None)
+            .cross_join(covered, None)
+            .select([col(c::ORG_UNIT), col(c::LEVEL), col(c::BREAKDOWN)]))
+    }
+
+    /// Labels the rows and gives them the long shape and its types.
+    fn finish(&self, lf: LazyFrame, indicator: &str, unit: Unit) -> LazyFrame {
+        lf.select([
+            lit(indicator).alias(c::INDICATOR),
+            lit(self.window.period.as_str()).alias(c::PERIOD),
+            col(c::ORG_UNIT),
+            col(c::LEVEL),
+            col(c::BREAKDOWN),
+            col(c::NUMERATOR).cast(DataType::Float64),
+            col(c::DENOMINATOR).cast(DataType::Float64),
+            col(c::VALUE).cast(DataType::Float64),
+            lit(unit.as_str()).alias(c::UNIT),
+        ])
+    }
+}
+
+/// numerator ÷ denominator × scale, null (never 0 or NaN) where the denominator is 0 or null.
+fn quotient(scale: f64) -> Expr {
+    let den = col(c::DENOMINATOR).cast(DataType::Float64);
+    when(den.clone().gt(lit(0.0)))
+        .then(col(c::NUMERATOR).cast(DataType::Float64) / den * lit(scale))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Stacks computed rows and joins each to its baseline row (same indicator, period key, org
+/// unit and breakdown, computed over the shifted window): adds `baseline` and
+/// `change = value − baseline`. Families added later plug in by passing their frames here.
+pub fn assemble(current: Vec<LazyFrame>, baseline: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
+    if current.is_empty() {
+        polars_bail!(ComputeError: "no indicator rows to assemble");
+    }
+    let shape = |lf: LazyFrame| lf.select(ROW_COLUMNS.map(col));
+    let current = concat(
+        current.into_iter().map(shape).collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?;
+    let keys = || KEY_COLUMNS.map(col);
+    let with_baseline = if baseline.is_empty() {
+        current.with_column(lit(NULL).cast(DataType::Float64).alias(c::BASELINE))
+    } else {
+        let mut select: Vec<Expr> = keys().to_vec();
+        select.push(col(c::VALUE).alias(c::BASELINE));
+        let baseline = concat(baseline, UnionArgs::default())?.select(select);
+        let mut join = JoinArgs::new(JoinType::Left);
+        join.nulls_equal = true;
+        current.join(baseline, keys(), keys(), join)
+    };
+    Ok(with_baseline.with_column((col(c::VALUE) - col(c::BASELINE)).alias(c::CHANGE)))
+}
+
+/// The keys of the periods whose window lies within the plan's year: targets are for them.
+pub fn periods_in_year(plan: &Plan) -> BTreeSet<String> {
+    plan.periods
+        .iter()
+        .filter(|p| p.from.year() == plan.year && p.to.year() == plan.year)
+        .map(|p| p.key.clone())
+        .collect()
+}
+
+/// Adds `target` (the rule as written) and `target_met` to the total rows (breakdown null)
+/// of every indicator with a target, in the periods of the plan's year.
+pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame> {
+    let in_year = periods_in_year(plan);
+    let (mut target, mut met) = (Vec::new(), Vec::new());
+    {
+        let indicator = df.column(c::INDICATOR)?.str()?;
+        let period = df.column(c::PERIOD)?.str()?;
+        let breakdown = df.column(c::BREAKDOWN)?.str()?;
+        let value = df.column(c::VALUE)?.f64()?;
+        let baseline = df.column(c::BASELINE)?.f64()?;
+        for i in 0..df.height() {
+            let rule = match (indicator.get(i), period.get(i), breakdown.get(i)) {
+                (Some(ind), Some(p), None) if in_year.contains(p) => plan
+                    .targets
+                    .iter()
+                    .find(|t| t.indicator == ind)
+                    .map(|t| t.rule),
+                _ => None,
+            };
+            target.push(rule.map(|r| r.to_string()));
+            met.push(rule.and_then(|r| r.is_met(value.get(i), baseline.get(i))));
+        }
+    }
+    df.with_column(Column::new(c::TARGET.into(), target))?;
+    df.with_column(Column::new(c::TARGET_MET.into(), met))?;
+    Ok(df)
+}
+
+/// Every indicator of the plan over the clean tables, baselines and targets attached,
+/// sorted: indicator, period, province before districts, org unit, total before breakdowns.
+pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
+    let ctx = Context {
+        tables,
+        province: &plan.province,
+        rules: &plan.rules,
+    };
+    let shift = u32::try_from(plan.year - plan.baseline_year)
+        .ok()
+        .filter(|y| *y > 0);
+    let (mut current, mut baseline) = (Vec::new(), Vec::new());
+    for period in &plan.periods {
+        let window = Window::of(period);
+        let shifted = shift.and_then(|y| window.shifted_back(y));
+        for family in FAMILIES {
+            current.extend(family(&ctx, &window)?);
+            if let Some(shifted) = &shifted {
+                baseline.extend(family(&ctx, shifted)?);
+            }
+        }
+    }
+    let df = assemble(current, baseline)?
+        .sort(
+            [c::INDICATOR, c::PERIOD, c::LEVEL, c::ORG_UNIT, c::BREAKDOWN],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, true, false, false])
+                .with_maintain_order(true),
+        )
+        .collect()?;
+    attach_targets(df, plan)
+}
+
+/// What the step leaves for the run and the scorecard.
+#[derive(Debug)]
+pub struct IndicatorSummary {
+    pub rows: usize,
+    pub table: DataFrame,
+}
+
+/// Runs the step: reads the clean tables under `layout`, writes
+/// `indicators/indicators.parquet` (built in the staging folder, then swapped in) and prints
+/// the scorecard of the plan's targets through `log`.
+pub fn run(
+    plan: &Plan,
+    layout: &Layout,
+    log: &mut dyn FnMut(&str),
+) -> Result<IndicatorSummary, Error> {
+    let tables = Tables::scan(&layout.ingested())?;
+    let mut table =
+        compute(plan, &tables).map_err(|e| Error::polars("computing the indicators", e))?;
+    let staging = layout.staging();
+    let _ = std::fs::remove_dir_all(&staging);
+    let built = staging.join("indicators");
+    crate::ingest::write_parquet(&mut table, &built.join("indicators.parquet"))?;
+    let target = layout.indicators();
+    swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
+    let _ = std::fs::remove_dir_all(&staging);
+    log(&format!(
+        "indicators: {} rows written to {}.",
+        table.height(),
+        target.join("indicators.parquet").display()
+    ));
+    for line in scorecard::lines(plan, &table) {
+        log(&line);
+    }
+    Ok(IndicatorSummary {
+        rows: table.height(),
+        table,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{d, plan, row};
+    use super::*;
+
+    /// Rows of the long shape from (org_unit, breakdown, value).
+    fn rows(period: &str, values: &[(&str, Option<&str>, Option<f64>)]) -> LazyFrame {
+        let n = values.len();
+        df!(
+            c::INDICATOR => vec!["injured_children"; n],
+            c::PERIOD => vec![period; n],
+            c::ORG_UNIT => values.iter().map(|v| v.0).collect::<Vec<_>>(),
+            c::LEVEL => values.iter().map(|v| if v.0 == "64" { LEVEL_PROVINCE } else { LEVEL_DISTRICT }).collect::<Vec<_>>(),
+            c::BREAKDOWN => values.iter().map(|v| v.1).collect::<Vec<_>>(),
+            c::NUMERATOR => values.iter().map(|v| v.2).collect::<Vec<_>>(),
+            c::DENOMINATOR => vec![None::<f64>; n],
+            c::VALUE => values.iter().map(|v| v.2).collect::<Vec<_>>(),
+            c::UNIT => vec!["count"; n],
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    #[test]
+    fn assemble_joins_baselines_on_the_total_and_on_each_breakdown() {
+        let current = rows(
+            "2021",
+            &[
+                ("64", None, Some(398.0)),
+                ("64", Some("subtype=drowning"), Some(87.0)),
+                ("622", None, Some(0.0)),
+            ],
+        );
+        // The baseline rows carry the period key of the period they are the baseline of.
+        let baseline = rows(
+            "2021",
+            &[
+                ("64", None, Some(452.0)),
+                ("64", Some("subtype=drowning"), Some(90.0)),
+            ],
+        );
+        let df = assemble(vec![current], vec![baseline])
+            .unwrap()
+            .collect()
+            .unwrap();
+        let df = attach_targets(df, &plan(&[("injured_children", "< baseline")])).unwrap();
+        let total = row(&df, "injured_children", "2021", "64", None);
+        assert_eq!((total.baseline, total.change), (Some(452.0), Some(-54.0)));
+        assert_eq!(total.target.as_deref(), Some("< baseline"));
+        assert_eq!(total.target_met, Some(true));
+        let drowning = row(
+            &df,
+            "injured_children",
+            "2021",
+            "64",
+            Some("subtype=drowning"),
+        );
+        assert_eq!(
+            (drowning.baseline, drowning.change),
+            (Some(90.0), Some(-3.0))
+        );
+        assert_eq!((drowning.target, drowning.target_met), (None, None));
+        // No baseline row: null baseline, null change, a target that cannot be judged.
+        let d622 = row(&df, "injured_children", "2021", "622", None);
+        assert_eq!(
+            (d622.baseline, d622.change, d622.target_met),
+            (None, None, None)
+        );
+        assert_eq!(df.height(), 3, "the join adds no rows");
+    }
+
+    #[test]
+    fn targets_are_attached_only_in_periods_of_the_plan_year() {
+        let df = assemble(vec![rows("2020", &[("64", None, Some(1.0))])], vec![])
+            .unwrap()
+            .collect()
+            .unwrap();
+        let df = attach_targets(df, &plan(&[("injured_children", "< 5")])).unwrap();
+        let r = row(&df, "injured_children", "2020", "64", None);
+        assert_eq!((r.target, r.target_met, r.baseline), (None, None, None));
+    }
+
+    #[test]
+    fn a_window_shifts_back_whole_years() {
+        let w = Window {
+            period: "2024".into(),
+            from: d("2024-01-01"),
+            to: d("2024-02-29"),
+        };
+        let b = w.shifted_back(1).unwrap();
+        assert_eq!((b.from, b.to), (d("2023-01-01"), d("2023-02-28")));
+        assert_eq!(b.period, "2024");
+    }
+
+    #[test]
+    fn the_scorecard_uses_the_whole_year_or_the_last_period_of_it() {
+        let mut p = plan(&[]);
+        assert_eq!(scorecard::annual_period(&p).unwrap().key, "2021");
+        p.periods.retain(|x| x.key != "2021");
+        assert_eq!(scorecard::annual_period(&p).unwrap().key, "2021S1");
+        p.periods.retain(|x| x.key != "2021S1");
+        assert!(
+            scorecard::annual_period(&p).is_none(),
+            "2020 is not in the plan year"
+        );
+    }
+
+    #[test]
+    fn the_scorecard_prints_what_the_table_holds() {
+        let df = assemble(
+            vec![rows("2021", &[("64", None, Some(398.0))])],
+            vec![rows("2021", &[("64", None, Some(452.0))])],
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+        let p = plan(&[
+            ("injured_children", "< baseline"),
+            ("fund_raised_vnd", ">= 4000000000"),
+        ]);
+        let df = attach_targets(df, &p).unwrap();
+        let lines = scorecard::lines(&p, &df);
+        assert_eq!(lines[0], "Scorecard 2021 (period 2021, province 64):");
+        assert!(
+            lines.contains(
+                &"  injured_children: 398; goal < baseline: met; baseline 452, change -54."
+                    .to_string()
+            ),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"  fund_raised_vnd: not computed yet; goal >= 4000000000.".to_string()),
+            "{lines:?}"
+        );
+        assert_eq!(scorecard::format_value(5419.0 / 5518.0, "ratio"), "98.21 %");
+    }
+}

@@ -1,0 +1,149 @@
+//! The scorecard the indicators step prints at its end: for each target of the plan, the
+//! province's value in the reporting year's annual period, the goal, met or not, and the
+//! change from the baseline. It reads the finished table, so it prints what the Parquet
+//! holds and nothing computed on the side.
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::LEVEL_PROVINCE;
+use crate::columns as c;
+use crate::config::{Period, Plan};
+
+/// The period a scorecard is for: the one whose window is the whole reporting year, else
+/// the period of that year that ends last.
+pub fn annual_period(plan: &Plan) -> Option<&Period> {
+    let whole_year = |p: &&Period| {
+        NaiveDate::from_ymd_opt(plan.year, 1, 1) == Some(p.from)
+            && NaiveDate::from_ymd_opt(plan.year, 12, 31) == Some(p.to)
+    };
+    plan.periods.iter().find(whole_year).or_else(|| {
+        plan.periods
+            .iter()
+            .filter(|p| p.from.year() == plan.year && p.to.year() == plan.year)
+            .max_by_key(|p| p.to)
+    })
+}
+
+/// One province total row of the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub change: Option<f64>,
+    pub target_met: Option<bool>,
+}
+
+/// The province total of `indicator` in `period`, if the table has it.
+pub fn province_score(
+    table: &DataFrame,
+    province: &str,
+    indicator: &str,
+    period: &str,
+) -> Option<Score> {
+    let s = |name: &str| table.column(name).ok()?.str().ok().cloned();
+    let f = |name: &str| table.column(name).ok()?.f64().ok().cloned();
+    let (ind, per, unit_col, level, breakdown, unit) = (
+        s(c::INDICATOR)?,
+        s(c::PERIOD)?,
+        s(c::ORG_UNIT)?,
+        s(c::LEVEL)?,
+        s(c::BREAKDOWN)?,
+        s(c::UNIT)?,
+    );
+    let (num, den, value, baseline, change) = (
+        f(c::NUMERATOR)?,
+        f(c::DENOMINATOR)?,
+        f(c::VALUE)?,
+        f(c::BASELINE)?,
+        f(c::CHANGE)?,
+    );
+    let met = table.column(c::TARGET_MET).ok()?.bool().ok()?.clone();
+    (0..table.height())
+        .find(|&i| {
+            ind.get(i) == Some(indicator)
+                && per.get(i) == Some(period)
+                && unit_col.get(i) == Some(province)
+                && level.get(i) == Some(LEVEL_PROVINCE)
+                && breakdown.get(i).is_none()
+        })
+        .map(|i| Score {
+            numerator: num.get(i),
+            denominator: den.get(i),
+            value: value.get(i),
+            unit: unit.get(i).unwrap_or_default().to_string(),
+            baseline: baseline.get(i),
+            change: change.get(i),
+            target_met: met.get(i),
+        })
+}
+
+/// A value as the scorecard prints it: ratios as percentages with two decimals.
+pub fn format_value(value: f64, unit: &str) -> String {
+    match unit {
+        "ratio" => format!("{:.2} %", value * 100.0),
+        "count" | "vnd" => format!("{value:.0}"),
+        _ => format!("{value:.1}"),
+    }
+}
+
+fn format_change(change: f64, unit: &str) -> String {
+    match unit {
+        "ratio" => format!("{:+.2} points", change * 100.0),
+        "count" | "vnd" => format!("{change:+.0}"),
+        _ => format!("{change:+.1}"),
+    }
+}
+
+/// The scorecard's lines.
+pub fn lines(plan: &Plan, table: &DataFrame) -> Vec<String> {
+    let Some(period) = annual_period(plan) else {
+        return vec![format!(
+            "Scorecard: no period lies within {}, so no target is judged.",
+            plan.year
+        )];
+    };
+    let mut out = vec![format!(
+        "Scorecard {} (period {}, province {}):",
+        plan.year, period.key, plan.province
+    )];
+    for target in &plan.targets {
+        let goal = format!("goal {}", target.rule);
+        let line = match province_score(table, &plan.province, &target.indicator, &period.key) {
+            None => format!("{}: not computed yet; {goal}.", target.indicator),
+            Some(score) => {
+                let unit = score.unit.as_str();
+                let value = match score.value {
+                    Some(v) => format_value(v, unit),
+                    None => "no value".to_string(),
+                };
+                let fraction = match (unit, score.numerator, score.denominator) {
+                    ("ratio", Some(n), Some(d)) => format!(" ({n:.0}/{d:.0})"),
+                    _ => String::new(),
+                };
+                let verdict = match score.target_met {
+                    Some(true) => "met",
+                    Some(false) => "not met",
+                    None => "not judged",
+                };
+                let baseline = match (score.baseline, score.change) {
+                    (Some(b), Some(ch)) => format!(
+                        "; baseline {}, change {}",
+                        format_value(b, unit),
+                        format_change(ch, unit)
+                    ),
+                    _ => "; no baseline".to_string(),
+                };
+                format!(
+                    "{}: {value}{fraction}; {goal}: {verdict}{baseline}.",
+                    target.indicator
+                )
+            }
+        };
+        out.push(format!("  {line}"));
+    }
+    out
+}
