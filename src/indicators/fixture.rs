@@ -160,8 +160,40 @@ pub fn tables(registry: DataFrame, cases: DataFrame) -> Tables {
     Tables {
         registry: registry.lazy(),
         cases: cases.lazy(),
+        district_reports: frames::district_reports(&[]).unwrap().lazy(),
+        fund: frames::fund(&[]).unwrap().lazy(),
         org_units: org_units().lazy(),
         population: population().lazy(),
+    }
+}
+
+/// (district, period, item, value, sent on, version)
+pub type Report<'a> = (&'a str, &'a str, &'static str, Option<f64>, &'a str, u32);
+
+pub fn district_reports(values: &[Report]) -> DataFrame {
+    let rows: Vec<frames::ReportRow> = values
+        .iter()
+        .map(
+            |(district, period, item, value, sent, version)| frames::ReportRow {
+                district_code: district.to_string(),
+                period: period.to_string(),
+                form: item[1..2].parse().unwrap(),
+                item,
+                value: *value,
+                sent_on: d(sent),
+                file: format!("{district}_{period}_{version}.xlsx"),
+                version: *version,
+            },
+        )
+        .collect();
+    frames::district_reports(&rows).unwrap()
+}
+
+/// The tables with district reports (and an empty registry, cases and fund).
+pub fn report_tables(values: &[Report]) -> Tables {
+    Tables {
+        district_reports: district_reports(values).lazy(),
+        ..tables(registry(&[]), cases(&[]))
     }
 }
 

@@ -20,7 +20,9 @@
 
 pub mod calendar;
 pub mod cases;
+pub mod fund;
 pub mod registry;
+pub mod reports;
 pub mod scorecard;
 
 use std::collections::BTreeSet;
@@ -59,7 +61,7 @@ pub const LEVEL_DISTRICT: &str = "district";
 pub type Family = fn(&Context, &Window) -> PolarsResult<Vec<LazyFrame>>;
 
 /// Every family the step computes. A new one is a file beside this one and a line here.
-pub const FAMILIES: &[Family] = &[registry::rows, cases::rows];
+pub const FAMILIES: &[Family] = &[registry::rows, cases::rows, reports::rows, fund::rows];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -126,6 +128,9 @@ impl Window {
 pub struct Tables {
     pub registry: LazyFrame,
     pub cases: LazyFrame,
+    /// Every version of every district report (`district_reports`).
+    pub district_reports: LazyFrame,
+    pub fund: LazyFrame,
     pub org_units: LazyFrame,
     pub population: LazyFrame,
 }
@@ -145,6 +150,16 @@ impl Tables {
             None => frames::cases(&[]).map(IntoLazy::lazy),
         }
         .map_err(|e| Error::polars(&context("cases"), e))?;
+        let district_reports = match scan_partitioned(&ingested.join("district_reports")) {
+            Some(lf) => lf,
+            None => frames::district_reports(&[]).map(IntoLazy::lazy),
+        }
+        .map_err(|e| Error::polars(&context("district_reports"), e))?;
+        let fund = match scan_partitioned(&ingested.join("fund")) {
+            Some(lf) => lf,
+            None => frames::fund(&[]).map(IntoLazy::lazy),
+        }
+        .map_err(|e| Error::polars(&context("fund"), e))?;
         let reference = |name: &str| -> Result<LazyFrame, Error> {
             let path = ingested.join(format!("{name}.parquet"));
             if !path.is_file() {
@@ -158,6 +173,8 @@ impl Tables {
         Ok(Tables {
             registry,
             cases,
+            district_reports,
+            fund,
             org_units: reference("org_units")?,
             population: reference("population")?,
         })
@@ -201,6 +218,8 @@ pub struct Context<'a> {
     pub tables: &'a Tables,
     pub province: &'a str,
     pub rules: &'a Rules,
+    /// The plan's periods: district reports are filed per period, not per window.
+    pub periods: &'a [Period],
 }
 
 impl Context<'_> {
@@ -552,6 +571,7 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
         tables,
         province: &plan.province,
         rules: &plan.rules,
+        periods: &plan.periods,
     };
     let shift = u32::try_from(plan.year - plan.baseline_year)
         .ok()
@@ -567,7 +587,16 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
             }
         }
     }
-    let df = assemble(current, baseline)?
+    // Source gaps compare the report forms with the counts just computed, so they come
+    // after the families, from the collected rows.
+    let assembled = assemble(current, baseline)?.collect()?;
+    let gaps =
+        crate::quality::source_gap::rows(&assembled.clone().lazy(), &tables.district_reports)?
+            .with_columns([
+                lit(NULL).cast(DataType::Float64).alias(c::BASELINE),
+                lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
+            ]);
+    let df = concat([assembled.lazy(), gaps], UnionArgs::default())?
         .sort(
             [c::INDICATOR, c::PERIOD, c::LEVEL, c::ORG_UNIT, c::BREAKDOWN],
             SortMultipleOptions::default()
@@ -600,6 +629,14 @@ pub fn run(
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("indicators");
     crate::ingest::write_parquet(&mut table, &built.join("indicators.parquet"))?;
+    let mut findings = crate::quality::findings(
+        &table.clone().lazy(),
+        &tables.district_reports,
+        plan.rules.source_gap_tolerance,
+    )
+    .and_then(LazyFrame::collect)
+    .map_err(|e| Error::polars("checking the data quality", e))?;
+    crate::ingest::write_parquet(&mut findings, &built.join("data_quality.parquet"))?;
     let target = layout.indicators();
     swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
     let _ = std::fs::remove_dir_all(&staging);
@@ -608,6 +645,7 @@ pub fn run(
         table.height(),
         target.join("indicators.parquet").display()
     ));
+    log(&quality_line(&findings));
     for line in scorecard::lines(plan, &table) {
         log(&line);
     }
@@ -615,6 +653,32 @@ pub fn run(
         rows: table.height(),
         table,
     })
+}
+
+/// "data quality: 7 findings (1 error, 6 warnings): form_rule 1, source_gap 1, outlier 5."
+fn quality_line(findings: &DataFrame) -> String {
+    let count = |column: &str, value: &str| {
+        findings
+            .column(column)
+            .ok()
+            .and_then(|s| {
+                s.str()
+                    .ok()
+                    .map(|s| s.iter().filter(|v| *v == Some(value)).count())
+            })
+            .unwrap_or(0)
+    };
+    let checks: Vec<String> = ["form_rule", "source_gap", "outlier"]
+        .iter()
+        .map(|k| format!("{k} {}", count(c::CHECK, k)))
+        .collect();
+    format!(
+        "data quality: {} findings ({} errors, {} warnings): {}.",
+        findings.height(),
+        count(c::SEVERITY, "error"),
+        count(c::SEVERITY, "warning"),
+        checks.join(", ")
+    )
 }
 
 #[cfg(test)]

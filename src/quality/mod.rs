@@ -4,6 +4,7 @@
 
 pub mod form_rules;
 pub mod outliers;
+pub mod source_gap;
 
 use polars::prelude::*;
 
@@ -59,4 +60,21 @@ pub fn shape(lf: LazyFrame) -> LazyFrame {
         col(col::RIGHT_VALUE).cast(DataType::Float64),
         col(col::DETAIL).cast(DataType::String),
     ])
+}
+
+/// Every finding: the form rules on the district reports, the source gaps and the
+/// outliers of the assembled indicators.
+pub fn findings(
+    indicators: &LazyFrame,
+    reports: &LazyFrame,
+    tolerance: f64,
+) -> PolarsResult<LazyFrame> {
+    concat(
+        [
+            form_rules::failures(reports.clone())?,
+            source_gap::failures(indicators, reports, tolerance)?,
+            outliers::failures(indicators.clone())?,
+        ],
+        UnionArgs::default(),
+    )
 }

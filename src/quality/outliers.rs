@@ -2,9 +2,12 @@
 //! indicator and period, the modified z-score of the change (Iglewicz and Hoaglin:
 //! 0.6745 · (x − median) / MAD, robust to the outliers it looks for) above 3.5.
 //!
-//! The change compared is relative for counts and rates per 100,000 (a district ten times
-//! larger moves ten times more) and absolute for ratios (already relative). Where the
-//! districts' changes have no spread (MAD = 0) nothing can stand out, and nothing is flagged.
+//! The change compared is relative for counts (a district ten times larger moves ten times
+//! more) and absolute for ratios (already relative). Small numbers are left out — a count
+//! whose baseline, or a ratio whose denominator, is under `MIN_BASE` — since one child more
+//! or less moves them further than any real change would (2 → 6 abused children is +200 %);
+//! rates per 100,000 repeat their counts and are left out too. Where the districts' changes
+//! have no spread (MAD = 0) nothing can stand out, and nothing is flagged.
 
 use polars::prelude::*;
 
@@ -13,6 +16,8 @@ use crate::columns as c;
 
 /// Iglewicz and Hoaglin's threshold.
 pub const THRESHOLD: f64 = 3.5;
+/// The smallest baseline count, or ratio denominator, a change is judged on.
+pub const MIN_BASE: f64 = 10.0;
 const SCALE: f64 = 0.6745;
 
 /// Outlier findings from the assembled indicators (with baseline and change).
@@ -33,9 +38,12 @@ pub fn failures(indicators: LazyFrame) -> PolarsResult<LazyFrame> {
                 .and(col(c::BASELINE).is_not_null())
                 .and(col(c::CHANGE).is_not_null())
                 .and(
-                    col(c::UNIT)
+                    (col(c::UNIT)
                         .eq(lit("ratio"))
-                        .or(col(c::BASELINE).gt(lit(0.0))),
+                        .and(col(c::DENOMINATOR).gt_eq(lit(MIN_BASE))))
+                    .or(col(c::UNIT)
+                        .eq(lit("count"))
+                        .and(col(c::BASELINE).gt_eq(lit(MIN_BASE)))),
                 ),
         )
         .with_column(x.alias("x"))
@@ -83,6 +91,7 @@ mod tests {
             c::LEVEL => vec!["district"; 10],
             c::BREAKDOWN => vec![None::<&str>; 10],
             c::VALUE => value,
+            c::DENOMINATOR => vec![None::<f64>; 10],
             c::UNIT => vec!["count"; 10],
             c::BASELINE => baseline.to_vec(),
             c::CHANGE => change,
@@ -110,6 +119,16 @@ mod tests {
             df.column(c::RIGHT_VALUE).unwrap().f64().unwrap().get(0),
             Some(20.0)
         );
+    }
+
+    #[test]
+    fn small_counts_are_not_judged() {
+        // D9's baseline is 20; at 5 (tripling to 15) it is under MIN_BASE and left out.
+        let small = indicators().with_columns([when(col(c::ORG_UNIT).eq(lit("D9")))
+            .then(lit(5.0))
+            .otherwise(col(c::BASELINE))
+            .alias(c::BASELINE)]);
+        assert_eq!(failures(small).unwrap().collect().unwrap().height(), 0);
     }
 
     #[test]
