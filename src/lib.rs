@@ -15,6 +15,7 @@ pub mod error;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;
+pub mod pack;
 pub mod quality;
 pub mod reference;
 pub mod run;

@@ -1,4 +1,4 @@
-//! `treem run [PIPELINE] [--only STEP] [--out DIR]`.
+//! `treem run [PIPELINE] [--only STEP] [--out DIR] [--lang vi|en]`.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,9 @@ pub struct Args {
     /// Output folder (default: out/<pipeline name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Language of the charts and the pack.
+    #[arg(long, value_enum, default_value = "vi")]
+    pub lang: crate::pack::Lang,
 }
 
 pub fn run(args: Args) -> Result<u8, Error> {
@@ -23,6 +26,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
     let options = RunOptions {
         only: args.only,
         out: args.out,
+        lang: args.lang,
     };
     let outcome = run::run(&plan, &options, &mut super::log_line)?;
     super::log_line(&format!(

@@ -514,10 +514,22 @@ pub fn assemble(current: Vec<LazyFrame>, baseline: Vec<LazyFrame>) -> PolarsResu
     )?;
     let keys = || KEY_COLUMNS.map(col);
     let with_baseline = if baseline.is_empty() {
-        current.with_column(lit(NULL).cast(DataType::Float64).alias(c::BASELINE))
+        current.with_columns([
+            lit(NULL).cast(DataType::Float64).alias(c::BASELINE),
+            lit(NULL)
+                .cast(DataType::Float64)
+                .alias(c::BASELINE_NUMERATOR),
+            lit(NULL)
+                .cast(DataType::Float64)
+                .alias(c::BASELINE_DENOMINATOR),
+        ])
     } else {
+        // The baseline's counts travel with it: disclosure control judges a baseline rate
+        // by the counts it was built on.
         let mut select: Vec<Expr> = keys().to_vec();
         select.push(col(c::VALUE).alias(c::BASELINE));
+        select.push(col(c::NUMERATOR).alias(c::BASELINE_NUMERATOR));
+        select.push(col(c::DENOMINATOR).alias(c::BASELINE_DENOMINATOR));
         let baseline = concat(baseline, UnionArgs::default())?.select(select);
         let mut join = JoinArgs::new(JoinType::Left);
         join.nulls_equal = true;
@@ -594,6 +606,12 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
         crate::quality::source_gap::rows(&assembled.clone().lazy(), &tables.district_reports)?
             .with_columns([
                 lit(NULL).cast(DataType::Float64).alias(c::BASELINE),
+                lit(NULL)
+                    .cast(DataType::Float64)
+                    .alias(c::BASELINE_NUMERATOR),
+                lit(NULL)
+                    .cast(DataType::Float64)
+                    .alias(c::BASELINE_DENOMINATOR),
                 lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
             ]);
     let df = concat([assembled.lazy(), gaps], UnionArgs::default())?

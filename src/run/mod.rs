@@ -29,6 +29,8 @@ pub struct RunOptions {
     pub only: Option<Step>,
     /// The output folder; `out/<pipeline name>` when not given.
     pub out: Option<PathBuf>,
+    /// The language of the charts and the pack.
+    pub lang: crate::pack::Lang,
 }
 
 #[derive(Debug)]

@@ -1,0 +1,492 @@
+//! Disclosure control for the published pack (DESIGN.md, "Disclosure control"): no abused
+//! child may be identifiable from a small count. The internal Parquet keeps true values;
+//! everything the pack shows — charts, `indicators.xlsx`, `index.html` — is drawn from a
+//! [`Published`] table, which only [`Published::publish`] makes and which holds no
+//! suppressed true value at all, so a renderer cannot leak one by mistake.
+//!
+//! The rules, applied to counts of people (children, and abuse cases):
+//! 1. **Primary**: a count from 1 to `min_count − 1` is shown as `<5`; a rate built on such
+//!    a count (a ratio whose numerator or denominator, a rate per 100,000 whose count) is
+//!    hidden (`x`). A true zero stays 0. Baselines follow the same rule with the counts they
+//!    were built on, and a change is hidden when either side is.
+//! 2. **Complementary**: district cells add up to the province's published total; where
+//!    only one district cell of a total is suppressed, the smallest other non-zero district
+//!    cell is hidden too, so no cell can be recovered by subtraction. Repeated until stable,
+//!    for each count column (value, numerator, denominator, and the baseline's).
+//! 3. **Consistency**: a count hidden in one indicator is hidden where the same count is
+//!    shown again (the numerator of its rate per 100,000).
+//!
+//! This is a per-group algorithm over a few thousand rows, so it runs on plain rows rather
+//! than as polars expressions; the result goes back into a polars frame.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+
+use crate::columns as c;
+
+/// How a count of people enters an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum People {
+    /// The value is the count (numerator = value).
+    Count,
+    /// The numerator is a count; the value a rate built on it.
+    Numerator,
+    /// Numerator and denominator are both counts.
+    Both,
+}
+
+/// The indicators that count people, and how. Events, staff, reports and the fund count
+/// districts, officers, days or đồng, none of which identifies a child.
+fn people(indicator: &str) -> Option<People> {
+    Some(match indicator {
+        "at_risk_children"
+        | "abused_children"
+        | "injured_children"
+        | "injury_deaths"
+        | "abuse_intervention_delay" => People::Count,
+        "abused_children_per_100k"
+        | "injured_children_per_100k"
+        | "injury_deaths_per_100k"
+        | "special_children_share" => People::Numerator,
+        "special_support_rate"
+        | "abused_children_supported_rate"
+        | "abuse_intervention_timely_rate"
+        | "abuse_plan_timely_rate"
+        | "source_gap" => People::Both,
+        _ => return None,
+    })
+}
+
+/// A published cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    Value(f64),
+    /// A count from 1 to min_count − 1: shown as "<5".
+    Small,
+    /// Hidden to protect a small count elsewhere: shown as "x".
+    Hidden,
+    /// Nothing to show (no data, or a zero denominator).
+    Missing,
+}
+
+impl Cell {
+    fn of(v: Option<f64>) -> Self {
+        v.map_or(Cell::Missing, Cell::Value)
+    }
+
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Cell::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_suppressed(self) -> bool {
+        matches!(self, Cell::Small | Cell::Hidden)
+    }
+
+    /// What a reader sees instead of a suppressed value, e.g. "<5" or "x".
+    pub fn label(self, min_count: u32) -> Option<String> {
+        match self {
+            Cell::Small => Some(format!("<{min_count}")),
+            Cell::Hidden => Some("x".to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the published table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedRow {
+    pub indicator: String,
+    pub period: String,
+    pub org_unit: String,
+    pub level: String,
+    pub breakdown: Option<String>,
+    pub unit: String,
+    pub numerator: Cell,
+    pub denominator: Cell,
+    pub value: Cell,
+    pub baseline_numerator: Cell,
+    pub baseline_denominator: Cell,
+    pub baseline: Cell,
+    pub change: Cell,
+    pub target: Option<String>,
+    pub target_met: Option<bool>,
+}
+
+/// The indicators as the pack may show them.
+#[derive(Debug, Clone)]
+pub struct Published {
+    rows: Vec<PublishedRow>,
+    min_count: u32,
+}
+
+impl Published {
+    /// Applies the rules of the module doc to the indicators table.
+    pub fn publish(indicators: &DataFrame, min_count: u32) -> PolarsResult<Self> {
+        let mut rows = read_rows(indicators)?;
+        let small = |cell: Cell| {
+            cell.value()
+                .is_some_and(|v| v >= 1.0 && v < f64::from(min_count))
+        };
+        for row in &mut rows {
+            let Some(kind) = people(&row.indicator) else {
+                continue;
+            };
+            for (num, den) in [
+                (&mut row.numerator, &mut row.denominator),
+                (&mut row.baseline_numerator, &mut row.baseline_denominator),
+            ] {
+                if small(*num) {
+                    *num = Cell::Small;
+                }
+                if kind == People::Both && small(*den) {
+                    *den = Cell::Small;
+                }
+            }
+            if kind == People::Count && small(row.value) {
+                row.value = Cell::Small;
+            }
+            if kind == People::Count && small(row.baseline) {
+                row.baseline = Cell::Small;
+            }
+        }
+        complement(&mut rows);
+        hide_repeats(&mut rows);
+        for row in &mut rows {
+            if let Some(kind) = people(&row.indicator) {
+                derive(row, kind);
+            }
+        }
+        Ok(Published { rows, min_count })
+    }
+
+    pub fn rows(&self) -> &[PublishedRow] {
+        &self.rows
+    }
+
+    pub fn min_count(&self) -> u32 {
+        self.min_count
+    }
+
+    /// The row of `indicator` for `period`, `org_unit` and `breakdown` (None = the total).
+    pub fn get(
+        &self,
+        indicator: &str,
+        period: &str,
+        org_unit: &str,
+        breakdown: Option<&str>,
+    ) -> Option<&PublishedRow> {
+        self.rows.iter().find(|r| {
+            r.indicator == indicator
+                && r.period == period
+                && r.org_unit == org_unit
+                && r.breakdown.as_deref() == breakdown
+        })
+    }
+
+    /// The published table as a frame: each numeric column null where suppressed, with a
+    /// `<column>_label` column saying "<5" or "x" there.
+    pub fn frame(&self) -> PolarsResult<DataFrame> {
+        let r = &self.rows;
+        let text = |name: &str, f: &dyn Fn(&PublishedRow) -> Option<String>| {
+            Column::new(name.into(), r.iter().map(f).collect::<Vec<_>>())
+        };
+        let mut columns = vec![
+            text(c::INDICATOR, &|x| Some(x.indicator.clone())),
+            text(c::PERIOD, &|x| Some(x.period.clone())),
+            text(c::ORG_UNIT, &|x| Some(x.org_unit.clone())),
+            text(c::LEVEL, &|x| Some(x.level.clone())),
+            text(c::BREAKDOWN, &|x| x.breakdown.clone()),
+            text(c::UNIT, &|x| Some(x.unit.clone())),
+        ];
+        let cells: [(&str, fn(&PublishedRow) -> Cell); 5] = [
+            (c::NUMERATOR, |x| x.numerator),
+            (c::DENOMINATOR, |x| x.denominator),
+            (c::VALUE, |x| x.value),
+            (c::BASELINE, |x| x.baseline),
+            (c::CHANGE, |x| x.change),
+        ];
+        for (name, get) in cells {
+            columns.push(Column::new(
+                name.into(),
+                r.iter().map(|x| get(x).value()).collect::<Vec<_>>(),
+            ));
+            columns.push(Column::new(
+                format!("{name}_label").into(),
+                r.iter()
+                    .map(|x| get(x).label(self.min_count))
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        columns.push(text(c::TARGET, &|x| x.target.clone()));
+        columns.push(Column::new(
+            c::TARGET_MET.into(),
+            r.iter().map(|x| x.target_met).collect::<Vec<_>>(),
+        ));
+        DataFrame::new(r.len(), columns)
+    }
+}
+
+fn read_rows(df: &DataFrame) -> PolarsResult<Vec<PublishedRow>> {
+    let s = |name: &str| -> PolarsResult<StringChunked> { Ok(df.column(name)?.str()?.clone()) };
+    let f = |name: &str| -> PolarsResult<Float64Chunked> {
+        Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
+    };
+    let (indicator, period, org_unit, level, breakdown, unit, target) = (
+        s(c::INDICATOR)?,
+        s(c::PERIOD)?,
+        s(c::ORG_UNIT)?,
+        s(c::LEVEL)?,
+        s(c::BREAKDOWN)?,
+        s(c::UNIT)?,
+        s(c::TARGET)?,
+    );
+    let (num, den, value, base, base_num, base_den, change) = (
+        f(c::NUMERATOR)?,
+        f(c::DENOMINATOR)?,
+        f(c::VALUE)?,
+        f(c::BASELINE)?,
+        f(c::BASELINE_NUMERATOR)?,
+        f(c::BASELINE_DENOMINATOR)?,
+        f(c::CHANGE)?,
+    );
+    let met = df.column(c::TARGET_MET)?.bool()?.clone();
+    let text = |ca: &StringChunked, i: usize| ca.get(i).unwrap_or_default().to_string();
+    Ok((0..df.height())
+        .map(|i| PublishedRow {
+            indicator: text(&indicator, i),
+            period: text(&period, i),
+            org_unit: text(&org_unit, i),
+            level: text(&level, i),
+            breakdown: breakdown.get(i).map(str::to_string),
+            unit: text(&unit, i),
+            numerator: Cell::of(num.get(i)),
+            denominator: Cell::of(den.get(i)),
+            value: Cell::of(value.get(i)),
+            baseline_numerator: Cell::of(base_num.get(i)),
+            baseline_denominator: Cell::of(base_den.get(i)),
+            baseline: Cell::of(base.get(i)),
+            change: Cell::of(change.get(i)),
+            target: target.get(i).map(str::to_string),
+            target_met: met.get(i),
+        })
+        .collect())
+}
+
+type Accessor = fn(&mut PublishedRow) -> &mut Cell;
+
+/// The count columns complementary suppression protects, for an indicator's kind.
+fn count_columns(kind: People) -> Vec<Accessor> {
+    let mut columns: Vec<Accessor> = vec![|r| &mut r.numerator, |r| &mut r.baseline_numerator];
+    if kind == People::Count {
+        columns.push(|r| &mut r.value);
+        columns.push(|r| &mut r.baseline);
+    }
+    if kind == People::Both {
+        columns.push(|r| &mut r.denominator);
+        columns.push(|r| &mut r.baseline_denominator);
+    }
+    columns
+}
+
+/// Rule 2: in each group of cells under a published total, never leave a single suppressed
+/// cell. The groups: the districts under the province (per indicator, period, breakdown),
+/// and the values of one breakdown under a unit's total (per indicator, period, org unit,
+/// breakdown dimension — subtypes add up to the total closely enough to subtract).
+fn complement(rows: &mut [PublishedRow]) {
+    type Key = (String, String, String, String);
+    let mut totals: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut members: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    let mut dimensions: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
+    for r in rows.iter() {
+        if let Some((dimension, _)) = r.breakdown.as_deref().and_then(|b| b.split_once('=')) {
+            dimensions
+                .entry((r.indicator.clone(), r.period.clone(), r.org_unit.clone()))
+                .or_default()
+                .insert(dimension.to_string());
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if people(&r.indicator).is_none() {
+            continue;
+        }
+        let (indicator, period) = (r.indicator.clone(), r.period.clone());
+        let across = (
+            indicator.clone(),
+            period.clone(),
+            "districts".to_string(),
+            r.breakdown.clone().unwrap_or_default(),
+        );
+        if r.level == "province" {
+            totals.insert(across, i);
+        } else {
+            members.entry(across).or_default().push(i);
+        }
+        match r.breakdown.as_deref().and_then(|b| b.split_once('=')) {
+            Some((dimension, _)) => members
+                .entry((indicator, period, r.org_unit.clone(), dimension.to_string()))
+                .or_default()
+                .push(i),
+            // A unit's total heads every breakdown dimension of that unit.
+            None => {
+                let unit = (r.indicator.clone(), r.period.clone(), r.org_unit.clone());
+                for dimension in dimensions.get(&unit).into_iter().flatten() {
+                    totals.insert(
+                        (
+                            indicator.clone(),
+                            period.clone(),
+                            r.org_unit.clone(),
+                            dimension.clone(),
+                        ),
+                        i,
+                    );
+                }
+            }
+        }
+    }
+    let groups: Vec<(usize, Vec<usize>)> = members
+        .into_iter()
+        .filter_map(|(key, m)| totals.get(&key).map(|&t| (t, m)))
+        .collect();
+    // Hiding a cell in one group can leave another group with a single suppressed cell:
+    // repeat until nothing changes.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (total, members) in &groups {
+            let Some(kind) = people(&rows[*total].indicator) else {
+                continue;
+            };
+            for column in count_columns(kind) {
+                changed |= protect(rows, *total, members, column);
+            }
+        }
+    }
+}
+
+/// Hides cells of `members` in `column` until not exactly one of them is suppressed under
+/// the published `total`. Returns whether anything was hidden.
+fn protect(rows: &mut [PublishedRow], total: usize, members: &[usize], column: Accessor) -> bool {
+    let mut changed = false;
+    loop {
+        if column(&mut rows[total]).is_suppressed() {
+            return changed; // nothing to subtract from
+        }
+        let suppressed = members
+            .iter()
+            .filter(|&&i| column(&mut rows[i]).is_suppressed())
+            .count();
+        if suppressed != 1 {
+            return changed;
+        }
+        let next = members
+            .iter()
+            .filter_map(|&i| column(&mut rows[i]).value().map(|v| (v, i)))
+            .filter(|(v, _)| *v > 0.0)
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        match next {
+            Some((_, i)) => *column(&mut rows[i]) = Cell::Hidden,
+            // Every other cell is 0: the total minus zeros is the suppressed cell; only
+            // hiding the total protects it.
+            None => *column(&mut rows[total]) = Cell::Hidden,
+        }
+        changed = true;
+    }
+}
+
+/// Rule 3: a count suppressed in a count indicator is suppressed as the numerator of its
+/// rate per 100,000 too.
+fn hide_repeats(rows: &mut [PublishedRow]) {
+    let hidden: BTreeSet<(String, String, String, Option<String>, bool)> = rows
+        .iter()
+        .filter(|r| people(&r.indicator) == Some(People::Count))
+        .flat_map(|r| {
+            let key = |baseline| {
+                (
+                    r.indicator.clone(),
+                    r.period.clone(),
+                    r.org_unit.clone(),
+                    r.breakdown.clone(),
+                    baseline,
+                )
+            };
+            let mut out = Vec::new();
+            if r.value.is_suppressed() || r.numerator.is_suppressed() {
+                out.push(key(false));
+            }
+            if r.baseline.is_suppressed() || r.baseline_numerator.is_suppressed() {
+                out.push(key(true));
+            }
+            out
+        })
+        .collect();
+    for r in rows.iter_mut() {
+        let Some(base) = r.indicator.strip_suffix("_per_100k") else {
+            continue;
+        };
+        let key = |baseline| {
+            (
+                base.to_string(),
+                r.period.clone(),
+                r.org_unit.clone(),
+                r.breakdown.clone(),
+                baseline,
+            )
+        };
+        if hidden.contains(&key(false)) && !r.numerator.is_suppressed() {
+            r.numerator = Cell::Hidden;
+        }
+        if hidden.contains(&key(true)) && !r.baseline_numerator.is_suppressed() {
+            r.baseline_numerator = Cell::Hidden;
+        }
+    }
+}
+
+/// Rule 1's consequences within a row: a count's value is its numerator; a rate built on a
+/// suppressed count is hidden; a change is hidden when either side is suppressed.
+fn derive(row: &mut PublishedRow, kind: People) {
+    let suppressed_inputs =
+        |num: Cell, den: Cell| num.is_suppressed() || (kind == People::Both && den.is_suppressed());
+    match kind {
+        People::Count => {
+            // numerator and value are the same count: show them alike.
+            for (a, b) in [
+                (&mut row.value, &mut row.numerator),
+                (&mut row.baseline, &mut row.baseline_numerator),
+            ] {
+                if a.is_suppressed() || b.is_suppressed() {
+                    let cell = if *a == Cell::Small || *b == Cell::Small {
+                        Cell::Small
+                    } else {
+                        Cell::Hidden
+                    };
+                    if a.value().is_some() || a.is_suppressed() {
+                        *a = cell;
+                    }
+                    if b.value().is_some() || b.is_suppressed() {
+                        *b = cell;
+                    }
+                }
+            }
+        }
+        People::Numerator | People::Both => {
+            if suppressed_inputs(row.numerator, row.denominator) && row.value != Cell::Missing {
+                row.value = Cell::Hidden;
+            }
+            if suppressed_inputs(row.baseline_numerator, row.baseline_denominator)
+                && row.baseline != Cell::Missing
+            {
+                row.baseline = Cell::Hidden;
+            }
+        }
+    }
+    if (row.value.is_suppressed() || row.baseline.is_suppressed()) && row.change != Cell::Missing {
+        row.change = Cell::Hidden;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,349 @@
+//! Disclosure control on small hand-made tables; every expected cell is worked out in the
+//! comment above its test. Province 64, districts 622, 623, 624; min_count 5.
+
+use super::*;
+
+/// (indicator, org_unit, breakdown, numerator, denominator, value, baseline)
+type Spec<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+fn table(specs: &[Spec]) -> DataFrame {
+    let n = specs.len();
+    let unit = |ind: &str| {
+        if ind.ends_with("_per_100k") {
+            "per_100k"
+        } else if ind.ends_with("_rate") || ind == "source_gap" {
+            "ratio"
+        } else {
+            "count"
+        }
+    };
+    let change: Vec<Option<f64>> = specs
+        .iter()
+        .map(|s| s.5.zip(s.6).map(|(v, b)| v - b))
+        .collect();
+    df!(
+        c::INDICATOR => specs.iter().map(|s| s.0).collect::<Vec<_>>(),
+        c::PERIOD => vec!["2021"; n],
+        c::ORG_UNIT => specs.iter().map(|s| s.1).collect::<Vec<_>>(),
+        c::LEVEL => specs.iter().map(|s| if s.1 == "64" { "province" } else { "district" }).collect::<Vec<_>>(),
+        c::BREAKDOWN => specs.iter().map(|s| s.2).collect::<Vec<_>>(),
+        c::NUMERATOR => specs.iter().map(|s| s.3).collect::<Vec<_>>(),
+        c::DENOMINATOR => specs.iter().map(|s| s.4).collect::<Vec<_>>(),
+        c::VALUE => specs.iter().map(|s| s.5).collect::<Vec<_>>(),
+        c::UNIT => specs.iter().map(|s| unit(s.0)).collect::<Vec<_>>(),
+        c::BASELINE => specs.iter().map(|s| s.6).collect::<Vec<_>>(),
+        // Counts: the baseline's numerator is the baseline count.
+        c::BASELINE_NUMERATOR => specs.iter().map(|s| if unit(s.0) == "count" { s.6 } else { None }).collect::<Vec<_>>(),
+        c::BASELINE_DENOMINATOR => vec![None::<f64>; n],
+        c::CHANGE => change,
+        c::TARGET => vec![None::<&str>; n],
+        c::TARGET_MET => vec![None::<bool>; n],
+    )
+    .unwrap()
+}
+
+/// A count row: numerator = value.
+fn count<'a>(ind: &'a str, unit: &'a str, v: f64, base: Option<f64>) -> Spec<'a> {
+    (ind, unit, None, Some(v), None, Some(v), base)
+}
+
+fn publish(specs: &[Spec]) -> Published {
+    Published::publish(&table(specs), 5).unwrap()
+}
+
+fn value(p: &Published, ind: &str, unit: &str) -> Cell {
+    p.get(ind, "2021", unit, None).unwrap().value
+}
+
+#[test]
+fn small_counts_show_as_small_and_true_zeros_stay() {
+    // 622 has 3 abused children (1..4 → "<5"), 623 none (a true 0 stays), 624 has 9.
+    // The province's 12 is published, so 622 alone could be recovered as 12 − 0 − 9:
+    // the smallest other non-zero district, 624, is hidden too.
+    let p = publish(&[
+        count("abused_children", "64", 12.0, None),
+        count("abused_children", "622", 3.0, None),
+        count("abused_children", "623", 0.0, None),
+        count("abused_children", "624", 9.0, None),
+    ]);
+    assert_eq!(value(&p, "abused_children", "64"), Cell::Value(12.0));
+    assert_eq!(value(&p, "abused_children", "622"), Cell::Small);
+    assert_eq!(value(&p, "abused_children", "623"), Cell::Value(0.0));
+    assert_eq!(value(&p, "abused_children", "624"), Cell::Hidden);
+    assert_eq!(
+        p.get("abused_children", "2021", "622", None)
+            .unwrap()
+            .numerator,
+        Cell::Small
+    );
+}
+
+#[test]
+fn two_suppressed_cells_need_no_more() {
+    // 622: 3 and 623: 2 are both "<5"; 624's 40 can stay: 45 − 40 = 5 gives only their sum.
+    let p = publish(&[
+        count("injured_children", "64", 45.0, None),
+        count("injured_children", "622", 3.0, None),
+        count("injured_children", "623", 2.0, None),
+        count("injured_children", "624", 40.0, None),
+    ]);
+    assert_eq!(value(&p, "injured_children", "622"), Cell::Small);
+    assert_eq!(value(&p, "injured_children", "623"), Cell::Small);
+    assert_eq!(value(&p, "injured_children", "624"), Cell::Value(40.0));
+}
+
+#[test]
+fn when_every_other_cell_is_zero_the_total_is_hidden() {
+    // 622: 2, the others 0 → the province's 2 would give it away; it is itself "<5".
+    // With 622: 2 and a province of 6 (a child with no district?) the total is hidden.
+    let p = publish(&[
+        count("injury_deaths", "64", 6.0, None),
+        count("injury_deaths", "622", 2.0, None),
+        count("injury_deaths", "623", 0.0, None),
+        count("injury_deaths", "624", 0.0, None),
+    ]);
+    assert_eq!(value(&p, "injury_deaths", "622"), Cell::Small);
+    assert_eq!(value(&p, "injury_deaths", "64"), Cell::Hidden);
+}
+
+#[test]
+fn rates_built_on_small_counts_are_hidden() {
+    // 622: 3 of 4 special children supported → both counts "<5", the 75 % hidden.
+    // 623: 95 of 100 → shown, but its numerator and denominator are the smallest others
+    // under the province's 98/104: both hidden (complementary); the rate 95 % stays, as no
+    // count can be recovered from it. 624: 0 of 0 → no value.
+    let p = publish(&[
+        (
+            "special_support_rate",
+            "64",
+            None,
+            Some(98.0),
+            Some(104.0),
+            Some(98.0 / 104.0),
+            None,
+        ),
+        (
+            "special_support_rate",
+            "622",
+            None,
+            Some(3.0),
+            Some(4.0),
+            Some(0.75),
+            None,
+        ),
+        (
+            "special_support_rate",
+            "623",
+            None,
+            Some(95.0),
+            Some(100.0),
+            Some(0.95),
+            None,
+        ),
+        (
+            "special_support_rate",
+            "624",
+            None,
+            Some(0.0),
+            Some(0.0),
+            None,
+            None,
+        ),
+    ]);
+    let r = |u| {
+        p.get("special_support_rate", "2021", u, None)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (r("622").numerator, r("622").denominator, r("622").value),
+        (Cell::Small, Cell::Small, Cell::Hidden)
+    );
+    assert_eq!(
+        (r("623").numerator, r("623").denominator),
+        (Cell::Hidden, Cell::Hidden)
+    );
+    assert_eq!(
+        r("623").value,
+        Cell::Hidden,
+        "a rate whose counts are hidden is hidden"
+    );
+    assert_eq!(r("624").value, Cell::Missing);
+    assert_eq!(r("64").value, Cell::Value(98.0 / 104.0));
+}
+
+#[test]
+fn a_rate_per_100k_of_a_hidden_count_is_hidden_with_its_count() {
+    // 622's 3 abused children → "<5"; its rate per 100,000 (3 / 40,000) is hidden, and so is
+    // the numerator the rate row would otherwise repeat.
+    let p = publish(&[
+        count("abused_children", "64", 3.0, None),
+        count("abused_children", "622", 3.0, None),
+        (
+            "abused_children_per_100k",
+            "622",
+            None,
+            Some(3.0),
+            Some(40_000.0),
+            Some(7.5),
+            None,
+        ),
+        (
+            "abused_children_per_100k",
+            "64",
+            None,
+            Some(3.0),
+            Some(50_000.0),
+            Some(6.0),
+            None,
+        ),
+    ]);
+    let r = p
+        .get("abused_children_per_100k", "2021", "622", None)
+        .unwrap();
+    assert_eq!((r.numerator, r.value), (Cell::Small, Cell::Hidden));
+    assert_eq!(
+        value(&p, "abused_children", "64"),
+        Cell::Small,
+        "the province's 3 is small too"
+    );
+}
+
+#[test]
+fn a_change_from_a_small_baseline_is_hidden() {
+    // 622 had 2 injured children in 2020 and 12 in 2021: the baseline is "<5", and the
+    // change (+10) would give it back from the 12 → hidden. 623: 30 → 20 is shown.
+    let p = publish(&[
+        count("injured_children", "64", 32.0, Some(32.0)),
+        count("injured_children", "622", 12.0, Some(2.0)),
+        count("injured_children", "623", 20.0, Some(30.0)),
+    ]);
+    let r = |u| p.get("injured_children", "2021", u, None).unwrap().clone();
+    assert_eq!(r("622").baseline, Cell::Small);
+    assert_eq!(r("622").change, Cell::Hidden);
+    assert_eq!(r("622").value, Cell::Value(12.0));
+    // 623's baseline is the other cell under the province's 32 (2020): hidden as well.
+    assert_eq!(r("623").baseline, Cell::Hidden);
+    assert_eq!(r("623").change, Cell::Hidden);
+}
+
+#[test]
+fn a_single_small_subtype_under_a_total_takes_another_with_it() {
+    // 622: 12 injured children, 3 by drowning ("<5"), 9 in traffic: 12 − 9 = 3, so the
+    // traffic cell is hidden too. The province rows (equal here) go the same way.
+    let p = publish(&[
+        count("injured_children", "64", 12.0, None),
+        (
+            "injured_children",
+            "64",
+            Some("subtype=drowning"),
+            Some(3.0),
+            None,
+            Some(3.0),
+            None,
+        ),
+        (
+            "injured_children",
+            "64",
+            Some("subtype=traffic"),
+            Some(9.0),
+            None,
+            Some(9.0),
+            None,
+        ),
+        count("injured_children", "622", 12.0, None),
+        (
+            "injured_children",
+            "622",
+            Some("subtype=drowning"),
+            Some(3.0),
+            None,
+            Some(3.0),
+            None,
+        ),
+        (
+            "injured_children",
+            "622",
+            Some("subtype=traffic"),
+            Some(9.0),
+            None,
+            Some(9.0),
+            None,
+        ),
+    ]);
+    let b = |u, s| p.get("injured_children", "2021", u, Some(s)).unwrap().value;
+    assert_eq!(b("622", "subtype=drowning"), Cell::Small);
+    assert_eq!(b("622", "subtype=traffic"), Cell::Hidden);
+    assert_eq!(value(&p, "injured_children", "622"), Cell::Value(12.0));
+}
+
+#[test]
+fn other_indicators_are_not_touched() {
+    // Districts holding an event, days late and đồng are not counts of children.
+    let p = publish(&[
+        (
+            "event_children_forum",
+            "64",
+            None,
+            Some(2.0),
+            Some(3.0),
+            Some(2.0 / 3.0),
+            None,
+        ),
+        (
+            "fund_raised_vnd",
+            "64",
+            None,
+            Some(3.0),
+            None,
+            Some(3.0),
+            None,
+        ),
+    ]);
+    assert_eq!(
+        value(&p, "event_children_forum", "64"),
+        Cell::Value(2.0 / 3.0)
+    );
+    assert_eq!(value(&p, "fund_raised_vnd", "64"), Cell::Value(3.0));
+}
+
+#[test]
+fn the_frame_holds_no_suppressed_value_only_its_label() {
+    let p = publish(&[
+        count("abused_children", "64", 12.0, None),
+        count("abused_children", "622", 3.0, None),
+        count("abused_children", "623", 0.0, None),
+        count("abused_children", "624", 9.0, None),
+    ]);
+    let df = p.frame().unwrap();
+    let units: Vec<&str> = df
+        .column(c::ORG_UNIT)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let values = df.column(c::VALUE).unwrap().f64().unwrap().clone();
+    let labels = df.column("value_label").unwrap().str().unwrap().clone();
+    let numerators = df.column(c::NUMERATOR).unwrap().f64().unwrap().clone();
+    for (i, unit) in units.iter().enumerate() {
+        match *unit {
+            "622" => {
+                assert_eq!((values.get(i), labels.get(i)), (None, Some("<5")));
+                assert_eq!(numerators.get(i), None);
+            }
+            "624" => assert_eq!((values.get(i), labels.get(i)), (None, Some("x"))),
+            "623" => assert_eq!((values.get(i), labels.get(i)), (Some(0.0), None)),
+            _ => assert_eq!((values.get(i), labels.get(i)), (Some(12.0), None)),
+        }
+    }
+}
