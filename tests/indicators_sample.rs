@@ -6,26 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
-use common::{treem, Run, REPO};
+use common::{sample_run, treem, REPO};
 use polars::prelude::*;
-
-struct SampleRun {
-    out: tempfile::TempDir,
-    run: Run,
-}
-
-fn sample_run() -> &'static SampleRun {
-    static RUN: OnceLock<SampleRun> = OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let out_arg = out.path().to_string_lossy().into_owned();
-        let run = treem(Path::new(REPO), &["run", "--out", &out_arg]);
-        run.expect_code(0);
-        SampleRun { out, run }
-    })
-}
 
 fn indicators(out: &Path) -> DataFrame {
     common::read_parquet(&out.join("indicators/indicators.parquet"))

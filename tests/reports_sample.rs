@@ -6,27 +6,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use common::{read_parquet, treem, Run, REPO};
+use common::{read_parquet, sample_run};
 use polars::prelude::*;
-
-struct SampleRun {
-    out: tempfile::TempDir,
-    run: Run,
-}
-
-fn sample_run() -> &'static SampleRun {
-    static RUN: OnceLock<SampleRun> = OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let out_arg = out.path().to_string_lossy().into_owned();
-        let run = treem(Path::new(REPO), &["run", "--out", &out_arg]);
-        run.expect_code(0);
-        SampleRun { out, run }
-    })
-}
 
 /// (value, numerator, denominator) of an indicator row.
 fn get(indicator: &str, period: &str, org_unit: &str) -> (Option<f64>, Option<f64>, Option<f64>) {

@@ -6,28 +6,11 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::OnceLock;
 
-use common::{treem, Run, REPO};
+use common::{sample_run, REPO};
 use treem::sources::headers::locate;
 use treem::sources::tabular::read_tables;
 use treem::sources::{cases, child_registry};
-
-struct SampleRun {
-    out: tempfile::TempDir,
-    run: Run,
-}
-
-fn sample_run() -> &'static SampleRun {
-    static RUN: OnceLock<SampleRun> = OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let out_arg = out.path().to_string_lossy().into_owned();
-        let run = treem(Path::new(REPO), &["run", "--out", &out_arg]);
-        run.expect_code(0);
-        SampleRun { out, run }
-    })
-}
 
 /// (read, kept, rejected, excluded) from the line the ingest step printed for `table`.
 fn printed_counts(stderr: &str, table: &str) -> (usize, usize, usize, usize) {

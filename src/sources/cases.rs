@@ -257,19 +257,12 @@ fn parse_cells(
     let cell = |c| map.cell(raw, c);
     let case_id = row::required("case_id", cell("case_id"))?;
     let child_id = row::required("child_id", cell("child_id"))?;
-    let commune = row::place(
+    let place = row::place(
         units,
         cell("commune_code"),
         cell("commune"),
         cell("district"),
     )?;
-    let district_code = commune.parent_code.clone().ok_or_else(|| {
-        Rejection::new(
-            "commune_code",
-            Reason::UnknownOrgUnit,
-            format!("Unit {} is not a commune.", commune.code),
-        )
-    })?;
     let kind = kind(cell("kind"))?;
     let subtype = subtype(kind, cell("subtype"))?;
     let occurred_on = row::date("occurred_on", cell("occurred_on"))?;
@@ -314,8 +307,8 @@ fn parse_cells(
     Ok(CaseRecord {
         case_key: keys.case_key(case_id),
         child_key: keys.child_key(child_id),
-        commune_code: commune.code.clone(),
-        district_code,
+        commune_code: place.commune_code,
+        district_code: place.district_code,
         kind,
         subtype,
         occurred_on,

@@ -198,19 +198,12 @@ fn parse_cells(
         ));
     }
     let age = row::age_at(birth, snapshot);
-    let commune = row::place(
+    let place = row::place(
         units,
         cell("commune_code"),
         cell("commune"),
         cell("district"),
     )?;
-    let district_code = commune.parent_code.clone().ok_or_else(|| {
-        Rejection::new(
-            "commune_code",
-            Reason::UnknownOrgUnit,
-            format!("Unit {} is not a commune.", commune.code),
-        )
-    })?;
     let record = RegistryRecord {
         snapshot_date: snapshot,
         child_key: keys.child_key(child_id),
@@ -218,8 +211,8 @@ fn parse_cells(
         age,
         sex: row::sex("sex", cell("sex"))?,
         ethnicity: Some(cell("ethnicity").to_string()).filter(|s| !s.is_empty()),
-        commune_code: commune.code.clone(),
-        district_code,
+        commune_code: place.commune_code,
+        district_code: place.district_code,
         special_group: special_group(cell("special_group"))?,
         at_risk: row::yes_no("at_risk", cell("at_risk"))?,
         supported: row::yes_no("supported", cell("supported"))?,

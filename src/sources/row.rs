@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::reference::{OrgUnit, OrgUnits, ResolveError};
+use crate::reference::{OrgUnits, ResolveError};
 use crate::text::dates::{parse_date, parse_datetime};
 use crate::text::numbers::parse_yes_no;
 
@@ -146,14 +146,21 @@ pub fn age_at(birth: NaiveDate, on: NaiveDate) -> i32 {
     age
 }
 
+/// Where a row happened: a commune and the district it lies in, both as codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub commune_code: String,
+    pub district_code: String,
+}
+
 /// Resolves the row's place to a commune and its district. A commune code wins over names;
 /// a district, when given, must contain the commune.
-pub fn place<'u>(
-    units: &'u OrgUnits,
+pub fn place(
+    units: &OrgUnits,
     commune_code_cell: &str,
     commune_name_cell: &str,
     district_cell: &str,
-) -> CellResult<&'u OrgUnit> {
+) -> CellResult<Place> {
     let district =
         if district_cell.is_empty() {
             None
@@ -197,7 +204,17 @@ pub fn place<'u>(
             ));
         }
     }
-    Ok(commune)
+    let district_code = commune.parent_code.clone().ok_or_else(|| {
+        Rejection::new(
+            column,
+            Reason::UnknownOrgUnit,
+            format!("Unit {} is not a commune.", commune.code),
+        )
+    })?;
+    Ok(Place {
+        commune_code: commune.code.clone(),
+        district_code,
+    })
 }
 
 /// A cell value quoted in a message, cut short so a stray paragraph cannot flood a log.

@@ -42,6 +42,24 @@ impl Run {
     }
 }
 
+/// One run of the whole pipeline on the bundled sample into a temporary folder, shared by
+/// the tests of a test binary.
+pub struct SampleRun {
+    pub out: tempfile::TempDir,
+    pub run: Run,
+}
+
+pub fn sample_run() -> &'static SampleRun {
+    static RUN: std::sync::OnceLock<SampleRun> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let out_arg = out.path().to_string_lossy().into_owned();
+        let run = treem(Path::new(REPO), &["run", "--out", &out_arg]);
+        run.expect_code(0);
+        SampleRun { out, run }
+    })
+}
+
 /// Runs `treem ARGS` from `cwd`.
 pub fn treem(cwd: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_treem"))
