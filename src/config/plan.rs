@@ -13,6 +13,7 @@ use toml::value::Datetime;
 use super::raw::{self, Globs, RawPipeline};
 use super::target::{TargetRule, KNOWN_INDICATORS};
 use super::ConfigError;
+use crate::sources::tabular::Limits;
 use crate::sources::SourceKind;
 
 /// A reporting period: its data window and the deadline of the district report for it.
@@ -71,6 +72,8 @@ pub struct Plan {
     pub secret_key_file: Option<PathBuf>,
     /// Extra header names, by source and column.
     pub header_aliases: BTreeMap<(SourceKind, String), Vec<String>>,
+    /// Bounds on reading one input.
+    pub limits: Limits,
 }
 
 impl Plan {
@@ -219,6 +222,28 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         }
     }
 
+    let defaults = Limits::default();
+    let limits = Limits {
+        max_xlsx_inflated_bytes: raw
+            .limits
+            .max_xlsx_inflated_bytes
+            .unwrap_or(defaults.max_xlsx_inflated_bytes),
+        max_line_bytes: raw.limits.max_line_bytes.unwrap_or(defaults.max_line_bytes),
+        max_cells_per_sheet: raw
+            .limits
+            .max_cells_per_sheet
+            .unwrap_or(defaults.max_cells_per_sheet),
+    };
+    for (key, value) in [
+        ("max_xlsx_inflated_bytes", limits.max_xlsx_inflated_bytes),
+        ("max_line_bytes", limits.max_line_bytes),
+        ("max_cells_per_sheet", limits.max_cells_per_sheet),
+    ] {
+        if value == 0 {
+            problems.push(format!("Key \"limits.{key}\" is 0: nothing could be read."));
+        }
+    }
+
     Plan {
         file: file.to_path_buf(),
         name: raw.name,
@@ -240,6 +265,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         min_count: raw.disclosure.min_count,
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
+        limits,
     }
 }
 

@@ -26,6 +26,8 @@ pub struct RawPipeline {
     pub disclosure: RawDisclosure,
     #[serde(default)]
     pub privacy: RawPrivacy,
+    #[serde(default)]
+    pub limits: RawLimits,
     /// Extra header names per table and column: `[headers.child_registry] child_id = ["ID"]`.
     #[serde(default)]
     pub headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -83,6 +85,14 @@ pub struct RawDisclosure {
 pub struct RawPrivacy {
     /// File holding the secret key for `child_key`; the environment variable wins over it.
     pub secret_key_file: Option<String>,
+}
+
+/// Bounds on what one input may cost to read; each has a default (see `sources::tabular`).
+#[derive(Debug, Default, Deserialize)]
+pub struct RawLimits {
+    pub max_xlsx_inflated_bytes: Option<u64>,
+    pub max_line_bytes: Option<u64>,
+    pub max_cells_per_sheet: Option<u64>,
 }
 
 /// Parses the text of a pipeline file. Returns the structs and every key that no struct

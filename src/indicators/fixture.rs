@@ -66,6 +66,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
         min_count: 5,
         secret_key_file: None,
         header_aliases: Default::default(),
+        limits: Default::default(),
     }
 }
 

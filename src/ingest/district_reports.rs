@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::reference::OrgUnits;
 use crate::sources::district_reports::{self, DistrictReport};
 use crate::sources::row::{Reason, Rejection};
-use crate::sources::tabular::read_tables;
+use crate::sources::tabular::read_tables_with;
 
 pub const TABLE: &str = "district_reports";
 
@@ -69,7 +69,7 @@ pub fn ingest(
             summary.files.push(file);
             continue;
         }
-        let tables = match read_tables(path) {
+        let tables = match read_tables_with(path, &plan.limits) {
             Ok(t) => t,
             Err(e) => {
                 fail(&mut file, Reason::UnreadableFile, "", e.message);

@@ -21,7 +21,7 @@ use crate::reference::OrgUnits;
 use crate::run::layout::{swap_in, Layout};
 use crate::sources::headers::{self, ColumnMap, ColumnSpec};
 use crate::sources::row::{Reason, Rejection, RowOutcome};
-use crate::sources::tabular::{read_tables, RawRow};
+use crate::sources::tabular::{read_tables_with, RawRow};
 use crate::sources::{cases, child_registry, fund, SourceKind};
 use frames::RejectedRow;
 use pseudonymise::Pseudonymiser;
@@ -201,6 +201,8 @@ pub fn run(
 /// already recorded as the file's one rejected row.
 struct OpenedFile {
     rows: Vec<RawRow>,
+    /// Records set aside by the reader (over the line-length limit), with line and why.
+    skipped: Vec<(usize, String)>,
     map: ColumnMap,
     sheet: Option<String>,
     read_as: String,
@@ -212,7 +214,14 @@ fn open_source(
     specs: &[ColumnSpec],
     path: &Path,
 ) -> Result<OpenedFile, (Reason, String)> {
-    let tables = read_tables(path).map_err(|e| (Reason::UnreadableFile, e.to_string()))?;
+    let tables = read_tables_with(path, &ctx.plan.limits).map_err(|e| {
+        let reason = if e.reason == "too_large" {
+            Reason::TooLarge
+        } else {
+            Reason::UnreadableFile
+        };
+        (reason, e.to_string())
+    })?;
     let aliases = |column: &str| ctx.plan.aliases(kind, column).to_vec();
     let (table, map) = headers::locate(&tables, specs, &aliases).map_err(|e| {
         (
@@ -232,6 +241,7 @@ fn open_source(
         .collect();
     Ok(OpenedFile {
         rows,
+        skipped: table.skipped.clone(),
         map,
         sheet: table.sheet.clone(),
         read_as,
@@ -455,6 +465,12 @@ fn ingest_table<T: CleanTable>(
         };
         file.read_as = opened.read_as.clone();
         let sheet = opened.sheet.as_deref();
+        for (line, why) in &opened.skipped {
+            file.counts.read += 1;
+            file.counts.rejected += 1;
+            let r = Rejection::new("", Reason::LineTooLong, why.clone());
+            rejected.push(path, sheet, *line, r, false);
+        }
         let mut by_year: BTreeMap<i32, Vec<T>> = BTreeMap::new();
         for raw in &opened.rows {
             file.counts.read += 1;

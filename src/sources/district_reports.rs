@@ -615,6 +615,7 @@ mod tests {
             encoding: None,
             first_column: 0,
             rows: Vec::new(),
+            skipped: Vec::new(),
         };
         let tables = [
             t("Bieu1"),

@@ -159,6 +159,7 @@ mod tests {
             sheet: None,
             encoding: None,
             first_column: 0,
+            skipped: Vec::new(),
             rows: rows
                 .iter()
                 .enumerate()

@@ -35,6 +35,10 @@ pub enum Reason {
     BadNumber,
     /// A district report whose period is not the period of its folder.
     PeriodMismatch,
+    /// A file over a limit of `[limits]` (inflated size, cells per sheet).
+    TooLarge,
+    /// A record longer than `limits.max_line_bytes`; the rest of its file is read.
+    LineTooLong,
 }
 
 impl Reason {
@@ -54,6 +58,8 @@ impl Reason {
             Reason::MissingSheet => "missing_sheet",
             Reason::BadNumber => "bad_number",
             Reason::PeriodMismatch => "period_mismatch",
+            Reason::TooLarge => "too_large",
+            Reason::LineTooLong => "line_too_long",
         }
     }
 }

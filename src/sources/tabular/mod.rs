@@ -1,0 +1,140 @@
+//! Any CSV, workbook or HTML-table export as rows of text with their row numbers, whatever
+//! its encoding, delimiter or cell types. Every later stage parses text, so an Excel date
+//! cell, an Excel serial number typed into a CSV and a `dd/mm/yyyy` string all meet the
+//! same parser.
+//!
+//! Reading is bounded by `Limits` (set in the pipeline file's `[limits]`): a workbook that
+//! inflates past a size, a sheet past a number of cells, a line past a length is refused
+//! with a message that names the limit — before it can exhaust the machine.
+
+mod delimited;
+mod html;
+mod workbook;
+
+use std::path::{Path, PathBuf};
+
+/// One row as the file holds it; `line` is the row number a person sees (1-based: the
+/// spreadsheet row, or the CSV line where the record starts).
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// One sheet of a workbook, or the whole of a CSV file.
+#[derive(Debug)]
+pub struct RawTable {
+    pub sheet: Option<String>,
+    /// The text encoding found (CSV: the file's; workbooks: a legacy font, if any).
+    pub encoding: Option<&'static str>,
+    /// Zero-based sheet column of each row's first cell, for cell addresses such as "E12".
+    pub first_column: usize,
+    pub rows: Vec<RawRow>,
+    /// Rows left out, with their line and why (a line over the length limit).
+    pub skipped: Vec<(usize, String)>,
+}
+
+impl RawTable {
+    /// The spreadsheet address ("E12") of cell `index` of `row`.
+    pub fn address(&self, row: &RawRow, index: usize) -> String {
+        format!("{}{}", column_letters(self.first_column + index), row.line)
+    }
+}
+
+/// Bounds on what reading one input may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most an xlsx may inflate to, all its parts together (zip bombs stop here).
+    pub max_xlsx_inflated_bytes: u64,
+    /// The longest line (CSV record) kept; a longer one is rejected alone.
+    pub max_line_bytes: u64,
+    /// The most cells one sheet may hold (or declare).
+    pub max_cells_per_sheet: u64,
+}
+
+impl Default for Limits {
+    /// Generous for any real export (a national registry snapshot is ~4 million rows of 13
+    /// columns, 470 MB as CSV), small enough for a 2-core, few-GB machine.
+    fn default() -> Self {
+        Limits {
+            max_xlsx_inflated_bytes: 1 << 30,
+            max_line_bytes: 1 << 20,
+            max_cells_per_sheet: 20_000_000,
+        }
+    }
+}
+
+/// Zero-based column number to spreadsheet letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(mut n: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8_lossy(&letters).into_owned()
+}
+
+/// A file that cannot be read at all; its rows are lost as a whole and said so.
+#[derive(Debug, Clone)]
+pub struct UnreadableFile {
+    pub path: PathBuf,
+    pub reason: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for UnreadableFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Cannot read {}: {}", self.path.display(), self.message)
+    }
+}
+
+fn unreadable(path: &Path, reason: &'static str, message: String) -> UnreadableFile {
+    UnreadableFile {
+        path: path.to_path_buf(),
+        reason,
+        message,
+    }
+}
+
+/// Reads a source file with the default limits.
+pub fn read_tables(path: &Path) -> Result<Vec<RawTable>, UnreadableFile> {
+    read_tables_with(path, &Limits::default())
+}
+
+/// Reads a source file by what it is: a workbook through calamine, an HTML page (what old
+/// web systems save as ".xls") as its tables, anything else as delimited text.
+pub fn read_tables_with(path: &Path, limits: &Limits) -> Result<Vec<RawTable>, UnreadableFile> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let head = file_head(path)?;
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(unreadable(path, "empty_file", "the file is empty.".into()));
+    }
+    if html::looks_like_html(&head) {
+        return html::read(path, limits);
+    }
+    match ext.as_str() {
+        "xlsx" | "xlsm" => workbook::read_xlsx(path, limits),
+        "xlsb" | "xls" | "ods" => workbook::read_other(path, limits),
+        _ => delimited::read(path, limits).map(|t| vec![t]),
+    }
+}
+
+/// The first bytes of a file, to tell what it really is whatever its name says.
+fn file_head(path: &Path) -> Result<Vec<u8>, UnreadableFile> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(512).read_to_end(&mut head))
+        .map_err(|e| unreadable(path, "unreadable_file", format!("{e}.")))?;
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests;
