@@ -25,6 +25,8 @@ pub enum SourceEncoding {
     Windows1258,
     Tcvn3,
     Vni,
+    /// Lines in different encodings, each decoded on its own.
+    Mixed,
 }
 
 impl SourceEncoding {
@@ -32,6 +34,7 @@ impl SourceEncoding {
         match self {
             SourceEncoding::Utf8 => "UTF-8",
             SourceEncoding::Utf8Bom => "UTF-8 with BOM",
+            SourceEncoding::Mixed => "mixed: UTF-8 and 8-bit lines",
             SourceEncoding::Utf16Le => "UTF-16LE",
             SourceEncoding::Utf16Be => "UTF-16BE",
             SourceEncoding::Windows1258 => "Windows-1258",
@@ -82,6 +85,43 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return decoded(text.to_string(), SourceEncoding::Utf8);
     }
+    if let Some(text) = decode_mixed(bytes) {
+        return decoded(text, SourceEncoding::Mixed);
+    }
+    decode_legacy(bytes)
+}
+
+/// A file pieced together from exports of different machines: some lines UTF-8, others in
+/// an 8-bit encoding. When the lines that are not plain ASCII are mostly valid UTF-8, each
+/// line is decoded on its own (UTF-8 where valid, the best legacy reading elsewhere);
+/// otherwise `None`, and the file is read as one legacy text.
+fn decode_mixed(bytes: &[u8]) -> Option<String> {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let non_ascii: Vec<&&[u8]> = lines.iter().filter(|l| !l.is_ascii()).collect();
+    let utf8 = non_ascii
+        .iter()
+        .filter(|l| std::str::from_utf8(l).is_ok())
+        .count();
+    if utf8 == 0 || utf8 * 2 < non_ascii.len() {
+        return None;
+    }
+    Some(
+        lines
+            .iter()
+            .map(|line| match std::str::from_utf8(line) {
+                Ok(text) => text.to_string(),
+                Err(_) => decode_legacy(line).text,
+            })
+            .collect(),
+    )
+}
+
+/// The most Vietnamese-looking reading of 8-bit text: Windows-1258, TCVN3 or VNI.
+fn decode_legacy(bytes: &[u8]) -> Decoded {
+    let decoded = |text: String, encoding| Decoded {
+        text: text.nfc().collect(),
+        encoding,
+    };
     let (windows, _) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes);
     let candidates = [
         (
@@ -428,6 +468,24 @@ fn common_syllables() -> &'static HashSet<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_mixing_utf8_and_windows_1258_lines_reads_each_line_right() {
+        let mut bytes = "Mã trẻ em,Họ và tên\nTE1,Nguyễn Văn An\n"
+            .as_bytes()
+            .to_vec();
+        bytes.extend(encode_windows_1258("TE2,Trần Thị Bình\n"));
+        bytes.extend("TE3,Lê Văn Cường\n".as_bytes());
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, SourceEncoding::Mixed);
+        assert_eq!(
+            d.text,
+            "Mã trẻ em,Họ và tên\nTE1,Nguyễn Văn An\nTE2,Trần Thị Bình\nTE3,Lê Văn Cường\n"
+        );
+        // Wholly Windows-1258 stays one legacy text.
+        let whole = encode_windows_1258("Mã trẻ em,Họ và tên\nTE2,Trần Thị Bình\n");
+        assert_eq!(decode(&whole).encoding, SourceEncoding::Windows1258);
+    }
 
     #[test]
     fn a_workbook_font_is_decided_by_its_clear_cells() {
