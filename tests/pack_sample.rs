@@ -405,3 +405,50 @@ fn only_pack_rebuilds_it_from_the_indicators_with_the_charts_it_finds() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_count_suppressed_in_its_indicator_is_not_shown_again_in_its_source_gap_row() {
+    // The source_gap rows repeat the software's count (their denominator) of the district:
+    // a count hidden under abused_children must be hidden there too, or the complementary
+    // suppression of the districts is undone.
+    let df = internal(sample_out());
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    let pairs = [
+        ("B1.02", "special_support_rate", "denominator"),
+        ("B1.03", "special_support_rate", "numerator"),
+        ("B2.02", "abused_children", "value"),
+        ("B2.04", "injured_children", "value"),
+    ];
+    let mut leaks = Vec::new();
+    for gap in published
+        .rows()
+        .iter()
+        .filter(|r| r.indicator == "source_gap")
+    {
+        let Some(item) = gap
+            .breakdown
+            .as_deref()
+            .and_then(|b| b.strip_prefix("item="))
+        else {
+            continue;
+        };
+        let Some((_, indicator, column)) = pairs.iter().find(|p| p.0 == item) else {
+            continue;
+        };
+        let Some(source) = published.get(indicator, &gap.period, &gap.org_unit, None) else {
+            continue;
+        };
+        let cell = match *column {
+            "denominator" => source.denominator,
+            "numerator" => source.numerator,
+            _ => source.value,
+        };
+        if cell.is_suppressed() && !gap.denominator.is_suppressed() {
+            leaks.push(format!(
+                "{indicator} {} {} is {cell:?} but source_gap {item} shows {:?}",
+                gap.period, gap.org_unit, gap.denominator
+            ));
+        }
+    }
+    assert!(leaks.is_empty(), "{leaks:#?}");
+}
