@@ -14,7 +14,9 @@
 //!    cell is hidden too, so no cell can be recovered by subtraction. Repeated until stable,
 //!    for each count column (value, numerator, denominator, and the baseline's).
 //! 3. **Consistency**: a count hidden in one indicator is hidden where the same count is
-//!    shown again (the numerator of its rate per 100,000).
+//!    shown again (the numerator of its rate per 100,000; the software's side of a
+//!    district's `source_gap` row, which is then hidden whole, form side and gap included,
+//!    since the form usually repeats the same count).
 //!
 //! This is a per-group algorithm over a few thousand rows, so it runs on plain rows rather
 //! than as polars expressions; the result goes back into a polars frame.
@@ -155,6 +157,7 @@ impl Published {
         }
         complement(&mut rows);
         hide_repeats(&mut rows);
+        hide_source_gaps(&mut rows);
         for row in &mut rows {
             if let Some(kind) = people(&row.indicator) {
                 derive(row, kind);
@@ -441,6 +444,43 @@ fn hide_repeats(rows: &mut [PublishedRow]) {
         }
         if hidden.contains(&key(true)) && !r.baseline_numerator.is_suppressed() {
             r.baseline_numerator = Cell::Hidden;
+        }
+    }
+}
+
+/// Rule 3 for source gaps: a `source_gap` row's denominator is the software's count of a
+/// district (`quality::source_gap::PAIRS`); where that count is suppressed in its own
+/// indicator, the gap row shows none of its counts.
+fn hide_source_gaps(rows: &mut [PublishedRow]) {
+    let suppressed: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r.breakdown.is_none())
+        .flat_map(|r| {
+            crate::quality::source_gap::PAIRS
+                .iter()
+                .filter(|(_, indicator, _, _)| *indicator == r.indicator)
+                .filter(|(_, _, column, _)| {
+                    let cell = match *column {
+                        c::NUMERATOR => r.numerator,
+                        c::DENOMINATOR => r.denominator,
+                        _ => r.value,
+                    };
+                    cell.is_suppressed()
+                })
+                .map(|(item, _, _, _)| (item.to_string(), r.period.clone(), r.org_unit.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for r in rows.iter_mut().filter(|r| r.indicator == "source_gap") {
+        let Some(item) = r.breakdown.as_deref().and_then(|b| b.strip_prefix("item=")) else {
+            continue;
+        };
+        if suppressed.contains(&(item.to_string(), r.period.clone(), r.org_unit.clone())) {
+            for cell in [&mut r.numerator, &mut r.denominator] {
+                if cell.value().is_some() {
+                    *cell = Cell::Hidden;
+                }
+            }
         }
     }
 }

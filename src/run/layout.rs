@@ -27,6 +27,11 @@ impl Layout {
         self.root.join("indicators")
     }
 
+    /// The published pack: `index.html`, `indicators.xlsx`, `charts/`.
+    pub fn pack(&self) -> PathBuf {
+        self.root.join("pack")
+    }
+
     pub fn ingested_table(&self, table: &str) -> PathBuf {
         self.ingested().join(table)
     }

@@ -17,10 +17,11 @@ use layout::Layout;
 pub enum Step {
     Ingest,
     Indicators,
+    Pack,
 }
 
 impl Step {
-    pub const ALL: [Step; 2] = [Step::Ingest, Step::Indicators];
+    pub const ALL: [Step; 3] = [Step::Ingest, Step::Indicators, Step::Pack];
 }
 
 #[derive(Debug, Clone, Default)]
@@ -92,6 +93,10 @@ pub fn run(
             Step::Indicators => {
                 log("Step indicators: computing the indicators from the clean tables.");
                 outcome.indicators = Some(indicators::run(plan, &layout, log)?);
+            }
+            Step::Pack => {
+                log("Step pack: publishing the indicators under disclosure control.");
+                crate::pack::run(plan, &layout, options.lang, log)?;
             }
         }
     }

@@ -347,3 +347,45 @@ fn the_frame_holds_no_suppressed_value_only_its_label() {
         }
     }
 }
+
+#[test]
+fn a_source_gap_row_hides_a_count_its_indicator_hid() {
+    // 622: 3 injured children ("<5"), 623: 5 (hidden: 8 − 3), 624: 0. The source_gap row of
+    // 623 compares the form's 5 with the software's 5: shown, it would give 623 back, and
+    // 622 with it. Its counts are hidden, and so its gap; 624's row stays.
+    let gap = |unit: &'static str, form: f64, software: f64| -> Spec<'static> {
+        let value = (software > 0.0).then(|| form / software - 1.0);
+        (
+            "source_gap",
+            unit,
+            Some("item=B2.04"),
+            Some(form),
+            Some(software),
+            value,
+            None,
+        )
+    };
+    let p = publish(&[
+        count("injured_children", "64", 8.0, None),
+        count("injured_children", "622", 3.0, None),
+        count("injured_children", "623", 5.0, None),
+        count("injured_children", "624", 0.0, None),
+        gap("623", 5.0, 5.0),
+        gap("624", 0.0, 0.0),
+    ]);
+    assert_eq!(value(&p, "injured_children", "623"), Cell::Hidden);
+    let r = p
+        .get("source_gap", "2021", "623", Some("item=B2.04"))
+        .unwrap();
+    assert_eq!(
+        (r.numerator, r.denominator, r.value),
+        (Cell::Hidden, Cell::Hidden, Cell::Hidden)
+    );
+    let r = p
+        .get("source_gap", "2021", "624", Some("item=B2.04"))
+        .unwrap();
+    assert_eq!(
+        (r.numerator, r.denominator),
+        (Cell::Value(0.0), Cell::Value(0.0))
+    );
+}

@@ -1,0 +1,539 @@
+//! `index.html`: the pack's front page — title, charts, the scorecard, the indicator table
+//! of the reporting year, the data-quality summary and what the pack was built from.
+//!
+//! It must open from a USB stick on an office computer with no network: the CSS is inline,
+//! there is no script and no web font, and every link or image points at a file inside the
+//! pack (`charts/…`, `indicators.xlsx`). It is written with `format!` and one escaping
+//! function, [`escape`], through which every piece of text passes. Each indicator row
+//! carries its key in `data-key="indicator|period|org_unit|breakdown"` so tests (and a
+//! curious reader) can match a row of the page to a row of the table; the cells of a row
+//! follow [`ROW_COLUMNS`]. Scorecard rows carry the same key in `data-score`.
+
+use std::fmt::Write;
+
+use super::disclosure::{Cell, PublishedRow};
+use super::words::{self, Headers};
+use super::{Contents, Lang, Shown};
+
+/// The cells of an indicator row of the page, in order (keys of [`Headers`]).
+pub const ROW_COLUMNS: [&str; 9] = [
+    "period",
+    "org_unit",
+    "breakdown",
+    "numerator",
+    "denominator",
+    "value",
+    "baseline",
+    "change",
+    "met",
+];
+
+/// Text made safe for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The key a row carries in `data-key`.
+pub fn row_key(indicator: &str, period: &str, org_unit: &str, breakdown: Option<&str>) -> String {
+    format!(
+        "{indicator}|{period}|{org_unit}|{}",
+        breakdown.unwrap_or_default()
+    )
+}
+
+const STYLE: &str = "
+body { font-family: 'Segoe UI', Arial, 'Noto Sans', sans-serif; margin: 2em auto; max-width: 70em; color: #1a1a1a; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: .2em; }
+h2 { border-bottom: 2px solid #3a6b99; padding-bottom: .2em; margin-top: 2em; }
+nav a { margin-right: 1em; }
+table { border-collapse: collapse; margin: .5em 0 1em; font-size: .92em; }
+th, td { border: 1px solid #c8d3de; padding: .25em .6em; vertical-align: top; }
+th { background: #dde7f0; text-align: left; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.sup { color: #8a4b00; background: #fff6e5; }
+tr.province td { font-weight: 600; }
+.met { color: #1b6e20; } .notmet { color: #a11d1d; }
+.note { font-size: .9em; color: #444; }
+figure { display: inline-block; margin: 0 1em 1.5em 0; vertical-align: top; }
+figure img { max-width: 32em; border: 1px solid #ddd; }
+details { margin: .4em 0; } summary { cursor: pointer; font-weight: 600; }
+code { font-size: .85em; word-break: break-all; }
+@media print { nav, summary { display: none; } details { display: block; } h2 { page-break-before: auto; } }
+";
+
+/// The page.
+pub fn render(contents: &Contents) -> String {
+    let lang = contents.lang;
+    let title = escape(&contents.title());
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n",
+        lang.code()
+    );
+    let _ = writeln!(
+        page,
+        "<p class=\"note\">{} <a href=\"indicators.xlsx\">indicators.xlsx</a>.</p>",
+        escape(lang.pick(
+            "Số liệu đã qua kiểm soát công bố: không số liệu nhỏ nào có thể nhận diện một trẻ em. Bảng tính đầy đủ:",
+            "Disclosure-controlled figures: no small count can identify a child. Full workbook:"
+        ))
+    );
+    let _ = writeln!(
+        page,
+        "<nav><a href=\"#scorecard\">{}</a><a href=\"#charts\">{}</a><a href=\"#indicators\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>",
+        escape(lang.pick("Mục tiêu", "Targets")),
+        escape(lang.pick("Biểu đồ", "Charts")),
+        escape(lang.pick("Chỉ tiêu", "Indicators")),
+        escape(lang.pick("Chất lượng số liệu", "Data quality")),
+        escape(lang.pick("Nguồn", "Sources")),
+    );
+    scorecard(&mut page, contents);
+    charts(&mut page, contents);
+    indicators(&mut page, contents);
+    quality(&mut page, contents);
+    sources(&mut page, contents);
+    page.push_str("</body>\n</html>\n");
+    page
+}
+
+/// A `<td>` of a published cell: right-aligned, marked when suppressed.
+fn td(cell: Cell, min_count: u32, show: impl Fn(f64) -> String) -> String {
+    let class = if cell.is_suppressed() {
+        "num sup"
+    } else {
+        "num"
+    };
+    format!(
+        "<td class=\"{class}\">{}</td>",
+        escape(&words::cell(cell, min_count, show))
+    )
+}
+
+fn verdict_td(met: Option<bool>, lang: Lang) -> String {
+    let class = match met {
+        Some(true) => " class=\"met\"",
+        Some(false) => " class=\"notmet\"",
+        None => "",
+    };
+    format!("<td{class}>{}</td>", escape(words::verdict_text(met, lang)))
+}
+
+fn scorecard(page: &mut String, contents: &Contents) {
+    let (lang, min) = (contents.lang, contents.min_count());
+    let h = Headers { lang };
+    let period = contents
+        .annual_period
+        .as_deref()
+        .map(|p| words::period(p, lang))
+        .unwrap_or_default();
+    let _ = writeln!(
+        page,
+        "<section id=\"scorecard\">\n<h2>{} — {}</h2>\n<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
+        escape(lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan")),
+        escape(&format!("{}, {period}", contents.name(&contents.province))),
+        ["indicator", "value", "goal", "met", "baseline", "change"]
+            .map(|k| format!("<th>{}</th>", escape(h.get(k))))
+            .concat()
+    );
+    for target in &contents.targets {
+        let score = contents.score(&target.indicator);
+        let unit = score.map_or("ratio", |s| s.unit.as_str());
+        let name = escape(&words::indicator(&target.indicator, lang));
+        let goal = escape(&words::goal(&target.rule, unit, lang));
+        let key = escape(&row_key(
+            &target.indicator,
+            contents.annual_period.as_deref().unwrap_or_default(),
+            &contents.province,
+            None,
+        ));
+        match score {
+            Some(s) => {
+                let _ = writeln!(
+                    page,
+                    "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}</tr>",
+                    td(s.value, min, |v| words::value(v, unit, lang)),
+                    verdict_td(words::verdict(s), lang),
+                    td(s.baseline, min, |v| words::value(v, unit, lang)),
+                    td(s.change, min, |v| words::change(v, unit, lang)),
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    page,
+                    "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td></tr>",
+                    escape(lang.pick("Chưa có số liệu", "No data"))
+                );
+            }
+        }
+    }
+    page.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn charts(page: &mut String, contents: &Contents) {
+    let lang = contents.lang;
+    let _ = writeln!(
+        page,
+        "<section id=\"charts\">\n<h2>{}</h2>",
+        escape(lang.pick("Biểu đồ", "Charts"))
+    );
+    if contents.charts.is_empty() {
+        let _ = writeln!(
+            page,
+            "<p class=\"note\">{}</p>",
+            escape(lang.pick("Gói này chưa có biểu đồ.", "This pack holds no charts."))
+        );
+    }
+    for chart in &contents.charts {
+        let svg = escape(&chart.svg);
+        let name = escape(
+            chart
+                .svg
+                .trim_start_matches("charts/")
+                .trim_end_matches(".svg"),
+        );
+        let png = match &chart.png {
+            Some(png) => format!(
+                " · <a href=\"{}\">{}</a>",
+                escape(png),
+                escape(lang.pick("PNG để in", "PNG for print"))
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            page,
+            "<figure><img src=\"{svg}\" alt=\"{name}\"><figcaption>{name} · <a href=\"{svg}\">SVG</a>{png}</figcaption></figure>"
+        );
+    }
+    page.push_str("</section>\n");
+}
+
+fn indicator_row(contents: &Contents, r: &PublishedRow) -> String {
+    let (lang, min) = (contents.lang, contents.min_count());
+    let count_unit = words::count_unit(&r.unit);
+    let class = if r.level == "province" {
+        " class=\"province\""
+    } else {
+        ""
+    };
+    format!(
+        "<tr data-key=\"{}\"{class}><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}{}{}</tr>\n",
+        escape(&row_key(
+            &r.indicator,
+            &r.period,
+            &r.org_unit,
+            r.breakdown.as_deref()
+        )),
+        escape(&words::period(&r.period, lang)),
+        escape(&contents.name(&r.org_unit)),
+        escape(&words::breakdown(r.breakdown.as_deref(), lang)),
+        td(r.numerator, min, |v| words::value(v, count_unit, lang)),
+        td(r.denominator, min, |v| words::value(v, count_unit, lang)),
+        td(r.value, min, |v| words::value(v, &r.unit, lang)),
+        td(r.baseline, min, |v| words::value(v, &r.unit, lang)),
+        td(r.change, min, |v| words::change(v, &r.unit, lang)),
+        verdict_td(words::verdict(r), lang),
+    )
+}
+
+fn suppression_note(contents: &Contents) -> String {
+    let min = contents.min_count();
+    match contents.lang {
+        Lang::Vi => format!(
+            "Ô ghi <b>&lt;{min}</b>: số trẻ em (hoặc số vụ việc) từ 1 đến {} không được công bố để không trẻ em nào bị nhận diện; \
+             ô ghi <b>x</b>: số liệu được ẩn vì có thể suy ra một ô &lt;{min} (bằng phép trừ từ tổng, hoặc vì là tỷ lệ tính trên số nhỏ). \
+             Số 0 là số 0 thật.",
+            min - 1
+        ),
+        Lang::En => format!(
+            "<b>&lt;{min}</b>: a count of children (or cases) from 1 to {} is not published, so that no child can be identified; \
+             <b>x</b>: hidden because it would give away a &lt;{min} cell (by subtraction from a total, or as a rate built on a small count). \
+             A 0 is a true zero.",
+            min - 1
+        ),
+    }
+}
+
+fn indicators(page: &mut String, contents: &Contents) {
+    let lang = contents.lang;
+    let h = Headers { lang };
+    let _ = writeln!(
+        page,
+        "<section id=\"indicators\">\n<h2>{} {}</h2>\n<p class=\"note\" id=\"suppression\">{}</p>",
+        escape(lang.pick("Bảng chỉ tiêu năm", "Indicators of")),
+        contents.year,
+        suppression_note(contents)
+    );
+    let header: String = ROW_COLUMNS
+        .map(|k| format!("<th>{}</th>", escape(h.get(k))))
+        .concat();
+    for indicator in contents.indicators_of_year() {
+        let targeted = contents.targets.iter().any(|t| t.indicator == indicator);
+        let _ = write!(
+            page,
+            "<details{}><summary>{} <code>{}</code></summary>\n<table data-indicator=\"{}\">\n<thead><tr>{header}</tr></thead>\n<tbody>\n",
+            if targeted { " open" } else { "" },
+            escape(&words::indicator(&indicator, lang)),
+            escape(&indicator),
+            escape(&indicator),
+        );
+        for r in contents.rows_of_year().filter(|r| r.indicator == indicator) {
+            page.push_str(&indicator_row(contents, r));
+        }
+        page.push_str("</tbody>\n</table>\n</details>\n");
+    }
+    page.push_str("</section>\n");
+}
+
+fn quality(page: &mut String, contents: &Contents) {
+    let lang = contents.lang;
+    let h = Headers { lang };
+    let _ = writeln!(
+        page,
+        "<section id=\"quality\">\n<h2>{}</h2>",
+        escape(lang.pick("Chất lượng số liệu", "Data quality"))
+    );
+    if contents.findings.is_empty() {
+        let _ = writeln!(
+            page,
+            "<p>{}</p>",
+            escape(lang.pick("Không có phát hiện nào.", "No findings."))
+        );
+    } else {
+        let _ = writeln!(
+            page,
+            "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+            escape(h.get("check")),
+            escape(h.get("severity")),
+            escape(h.get("count"))
+        );
+        for ((check, severity), n) in contents.finding_counts() {
+            let _ = writeln!(
+                page,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{n}</td></tr>",
+                escape(&words::check(&check, lang)),
+                escape(&words::severity(&severity, lang)),
+            );
+        }
+        page.push_str("</tbody>\n</table>\n");
+        let _ = writeln!(
+            page,
+            "<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
+            ["district", "period", "rule", "severity", "left", "right", "detail"]
+                .map(|k| format!("<th>{}</th>", escape(h.get(k))))
+                .concat()
+        );
+        for f in &contents.findings {
+            let (left, right) = contents.finding_values(f);
+            let side = |item: &Option<String>, shown: Shown| {
+                let class = if matches!(shown, Shown::Label(_)) {
+                    " class=\"sup\""
+                } else {
+                    ""
+                };
+                format!(
+                    "<td{class}>{}: {}</td>",
+                    escape(item.as_deref().unwrap_or_default()),
+                    escape(&shown.text(lang))
+                )
+            };
+            let _ = writeln!(
+                page,
+                "<tr><td>{}</td><td>{}</td><td>{} <code>{}</code></td><td>{}</td>{}{}<td>{}</td></tr>",
+                escape(
+                    &f.district
+                        .as_deref()
+                        .map(|d| contents.name(d))
+                        .unwrap_or_default()
+                ),
+                escape(f.period.as_deref().unwrap_or_default()),
+                escape(&words::check(&f.check, lang)),
+                escape(&f.rule),
+                escape(&words::severity(&f.severity, lang)),
+                side(&f.left_item, left),
+                side(&f.right_item, right),
+                escape(f.detail.as_deref().unwrap_or_default()),
+            );
+        }
+        page.push_str("</tbody>\n</table>\n");
+    }
+    page.push_str("</section>\n");
+}
+
+fn sources(page: &mut String, contents: &Contents) {
+    let lang = contents.lang;
+    let p = &contents.provenance;
+    let _ = writeln!(
+        page,
+        "<section id=\"sources\">\n<h2>{}</h2>\n<ul>",
+        escape(lang.pick("Nguồn và cách tạo gói", "How this pack was built"))
+    );
+    let bytes = |b: Option<u64>| match b {
+        Some(b) => words::number(b as f64, 0, lang),
+        None => lang.pick("không đọc được", "unreadable").to_string(),
+    };
+    let item = |label: &str, value: &str| format!("<li>{}: {value}</li>\n", escape(label));
+    page.push_str(&item(
+        lang.pick("Tệp cấu hình", "Pipeline file"),
+        &format!(
+            "<code>{}</code> ({} bytes, sha256 <code>{}</code>)",
+            escape(&p.pipeline.path),
+            bytes(p.pipeline.bytes),
+            escape(p.pipeline.sha256.as_deref().unwrap_or("—"))
+        ),
+    ));
+    page.push_str(&item(
+        lang.pick("Phiên bản treem", "treem version"),
+        &escape(&p.version),
+    ));
+    page.push_str(&item(
+        lang.pick("Thời điểm tạo gói", "Built at"),
+        &escape(&p.built_at),
+    ));
+    if let Some((run_id, started)) = &p.manifest {
+        page.push_str(&item(
+            lang.pick(
+                "Lần chạy gần nhất (manifest.json)",
+                "Last run (manifest.json)",
+            ),
+            &format!(
+                "<code>{}</code>, {} {}",
+                escape(run_id),
+                escape(lang.pick("bắt đầu", "started")),
+                escape(started)
+            ),
+        ));
+    }
+    page.push_str("</ul>\n");
+    let _ = writeln!(
+        page,
+        "<table>\n<thead><tr><th>{}</th><th>bytes</th><th>sha256</th></tr></thead>\n<tbody>",
+        escape(lang.pick("Tệp đầu vào", "Input file"))
+    );
+    for f in &p.inputs {
+        let _ = writeln!(
+            page,
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+            escape(&f.path),
+            bytes(f.bytes),
+            escape(f.sha256.as_deref().unwrap_or("—"))
+        );
+    }
+    page.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::fixture;
+
+    /// The cells of the row with `key`, as written between `<td…>` and `</td>`.
+    fn cells(page: &str, key: &str) -> Vec<String> {
+        let start = page
+            .find(&format!("<tr data-key=\"{}\"", escape(key)))
+            .unwrap_or_else(|| panic!("no row {key}"));
+        let row = &page[start..start + page[start..].find("</tr>").unwrap()];
+        row.split("<td")
+            .skip(1)
+            .map(|td| {
+                let inner = &td[td.find('>').unwrap() + 1..];
+                inner[..inner.find("</td>").unwrap()].to_string()
+            })
+            .collect()
+    }
+
+    fn at(name: &str) -> usize {
+        ROW_COLUMNS.iter().position(|c| *c == name).unwrap()
+    }
+
+    #[test]
+    fn suppressed_cells_read_as_labels_and_true_zeros_as_zero() {
+        let page = render(&fixture::contents(Lang::Vi));
+        let r = cells(&page, "abused_children|2021|622|");
+        assert_eq!(r[at("org_unit")], "Thành phố Pleiku");
+        assert_eq!(r[at("value")], "&lt;5");
+        assert_eq!(r[at("numerator")], "&lt;5");
+        assert_eq!(r[at("change")], "x");
+        assert_eq!(r[at("met")], "", "met against a hidden value says too much");
+        assert_eq!(r[at("baseline")], "6");
+        let r = cells(&page, "abused_children|2021|624|");
+        assert_eq!(r[at("value")], "x");
+        let r = cells(&page, "abused_children|2021|623|");
+        assert_eq!(r[at("value")], "0");
+        let r = cells(&page, "special_support_rate|2021|64|");
+        assert_eq!(r[at("value")], "98,2 %");
+        assert_eq!(r[at("numerator")], "5.419");
+        assert_eq!(r[at("denominator")], "5.518");
+        assert_eq!(r[at("change")], "+1,2 điểm %");
+        assert!(page.contains("id=\"suppression\""), "the footnote is there");
+    }
+
+    #[test]
+    fn the_scorecard_and_data_quality_show_no_small_value() {
+        let page = render(&fixture::contents(Lang::Vi));
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
+        // Scorecard row of the fund: its value the Vietnamese way, the goal, not met.
+        let fund = page
+            .split("<tr")
+            .find(|r| r.contains("Quỹ Bảo trợ trẻ em vận động được"))
+            .unwrap();
+        assert!(fund.contains("3.486.900.000"), "{fund}");
+        assert!(fund.contains("≥ 4.000.000.000"), "{fund}");
+        assert!(fund.contains("Không đạt"), "{fund}");
+        // The form rule of 633 on 4 and 3: both "<5".
+        let rule = page
+            .split("<tr")
+            .find(|r| r.contains("abused_supported_within_abused"))
+            .unwrap();
+        assert!(rule.contains("B2.03: &lt;5"), "{rule}");
+        assert!(rule.contains("B2.02: &lt;5"), "{rule}");
+        assert!(!rule.contains(": 4") && !rule.contains(": 3"), "{rule}");
+        // Text from the data is escaped.
+        assert!(
+            rule.contains("&lt;b&gt;bị xâm hại&lt;/b&gt; &amp; được"),
+            "{rule}"
+        );
+        let gap = page
+            .split("<tr")
+            .find(|r| r.contains("B1.02_vs_registry"))
+            .unwrap();
+        assert!(
+            gap.contains("B1.02: 218") && gap.contains("registry: 0"),
+            "{gap}"
+        );
+        // Provenance.
+        assert!(page.contains("20220115T020000Z-42"));
+        assert!(page.contains(&"cd".repeat(32)));
+        assert!(page.contains("&lt;cases&gt;.csv"));
+    }
+
+    #[test]
+    fn english_with_lang_en() {
+        let page = render(&fixture::contents(Lang::En));
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+        let r = cells(&page, "special_support_rate|2021|64|");
+        assert_eq!(r[at("value")], "98.2 %");
+        assert_eq!(r[at("numerator")], "5,419");
+    }
+
+    #[test]
+    fn escape_leaves_nothing_that_opens_a_tag_or_closes_an_attribute() {
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}

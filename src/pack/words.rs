@@ -1,0 +1,373 @@
+//! What the pack's reader sees in words: indicator and breakdown names, column headers and
+//! numbers written the Vietnamese way (`5.419`, `98,2 %`), or the English way with
+//! `--lang en`. Both renderers (`xlsx`, `html`) take their text from here, so the workbook
+//! and the page say the same thing in the same words.
+
+use crate::config::target::{Comparison, Goal, TargetRule};
+use crate::text::numbers::format_decimal_vi;
+
+use super::disclosure::{Cell, PublishedRow};
+use super::Lang;
+
+/// The indicator's name in words.
+pub fn indicator(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "special_support_rate" => (
+            "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp",
+            "Children in special circumstances supported",
+        ),
+        "special_children_share" => (
+            "Tỷ lệ trẻ em có hoàn cảnh đặc biệt trên tổng số trẻ em",
+            "Share of children in special circumstances",
+        ),
+        "at_risk_children" => (
+            "Trẻ em có nguy cơ rơi vào hoàn cảnh đặc biệt",
+            "Children at risk",
+        ),
+        "event_month_of_action" => (
+            "Huyện tổ chức Tháng hành động vì trẻ em",
+            "Districts holding the Month of Action for Children",
+        ),
+        "event_mid_autumn" => (
+            "Huyện tổ chức Tết Trung thu cho trẻ em",
+            "Districts holding the Mid-Autumn Festival for children",
+        ),
+        "event_children_forum" => (
+            "Huyện tổ chức Diễn đàn trẻ em",
+            "Districts holding a Children's Forum",
+        ),
+        "participation_activities" => (
+            "Hoạt động thúc đẩy quyền tham gia của trẻ em",
+            "Child participation activities",
+        ),
+        "staff_trained_rate" => (
+            "Tỷ lệ cán bộ làm công tác trẻ em được tập huấn",
+            "Child-protection staff trained",
+        ),
+        "abused_children_supported_rate" => (
+            "Tỷ lệ trẻ em bị xâm hại được hỗ trợ, can thiệp",
+            "Abused children given support",
+        ),
+        "abuse_intervention_timely_rate" => (
+            "Tỷ lệ vụ xâm hại được can thiệp kịp thời",
+            "Abuse cases with timely intervention",
+        ),
+        "abuse_intervention_delay" => (
+            "Vụ xâm hại theo thời gian từ tiếp nhận đến can thiệp",
+            "Abuse cases by time from report to intervention",
+        ),
+        "abuse_plan_timely_rate" => (
+            "Tỷ lệ vụ xâm hại có kế hoạch hỗ trợ được phê duyệt đúng hạn",
+            "Abuse cases with a support plan approved in time",
+        ),
+        "injured_children" => ("Trẻ em bị tai nạn, thương tích", "Injured children"),
+        "injured_children_per_100k" => (
+            "Trẻ em bị tai nạn, thương tích trên 100.000 trẻ em",
+            "Injured children per 100,000 children",
+        ),
+        "injury_deaths" => (
+            "Trẻ em tử vong do tai nạn, thương tích",
+            "Child deaths from injury",
+        ),
+        "injury_deaths_per_100k" => (
+            "Trẻ em tử vong do tai nạn, thương tích trên 100.000 trẻ em",
+            "Child deaths from injury per 100,000 children",
+        ),
+        "abused_children" => ("Trẻ em bị xâm hại", "Abused children"),
+        "abused_children_per_100k" => (
+            "Trẻ em bị xâm hại trên 100.000 trẻ em",
+            "Abused children per 100,000 children",
+        ),
+        "fund_raised_vnd" => (
+            "Quỹ Bảo trợ trẻ em vận động được",
+            "Raised by the Child Protection Fund",
+        ),
+        "report_completeness" => (
+            "Tỷ lệ huyện gửi báo cáo",
+            "Districts that sent their report",
+        ),
+        "report_timeliness" => (
+            "Tỷ lệ huyện gửi báo cáo đúng hạn",
+            "Districts that sent their report on time",
+        ),
+        "report_days_late" => ("Số ngày gửi báo cáo chậm", "Days the report was late"),
+        "source_gap" => (
+            "Chênh lệch giữa biểu mẫu và phần mềm",
+            "Gap between report forms and the software",
+        ),
+        other => return other.to_string(),
+    };
+    lang.pick(vi, en).to_string()
+}
+
+/// A breakdown (`subtype=drowning`) in words; None is the total.
+pub fn breakdown(code: Option<&str>, lang: Lang) -> String {
+    let Some(code) = code else {
+        return lang.pick("Tổng", "Total").to_string();
+    };
+    let Some((dimension, value)) = code.split_once('=') else {
+        return code.to_string();
+    };
+    let (vi, en) = match (dimension, value) {
+        ("subtype", "violence") => ("Bạo lực", "Violence"),
+        ("subtype", "sexual_abuse") => ("Xâm hại tình dục", "Sexual abuse"),
+        ("subtype", "exploitation") => ("Bóc lột", "Exploitation"),
+        ("subtype", "neglect") => ("Sao nhãng, bỏ mặc", "Neglect"),
+        ("subtype", "trafficking") => ("Mua bán", "Trafficking"),
+        ("subtype", "drowning") => ("Đuối nước", "Drowning"),
+        ("subtype", "traffic") => ("Tai nạn giao thông", "Traffic"),
+        ("subtype", "fall") => ("Ngã", "Fall"),
+        ("subtype", "burn") => ("Bỏng", "Burn"),
+        ("subtype", "animal_bite") => ("Động vật cắn", "Animal bite"),
+        ("subtype", "poisoning") => ("Ngộ độc", "Poisoning"),
+        ("subtype", "electrocution") => ("Điện giật", "Electrocution"),
+        ("subtype", "other") => ("Khác", "Other"),
+        ("delay", "le_12h") => ("≤ 12 giờ", "≤ 12 h"),
+        ("delay", "12h_24h") => ("12–24 giờ", "12–24 h"),
+        ("delay", "1d_5d") => ("1–5 ngày", "1–5 days"),
+        ("delay", "6d_14d") => ("6–14 ngày", "6–14 days"),
+        ("delay", "15d_30d") => ("15–30 ngày", "15–30 days"),
+        ("delay", "gt_30d") => ("> 30 ngày", "> 30 days"),
+        ("delay", "none_yet") => ("Chưa can thiệp", "Not yet"),
+        ("kind", "cash") => ("Tiền mặt", "Cash"),
+        ("kind", "in_kind") => ("Hiện vật", "In kind"),
+        ("kind", "programme") => ("Chương trình, dự án", "Programmes"),
+        ("group", letter) => {
+            return match lang {
+                Lang::Vi => format!("Nhóm {letter}"),
+                Lang::En => format!("Group {letter}"),
+            }
+        }
+        ("cumulative_month", month) => {
+            return match lang {
+                Lang::Vi => format!("Lũy kế đến tháng {month}"),
+                Lang::En => format!("Cumulative to {month}"),
+            }
+        }
+        ("item", item) => {
+            return match lang {
+                Lang::Vi => format!("Chỉ tiêu {item}"),
+                Lang::En => format!("Item {item}"),
+            }
+        }
+        _ => return code.to_string(),
+    };
+    lang.pick(vi, en).to_string()
+}
+
+/// The period key as a reader says it: `2021S1` → "6 tháng đầu năm 2021".
+pub fn period(key: &str, lang: Lang) -> String {
+    match key.split_once('S') {
+        Some((year, "1")) => match lang {
+            Lang::Vi => format!("6 tháng đầu năm {year}"),
+            Lang::En => format!("First half of {year}"),
+        },
+        Some((year, "2")) => match lang {
+            Lang::Vi => format!("6 tháng cuối năm {year}"),
+            Lang::En => format!("Second half of {year}"),
+        },
+        _ => match lang {
+            Lang::Vi => format!("Năm {key}"),
+            Lang::En => key.to_string(),
+        },
+    }
+}
+
+/// `x` with `decimals` decimals, thousands grouped, in the reader's style.
+pub fn number(x: f64, decimals: usize, lang: Lang) -> String {
+    let vi = format_decimal_vi(x, decimals);
+    match lang {
+        Lang::Vi => vi,
+        // Swap the two marks: "1.234,5" → "1,234.5".
+        Lang::En => vi
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
+/// A value of `unit` as text: ratios as `98,2 %`, counts and đồng as whole numbers, rates
+/// per 100,000 and days with one decimal.
+pub fn value(x: f64, unit: &str, lang: Lang) -> String {
+    match unit {
+        "ratio" => format!("{} %", number(x * 100.0, 1, lang)),
+        "count" | "vnd" => number(x, 0, lang),
+        _ => number(x, 1, lang),
+    }
+}
+
+/// A change of `unit`: signed; a ratio's in percentage points.
+pub fn change(x: f64, unit: &str, lang: Lang) -> String {
+    let sign = if x > 0.0 { "+" } else { "" };
+    match unit {
+        "ratio" => format!(
+            "{sign}{} {}",
+            number(x * 100.0, 1, lang),
+            lang.pick("điểm %", "pp")
+        ),
+        _ => format!("{sign}{}", value(x, unit, lang)),
+    }
+}
+
+/// What a published cell shows: its value through `show`, the label of a suppressed cell,
+/// or nothing.
+pub fn cell(c: Cell, min_count: u32, show: impl Fn(f64) -> String) -> String {
+    match c {
+        Cell::Value(v) => show(v),
+        Cell::Small | Cell::Hidden => c.label(min_count).unwrap_or_default(),
+        Cell::Missing => String::new(),
+    }
+}
+
+/// The unit of the numerator and denominator of a row: counts, except đồng.
+pub fn count_unit(unit: &str) -> &'static str {
+    if unit == "vnd" {
+        "vnd"
+    } else {
+        "count"
+    }
+}
+
+/// Whether a row's target is met, as the pack may say it: not when the value or the
+/// baseline it is judged against is suppressed, since "met" against `= 1` or `< baseline`
+/// would tell what the suppressed cell hides.
+pub fn verdict(row: &PublishedRow) -> Option<bool> {
+    if row.value.is_suppressed() || row.baseline.is_suppressed() || row.change.is_suppressed() {
+        return None;
+    }
+    row.target_met
+}
+
+pub fn verdict_text(met: Option<bool>, lang: Lang) -> &'static str {
+    match met {
+        Some(true) => lang.pick("Đạt", "Met"),
+        Some(false) => lang.pick("Không đạt", "Not met"),
+        None => "",
+    }
+}
+
+/// A target as a reader says it: `≥ 98,5 %`, `< năm gốc`, `≥ 4.000.000.000`.
+pub fn goal(rule: &TargetRule, unit: &str, lang: Lang) -> String {
+    let symbol = match rule.comparison {
+        Comparison::AtLeast => "≥",
+        Comparison::MoreThan => ">",
+        Comparison::AtMost => "≤",
+        Comparison::LessThan => "<",
+        Comparison::Equal => "=",
+    };
+    let goal = match rule.goal {
+        Goal::Value(v) => value(v, unit, lang),
+        Goal::Baseline => lang.pick("năm gốc", "baseline").to_string(),
+    };
+    format!("{symbol} {goal}")
+}
+
+/// The unit in words, for a column beside the value.
+pub fn unit(unit: &str, lang: Lang) -> String {
+    match unit {
+        "ratio" => "%",
+        "count" => lang.pick("người", "people"),
+        "per_100k" => lang.pick("trên 100.000 trẻ em", "per 100,000 children"),
+        "vnd" => lang.pick("đồng", "đồng"),
+        "days" => lang.pick("ngày", "days"),
+        other => other,
+    }
+    .to_string()
+}
+
+/// Column headers, shared by the workbook and the page.
+pub struct Headers {
+    pub lang: Lang,
+}
+
+impl Headers {
+    pub fn get(&self, key: &str) -> &'static str {
+        let (vi, en) = match key {
+            "indicator" => ("Chỉ tiêu", "Indicator"),
+            "period" => ("Kỳ báo cáo", "Period"),
+            "org_unit" => ("Đơn vị", "Area"),
+            "breakdown" => ("Phân tổ", "Breakdown"),
+            "numerator" => ("Tử số", "Numerator"),
+            "denominator" => ("Mẫu số", "Denominator"),
+            "value" => ("Giá trị", "Value"),
+            "value_text" => ("Giá trị (như in)", "Value (as printed)"),
+            "unit" => ("Đơn vị tính", "Unit"),
+            "baseline" => ("Năm gốc", "Baseline"),
+            "change" => ("Thay đổi so với năm gốc", "Change from baseline"),
+            "goal" => ("Mục tiêu", "Target"),
+            "met" => ("Đánh giá", "Assessment"),
+            "indicator_code" => ("Mã chỉ tiêu", "Indicator code"),
+            "org_unit_code" => ("Mã đơn vị", "Area code"),
+            "breakdown_code" => ("Mã phân tổ", "Breakdown code"),
+            "check" => ("Loại kiểm tra", "Check"),
+            "rule" => ("Quy tắc", "Rule"),
+            "severity" => ("Mức độ", "Severity"),
+            "district" => ("Huyện", "District"),
+            "left" => ("Số liệu", "Figure"),
+            "left_value" => ("Giá trị", "Value"),
+            "right" => ("So với", "Compared with"),
+            "right_value" => ("Giá trị so sánh", "Compared value"),
+            "detail" => ("Mô tả", "Description"),
+            "count" => ("Số phát hiện", "Findings"),
+            _ => ("", ""),
+        };
+        self.lang.pick(vi, en)
+    }
+}
+
+/// A data-quality check's name in words.
+pub fn check(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "form_rule" => ("Quy tắc biểu mẫu", "Form rule"),
+        "source_gap" => ("Chênh lệch nguồn số liệu", "Source gap"),
+        "outlier" => ("Giá trị bất thường", "Outlier"),
+        other => return other.to_string(),
+    };
+    lang.pick(vi, en).to_string()
+}
+
+pub fn severity(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "error" => ("Lỗi", "Error"),
+        "warning" => ("Cảnh báo", "Warning"),
+        other => return other.to_string(),
+    };
+    lang.pick(vi, en).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_the_vietnamese_way_or_the_english_way() {
+        assert_eq!(value(5419.0 / 5518.0, "ratio", Lang::Vi), "98,2 %");
+        assert_eq!(value(5419.0, "count", Lang::Vi), "5.419");
+        assert_eq!(value(5419.0, "count", Lang::En), "5,419");
+        assert_eq!(value(3_486_900_000.0, "vnd", Lang::Vi), "3.486.900.000");
+        assert_eq!(value(12.345, "per_100k", Lang::Vi), "12,3");
+        assert_eq!(change(0.012, "ratio", Lang::Vi), "+1,2 điểm %");
+        assert_eq!(change(-7.0, "count", Lang::Vi), "-7");
+        assert_eq!(
+            goal(&">= 0.985".parse().unwrap(), "ratio", Lang::Vi),
+            "≥ 98,5 %"
+        );
+        assert_eq!(
+            goal(&"< baseline".parse().unwrap(), "count", Lang::Vi),
+            "< năm gốc"
+        );
+    }
+
+    #[test]
+    fn a_suppressed_cell_shows_its_label_and_a_true_zero_shows_zero() {
+        let show = |v| value(v, "count", Lang::Vi);
+        assert_eq!(cell(Cell::Small, 5, show), "<5");
+        assert_eq!(cell(Cell::Hidden, 5, show), "x");
+        assert_eq!(cell(Cell::Value(0.0), 5, show), "0");
+        assert_eq!(cell(Cell::Missing, 5, show), "");
+    }
+}

@@ -1,0 +1,560 @@
+//! `indicators.xlsx`: the scorecard of the plan's targets, a sheet per target with its
+//! indicator's rows for the reporting year, every indicator of the year on one sheet, and
+//! the data-quality findings — all from the published table.
+//!
+//! **Numbers.** Numeric cells stay numbers, so a report writer can sum, sort and chart them,
+//! with the formats `#,##0`, `#,##0.0` and `0.0 %`. Excel draws the separators of such
+//! formats from the reader's own locale — a locale tag such as `[$-42A]` changes month and
+//! day names, not separators — so on the department's Vietnamese Windows they read `5.419`
+//! and `98,2 %`, and on an English one `5,419` and `98.2 %`. Because a number that looks
+//! different on the province's computers would be a trap in a printed report, every value
+//! column is followed by a text column "Giá trị (như in)" holding the value already written
+//! the Vietnamese way (`98,2 %`, `5.419`), identical on every machine, to paste as printed.
+//!
+//! **Suppression.** A suppressed cell is written as the text `<5` or `x` (right-aligned like
+//! the numbers around it) and never as its value: there is none to write, the published
+//! table does not hold it. A true 0 is the number 0.
+//!
+//! Each sheet is first laid out as a [`Sheet`] (title, headers, cells), then written by one
+//! function that also sizes the columns and freezes the title and header rows.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+
+use super::disclosure::{Cell, PublishedRow};
+use super::words::{self, Headers};
+use super::{Contents, Lang, Shown};
+use crate::error::Error;
+
+/// A cell of a laid-out sheet.
+#[derive(Debug, Clone, PartialEq)]
+enum Out {
+    Text(String),
+    /// A number and its Excel number format.
+    Number(f64, &'static str),
+    /// A suppressed value's label.
+    Label(String),
+    Empty,
+}
+
+struct Sheet {
+    name: String,
+    title: String,
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<Out>>,
+}
+
+/// The Excel format of a value of `unit`.
+fn value_format(unit: &str) -> &'static str {
+    match unit {
+        "ratio" => "0.0 %",
+        "count" | "vnd" => "#,##0",
+        _ => "#,##0.0",
+    }
+}
+
+fn change_format(unit: &str) -> &'static str {
+    match unit {
+        "ratio" => "+0.0 %;-0.0 %;0.0 %",
+        "count" | "vnd" => "+#,##0;-#,##0;0",
+        _ => "+#,##0.0;-#,##0.0;0.0",
+    }
+}
+
+fn out(cell: Cell, format: &'static str, min_count: u32) -> Out {
+    match cell {
+        Cell::Value(v) => Out::Number(v, format),
+        Cell::Small | Cell::Hidden => Out::Label(cell.label(min_count).unwrap_or_default()),
+        Cell::Missing => Out::Empty,
+    }
+}
+
+fn text(s: impl Into<String>) -> Out {
+    let s = s.into();
+    if s.is_empty() {
+        Out::Empty
+    } else {
+        Out::Text(s)
+    }
+}
+
+/// The columns of an indicator row, with the indicator's name first when `named`.
+fn row_headers(lang: Lang, named: bool) -> Vec<&'static str> {
+    let h = Headers { lang };
+    let mut headers = Vec::new();
+    if named {
+        headers.push(h.get("indicator"));
+    }
+    headers.extend(
+        [
+            "period",
+            "org_unit",
+            "breakdown",
+            "numerator",
+            "denominator",
+            "value",
+            "value_text",
+            "unit",
+            "baseline",
+            "change",
+            "met",
+            "indicator_code",
+            "period_code",
+            "org_unit_code",
+            "breakdown_code",
+        ]
+        .map(|k| match k {
+            "period_code" => lang.pick("Mã kỳ", "Period code"),
+            k => h.get(k),
+        }),
+    );
+    headers
+}
+
+fn indicator_row(contents: &Contents, r: &PublishedRow, named: bool) -> Vec<Out> {
+    let (lang, min) = (contents.lang, contents.min_count());
+    let count = value_format(words::count_unit(&r.unit));
+    let mut cells = Vec::new();
+    if named {
+        cells.push(text(words::indicator(&r.indicator, lang)));
+    }
+    cells.extend([
+        text(words::period(&r.period, lang)),
+        text(contents.name(&r.org_unit)),
+        text(words::breakdown(r.breakdown.as_deref(), lang)),
+        out(r.numerator, count, min),
+        out(r.denominator, count, min),
+        out(r.value, value_format(&r.unit), min),
+        text(words::cell(r.value, min, |v| {
+            words::value(v, &r.unit, lang)
+        })),
+        text(words::unit(&r.unit, lang)),
+        out(r.baseline, value_format(&r.unit), min),
+        out(r.change, change_format(&r.unit), min),
+        text(words::verdict_text(words::verdict(r), lang)),
+        text(r.indicator.clone()),
+        text(r.period.clone()),
+        text(r.org_unit.clone()),
+        text(r.breakdown.clone().unwrap_or_default()),
+    ]);
+    cells
+}
+
+/// The indicators a target's sheet shows: the target's own, and those that explain it.
+pub fn companions(indicator: &str) -> Vec<String> {
+    let mut out = vec![indicator.to_string()];
+    match indicator {
+        "abused_children" | "injured_children" | "injury_deaths" => {
+            out.push(format!("{indicator}_per_100k"))
+        }
+        "abuse_intervention_timely_rate" => out.push("abuse_intervention_delay".into()),
+        "report_timeliness" => out.push("report_days_late".into()),
+        _ => {}
+    }
+    out
+}
+
+fn scorecard(contents: &Contents) -> Sheet {
+    let (lang, min) = (contents.lang, contents.min_count());
+    let h = Headers { lang };
+    let mut rows = Vec::new();
+    for target in &contents.targets {
+        let score = contents.score(&target.indicator);
+        let unit = score.map_or("ratio", |s| s.unit.as_str());
+        let mut row = vec![text(words::indicator(&target.indicator, lang))];
+        match score {
+            Some(s) => row.extend([
+                out(s.value, value_format(unit), min),
+                text(words::cell(s.value, min, |v| words::value(v, unit, lang))),
+                text(words::goal(&target.rule, unit, lang)),
+                text(words::verdict_text(words::verdict(s), lang)),
+                out(s.baseline, value_format(unit), min),
+                out(s.change, change_format(unit), min),
+                out(s.numerator, value_format(words::count_unit(unit)), min),
+                out(s.denominator, value_format(words::count_unit(unit)), min),
+            ]),
+            None => row.extend([
+                Out::Empty,
+                text(lang.pick("Chưa có số liệu", "No data")),
+                text(words::goal(&target.rule, unit, lang)),
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+            ]),
+        }
+        row.push(text(target.indicator.clone()));
+        rows.push(row);
+    }
+    let period = contents
+        .annual_period
+        .as_deref()
+        .map(|p| words::period(p, lang))
+        .unwrap_or_default();
+    Sheet {
+        name: lang.pick("Đánh giá mục tiêu", "Scorecard").to_string(),
+        title: format!(
+            "{} — {}, {period}",
+            lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan"),
+            contents.name(&contents.province)
+        ),
+        headers: vec![
+            h.get("indicator"),
+            h.get("value"),
+            h.get("value_text"),
+            h.get("goal"),
+            h.get("met"),
+            h.get("baseline"),
+            h.get("change"),
+            h.get("numerator"),
+            h.get("denominator"),
+            h.get("indicator_code"),
+        ],
+        rows,
+    }
+}
+
+fn target_sheet(contents: &Contents, indicator: &str) -> Sheet {
+    let shown = companions(indicator);
+    let rows = contents
+        .rows_of_year()
+        .filter(|r| shown.contains(&r.indicator))
+        .map(|r| indicator_row(contents, r, shown.len() > 1))
+        .collect();
+    Sheet {
+        // Indicator codes are ASCII and at most 31 characters, as sheet names must be.
+        name: indicator.chars().take(31).collect(),
+        title: format!(
+            "{} — {}",
+            words::indicator(indicator, contents.lang),
+            contents.year
+        ),
+        headers: row_headers(contents.lang, shown.len() > 1),
+        rows,
+    }
+}
+
+fn all_indicators(contents: &Contents) -> Sheet {
+    let lang = contents.lang;
+    Sheet {
+        name: lang.pick("Tất cả chỉ tiêu", "All indicators").to_string(),
+        title: format!(
+            "{} — {}",
+            lang.pick("Toàn bộ chỉ tiêu năm", "Every indicator of"),
+            contents.year
+        ),
+        headers: row_headers(lang, true),
+        rows: contents
+            .rows_of_year()
+            .map(|r| indicator_row(contents, r, true))
+            .collect(),
+    }
+}
+
+fn quality(contents: &Contents) -> Sheet {
+    let lang = contents.lang;
+    let h = Headers { lang };
+    let shown = |s: Shown| match s {
+        Shown::Number(v, unit) => Out::Number(v, value_format(&unit)),
+        Shown::Label(l) => Out::Label(l),
+        Shown::Empty => Out::Empty,
+    };
+    let rows = contents
+        .findings
+        .iter()
+        .map(|f| {
+            let (left, right) = contents.finding_values(f);
+            vec![
+                text(words::check(&f.check, lang)),
+                text(f.rule.clone()),
+                text(words::severity(&f.severity, lang)),
+                text(f.period.clone().unwrap_or_default()),
+                text(
+                    f.district
+                        .as_deref()
+                        .map(|d| contents.name(d))
+                        .unwrap_or_default(),
+                ),
+                text(f.left_item.clone().unwrap_or_default()),
+                shown(left),
+                text(f.right_item.clone().unwrap_or_default()),
+                shown(right),
+                text(f.detail.clone().unwrap_or_default()),
+                text(f.district.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: lang.pick("Chất lượng số liệu", "Data quality").to_string(),
+        title: lang
+            .pick(
+                "Kết quả kiểm tra chất lượng số liệu",
+                "Data-quality findings",
+            )
+            .to_string(),
+        headers: vec![
+            h.get("check"),
+            h.get("rule"),
+            h.get("severity"),
+            h.get("period"),
+            h.get("district"),
+            h.get("left"),
+            h.get("left_value"),
+            h.get("right"),
+            h.get("right_value"),
+            h.get("detail"),
+            h.get("org_unit_code"),
+        ],
+        rows,
+    }
+}
+
+/// The sheets of the workbook, in order.
+fn sheets(contents: &Contents) -> Vec<Sheet> {
+    let mut out = vec![scorecard(contents)];
+    out.extend(
+        contents
+            .targets
+            .iter()
+            .map(|t| target_sheet(contents, &t.indicator)),
+    );
+    out.push(all_indicators(contents));
+    out.push(quality(contents));
+    out
+}
+
+/// The width a column needs for `s`, in Excel's character units.
+fn width(s: &str) -> f64 {
+    s.chars().count() as f64 * 1.1 + 2.0
+}
+
+fn write_sheet(workbook: &mut Workbook, sheet: &Sheet) -> Result<(), XlsxError> {
+    let title = Format::new().set_bold().set_font_size(13);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(0xDDE7F0)
+        .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+    let label = Format::new().set_align(FormatAlign::Right);
+    let ws = workbook.add_worksheet();
+    ws.set_name(&sheet.name)?;
+    ws.write_string_with_format(0, 0, &sheet.title, &title)?;
+    let mut widths: Vec<f64> = sheet.headers.iter().map(|h| width(h).min(24.0)).collect();
+    for (col, h) in sheet.headers.iter().enumerate() {
+        ws.write_string_with_format(1, col as u16, *h, &header)?;
+    }
+    let mut formats: Vec<(&'static str, Format)> = Vec::new();
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let r = i as u32 + 2;
+        for (col, cell) in row.iter().enumerate() {
+            let c = col as u16;
+            let shown = match cell {
+                Out::Text(s) => {
+                    ws.write_string(r, c, s)?;
+                    s.chars().count()
+                }
+                Out::Label(s) => {
+                    ws.write_string_with_format(r, c, s, &label)?;
+                    s.chars().count()
+                }
+                Out::Number(v, f) => {
+                    let format = match formats.iter().find(|(k, _)| k == f) {
+                        Some((_, format)) => format.clone(),
+                        None => {
+                            let format = Format::new().set_num_format(*f);
+                            formats.push((f, format.clone()));
+                            format
+                        }
+                    };
+                    ws.write_number_with_format(r, c, *v, &format)?;
+                    // Roughly what Excel shows: grouped digits and a decimal.
+                    format!("{v:.1}").len() + (v.abs().log10().max(0.0) / 3.0) as usize + 2
+                }
+                Out::Empty => 0,
+            };
+            if let Some(w) = widths.get_mut(col) {
+                *w = w.max(shown as f64 * 1.1 + 2.0).min(60.0);
+            }
+        }
+    }
+    for (col, w) in widths.iter().enumerate() {
+        ws.set_column_width(col as u16, *w)?;
+    }
+    ws.set_freeze_panes(2, 0)?;
+    Ok(())
+}
+
+/// Writes the workbook to `path`.
+pub fn write(contents: &Contents, path: &Path) -> Result<(), Error> {
+    let failed = |e: XlsxError| Error::write(path, std::io::Error::other(e.to_string()));
+    let mut workbook = Workbook::new();
+    for sheet in sheets(contents) {
+        write_sheet(&mut workbook, &sheet).map_err(failed)?;
+    }
+    workbook.save(path).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+
+    use super::*;
+    use crate::pack::fixture;
+
+    /// Every sheet of the written workbook: name and cells.
+    fn read_back(contents: &Contents) -> Vec<(String, Vec<Vec<Data>>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("indicators.xlsx");
+        write(contents, &path).unwrap();
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        book.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                let rows = range.rows().map(|r| r.to_vec()).collect();
+                (name, rows)
+            })
+            .collect()
+    }
+
+    /// The row of `sheet` whose code columns name (indicator, org_unit, breakdown) in 2021.
+    fn row<'a>(
+        sheet: &'a [Vec<Data>],
+        indicator: &str,
+        org_unit: &str,
+        breakdown: &str,
+    ) -> &'a [Data] {
+        let header = &sheet[1];
+        let at = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == &Data::String(name.into()))
+                .unwrap()
+        };
+        let (i, p, o, b) = (
+            at("Mã chỉ tiêu"),
+            at("Mã kỳ"),
+            at("Mã đơn vị"),
+            at("Mã phân tổ"),
+        );
+        let s = |d: &Data| d.to_string();
+        sheet[2..]
+            .iter()
+            .find(|r| {
+                s(&r[i]) == indicator
+                    && s(&r[p]) == "2021"
+                    && s(&r[o]) == org_unit
+                    && s(&r[b]) == breakdown
+            })
+            .unwrap()
+    }
+
+    fn column(sheet: &[Vec<Data>], name: &str) -> usize {
+        sheet[1]
+            .iter()
+            .position(|h| h == &Data::String(name.into()))
+            .unwrap()
+    }
+
+    #[test]
+    fn suppressed_cells_are_labels_true_zeros_are_zero_and_numbers_read_vietnamese() {
+        let contents = fixture::contents(Lang::Vi);
+        let book = read_back(&contents);
+        let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Đánh giá mục tiêu",
+                "special_support_rate",
+                "abused_children",
+                "fund_raised_vnd",
+                "Tất cả chỉ tiêu",
+                "Chất lượng số liệu"
+            ]
+        );
+        let sheet = &book[2].1;
+        let value = column(sheet, "Giá trị");
+        let text = column(sheet, "Giá trị (như in)");
+        let numerator = column(sheet, "Tử số");
+        let change = column(sheet, "Thay đổi so với năm gốc");
+        // 622's 3 abused children: "<5" in every column that held the count.
+        let r = row(sheet, "abused_children", "622", "");
+        assert_eq!(r[value], Data::String("<5".into()));
+        assert_eq!(r[numerator], Data::String("<5".into()));
+        assert_eq!(r[text], Data::String("<5".into()));
+        assert_eq!(r[change], Data::String("x".into()), "6 − 3 would give it");
+        assert!(
+            !r.contains(&Data::Float(3.0)),
+            "the true 3 is nowhere in the row: {r:?}"
+        );
+        // 624's 9: hidden so 622 cannot be had as 12 − 0 − 9.
+        let r = row(sheet, "abused_children", "624", "");
+        assert_eq!(r[value], Data::String("x".into()));
+        // 623's true zero stays a number.
+        let r = row(sheet, "abused_children", "623", "");
+        assert_eq!(r[value], Data::Float(0.0));
+        assert_eq!(r[text], Data::String("0".into()));
+        // The province's rate, as a number and as printed.
+        let rates = &book[1].1;
+        let r = row(rates, "special_support_rate", "64", "");
+        assert_eq!(r[column(rates, "Giá trị")], Data::Float(5419.0 / 5518.0));
+        assert_eq!(
+            r[column(rates, "Giá trị (như in)")],
+            Data::String("98,2 %".into())
+        );
+        assert_eq!(r[column(rates, "Tử số")], Data::Float(5419.0));
+        assert_eq!(
+            r[column(rates, "Đơn vị")],
+            Data::String("Tỉnh Gia Lai".into())
+        );
+        // The scorecard.
+        let card = &book[0].1;
+        assert_eq!(card[1][0], Data::String("Chỉ tiêu".into()));
+        let support = card
+            .iter()
+            .find(|r| r.last() == Some(&Data::String("special_support_rate".into())))
+            .unwrap();
+        assert_eq!(support[2], Data::String("98,2 %".into()));
+        assert_eq!(support[3], Data::String("≥ 98,5 %".into()));
+        assert_eq!(support[4], Data::String("Không đạt".into()));
+        let fund = card
+            .iter()
+            .find(|r| r.last() == Some(&Data::String("fund_raised_vnd".into())))
+            .unwrap();
+        assert_eq!(fund[2], Data::String("3.486.900.000".into()));
+    }
+
+    #[test]
+    fn data_quality_values_under_min_count_are_labels() {
+        let book = read_back(&fixture::contents(Lang::Vi));
+        let (name, sheet) = book.last().unwrap();
+        assert_eq!(name, "Chất lượng số liệu");
+        let form = sheet[2..]
+            .iter()
+            .find(|r| r.contains(&Data::String("abused_supported_within_abused".into())))
+            .unwrap();
+        assert_eq!(form[6], Data::String("<5".into()));
+        assert_eq!(form[8], Data::String("<5".into()));
+        assert_eq!(form[4], Data::String("Huyện Chư Sê".into()));
+        let gap = sheet[2..]
+            .iter()
+            .find(|r| r.contains(&Data::String("B1.02_vs_registry".into())))
+            .unwrap();
+        assert_eq!((&gap[6], &gap[8]), (&Data::Float(218.0), &Data::Float(0.0)));
+    }
+
+    #[test]
+    fn english_headers_with_lang_en() {
+        let book = read_back(&fixture::contents(Lang::En));
+        assert_eq!(book[0].0, "Scorecard");
+        assert_eq!(book[0].1[1][0], Data::String("Indicator".into()));
+        let card = &book[0].1;
+        let support = card
+            .iter()
+            .find(|r| r.last() == Some(&Data::String("special_support_rate".into())))
+            .unwrap();
+        assert_eq!(support[2], Data::String("98.2 %".into()));
+    }
+}

@@ -1,0 +1,454 @@
+//! End to end on the bundled sample: `treem run` leaves `pack/` with `index.html` and
+//! `indicators.xlsx`, and no file of the pack shows a suppressed true value. The check is
+//! made cell by cell against the internal `indicators.parquet`: every (indicator, period,
+//! org unit, breakdown) whose published cell is suppressed is found in the workbook (by its
+//! code columns) and in the page (by its `data-key`) showing the label, not the value. The
+//! sample has districts with fewer than 5 abused children, so the check is not vacuous.
+//! The page opens from disk: every link and image points at a file inside the pack.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use common::{treem, REPO};
+use polars::prelude::*;
+use treem::pack::disclosure::{Cell, Published, PublishedRow};
+use treem::pack::html::{escape, row_key, ROW_COLUMNS};
+
+const YEAR_PERIODS: [&str; 2] = ["2021S1", "2021"];
+const MIN_COUNT: u32 = 5;
+
+fn sample_out() -> &'static Path {
+    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let out_arg = out.path().to_string_lossy().into_owned();
+        treem(Path::new(REPO), &["run", "--out", &out_arg]).expect_code(0);
+        out
+    })
+    .path()
+}
+
+fn internal(out: &Path) -> DataFrame {
+    common::read_parquet(&out.join("indicators/indicators.parquet"))
+}
+
+/// The true values of the internal table by key and column.
+fn true_values(df: &DataFrame) -> BTreeMap<(String, String), f64> {
+    let s = |n: &str| df.column(n).unwrap().str().unwrap().clone();
+    let (ind, per, unit, brk) = (s("indicator"), s("period"), s("org_unit"), s("breakdown"));
+    let mut out = BTreeMap::new();
+    for column in ["numerator", "denominator", "value", "baseline", "change"] {
+        let values = df.column(column).unwrap().f64().unwrap().clone();
+        for i in 0..df.height() {
+            if let Some(v) = values.get(i) {
+                let key = row_key(
+                    ind.get(i).unwrap(),
+                    per.get(i).unwrap(),
+                    unit.get(i).unwrap(),
+                    brk.get(i),
+                );
+                out.insert((key, column.to_string()), v);
+            }
+        }
+    }
+    out
+}
+
+fn cells(r: &PublishedRow) -> [(&'static str, Cell); 5] {
+    [
+        ("numerator", r.numerator),
+        ("denominator", r.denominator),
+        ("value", r.value),
+        ("baseline", r.baseline),
+        ("change", r.change),
+    ]
+}
+
+/// Every suppressed cell of the reporting year: (key, column, label).
+fn suppressed(published: &Published) -> Vec<(String, &'static str, String)> {
+    published
+        .rows()
+        .iter()
+        .filter(|r| YEAR_PERIODS.contains(&r.period.as_str()))
+        .flat_map(|r| {
+            let key = row_key(&r.indicator, &r.period, &r.org_unit, r.breakdown.as_deref());
+            cells(r)
+                .into_iter()
+                .filter_map(move |(column, cell)| {
+                    cell.label(MIN_COUNT).map(|l| (key.clone(), column, l))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every sheet of the workbook.
+fn sheets(path: &Path) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            (name, range.rows().map(|r| r.to_vec()).collect())
+        })
+        .collect()
+}
+
+/// A sheet's rows by key, and its headers.
+type KeyedRows = (BTreeMap<String, Vec<Data>>, Vec<String>);
+
+/// The rows of a sheet with code columns, by key; and where each header is.
+fn sheet_rows(sheet: &[Vec<Data>]) -> Option<KeyedRows> {
+    let header: Vec<String> = sheet.get(1)?.iter().map(|d| d.to_string()).collect();
+    let at = |n: &str| header.iter().position(|h| h == n);
+    let (i, p, o, b) = (
+        at("Mã chỉ tiêu")?,
+        at("Mã kỳ")?,
+        at("Mã đơn vị")?,
+        at("Mã phân tổ")?,
+    );
+    let rows = sheet[2..]
+        .iter()
+        .map(|r| {
+            let s = |k: usize| r[k].to_string();
+            let breakdown = s(b);
+            let key = row_key(
+                &s(i),
+                &s(p),
+                &s(o),
+                Some(breakdown.as_str()).filter(|x| !x.is_empty()),
+            );
+            (key, r.clone())
+        })
+        .collect();
+    Some((rows, header))
+}
+
+/// The `<td>` contents of the page's row whose `attribute` is `key`.
+fn html_row(page: &str, attribute: &str, key: &str) -> Option<Vec<String>> {
+    let start = page.find(&format!("<tr {attribute}=\"{}\"", escape(key)))?;
+    let row = &page[start..start + page[start..].find("</tr>")?];
+    Some(
+        row.split("<td")
+            .skip(1)
+            .map(|td| {
+                let inner = &td[td.find('>').unwrap() + 1..];
+                inner[..inner.find("</td>").unwrap()].to_string()
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_sample_has_suppressed_cells_so_the_checks_below_are_not_vacuous() {
+    let df = internal(sample_out());
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    // Several districts had 1 to 4 abused children in 2021.
+    let small_districts = published
+        .rows()
+        .iter()
+        .filter(|r| {
+            r.indicator == "abused_children"
+                && r.period == "2021"
+                && r.level == "district"
+                && r.breakdown.is_none()
+                && r.value == Cell::Small
+        })
+        .count();
+    assert!(small_districts >= 3, "{small_districts}");
+    let all = suppressed(&published);
+    assert!(all.iter().any(|(_, _, l)| l == "<5"));
+    assert!(
+        all.iter().any(|(_, _, l)| l == "x"),
+        "complementary cells too"
+    );
+}
+
+#[test]
+fn no_cell_of_the_workbook_shows_a_suppressed_true_value() {
+    let out = sample_out();
+    let df = internal(out);
+    let truth = true_values(&df);
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    let book = sheets(&out.join("pack/indicators.xlsx"));
+    let all = book
+        .iter()
+        .find(|(n, _)| n == "Tất cả chỉ tiêu")
+        .expect("the sheet of every indicator");
+    let (all_rows, _) = sheet_rows(&all.1).unwrap();
+    let mut checked = 0;
+    for (name, sheet) in &book {
+        let Some((rows, header)) = sheet_rows(sheet) else {
+            continue;
+        };
+        let column = |k: &str| {
+            let name = match k {
+                "numerator" => "Tử số",
+                "denominator" => "Mẫu số",
+                "value" => "Giá trị",
+                "baseline" => "Năm gốc",
+                _ => "Thay đổi so với năm gốc",
+            };
+            header.iter().position(|h| h == name).unwrap()
+        };
+        let printed = header.iter().position(|h| h == "Giá trị (như in)").unwrap();
+        for (key, col, label) in suppressed(&published) {
+            let Some(row) = rows.get(&key) else {
+                assert!(name != &all.0, "{key} is missing from {name}");
+                continue;
+            };
+            assert_eq!(
+                row[column(col)],
+                Data::String(label.clone()),
+                "{name}: {key} {col}"
+            );
+            if col == "value" {
+                assert_eq!(row[printed], Data::String(label.clone()), "{name}: {key}");
+            }
+            // A small true count is nowhere in its row, as a number or as text.
+            let t = truth[&(key.clone(), col.to_string())];
+            if (1.0..5.0).contains(&t) && row[column("numerator")] == Data::String(label.clone()) {
+                assert!(
+                    !row.iter()
+                        .any(|d| *d == Data::Float(t) || d.to_string() == t.to_string()),
+                    "{name}: {key} shows its true {col} {t}: {row:?}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} suppressed cells checked");
+    assert!(!all_rows.is_empty());
+    // The data-quality sheet: counts of children shown only when 0 or at least 5.
+    let (_, quality) = book
+        .iter()
+        .find(|(n, _)| n == "Chất lượng số liệu")
+        .unwrap();
+    for row in &quality[2..] {
+        for d in row {
+            if let Data::Float(v) = d {
+                assert!(*v == 0.0 || *v >= 5.0, "data quality shows {v}: {row:?}");
+            }
+        }
+    }
+    assert!(
+        quality[2..]
+            .iter()
+            .any(|r| r.contains(&Data::String("<5".into()))),
+        "the sample's form rule on 4 and 3 abused children"
+    );
+}
+
+#[test]
+fn no_row_of_the_page_shows_a_suppressed_true_value() {
+    let out = sample_out();
+    let df = internal(out);
+    let truth = true_values(&df);
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    let page = std::fs::read_to_string(out.join("pack/index.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
+    let at = |k: &str| ROW_COLUMNS.iter().position(|c| *c == k).unwrap();
+    let all = suppressed(&published);
+    for (key, col, label) in &all {
+        let row = html_row(&page, "data-key", key).unwrap_or_else(|| panic!("no row {key}"));
+        assert_eq!(row[at(col)], escape(label), "{key} {col}");
+        let t = truth[&(key.clone(), col.to_string())];
+        if (1.0..5.0).contains(&t) {
+            assert!(
+                !row.iter().skip(3).any(|c| *c == format!("{t}")),
+                "{key} shows {t}"
+            );
+        }
+        // The scorecard row of the same key, if any, shows the label too.
+        if let Some(score) = html_row(&page, "data-score", key) {
+            let position = match *col {
+                "value" => Some(1),
+                "baseline" => Some(4),
+                "change" => Some(5),
+                _ => None,
+            };
+            if let Some(p) = position {
+                assert_eq!(score[p], escape(label), "scorecard {key} {col}");
+            }
+        }
+    }
+    // Rows of the year are all there.
+    let rows = page.matches("<tr data-key=").count();
+    let year_rows = published
+        .rows()
+        .iter()
+        .filter(|r| YEAR_PERIODS.contains(&r.period.as_str()))
+        .count();
+    assert_eq!(rows, year_rows);
+    assert!(page.contains("id=\"suppression\""), "the footnote");
+}
+
+#[test]
+fn charts_in_the_pack_show_no_suppressed_true_value() {
+    // Charts join the pack when the charts step leaves `<out>/charts/`; every `data-key`
+    // element of an SVG must then show the label of a suppressed cell, not its value.
+    let out = sample_out();
+    let df = internal(out);
+    let truth = true_values(&df);
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    let charts = out.join("pack/charts");
+    for svg in common::all_files(&charts)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+    {
+        let text = std::fs::read_to_string(&svg).unwrap();
+        for (key, col, label) in suppressed(&published) {
+            let Some(start) = text.find(&format!("data-key=\"{}\"", escape(&key))) else {
+                continue;
+            };
+            let element = &text[start..start + text[start..].find("</").unwrap_or(0)];
+            let t = truth[&(key.clone(), col.to_string())];
+            assert!(
+                !element.contains(&format!(">{t}")),
+                "{}: {key} shows {t} instead of {label}",
+                svg.display()
+            );
+        }
+    }
+}
+
+/// Every `href="…"` and `src="…"` of a page.
+fn links(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        for (i, _) in page.match_indices(attribute) {
+            let rest = &page[i + attribute.len()..];
+            out.push(rest[..rest.find('"').unwrap()].to_string());
+        }
+    }
+    out
+}
+
+fn assert_opens_from_disk(pack: &Path) -> Vec<String> {
+    let page = std::fs::read_to_string(pack.join("index.html")).unwrap();
+    let links = links(&page);
+    for link in &links {
+        if let Some(anchor) = link.strip_prefix('#') {
+            assert!(page.contains(&format!("id=\"{anchor}\"")), "{link}");
+            continue;
+        }
+        assert!(
+            !link.contains(':') && !link.starts_with('/') && !link.contains(".."),
+            "{link} leaves the pack"
+        );
+        assert!(pack.join(link).is_file(), "{link} is not in the pack");
+    }
+    for forbidden in ["<script", "<link", "@import", "url("] {
+        assert!(!page.contains(forbidden), "{forbidden}");
+    }
+    links
+}
+
+#[test]
+fn the_page_references_only_files_inside_the_pack() {
+    let links = assert_opens_from_disk(&sample_out().join("pack"));
+    assert!(links.contains(&"indicators.xlsx".to_string()));
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(from, to).unwrap();
+}
+
+#[test]
+fn only_pack_rebuilds_it_from_the_indicators_with_the_charts_it_finds() {
+    // A folder with what the earlier steps leave: the indicators, the org unit names, and
+    // two charts (one without its PNG twin).
+    let out = tempfile::tempdir().unwrap();
+    let sample = sample_out();
+    for rel in [
+        "indicators/indicators.parquet",
+        "indicators/data_quality.parquet",
+        "ingested/org_units.parquet",
+    ] {
+        copy(&sample.join(rel), &out.path().join(rel));
+    }
+    let charts = out.path().join("charts");
+    std::fs::create_dir_all(&charts).unwrap();
+    std::fs::write(charts.join("t1_support.svg"), "<svg></svg>").unwrap();
+    std::fs::write(charts.join("t1_support.png"), b"png").unwrap();
+    std::fs::write(charts.join("scorecard.svg"), "<svg></svg>").unwrap();
+    let out_arg = out.path().to_string_lossy().into_owned();
+    treem(
+        Path::new(REPO),
+        &["run", "--only", "pack", "--out", &out_arg, "--lang", "en"],
+    )
+    .expect_code(0);
+    let pack: PathBuf = out.path().join("pack");
+    let links = assert_opens_from_disk(&pack);
+    for link in [
+        "charts/t1_support.svg",
+        "charts/t1_support.png",
+        "charts/scorecard.svg",
+    ] {
+        assert!(links.contains(&link.to_string()), "{link}: {links:?}");
+    }
+    let page = std::fs::read_to_string(pack.join("index.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(page.contains("Chư Sê"), "district names from org_units");
+    let book = sheets(&pack.join("indicators.xlsx"));
+    assert_eq!(book[0].0, "Scorecard");
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_count_suppressed_in_its_indicator_is_not_shown_again_in_its_source_gap_row() {
+    // The source_gap rows repeat the software's count (their denominator) of the district:
+    // a count hidden under abused_children must be hidden there too, or the complementary
+    // suppression of the districts is undone.
+    let df = internal(sample_out());
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    let pairs = [
+        ("B1.02", "special_support_rate", "denominator"),
+        ("B1.03", "special_support_rate", "numerator"),
+        ("B2.02", "abused_children", "value"),
+        ("B2.04", "injured_children", "value"),
+    ];
+    let mut leaks = Vec::new();
+    for gap in published
+        .rows()
+        .iter()
+        .filter(|r| r.indicator == "source_gap")
+    {
+        let Some(item) = gap
+            .breakdown
+            .as_deref()
+            .and_then(|b| b.strip_prefix("item="))
+        else {
+            continue;
+        };
+        let Some((_, indicator, column)) = pairs.iter().find(|p| p.0 == item) else {
+            continue;
+        };
+        let Some(source) = published.get(indicator, &gap.period, &gap.org_unit, None) else {
+            continue;
+        };
+        let cell = match *column {
+            "denominator" => source.denominator,
+            "numerator" => source.numerator,
+            _ => source.value,
+        };
+        if cell.is_suppressed() && !gap.denominator.is_suppressed() {
+            leaks.push(format!(
+                "{indicator} {} {} is {cell:?} but source_gap {item} shows {:?}",
+                gap.period, gap.org_unit, gap.denominator
+            ));
+        }
+    }
+    assert!(leaks.is_empty(), "{leaks:#?}");
+}
