@@ -17,7 +17,7 @@ use crate::ingest::IngestSummary;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Still running (a manifest is only written with this if the run died mid-write).
+    /// Still running, or killed: `runs/<run id>.json` says so from the start.
     Running,
     Done,
     Failed,
@@ -172,11 +172,18 @@ impl Manifest {
 
     /// Writes `runs/<run id>.json`, then `manifest.json`, each atomically.
     pub fn write(&self, layout: &Layout) -> Result<(), Error> {
-        let text = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::write(&layout.manifest(), std::io::Error::other(e)))?;
-        let run = layout.runs().join(format!("{}.json", self.run_id));
-        write_atomic(&run, &text).map_err(|e| Error::write(&run, e))?;
+        let text = self.write_run(layout)?;
         write_atomic(&layout.manifest(), &text).map_err(|e| Error::write(&layout.manifest(), e))
+    }
+
+    /// Writes `runs/<run id>.json` alone: at the start, so that a run killed before its
+    /// end still leaves a trace (outcome `running`, no end).
+    pub fn write_run(&self, layout: &Layout) -> Result<Vec<u8>, Error> {
+        let run = layout.runs().join(format!("{}.json", self.run_id));
+        let text = serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::write(&run, std::io::Error::other(e)))?;
+        write_atomic(&run, &text).map_err(|e| Error::write(&run, e))?;
+        Ok(text)
     }
 
     pub fn read(path: &Path) -> Result<Manifest, Error> {

@@ -119,6 +119,7 @@ pub fn run(
     record.only = options.only.map(Step::name);
     record.from = options.from.map(Step::name);
     record.full_refresh = options.full_refresh;
+    record.write_run(&layout)?;
     let result = run_steps(plan, options, &layout, &mut record, log);
     record.ended = Some(Utc::now());
     match &result {
