@@ -22,8 +22,22 @@ use std::path::{Path, PathBuf};
 
 /// Where published versions live, inside the output folder.
 pub const VERSIONS: &str = ".versions";
-/// The folders a step publishes; the only names a symlink in the output folder may have.
-pub const PUBLISHED: [&str; 3] = ["ingested", "rejected", "indicators"];
+/// The published folders of the output folder: every link in it into `.versions/` (so a
+/// new step's folder needs no list to be kept, cleaned or put in the manifest).
+pub fn published(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+                .filter(|e| std::fs::read_link(e.path()).is_ok_and(|t| t.starts_with(VERSIONS)))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
 
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -181,7 +195,7 @@ fn is_real_dir(path: &Path) -> bool {
 /// The version folders (`.versions/<x>`) that an output link leads into.
 fn referenced_versions(root: &Path) -> HashSet<String> {
     let mut used = HashSet::new();
-    for name in PUBLISHED {
+    for name in published(root) {
         let Ok(target) = std::fs::read_link(root.join(name)) else {
             continue;
         };
@@ -217,8 +231,19 @@ fn remove_unreferenced_versions(root: &Path) -> std::io::Result<()> {
 pub fn clean_leftovers(root: &Path) -> std::io::Result<Vec<String>> {
     let mut done = Vec::new();
     // An output folder moved aside and not yet replaced: put it back.
-    for name in PUBLISHED {
-        let link = root.join(name);
+    let aside: Vec<String> = std::fs::read_dir(root.join(VERSIONS))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_suffix("-legacy").map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in aside {
+        let link = root.join(&name);
         let legacy = root.join(VERSIONS).join(format!("{name}-legacy"));
         if std::fs::symlink_metadata(&link).is_err() && legacy.is_dir() {
             #[cfg(unix)]

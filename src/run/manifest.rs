@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::layout::{write_atomic, Layout, PUBLISHED};
+use super::layout::{published, write_atomic, Layout};
 use crate::error::Error;
 use crate::ingest::IngestSummary;
 
@@ -147,7 +147,7 @@ impl Manifest {
     /// failure).
     pub fn record_outputs(&mut self, layout: &Layout) {
         let mut outputs = Vec::new();
-        for name in PUBLISHED {
+        for name in published(&layout.root) {
             for path in visible_files(&layout.root.join(name)) {
                 let (sha256, bytes) = crate::ingest::state::sha256_file(&path).unwrap_or_default();
                 let rows = path
