@@ -31,6 +31,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Generate(String),
+    /// Another run holds the output folder's lock.
+    #[error("Another run is writing to this output folder ({holder}); lock file {}.", path.display())]
+    Locked { path: PathBuf, holder: String },
 }
 
 impl Error {
@@ -48,10 +51,12 @@ impl Error {
         }
     }
 
-    /// 2 for a bad command line or pipeline file, 1 for a run that failed.
+    /// 2 for a bad command line or pipeline file, 75 (EX_TEMPFAIL: try again later) when
+    /// another run holds the lock, 1 for a run that failed.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Config(_) | Error::Usage(_) => 2,
+            Error::Locked { .. } => 75,
             _ => 1,
         }
     }

@@ -1,8 +1,11 @@
 //! The command line: one file per subcommand, each with its arguments and its `run`.
 
+pub mod check;
 pub mod generate;
+pub mod progress;
 pub mod run;
 pub mod sql;
+pub mod status;
 
 use std::path::PathBuf;
 
@@ -32,6 +35,10 @@ pub enum Command {
     Generate(generate::Args),
     /// Query the clean tables and the indicators with SQL.
     Sql(sql::Args),
+    /// Check the pipeline file and every input; write nothing.
+    Check(check::Args),
+    /// The last run: when, how it ended, what changed, targets met.
+    Status(status::Args),
 }
 
 /// Runs the parsed command line; the exit code is the caller's to use.
@@ -40,6 +47,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Error> {
         Command::Run(args) => run::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Status(args) => status::run(args),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `treem run [PIPELINE] [--only STEP] [--out DIR] [--lang vi|en]`.
+//! `treem run [PIPELINE] [--only STEP | --from STEP] [--full-refresh] [--out DIR] [--lang vi|en]`.
 
 use std::path::PathBuf;
 
@@ -10,9 +10,15 @@ use crate::run::{self, RunOptions, Step};
 pub struct Args {
     /// The pipeline file; the bundled Gia Lai sample pipeline when not given.
     pub pipeline: Option<PathBuf>,
-    /// Run one step only.
-    #[arg(long, value_enum)]
+    /// Run one step only, even if nothing it reads has changed.
+    #[arg(long, value_enum, conflicts_with = "from")]
     pub only: Option<Step>,
+    /// Run this step and the ones after it.
+    #[arg(long, value_enum)]
+    pub from: Option<Step>,
+    /// Read every input again and run every step, changed or not.
+    #[arg(long)]
+    pub full_refresh: bool,
     /// Output folder (default: out/<pipeline name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -25,10 +31,15 @@ pub fn run(args: Args) -> Result<u8, Error> {
     let plan = config::load(&super::pipeline_path(args.pipeline))?;
     let options = RunOptions {
         only: args.only,
+        from: args.from,
+        full_refresh: args.full_refresh,
         out: args.out,
         lang: args.lang,
     };
-    let outcome = run::run(&plan, &options, &mut super::log_line)?;
+    let mut progress = super::progress::Progress::new();
+    let outcome = run::run(&plan, &options, &mut |line| progress.line(line));
+    progress.finish();
+    let outcome = outcome?;
     super::log_line(&format!(
         "Done: outputs in {}.",
         outcome.layout.root.display()

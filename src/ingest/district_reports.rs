@@ -2,42 +2,69 @@
 //! `sources::district_reports`, its problems kept as rejected rows, and the reports of a
 //! district for a period numbered as versions in the order they were sent. All versions
 //! are kept; the latest gives the values, the first decides timeliness (later steps).
+//!
+//! Versions tie a district's workbooks together, so an unchanged workbook is not read
+//! again but its part is rewritten with the version number it has now (a correction sent
+//! later makes it version 1 of 2): the report each workbook holds is kept in the state.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
 
 use super::frames::{self, ReportRow};
-use super::{part_path, write_parquet, Counts, FileSummary, RejectedRows, TableSummary};
-use crate::config::{Plan, SourceFiles};
+use super::{
+    part_path, write_parquet, Context, FileSummary, RejectedRows, TableOutcome, TableSummary,
+};
+use crate::columns as col;
+use crate::config::SourceFiles;
 use crate::error::Error;
-use crate::reference::OrgUnits;
 use crate::sources::district_reports::{self, DistrictReport};
 use crate::sources::row::{Reason, Rejection};
 use crate::sources::tabular::read_tables_with;
 
 pub const TABLE: &str = "district_reports";
 
-pub fn ingest(
-    plan: &Plan,
-    units: &OrgUnits,
+/// Which report a workbook holds: what orders the versions of a district's period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReportKey {
+    pub district_code: String,
+    pub period: String,
+    pub sent_on: NaiveDate,
+}
+
+/// A workbook's report, its values and where it came from.
+type Sent<'a> = (ReportKey, Values, &'a Path);
+
+/// A report's values: read from its workbook now, or the last run's parts of it.
+enum Values {
+    Read(DistrictReport),
+    Reused(Vec<PathBuf>),
+}
+
+pub(crate) fn ingest(
+    ctx: &Context,
     source: &SourceFiles,
-    ingested: &Path,
-    rejected_dir: &Path,
-) -> Result<TableSummary, Error> {
-    let mut summary = TableSummary {
-        table: TABLE,
-        files: Vec::new(),
-        counts: Counts::default(),
-    };
-    let mut rejected = RejectedRows { rows: Vec::new() };
-    let mut reports: Vec<(DistrictReport, &Path)> = Vec::new();
+    log: &mut dyn FnMut(&str),
+) -> Result<TableOutcome, Error> {
+    let (plan, units) = (ctx.plan, ctx.units);
+    let mut summary = TableSummary::new(TABLE);
+    let mut rejected = RejectedRows::default();
+    let mut reports: Vec<Sent> = Vec::new();
     for path in &source.files {
-        let mut file = FileSummary {
-            path: path.clone(),
-            read_as: String::new(),
-            counts: Counts::default(),
-            problem: None,
-        };
+        if let Some(file) = super::reuse(ctx, TABLE, path, &mut HashSet::new(), &mut rejected)? {
+            if let (Some(key), Some(previous)) = (&file.report, ctx.previous) {
+                let parts = file.parts.iter().map(|p| previous.ingested.join(p));
+                reports.push((key.clone(), Values::Reused(parts.collect()), path));
+            }
+            log(&format!("  reused {}", path.display()));
+            summary.push(file);
+            continue;
+        }
+        log(&format!("  read {}", path.display()));
+        super::write_keys(ctx, TABLE, path, &[])?;
+        let mut file = FileSummary::new(path, ctx);
         let mut fail =
             |file: &mut FileSummary, reason: Reason, column: &'static str, message: String| {
                 let message = format!("Cannot ingest {}: {message}", path.display());
@@ -108,50 +135,85 @@ pub fn ingest(
             );
             file.counts.read += report.values.len() as u64;
             file.counts.kept += report.values.len() as u64;
-            reports.push((report, path));
+            let key = ReportKey {
+                district_code: report.district_code.clone(),
+                period: report.period.clone(),
+                sent_on: report.sent_on,
+            };
+            file.report = Some(key.clone());
+            reports.push((key, Values::Read(report), path));
         }
-        summary.counts.add(file.counts);
-        summary.files.push(file);
+        summary.push(file);
     }
+    let Some(out) = ctx.out else {
+        return Ok(TableOutcome { summary, rejected });
+    };
 
     // Versions: per district and period, in the order sent (then by file name).
-    let mut by_key: BTreeMap<(String, String), Vec<(DistrictReport, &Path)>> = BTreeMap::new();
-    for (report, path) in reports {
+    let mut by_key: BTreeMap<(String, String), Vec<Sent>> = BTreeMap::new();
+    for (key, values, path) in reports {
         by_key
-            .entry((report.district_code.clone(), report.period.clone()))
+            .entry((key.district_code.clone(), key.period.clone()))
             .or_default()
-            .push((report, path));
+            .push((key, values, path));
     }
-    let mut by_file: BTreeMap<(i32, &Path), Vec<ReportRow>> = BTreeMap::new();
+    let mut parts: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
     for ((_, period), mut versions) in by_key {
-        versions.sort_by(|a, b| (a.0.sent_on, a.1).cmp(&(b.0.sent_on, b.1)));
+        versions.sort_by(|a, b| (a.0.sent_on, a.2).cmp(&(b.0.sent_on, b.2)));
         let year = plan
             .periods
             .iter()
             .find(|p| p.key == period)
             .map(|p| chrono::Datelike::year(&p.to))
             .unwrap_or(plan.year);
-        for (i, (report, path)) in versions.into_iter().enumerate() {
-            let rows = by_file.entry((year, path)).or_default();
-            for v in &report.values {
-                rows.push(ReportRow {
-                    district_code: report.district_code.clone(),
-                    period: report.period.clone(),
-                    form: i32::from(v.item.form),
-                    item: v.item.code,
-                    value: v.value,
-                    sent_on: report.sent_on,
-                    file: path.display().to_string(),
-                    version: i as u32 + 1,
-                });
-            }
+        for (i, (_, values, path)) in versions.into_iter().enumerate() {
+            let version = i as u32 + 1;
+            let part = part_path(Path::new(""), TABLE, year, path);
+            let mut df = match values {
+                Values::Read(report) => frames::district_reports(&rows(&report, path, version))
+                    .map_err(|e| Error::polars("building the district reports", e))?,
+                Values::Reused(old) => renumber(&old, version)?,
+            };
+            write_parquet(&mut df, &out.ingested.join(&part))?;
+            parts.entry(path.to_path_buf()).or_default().push(part);
         }
     }
-    for ((year, path), rows) in by_file {
-        let mut df = frames::district_reports(&rows)
-            .map_err(|e| Error::polars("building the district reports", e))?;
-        write_parquet(&mut df, &part_path(ingested, TABLE, year, path))?;
+    for file in &mut summary.files {
+        file.parts = parts.remove(&file.path).unwrap_or_default();
     }
-    rejected.write(rejected_dir, TABLE)?;
-    Ok(summary)
+    Ok(TableOutcome { summary, rejected })
+}
+
+fn rows(report: &DistrictReport, path: &Path, version: u32) -> Vec<ReportRow> {
+    report
+        .values
+        .iter()
+        .map(|v| ReportRow {
+            district_code: report.district_code.clone(),
+            period: report.period.clone(),
+            form: i32::from(v.item.form),
+            item: v.item.code,
+            value: v.value,
+            sent_on: report.sent_on,
+            file: path.display().to_string(),
+            version,
+        })
+        .collect()
+}
+
+/// The last run's rows of a workbook, with the version number it has now.
+fn renumber(parts: &[PathBuf], version: u32) -> Result<DataFrame, Error> {
+    let context = "renumbering the district reports kept from the last run";
+    let mut all = frames::district_reports(&[]).map_err(|e| Error::polars(context, e))?;
+    for part in parts {
+        let file = std::fs::File::open(part).map_err(|e| Error::write(part, e))?;
+        let mut df = ParquetReader::new(file)
+            .finish()
+            .map_err(|e| Error::polars(context, e))?;
+        let versions = Column::new(col::VERSION.into(), vec![version; df.height()]);
+        df.with_column(versions)
+            .map_err(|e| Error::polars(context, e))?;
+        all.vstack_mut(&df).map_err(|e| Error::polars(context, e))?;
+    }
+    Ok(all)
 }

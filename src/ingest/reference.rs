@@ -38,6 +38,25 @@ pub fn write(plan: &Plan, ingested: &Path) -> Result<(), Error> {
     )
 }
 
+/// The reference files read as a run reads them, nothing written: each problem, for
+/// `treem check`.
+pub fn check(plan: &Plan) -> Vec<String> {
+    let mut problems = Vec::new();
+    let population = scan_text_csv(&plan.population).and_then(|lf| {
+        lf.select([
+            col(col::DISTRICT_CODE),
+            col(col::YEAR).strict_cast(DataType::Int32),
+            col(col::CHILDREN_UNDER_16).strict_cast(DataType::Int64),
+        ])
+        .collect()
+        .map_err(|e| Error::polars(&format!("reading {}", plan.population.display()), e))
+    });
+    if let Err(e) = population {
+        problems.push(e.to_string());
+    }
+    problems
+}
+
 /// Every column as text: codes such as "01" keep their leading zeros.
 fn scan_text_csv(path: &Path) -> Result<LazyFrame, Error> {
     LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
@@ -47,19 +66,21 @@ fn scan_text_csv(path: &Path) -> Result<LazyFrame, Error> {
         .map_err(|e| Error::polars(&format!("reading {}", path.display()), e))
 }
 
-/// Runs `lf` into one Parquet file; `source` names the input in an error.
+/// Runs `lf` into one Parquet file, under a temporary name renamed into place; `source`
+/// names the input in an error.
 pub fn sink(lf: LazyFrame, out: &Path, source: &Path) -> Result<(), Error> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
+    let tmp = crate::run::layout::temporary_name(out);
     lf.sink(
         SinkDestination::File {
-            target: SinkTarget::Path(PlRefPath::new(out.to_string_lossy().as_ref())),
+            target: SinkTarget::Path(PlRefPath::new(tmp.to_string_lossy().as_ref())),
         },
         FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions::default())),
         UnifiedSinkArgs::default(),
     )
     .and_then(|lf| lf.collect())
     .map_err(|e| Error::polars(&format!("reading {}", source.display()), e))?;
-    Ok(())
+    std::fs::rename(&tmp, out).map_err(|e| Error::write(out, e))
 }

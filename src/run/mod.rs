@@ -1,18 +1,34 @@
 //! The step graph of `treem run`: which steps run, in order, into which output folder, and
-//! what the run's outcome means for the exit code.
+//! what the run's outcome means for the exit code. Around the steps: the lock of the output
+//! folder (`lock.rs`), outputs published atomically (`layout.rs`) and the manifest of every
+//! run (`manifest.rs`).
+//!
+//! A step is skipped when what it reads has not changed: each step leaves a fingerprint in
+//! its output folder (`.treem-fingerprint`: for ingest, the inputs' sha256 and everything
+//! else that shapes the clean tables; for a later step, its upstream's fingerprint, the
+//! pipeline file and the treem version), and a step whose fingerprint is unchanged does
+//! not run again unless it is named with `--only` or the run is a `--full-refresh`.
 
 pub mod layout;
+pub mod lock;
+pub mod manifest;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::Utc;
+use clap::ValueEnum;
+use sha2::{Digest, Sha256};
 
 use crate::config::Plan;
 use crate::error::Error;
 use crate::indicators::{self, IndicatorSummary};
+use crate::ingest::state::{self, InputFile, State};
 use crate::ingest::{self, IngestSummary};
 use layout::Layout;
+use manifest::{Manifest, Outcome, StepRecord, StepStatus};
 
-/// The steps of a run, in the order they run. Later steps (indicators, charts, pack) join
-/// this list as they are built.
+/// The steps of a run, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Step {
     Ingest,
@@ -22,12 +38,31 @@ pub enum Step {
 
 impl Step {
     pub const ALL: [Step; 3] = [Step::Ingest, Step::Indicators, Step::Pack];
+
+    /// The folder whose contents the step replaces; its fingerprint is kept there.
+    pub fn output(self, layout: &Layout) -> PathBuf {
+        match self {
+            Step::Ingest => layout.ingested(),
+            Step::Indicators => layout.indicators(),
+            Step::Pack => layout.pack(),
+        }
+    }
+
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Run this step alone.
+    /// Run this step alone, even if nothing it reads has changed.
     pub only: Option<Step>,
+    /// Run this step and those after it.
+    pub from: Option<Step>,
+    /// Read every input again and run every step.
+    pub full_refresh: bool,
     /// The output folder; `out/<pipeline name>` when not given.
     pub out: Option<PathBuf>,
     /// The language of the charts and the pack.
@@ -58,6 +93,8 @@ pub fn default_out(plan: &Plan) -> PathBuf {
     PathBuf::from("out").join(&plan.name)
 }
 
+/// Runs the pipeline under the output folder's lock and records it in the manifest,
+/// whatever the outcome.
 pub fn run(
     plan: &Plan,
     options: &RunOptions,
@@ -65,10 +102,68 @@ pub fn run(
 ) -> Result<RunOutcome, Error> {
     let layout = Layout::new(options.out.clone().unwrap_or_else(|| default_out(plan)));
     std::fs::create_dir_all(&layout.root).map_err(|e| Error::write(&layout.root, e))?;
-    let steps: Vec<Step> = match options.only {
-        Some(step) => vec![step],
-        None => Step::ALL.to_vec(),
+    let started = Utc::now();
+    let run_id = format!(
+        "{}-{}",
+        started.format("%Y%m%dT%H%M%SZ"),
+        std::process::id()
+    );
+    let holder = format!(
+        "pid {}, started {}, run {run_id}",
+        std::process::id(),
+        started.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    let _lock = lock::RunLock::acquire(&layout.lock_file(), &holder)?;
+    for line in layout::clean_leftovers(&layout.root).map_err(|e| Error::write(&layout.root, e))? {
+        log(&line);
+    }
+
+    let mut record = Manifest::start(&run_id, &plan.file, started);
+    record.only = options.only.map(Step::name);
+    record.from = options.from.map(Step::name);
+    record.full_refresh = options.full_refresh;
+    record.write_run(&layout)?;
+    let result = run_steps(plan, options, &layout, &mut record, log);
+    record.ended = Some(Utc::now());
+    match &result {
+        Ok(outcome) => {
+            record.outcome = match outcome.quality_gate {
+                Some(_) => Outcome::QualityGateFailed,
+                None => Outcome::Done,
+            };
+            record.quality_gate = outcome.quality_gate.clone();
+        }
+        Err(e) => {
+            record.outcome = Outcome::Failed;
+            record.error = Some(e.to_string());
+        }
+    }
+    if record.inputs.is_empty() {
+        // Steps that did not ingest describe the clean tables they read.
+        if let Some(state) = State::load(&layout.ingested()) {
+            record.record_inputs(&IngestSummary::from_state(&state));
+        }
+    }
+    record.record_outputs(&layout);
+    let written = record.write(&layout);
+    let outcome = result?;
+    written?;
+    Ok(outcome)
+}
+
+fn run_steps(
+    plan: &Plan,
+    options: &RunOptions,
+    layout: &Layout,
+    record: &mut Manifest,
+    log: &mut dyn FnMut(&str),
+) -> Result<RunOutcome, Error> {
+    let steps: Vec<Step> = match (options.only, options.from) {
+        (Some(step), _) => vec![step],
+        (None, Some(from)) => Step::ALL.into_iter().filter(|s| *s >= from).collect(),
+        (None, None) => Step::ALL.to_vec(),
     };
+    let inputs = state::hash_inputs(plan);
     let mut outcome = RunOutcome {
         layout: layout.clone(),
         ingest: None,
@@ -76,32 +171,123 @@ pub fn run(
         quality_gate: None,
     };
     for step in steps {
-        match step {
+        let clock = Instant::now();
+        let started = Utc::now();
+        let fingerprint = fingerprint(step, plan, options, layout, &inputs)?;
+        let forced = options.full_refresh || options.only == Some(step);
+        let unchanged = fingerprint.is_some() && stored_fingerprint(step, layout) == fingerprint;
+        let mut done = |status, reason: Option<&str>| {
+            record.steps.push(StepRecord {
+                step: step.name(),
+                status,
+                reason: reason.map(str::to_string),
+                started,
+                duration_seconds: clock.elapsed().as_secs_f64(),
+            })
+        };
+        if unchanged && !forced {
+            let reason = "nothing it reads has changed since the last run";
+            log(&format!("Step {}: skipped, {reason}.", step.name()));
+            if step == Step::Ingest {
+                outcome.ingest =
+                    State::load(&layout.ingested()).map(|s| IngestSummary::from_state(&s));
+            }
+            done(StepStatus::Skipped, Some(reason));
+            continue;
+        }
+        let ran = match step {
             Step::Ingest => {
                 log("Step ingest: reading the sources.");
-                let summary = ingest::run(plan, &layout, log)?;
-                let share = summary.rejected_share();
-                if share > plan.rules.max_rejected_share {
-                    outcome.quality_gate = Some(format!(
-                        "{:.2} % of the rows read were rejected, above the {:.2} % that rules.max_rejected_share allows.",
-                        share * 100.0,
-                        plan.rules.max_rejected_share * 100.0
-                    ));
-                }
-                outcome.ingest = Some(summary);
+                ingest::run(plan, layout, &inputs, options.full_refresh, log)
+                    .map(|summary| outcome.ingest = Some(summary))
             }
             Step::Indicators => {
                 log("Step indicators: computing the indicators from the clean tables.");
-                outcome.indicators = Some(indicators::run(plan, &layout, log)?);
+                indicators::run(plan, layout, log).map(|s| outcome.indicators = Some(s))
             }
             Step::Pack => {
                 log("Step pack: publishing the indicators under disclosure control.");
-                crate::pack::run(plan, &layout, options.lang, log)?;
+                crate::pack::run(plan, layout, options.lang, log).map(|_| ())
             }
+        };
+        if let Err(e) = ran {
+            done(StepStatus::Failed, None);
+            if let Some(summary) = &outcome.ingest {
+                record.record_inputs(summary);
+            }
+            return Err(e);
+        }
+        // Written after the outputs are in place: a run killed in between only reruns the step.
+        if let Some(fingerprint) = &fingerprint {
+            let path = step.output(layout).join(FINGERPRINT);
+            layout::write_atomic(&path, fingerprint.as_bytes())
+                .map_err(|e| Error::write(&path, e))?;
+        }
+        done(StepStatus::Run, None);
+    }
+    if let Some(summary) = &outcome.ingest {
+        record.record_inputs(summary);
+        let share = summary.rejected_share();
+        if share > plan.rules.max_rejected_share {
+            outcome.quality_gate = Some(format!(
+                "{:.2} % of the rows read were rejected, above the {:.2} % that rules.max_rejected_share allows.",
+                share * 100.0,
+                plan.rules.max_rejected_share * 100.0
+            ));
         }
     }
     if let Some(gate) = &outcome.quality_gate {
         log(&format!("Data-quality gate failed: {gate}"));
     }
     Ok(outcome)
+}
+
+/// The file in a step's output folder that says what it was built from.
+const FINGERPRINT: &str = ".treem-fingerprint";
+
+fn stored_fingerprint(step: Step, layout: &Layout) -> Option<String> {
+    read_fingerprint(&step.output(layout))
+}
+
+fn read_fingerprint(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(FINGERPRINT)).ok()
+}
+
+/// What the step's outputs would be built from now; `None` when that cannot be known
+/// (its upstream has no fingerprint), and then the step runs.
+fn fingerprint(
+    step: Step,
+    plan: &Plan,
+    options: &RunOptions,
+    layout: &Layout,
+    inputs: &[InputFile],
+) -> Result<Option<String>, Error> {
+    let upstream = match Step::ALL.iter().take_while(|s| **s < step).last() {
+        None => return ingest::fingerprint(plan, layout, inputs).map(Some),
+        Some(before) => stored_fingerprint(*before, layout),
+    };
+    let Some(upstream) = upstream else {
+        return Ok(None);
+    };
+    let pipeline = state::sha256_file(&plan.file)
+        .map(|(s, _)| s)
+        .unwrap_or_default();
+    // What the reader sees depends on the language too: a pack in English is not the
+    // pack in Vietnamese.
+    let lang = match step {
+        Step::Pack => format!("{:?}", options.lang),
+        _ => String::new(),
+    };
+    let mut hasher = Sha256::new();
+    for part in [
+        step.name().as_str(),
+        env!("CARGO_PKG_VERSION"),
+        &pipeline,
+        &upstream,
+        &lang,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\0");
+    }
+    Ok(Some(hex::encode(hasher.finalize())))
 }

@@ -1,0 +1,224 @@
+//! What the last ingest made of each input, kept inside the clean tables' folder
+//! (`ingested/.treem-state/`) so that it is published, and replaced, together with the
+//! tables it describes: the next run reuses an unchanged input's part files and rejected
+//! rows instead of reading it again.
+//!
+//! An input is reused only when its own sha256 is the same and so is the *context* — the
+//! treem version, the whole pipeline file, the reference files and the secret key — since
+//! any of those changes what its rows become. One more thing links files: a duplicate id is
+//! rejected in the later file. So a file is reused only if none of its rows was a duplicate
+//! of an earlier file's, and none of its kept ids is now found in an earlier file (its kept
+//! keys are kept for that check); otherwise it is read again, and the manifest says so.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::pseudonymise::Pseudonymiser;
+use super::FileSummary;
+use crate::config::Plan;
+use crate::error::Error;
+use crate::run::layout::write_atomic;
+
+pub const STATE_DIR: &str = ".treem-state";
+const STATE_FILE: &str = "state.json";
+
+/// A source file as found this run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InputFile {
+    pub table: String,
+    pub path: PathBuf,
+    /// Empty when the file cannot be read (it is then one rejected row).
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// The clean table a source becomes.
+pub fn table_of(kind: crate::sources::SourceKind) -> &'static str {
+    use crate::sources::SourceKind;
+    match kind {
+        SourceKind::ChildRegistry => "registry",
+        SourceKind::Cases => "cases",
+        SourceKind::DistrictReports => super::district_reports::TABLE,
+        SourceKind::Fund => "fund",
+    }
+}
+
+/// Every source file of the plan, hashed.
+pub fn hash_inputs(plan: &Plan) -> Vec<InputFile> {
+    let mut inputs = Vec::new();
+    for source in &plan.sources {
+        for path in &source.files {
+            let (sha256, bytes) = sha256_file(path).unwrap_or_default();
+            inputs.push(InputFile {
+                table: table_of(source.kind).to_string(),
+                path: path.clone(),
+                sha256,
+                bytes,
+            });
+        }
+    }
+    inputs
+}
+
+pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        bytes += n as u64;
+        hasher.update(&buffer[..n]);
+    }
+    Ok((hex::encode(hasher.finalize()), bytes))
+}
+
+/// What every input's outcome depends on besides the input itself.
+pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for path in [&plan.file, &plan.org_units, &plan.population] {
+        hasher.update(b"\0");
+        hasher.update(sha256_file(path).map(|(s, _)| s).unwrap_or_default());
+    }
+    // A key of a fixed string identifies the secret without revealing it.
+    hasher.update(keys.child_key("treem context").as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// The ingest step's fingerprint: the context and every input. Equal fingerprints mean
+/// the clean tables would come out the same.
+pub fn fingerprint(context: &str, inputs: &[InputFile]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(context.as_bytes());
+    for i in inputs {
+        hasher.update(format!("\0{}\0{}\0{}", i.table, i.path.display(), i.sha256).as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct State {
+    pub context: String,
+    /// Table name → its files, in the order they were ingested.
+    pub tables: BTreeMap<String, Vec<FileSummary>>,
+}
+
+impl State {
+    /// The state of the clean tables in `ingested`, if they have one.
+    pub fn load(ingested: &Path) -> Option<State> {
+        let text = std::fs::read_to_string(ingested.join(STATE_DIR).join(STATE_FILE)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    pub fn write(&self, ingested: &Path) -> Result<(), Error> {
+        let path = ingested.join(STATE_DIR).join(STATE_FILE);
+        let text = serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::write(&path, std::io::Error::other(e)))?;
+        write_atomic(&path, &text).map_err(|e| Error::write(&path, e))
+    }
+}
+
+/// The last published ingest, read for reuse.
+pub struct Previous {
+    /// The last run's clean tables (the version folder the `ingested` link leads to).
+    pub ingested: PathBuf,
+    /// The rejected rows published with them.
+    pub rejected: PathBuf,
+    pub state: State,
+}
+
+impl Previous {
+    /// The last ingest, if it ran in the same context.
+    pub fn load(ingested_link: &Path, context: &str) -> Option<Previous> {
+        let ingested = std::fs::canonicalize(ingested_link).ok()?;
+        let state = State::load(&ingested)?;
+        if state.context != context {
+            return None;
+        }
+        let rejected = ingested.parent()?.join("rejected");
+        Some(Previous {
+            ingested,
+            rejected,
+            state,
+        })
+    }
+
+    /// The earlier outcome of `path`, if its contents are the same.
+    pub fn file(&self, table: &str, path: &Path, sha256: &str) -> Option<&FileSummary> {
+        self.state
+            .tables
+            .get(table)?
+            .iter()
+            .find(|f| f.path == path && f.sha256 == sha256 && !sha256.is_empty())
+    }
+
+    /// The rejected rows `path` gave last time.
+    pub fn rejected_rows(&self, table: &str, path: &Path) -> Result<DataFrame, Error> {
+        let file = self.rejected.join(format!("{table}.parquet"));
+        let context = || format!("reading the earlier rejected rows of {}", file.display());
+        crate::indicators::scan_parquet_file(&file)
+            .and_then(|lf| {
+                lf.filter(col(crate::columns::FILE).eq(lit(path.display().to_string())))
+                    .collect()
+            })
+            .map_err(|e| Error::polars(&context(), e))
+    }
+}
+
+fn keys_path(state_dir: &Path, table: &str, input: &Path) -> PathBuf {
+    let digest = Sha256::digest(input.to_string_lossy().as_bytes());
+    state_dir
+        .join("keys")
+        .join(table)
+        .join(format!("{}.keys", &hex::encode(digest)[..16]))
+}
+
+/// The unique keys `input` kept, one a line.
+pub fn write_keys(
+    ingested: &Path,
+    table: &str,
+    input: &Path,
+    keys: &[String],
+) -> Result<(), Error> {
+    let path = keys_path(&ingested.join(STATE_DIR), table, input);
+    let mut text = Vec::new();
+    for k in keys {
+        let _ = writeln!(text, "{k}");
+    }
+    write_atomic(&path, &text).map_err(|e| Error::write(&path, e))
+}
+
+pub fn read_keys(ingested: &Path, table: &str, input: &Path) -> Option<Vec<String>> {
+    let path = keys_path(&ingested.join(STATE_DIR), table, input);
+    let file = std::fs::File::open(path).ok()?;
+    std::io::BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .ok()
+}
+
+/// True when none of `keys` is in `seen`.
+pub fn disjoint(keys: &[String], seen: &HashSet<String>) -> bool {
+    keys.iter().all(|k| !seen.contains(k))
+}
+
+/// Puts the file `from` at `to` without copying when the file system allows: outputs are
+/// never changed in place, so a hard link to the last version is as good as a copy.
+pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to).map(|_| ())
+}
