@@ -1,0 +1,138 @@
+//! Property tests of every text parser: no input makes one panic, and what can be written
+//! the Vietnamese way reads back as itself (numbers, dates, legacy encodings).
+
+use chrono::{Datelike, NaiveDate};
+use proptest::prelude::*;
+use treem::text::dates::{parse_date, parse_datetime};
+use treem::text::encoding::{decode, decode_legacy_cell, encode_windows_1258};
+use treem::text::legacy::{decode_tcvn3, decode_vni, encode_tcvn3, encode_vni};
+use treem::text::numbers::{
+    format_decimal_vi, format_integer_vi, parse_decimal, parse_integer, parse_vnd, parse_yes_no,
+};
+use treem::text::{clean, fold};
+
+/// Every Vietnamese letter with every tone, both cases, and what sits between words.
+const VIETNAMESE: &str = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵAÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴ ,.-";
+
+fn vietnamese_text() -> impl Strategy<Value = String> {
+    let letters: Vec<char> = VIETNAMESE.chars().collect();
+    proptest::collection::vec(proptest::sample::select(letters), 0..60)
+        .prop_map(|cs| cs.into_iter().collect())
+}
+
+fn units() -> &'static treem::reference::OrgUnits {
+    static UNITS: std::sync::OnceLock<treem::reference::OrgUnits> = std::sync::OnceLock::new();
+    UNITS.get_or_init(|| {
+        treem::reference::OrgUnits::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("reference/gia_lai_org_units_2021.csv"),
+        )
+        .unwrap()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_string_makes_a_parser_panic(s in any::<String>()) {
+        let _ = parse_date(&s);
+        let _ = parse_datetime(&s);
+        let _ = parse_decimal(&s);
+        let _ = parse_integer(&s);
+        let _ = parse_vnd(&s);
+        let _ = parse_yes_no(&s);
+        let _ = decode_legacy_cell(&s);
+        let _ = units().resolve_district(&s);
+        let _ = units().resolve_commune(&s, Some("633"));
+        let _ = units().resolve_commune(&s, None);
+        let _ = treem::sources::district_reports::period_key(&s);
+        let _ = treem::sources::district_reports::value_of(&s);
+    }
+
+    #[test]
+    fn number_like_strings_never_panic(s in "[-+(]?[0-9., ]{0,24}[)]?( ?(đ|đồng|VND))?") {
+        let _ = parse_decimal(&s);
+        let _ = parse_integer(&s);
+        let _ = parse_vnd(&s);
+    }
+
+    #[test]
+    fn date_like_strings_never_panic(s in "[0-9]{1,5}([/.-][0-9]{1,4}){0,2}( [0-9]{1,2}[:h][0-9]{1,2})?") {
+        let _ = parse_date(&s);
+        let _ = parse_datetime(&s);
+    }
+
+    #[test]
+    fn no_bytes_make_the_decoder_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let d = decode(&bytes);
+        // Whatever came in, the text is valid Unicode in NFC.
+        use unicode_normalization::UnicodeNormalization;
+        prop_assert_eq!(d.text.nfc().collect::<String>(), d.text.clone());
+        let _ = decode_tcvn3(&bytes);
+        let _ = decode_vni(&bytes);
+    }
+
+    #[test]
+    fn clean_and_fold_are_idempotent(s in any::<String>()) {
+        prop_assert_eq!(clean(&clean(&s)), clean(&s));
+        prop_assert_eq!(fold(&fold(&s)), fold(&s));
+    }
+
+    #[test]
+    fn integers_written_the_vietnamese_way_read_back(n in -1_000_000_000_000_000i64..1_000_000_000_000_000) {
+        prop_assert_eq!(parse_integer(&format_integer_vi(n)).unwrap(), n);
+        prop_assert_eq!(parse_vnd(&format!("{} đồng", format_integer_vi(n))).unwrap(), n);
+    }
+
+    #[test]
+    fn decimals_written_the_vietnamese_way_read_back(x in -1.0e9f64..1.0e9, decimals in 0usize..4) {
+        let written = format_decimal_vi(x, decimals);
+        let back = parse_decimal(&written).unwrap();
+        let step = 10f64.powi(-(decimals as i32));
+        prop_assert!((back - x).abs() <= step / 2.0 + 1e-9 * x.abs().max(1.0), "{x} → {written} → {back}");
+    }
+
+    #[test]
+    fn dates_in_every_vietnamese_style_read_back(days in 0i64..60_000) {
+        let d = NaiveDate::from_ymd_opt(1900, 3, 1).unwrap() + chrono::Duration::days(days);
+        for written in [
+            d.format("%d/%m/%Y").to_string(),
+            format!("{}/{}/{}", d.day(), d.month(), d.year()),
+            d.format("%Y-%m-%d").to_string(),
+            d.format("%d-%m-%Y").to_string(),
+            d.format("%d.%m.%Y").to_string(),
+        ] {
+            prop_assert_eq!(parse_date(&written).unwrap(), d, "{}", written);
+        }
+    }
+
+    #[test]
+    fn vietnamese_text_survives_every_8_bit_encoding(s in vietnamese_text()) {
+        let s = clean(&s);
+        if let Some(bytes) = encode_tcvn3(&s) {
+            prop_assert_eq!(clean(&decode_tcvn3(&bytes)), s.clone());
+        }
+        if let Some(bytes) = encode_vni(&s) {
+            prop_assert_eq!(clean(&decode_vni(&bytes)), s.clone());
+        }
+        let windows = encode_windows_1258(&s);
+        let (text, _) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(&windows);
+        use unicode_normalization::UnicodeNormalization;
+        prop_assert_eq!(clean(&text.nfc().collect::<String>()), s);
+    }
+
+    #[test]
+    fn header_matching_never_panics(rows in proptest::collection::vec(proptest::collection::vec(any::<String>(), 0..6), 0..8)) {
+        use treem::sources::tabular::{RawRow, RawTable};
+        let table = RawTable {
+            sheet: None,
+            encoding: None,
+            first_column: 0,
+            rows: rows.into_iter().enumerate().map(|(i, cells)| RawRow { line: i + 1, cells }).collect(),
+            skipped: Vec::new(),
+        };
+        let none = |_: &str| Vec::new();
+        let _ = treem::sources::headers::locate(std::slice::from_ref(&table), treem::sources::child_registry::COLUMNS, &none);
+    }
+}
