@@ -31,6 +31,8 @@ pub enum Error {
     },
     #[error("{0}")]
     Generate(String),
+    #[error("Cannot draw the chart \"{chart}\": {message}.")]
+    Chart { chart: String, message: String },
 }
 
 impl Error {

@@ -27,6 +27,11 @@ impl Layout {
         self.root.join("indicators")
     }
 
+    /// The charts step's outputs: `<chart>.png` and `<chart>.svg`.
+    pub fn charts(&self) -> PathBuf {
+        self.root.join("charts")
+    }
+
     pub fn ingested_table(&self, table: &str) -> PathBuf {
         self.ingested().join(table)
     }
