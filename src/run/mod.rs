@@ -17,10 +17,11 @@ use layout::Layout;
 pub enum Step {
     Ingest,
     Indicators,
+    Charts,
 }
 
 impl Step {
-    pub const ALL: [Step; 2] = [Step::Ingest, Step::Indicators];
+    pub const ALL: [Step; 3] = [Step::Ingest, Step::Indicators, Step::Charts];
 }
 
 #[derive(Debug, Clone, Default)]
@@ -92,6 +93,10 @@ pub fn run(
             Step::Indicators => {
                 log("Step indicators: computing the indicators from the clean tables.");
                 outcome.indicators = Some(indicators::run(plan, &layout, log)?);
+            }
+            Step::Charts => {
+                log("Step charts: drawing the published indicators.");
+                crate::charts::run(plan, &layout, options.lang, log)?;
             }
         }
     }
