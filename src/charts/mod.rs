@@ -469,6 +469,35 @@ pub fn page<DB: DrawingBackend>(
     Ok(root.split_vertically(y + 20).1)
 }
 
+/// The texts of an SVG as a reader sees them (`<text>` contents, unescaped), in document
+/// order: what tests and the pack's checks search, rather than the raw markup.
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        rest = &rest[open_end + 1..];
+        let Some(close) = rest.find("</text>") else {
+            break;
+        };
+        out.push(
+            rest[..close]
+                .trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+        rest = &rest[close..];
+    }
+    out
+}
+
 /// Every chart of the pack, in the order of the report.
 pub struct Charts {
     pub t1_support_rate: t1_support_rate::SupportRate,
@@ -587,4 +616,53 @@ pub fn run(
         .iter()
         .filter_map(|f| f.file_name().map(|n| target.join(n)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_the_vietnamese_way_or_the_english_way() {
+        assert_eq!(percent(5419.0 / 5518.0, 1, Lang::Vi), "98,2 %");
+        assert_eq!(percent(0.985, 1, Lang::En), "98.5%");
+        assert_eq!(count(5545.0, Lang::Vi), "5.545");
+        assert_eq!(count(5545.0, Lang::En), "5,545");
+        assert_eq!(billion_vnd(3.5e9, 1, Lang::Vi), "3,5 tỷ đồng");
+        assert_eq!(billion_vnd(3.5e9, 1, Lang::En), "3.5 billion VND");
+        assert_eq!(signed_count(-5.0, Lang::Vi), "−5");
+        assert_eq!(signed_count(1234.0, Lang::Vi), "+1.234");
+        assert_eq!(
+            cell_text(Cell::Small, 5, Lang::Vi, |v| count(v, Lang::Vi)),
+            "<5"
+        );
+        assert_eq!(
+            cell_text(Cell::Hidden, 5, Lang::Vi, |v| count(v, Lang::Vi)),
+            "x"
+        );
+        assert_eq!(
+            cell_text(Cell::Value(0.0), 5, Lang::Vi, |v| count(v, Lang::Vi)),
+            "0"
+        );
+    }
+
+    #[test]
+    fn every_chart_is_written_as_a_wide_png_and_an_svg() {
+        let p = fixture::publish(&[fixture::ratio("special_support_rate", "64", 3.0, 4.0)]);
+        let dir = tempfile::tempdir().unwrap();
+        let plan = crate::indicators::fixture::plan(&[("special_support_rate", ">= 0.985")]);
+        let files = render_all(&p, &plan, &fixture::names(), Lang::Vi, dir.path()).unwrap();
+        assert_eq!(files.len(), 20);
+        let png = std::fs::read(dir.path().join("t1_support_rate.png")).unwrap();
+        let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+        assert!(width >= 2400, "{width}");
+        let svg = std::fs::read_to_string(dir.path().join("t1_support_rate.svg")).unwrap();
+        let texts = svg_texts(&svg);
+        // The province's 75 % rests on counts "<5": hidden, never drawn.
+        let province = texts.iter().position(|t| t == "Toàn tỉnh").unwrap();
+        assert_eq!(texts[province + 1], "x");
+        assert!(!texts.iter().any(|t| t.contains("75")), "{texts:?}");
+        assert!(texts
+            .contains(&"Toàn tỉnh: x (mục tiêu 98,5 %). Màu cam: huyện dưới mục tiêu".to_string()));
+    }
 }

@@ -210,3 +210,55 @@ impl Chart for ReportTimeliness {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, ratio, scope};
+
+    #[test]
+    fn a_grid_of_districts_by_period() {
+        // 2020: everyone on time. 2021: 622 on time, 623 four days late, 624 sent nothing.
+        // 2021S1 has no rows at all. Days late are not people: 4 is shown.
+        let late = |unit: &'static str, period: &'static str, v: Option<f64>| {
+            count(INDICATOR, unit, None, 0.0, None)
+                .unit("days")
+                .period(period)
+                .value(v)
+        };
+        let p = publish(&[
+            late("622", "2020", Some(0.0)),
+            late("623", "2020", Some(0.0)),
+            late("624", "2020", Some(0.0)),
+            late("622", "2021", Some(0.0)),
+            late("623", "2021", Some(4.0)),
+            late("624", "2021", None),
+            ratio(TIMELINESS, "64", 1.0, 3.0),
+        ]);
+        let s = series(&p, &scope(&[]));
+        let periods: Vec<&str> = s.columns.iter().map(|c| c.period.as_str()).collect();
+        assert_eq!(periods, ["2020", "2021S1", "2021"]);
+        assert_eq!(
+            (s.columns[2].on_time.cell, s.columns[2].expected.cell),
+            (Cell::Value(1.0), Cell::Value(3.0))
+        );
+        let got: Vec<(&str, Vec<Cell>)> = s
+            .districts
+            .iter()
+            .map(|(n, cells)| (n.as_str(), cells.iter().map(|p| p.cell).collect()))
+            .collect();
+        use Cell::{Missing, Value};
+        assert_eq!(
+            got,
+            [
+                ("Pleiku", vec![Value(0.0), Missing, Value(0.0)]),
+                ("An Khê", vec![Value(0.0), Missing, Value(4.0)]),
+                ("Ayun Pa", vec![Value(0.0), Missing, Missing]),
+            ]
+        );
+        assert_eq!(status(Value(4.0), Lang::Vi).0, "Trễ 4 ngày");
+        assert_eq!(status(Value(0.0), Lang::Vi).0, "Đúng hạn");
+        assert_eq!(status(Missing, Lang::En).0, "Not sent");
+        assert_eq!(period_name("2021S1", Lang::Vi), "6 tháng đầu năm 2021");
+    }
+}

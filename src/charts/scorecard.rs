@@ -299,3 +299,62 @@ impl Chart for Scorecard {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, ratio, scope};
+
+    #[test]
+    fn every_target_in_plan_order_and_no_verdict_on_a_hidden_value() {
+        // Supported: 3 of 3 abused children — "<5" both, the 100 % hidden, and "met" would
+        // give it away, so it is not shown.
+        let p = publish(&[
+            count("abused_children", "64", None, 12.0, Some(15.0)).met("< baseline", true),
+            ratio("abused_children_supported_rate", "64", 3.0, 3.0).met("= 1", true),
+            ratio("special_support_rate", "64", 108.0, 114.0).met(">= 0.985", false),
+        ]);
+        let s = series(
+            &p,
+            &scope(&[
+                ("abused_children", "< baseline"),
+                ("abused_children_supported_rate", "= 1"),
+                ("special_support_rate", ">= 0.985"),
+            ]),
+        );
+        let got: Vec<(&str, Cell, Cell, Option<bool>)> = s
+            .lines
+            .iter()
+            .map(|l| (l.indicator.as_str(), l.value.cell, l.baseline.cell, l.met))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "special_support_rate",
+                    Cell::Value(108.0 / 114.0),
+                    Cell::Missing,
+                    Some(false)
+                ),
+                (
+                    "abused_children_supported_rate",
+                    Cell::Hidden,
+                    Cell::Missing,
+                    None
+                ),
+                (
+                    "abused_children",
+                    Cell::Value(12.0),
+                    Cell::Value(15.0),
+                    Some(true)
+                ),
+            ]
+        );
+        let goals: Vec<String> = s
+            .lines
+            .iter()
+            .map(|l| l.goal_text(2020, Lang::Vi))
+            .collect();
+        assert_eq!(goals, ["≥ 98,5 %", "= 100 %", "< năm 2020"]);
+    }
+}

@@ -206,3 +206,55 @@ impl Chart for Events {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{publish, ratio, scope};
+
+    #[test]
+    fn districts_holding_each_event_and_those_that_did_not() {
+        // Month of action: 622 and 623 held it, 624 did not (2 of 3). Mid-autumn: all.
+        // Forum: only 622 (1 of 3) — a count of districts, never suppressed.
+        let mut rows = Vec::new();
+        for (indicator, held) in [
+            ("event_month_of_action", [1.0, 1.0, 0.0]),
+            ("event_mid_autumn", [1.0, 1.0, 1.0]),
+            ("event_children_forum", [1.0, 0.0, 0.0]),
+        ] {
+            rows.push(ratio(indicator, "64", held.iter().sum(), 3.0));
+            for (unit, h) in ["622", "623", "624"].into_iter().zip(held) {
+                rows.push(ratio(indicator, unit, h, 1.0));
+            }
+        }
+        let s = series(&publish(&rows), &scope(&[]));
+        let got: Vec<(&str, Cell, Cell, Vec<String>)> = s
+            .events
+            .iter()
+            .map(|e| (e.indicator, e.held.cell, e.of.cell, e.not_held.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "event_month_of_action",
+                    Cell::Value(2.0),
+                    Cell::Value(3.0),
+                    vec!["Ayun Pa".to_string()]
+                ),
+                (
+                    "event_mid_autumn",
+                    Cell::Value(3.0),
+                    Cell::Value(3.0),
+                    vec![]
+                ),
+                (
+                    "event_children_forum",
+                    Cell::Value(1.0),
+                    Cell::Value(3.0),
+                    vec!["An Khê".to_string(), "Ayun Pa".to_string()]
+                ),
+            ]
+        );
+    }
+}

@@ -67,3 +67,38 @@ impl Chart for StaffTrained {
         self.rates.plotted(lang)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{publish, ratio, scope};
+    use crate::pack::disclosure::Cell;
+
+    #[test]
+    fn officers_are_not_children_so_small_districts_stay() {
+        // Staff counts identify no child: 623's 3 of 4 is shown as 75 %.
+        let p = publish(&[
+            ratio(INDICATOR, "64", 21.0, 24.0),
+            ratio(INDICATOR, "622", 8.0, 10.0),
+            ratio(INDICATOR, "623", 3.0, 4.0),
+            ratio(INDICATOR, "624", 10.0, 10.0),
+        ]);
+        let s = series(&p, &scope(&[(INDICATOR, "= 1")]));
+        let drawn: Vec<(&str, Cell)> = s
+            .rates
+            .districts
+            .iter()
+            .map(|(name, p)| (name.as_str(), p.cell))
+            .collect();
+        assert_eq!(
+            drawn,
+            [
+                ("Ayun Pa", Cell::Value(1.0)),
+                ("Pleiku", Cell::Value(0.8)),
+                ("An Khê", Cell::Value(0.75))
+            ]
+        );
+        assert_eq!(s.rates.province.cell, Cell::Value(21.0 / 24.0));
+        assert_eq!(s.rates.goal, Some(1.0));
+    }
+}

@@ -316,3 +316,69 @@ impl Chart for AbuseDelays {
         rows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, ratio, scope};
+
+    #[test]
+    fn delay_buckets_in_order_with_small_counts_and_rates_on_them() {
+        // 9 cases: 5 within 12 h, 3 within 24 h ("<5"), 1 in 6–14 days ("<5"), zeros
+        // elsewhere. Two suppressed buckets under the total: no third is needed.
+        // Timely: 5 of 9, shown. Supported: 4 of 4 children, both "<5", the rate hidden.
+        let bucket = |b: &'static str, v: f64| count(DELAY, "64", Some(b), v, None);
+        let p = publish(&[
+            count(DELAY, "64", None, 9.0, None),
+            bucket("delay=none_yet", 0.0),
+            bucket("delay=6d_14d", 1.0),
+            bucket("delay=le_12h", 5.0),
+            bucket("delay=12h_24h", 3.0),
+            bucket("delay=1d_5d", 0.0),
+            bucket("delay=15d_30d", 0.0),
+            bucket("delay=gt_30d", 0.0),
+            ratio(TIMELY, "64", 5.0, 9.0),
+            ratio(SUPPORTED, "64", 4.0, 4.0),
+        ]);
+        let s = series(&p, &scope(&[(TIMELY, "= 1"), (SUPPORTED, "= 1")]));
+        let got: Vec<(&str, Cell)> = s
+            .buckets
+            .iter()
+            .map(|(k, p)| (k.as_str(), p.cell))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("le_12h", Cell::Value(5.0)),
+                ("12h_24h", Cell::Small),
+                ("1d_5d", Cell::Value(0.0)),
+                ("6d_14d", Cell::Small),
+                ("15d_30d", Cell::Value(0.0)),
+                ("gt_30d", Cell::Value(0.0)),
+                ("none_yet", Cell::Value(0.0)),
+            ]
+        );
+        assert_eq!(s.cases.cell, Cell::Value(9.0));
+        assert_eq!(s.timely.value.cell, Cell::Value(5.0 / 9.0));
+        assert_eq!(s.timely.goal, Some(1.0));
+        assert_eq!(
+            (
+                s.supported.value.cell,
+                s.supported.numerator.cell,
+                s.supported.denominator.cell
+            ),
+            (Cell::Hidden, Cell::Small, Cell::Small)
+        );
+        assert_eq!(s.rate_text(&s.timely, Lang::Vi), "55,6 % (5/9)");
+        assert_eq!(s.rate_text(&s.supported, Lang::Vi), "x");
+    }
+
+    #[test]
+    fn bucket_names_read_as_hours_and_days() {
+        assert_eq!(bucket_name("le_12h", Lang::Vi), "≤ 12 giờ");
+        assert_eq!(bucket_name("12h_24h", Lang::En), "12–24 hours");
+        assert_eq!(bucket_name("1d_5d", Lang::Vi), "1–5 ngày");
+        assert_eq!(bucket_name("gt_30d", Lang::Vi), "> 30 ngày");
+        assert_eq!(bucket_name("none_yet", Lang::Vi), "Chưa can thiệp");
+    }
+}

@@ -59,3 +59,61 @@ impl Chart for AbuseBySubtype {
         self.counts.plotted(lang)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, scope};
+    use crate::pack::disclosure::Cell;
+
+    #[test]
+    fn subtypes_side_by_side_with_the_complement_of_a_small_one_hidden() {
+        // 2021: 12 children, violence 9, sexual abuse 3 ("<5"), other 0. With 3 the only
+        // suppressed subtype under the published 12, violence's 9 is hidden too. 2020:
+        // 15 = 10 + 5 + 0, nothing small. The total's change, −3, is published.
+        let p = publish(&[
+            count(INDICATOR, "64", None, 12.0, Some(15.0)),
+            count(INDICATOR, "64", Some("subtype=other"), 0.0, Some(0.0)),
+            count(
+                INDICATOR,
+                "64",
+                Some("subtype=sexual_abuse"),
+                3.0,
+                Some(5.0),
+            ),
+            count(INDICATOR, "64", Some("subtype=violence"), 9.0, Some(10.0)),
+        ]);
+        let s = series(&p, &scope(&[(INDICATOR, "< baseline")]));
+        let got: Vec<(&str, Cell, Cell)> = s
+            .counts
+            .subtypes
+            .iter()
+            .map(|x| (x.key.as_str(), x.baseline.cell, x.value.cell))
+            .collect();
+        // In the order of the export's list of forms of abuse.
+        assert_eq!(
+            got,
+            [
+                ("violence", Cell::Value(10.0), Cell::Hidden),
+                ("sexual_abuse", Cell::Value(5.0), Cell::Small),
+                ("other", Cell::Value(0.0), Cell::Value(0.0)),
+            ]
+        );
+        assert_eq!(
+            (
+                s.counts.total_baseline.cell,
+                s.counts.total.cell,
+                s.counts.change.cell
+            ),
+            (Cell::Value(15.0), Cell::Value(12.0), Cell::Value(-3.0))
+        );
+        assert_eq!(
+            s.counts.total_note(Lang::Vi),
+            "Tổng số: 15 (2020) → 12 (2021), thay đổi −3. Mục tiêu: giảm so với năm 2020"
+        );
+        assert_eq!(
+            s.title(Lang::Vi),
+            "Trẻ em bị xâm hại theo hình thức, 2020 và 2021"
+        );
+    }
+}

@@ -156,3 +156,40 @@ impl Chart for InjuriesByDistrict {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, scope};
+
+    #[test]
+    fn changes_by_district_hidden_where_either_year_is_suppressed() {
+        // 2021 (2020): 622 15 (14), 623 2 (6), 624 3 (5), province 20 (25).
+        // 623's and 624's 2021 counts are "<5": their changes are hidden; 622's +1 and the
+        // province's −5 are shown.
+        let p = publish(&[
+            count(INDICATOR, "64", None, 20.0, Some(25.0)),
+            count(INDICATOR, "622", None, 15.0, Some(14.0)),
+            count(INDICATOR, "623", None, 2.0, Some(6.0)),
+            count(INDICATOR, "624", None, 3.0, Some(5.0)),
+        ]);
+        let s = series(&p, &scope(&[]));
+        assert_eq!(s.province.cell, Cell::Value(-5.0));
+        let got: Vec<(&str, Cell)> = s
+            .districts
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.cell))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Pleiku", Cell::Value(1.0)),
+                ("An Khê", Cell::Hidden),
+                ("Ayun Pa", Cell::Hidden)
+            ]
+        );
+        assert!(s
+            .title(Lang::Vi)
+            .starts_with("Thay đổi số trẻ em bị tai nạn thương tích so với năm 2020"));
+    }
+}

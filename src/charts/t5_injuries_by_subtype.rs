@@ -59,3 +59,37 @@ impl Chart for InjuriesBySubtype {
         self.counts.plotted(lang)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, scope};
+    use crate::pack::disclosure::Cell;
+
+    #[test]
+    fn injury_subtypes_follow_the_export_list_and_small_baselines_are_suppressed() {
+        // 2021: drowning 30, traffic 20, fall 0 (total 50). 2020: drowning 28, traffic 2
+        // ("<5"), fall 5 (total 35); 2 alone under 35 → fall's 5, the smallest other, hidden.
+        let p = publish(&[
+            count(INDICATOR, "64", None, 50.0, Some(35.0)),
+            count(INDICATOR, "64", Some("subtype=fall"), 0.0, Some(5.0)),
+            count(INDICATOR, "64", Some("subtype=traffic"), 20.0, Some(2.0)),
+            count(INDICATOR, "64", Some("subtype=drowning"), 30.0, Some(28.0)),
+        ]);
+        let s = series(&p, &scope(&[]));
+        let got: Vec<(&str, Cell, Cell)> = s
+            .counts
+            .subtypes
+            .iter()
+            .map(|x| (x.key.as_str(), x.baseline.cell, x.value.cell))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("drowning", Cell::Value(28.0), Cell::Value(30.0)),
+                ("traffic", Cell::Small, Cell::Value(20.0)),
+                ("fall", Cell::Hidden, Cell::Value(0.0)),
+            ]
+        );
+    }
+}

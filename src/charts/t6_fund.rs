@@ -348,3 +348,45 @@ impl Chart for Fund {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, scope};
+
+    #[test]
+    fn months_in_order_and_kinds_in_ledger_order_never_suppressed() {
+        // đồng identify no child: an in-kind gift worth 3 đồng is shown as it is.
+        let vnd = |b: Option<&'static str>, v: f64| count(INDICATOR, "64", b, v, None).unit("vnd");
+        let p = publish(&[
+            vnd(None, 3.5e9),
+            vnd(Some("kind=programme"), 1.5e9 - 3.0),
+            vnd(Some("kind=in_kind"), 3.0),
+            vnd(Some("kind=cash"), 2e9),
+            vnd(Some("cumulative_month=2021-02"), 3.5e9),
+            vnd(Some("cumulative_month=2021-01"), 1e9),
+        ]);
+        let s = series(&p, &scope(&[(INDICATOR, ">= 4000000000")]));
+        let months: Vec<(&str, Cell)> =
+            s.months.iter().map(|(m, p)| (m.as_str(), p.cell)).collect();
+        assert_eq!(
+            months,
+            [
+                ("2021-01", Cell::Value(1e9)),
+                ("2021-02", Cell::Value(3.5e9))
+            ]
+        );
+        let kinds: Vec<(&str, Cell)> = s.kinds.iter().map(|(k, p)| (k.as_str(), p.cell)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("cash", Cell::Value(2e9)),
+                ("in_kind", Cell::Value(3.0)),
+                ("programme", Cell::Value(1.5e9 - 3.0))
+            ]
+        );
+        assert_eq!((s.total.cell, s.goal), (Cell::Value(3.5e9), Some(4e9)));
+        assert_eq!(month_name("2021-03", Lang::Vi), "T3");
+        assert_eq!(month_name("2021-03", Lang::En), "Mar");
+    }
+}
