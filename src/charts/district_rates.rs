@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use super::hbars::{self, Bar, Panel, RefLine, Row};
 use super::{
-    cell_text, palette, percent, sort_by_value, DrawResult, Field, Plotted, PlottedRow, Scope,
+    cell_text, goal_percent, palette, percent, sort_by_value, DrawResult, Field, Plotted,
+    PlottedRow, Scope,
 };
 use crate::pack::disclosure::{Cell, Published};
 use crate::pack::Lang;
@@ -87,7 +88,7 @@ impl DistrictRates {
                 "{}: {value} ({} {})",
                 province_label(lang),
                 lang.pick("mục tiêu", "target"),
-                percent(goal, 1, lang)
+                goal_percent(goal, lang)
             ),
             None => format!("{}: {value}", province_label(lang)),
         }

@@ -63,6 +63,17 @@ pub fn range_of(values: impl IntoIterator<Item = f64>, at_least: f64, pad: f64) 
     (lo, hi + pad * span)
 }
 
+/// The colour of text on a bar: white on dark bars, dark on light ones.
+fn on(bar: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = bar;
+    let luminance = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+    if luminance < 140.0 {
+        WHITE
+    } else {
+        palette::TEXT
+    }
+}
+
 pub fn paint<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
@@ -141,6 +152,7 @@ pub fn paint<DB: DrawingBackend>(
         for (j, bar) in row.bars.iter().enumerate() {
             let y = centre(j);
             let style = font(size::LABEL);
+            let inside = on(bar.colour);
             let element = match bar.cell {
                 // Long bars carry their label inside, in white; short ones beside the end.
                 Cell::Value(v) if v > 0.3 * span => {
@@ -149,7 +161,7 @@ pub fn paint<DB: DrawingBackend>(
                             bar.text.clone(),
                             // Clear of a target line just short of the bar's end.
                             (-48, 0),
-                            anchored(style.color(&WHITE), HPos::Right, VPos::Center),
+                            anchored(style.color(&inside), HPos::Right, VPos::Center),
                         )
                 }
                 Cell::Value(v) if v < 0.0 => {

@@ -146,6 +146,17 @@ pub fn percent(ratio: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// A goal as a percentage: whole percentages without decimals (`100 %`), others with one
+/// (`98,5 %`).
+pub fn goal_percent(ratio: f64, lang: Lang) -> String {
+    let decimals = if (ratio * 100.0).fract().abs() < 1e-9 {
+        0
+    } else {
+        1
+    };
+    percent(ratio, decimals, lang)
+}
+
 /// An amount in billions of đồng: `3,49 tỷ đồng` / `3.49 billion VND`.
 pub fn billion_vnd(v: f64, decimals: usize, lang: Lang) -> String {
     let vi = format_decimal_vi(v / 1e9, decimals);

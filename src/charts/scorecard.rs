@@ -204,7 +204,7 @@ impl Chart for Scorecard {
     }
 
     fn height(&self) -> u32 {
-        (460 + ROW * (self.lines.len() as i32 + 1)) as u32
+        (340 + ROW * (self.lines.len() as i32 + 1)) as u32
     }
 
     fn paint<DB: DrawingBackend>(
