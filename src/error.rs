@@ -34,6 +34,8 @@ pub enum Error {
     /// Another run holds the output folder's lock.
     #[error("Another run is writing to this output folder ({holder}); lock file {}.", path.display())]
     Locked { path: PathBuf, holder: String },
+    #[error("Cannot draw the chart \"{chart}\": {message}.")]
+    Chart { chart: String, message: String },
 }
 
 impl Error {

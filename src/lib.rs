@@ -4,10 +4,12 @@
 //! outcome to an exit code. The modules follow the data flow:
 //! `config` (the pipeline file) → `sources` (decode and parse what communes and districts
 //! send) → `ingest` (row rules, pseudonymisation, clean Parquet) → `indicators` (the long
-//! table of indicators with baselines and targets), driven by `run`.
+//! table of indicators with baselines and targets), driven by `run`; `charts` and `pack` draw the published, disclosure-controlled
+//! indicators for the report.
 //! `text` is everything about Vietnamese text, numbers, dates and legacy encodings;
 //! `reference` is the official list of administrative units; `generate` makes sample data.
 
+pub mod charts;
 pub mod cli;
 pub mod columns;
 pub mod config;

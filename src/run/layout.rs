@@ -67,6 +67,11 @@ impl Layout {
         self.root.join("pack")
     }
 
+    /// The charts step's outputs: `<chart>.png` and `<chart>.svg`.
+    pub fn charts(&self) -> PathBuf {
+        self.root.join("charts")
+    }
+
     pub fn ingested_table(&self, table: &str) -> PathBuf {
         self.ingested().join(table)
     }

@@ -33,17 +33,19 @@ use manifest::{Manifest, Outcome, StepRecord, StepStatus};
 pub enum Step {
     Ingest,
     Indicators,
+    Charts,
     Pack,
 }
 
 impl Step {
-    pub const ALL: [Step; 3] = [Step::Ingest, Step::Indicators, Step::Pack];
+    pub const ALL: [Step; 4] = [Step::Ingest, Step::Indicators, Step::Charts, Step::Pack];
 
     /// The folder whose contents the step replaces; its fingerprint is kept there.
     pub fn output(self, layout: &Layout) -> PathBuf {
         match self {
             Step::Ingest => layout.ingested(),
             Step::Indicators => layout.indicators(),
+            Step::Charts => layout.charts(),
             Step::Pack => layout.pack(),
         }
     }
@@ -205,6 +207,10 @@ fn run_steps(
                 log("Step indicators: computing the indicators from the clean tables.");
                 indicators::run(plan, layout, log).map(|s| outcome.indicators = Some(s))
             }
+            Step::Charts => {
+                log("Step charts: drawing the published indicators.");
+                crate::charts::run(plan, layout, options.lang, log).map(|_| ())
+            }
             Step::Pack => {
                 log("Step pack: publishing the indicators under disclosure control.");
                 crate::pack::run(plan, layout, options.lang, log).map(|_| ())
@@ -275,7 +281,7 @@ fn fingerprint(
     // What the reader sees depends on the language too: a pack in English is not the
     // pack in Vietnamese.
     let lang = match step {
-        Step::Pack => format!("{:?}", options.lang),
+        Step::Charts | Step::Pack => format!("{:?}", options.lang),
         _ => String::new(),
     };
     let mut hasher = Sha256::new();

@@ -1,0 +1,158 @@
+//! A rate by district against its target, the shape of T1 and T3: one bar per district
+//! (highest first), the province's bar on top, bars below the target in the warning
+//! colour and the target as a line. The charts that use it only add their words.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::hbars::{self, Bar, Panel, RefLine, Row};
+use super::{
+    cell_text, goal_percent, palette, percent, sort_by_value, DrawResult, Field, Plotted,
+    PlottedRow, Scope,
+};
+use crate::pack::disclosure::{Cell, Published};
+use crate::pack::Lang;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictRates {
+    pub min_count: u32,
+    pub province: Plotted,
+    /// (district name, its rate), as drawn from the top.
+    pub districts: Vec<(String, Plotted)>,
+    /// The target's goal, when it is a number.
+    pub goal: Option<f64>,
+}
+
+pub fn series(published: &Published, scope: &Scope, indicator: &str) -> DistrictRates {
+    let at = |org_unit: &str| {
+        Plotted::of(
+            published,
+            indicator,
+            &scope.period,
+            org_unit,
+            None,
+            Field::Value,
+        )
+    };
+    let mut districts: Vec<(String, Plotted)> = scope
+        .districts(published, indicator)
+        .iter()
+        .map(|code| (scope.names.name(code), at(code)))
+        .collect();
+    sort_by_value(&mut districts, |(name, p)| (p.cell, name.as_str()));
+    DistrictRates {
+        min_count: published.min_count(),
+        province: at(&scope.province),
+        districts,
+        goal: scope.goal(indicator),
+    }
+}
+
+pub fn province_label(lang: Lang) -> &'static str {
+    lang.pick("Toàn tỉnh", "Province")
+}
+
+impl DistrictRates {
+    pub fn rows(&self) -> impl Iterator<Item = (bool, &str, &Plotted)> {
+        std::iter::once((true, "", &self.province)).chain(
+            self.districts
+                .iter()
+                .map(|(name, p)| (false, name.as_str(), p)),
+        )
+    }
+
+    pub fn plotted(&self, lang: Lang) -> Vec<PlottedRow> {
+        self.rows()
+            .map(|(province, name, p)| PlottedRow {
+                label: if province {
+                    province_label(lang).to_string()
+                } else {
+                    name.to_string()
+                },
+                cells: vec![p.clone()],
+            })
+            .collect()
+    }
+
+    pub fn height(&self) -> u32 {
+        460 + 78 * (self.districts.len() as u32 + 1)
+    }
+
+    /// "Toàn tỉnh: 98,2 % (mục tiêu 98,5 %)".
+    pub fn province_note(&self, lang: Lang) -> String {
+        let value = cell_text(self.province.cell, self.min_count, lang, |v| {
+            percent(v, 1, lang)
+        });
+        match self.goal {
+            Some(goal) => format!(
+                "{}: {value} ({} {})",
+                province_label(lang),
+                lang.pick("mục tiêu", "target"),
+                goal_percent(goal, lang)
+            ),
+            None => format!("{}: {value}", province_label(lang)),
+        }
+    }
+
+    pub fn paint<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        lang: Lang,
+    ) -> DrawResult<(), DB> {
+        let below =
+            |cell: Cell| matches!((cell, self.goal), (Cell::Value(v), Some(g)) if v < g - 1e-9);
+        let rows: Vec<Row> = self
+            .rows()
+            .map(|(province, name, p)| Row {
+                label: if province {
+                    province_label(lang).to_string()
+                } else {
+                    name.to_string()
+                },
+                bars: vec![Bar {
+                    cell: p.cell,
+                    text: cell_text(p.cell, self.min_count, lang, |v| percent(v, 1, lang)),
+                    colour: if below(p.cell) {
+                        palette::WARNING
+                    } else if province {
+                        palette::PROVINCE
+                    } else {
+                        palette::BAR
+                    },
+                }],
+                strong: province,
+            })
+            .collect();
+        let tick = |x: f64| {
+            if x > 1.0 + 1e-9 {
+                String::new()
+            } else {
+                percent(x, 0, lang)
+            }
+        };
+        let lines = self
+            .goal
+            .map(|g| RefLine {
+                at: g,
+                label: format!(
+                    "{} {}",
+                    lang.pick("Mục tiêu", "Target"),
+                    percent(g, 1, lang)
+                ),
+            })
+            .into_iter()
+            .collect();
+        hbars::paint(
+            area,
+            &Panel {
+                heading: None,
+                rows,
+                legend: Vec::new(),
+                lines,
+                range: (0.0, 1.08),
+                tick: &tick,
+                label_width: 380,
+            },
+        )
+    }
+}

@@ -1,0 +1,264 @@
+//! Report timeliness: a district × period grid of the district reports — sent on time,
+//! late by N days, or not sent (`report_days_late`), with each period's deadline and the
+//! province's on-time count in the column heads.
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{
+    anchored, bold, count, font, page, palette, size, Chart, DrawResult, Field, Plotted,
+    PlottedRow, Scope,
+};
+use crate::pack::disclosure::{Cell, Published};
+use crate::pack::Lang;
+
+pub const INDICATOR: &str = "report_days_late";
+pub const TIMELINESS: &str = "report_timeliness";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub period: String,
+    pub deadline: Option<NaiveDate>,
+    /// Districts that sent on time, and districts expected (the province's timeliness).
+    pub on_time: Plotted,
+    pub expected: Plotted,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportTimeliness {
+    pub columns: Vec<Column>,
+    /// (district name, days late in each column's period), districts by code.
+    pub districts: Vec<(String, Vec<Plotted>)>,
+}
+
+pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
+    let mut codes: Vec<String> = published
+        .rows()
+        .iter()
+        .filter(|r| r.indicator == INDICATOR && r.level == crate::indicators::LEVEL_DISTRICT)
+        .map(|r| r.org_unit.clone())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let columns = scope
+        .periods
+        .iter()
+        .zip(&scope.deadlines)
+        .map(|(period, deadline)| {
+            let at =
+                |field| Plotted::of(published, TIMELINESS, period, &scope.province, None, field);
+            Column {
+                period: period.clone(),
+                deadline: Some(*deadline),
+                on_time: at(Field::Numerator),
+                expected: at(Field::Denominator),
+            }
+        })
+        .collect();
+    let districts = codes
+        .iter()
+        .map(|code| {
+            let cells = scope
+                .periods
+                .iter()
+                .map(|period| Plotted::of(published, INDICATOR, period, code, None, Field::Value))
+                .collect();
+            (scope.names.name(code), cells)
+        })
+        .collect();
+    ReportTimeliness { columns, districts }
+}
+
+/// "2021" → "Năm 2021", "2021S1" → "6 tháng đầu năm 2021".
+pub fn period_name(key: &str, lang: Lang) -> String {
+    match (key.strip_suffix("S1"), key.len() == 4, lang) {
+        (Some(y), _, Lang::Vi) => format!("6 tháng đầu năm {y}"),
+        (Some(y), _, Lang::En) => format!("First half of {y}"),
+        (None, true, Lang::Vi) => format!("Năm {key}"),
+        (None, true, Lang::En) => format!("Year {key}"),
+        _ => key.to_string(),
+    }
+}
+
+/// What a grid cell says, and its colour.
+pub fn status(cell: Cell, lang: Lang) -> (String, RGBColor) {
+    match cell {
+        Cell::Value(d) if d <= 0.0 => (
+            lang.pick("Đúng hạn", "On time").to_string(),
+            RGBColor(0xcf, 0xe8, 0xdc),
+        ),
+        Cell::Value(d) => (
+            match lang {
+                Lang::Vi => format!("Trễ {} ngày", count(d, lang)),
+                Lang::En if d == 1.0 => "1 day late".to_string(),
+                Lang::En => format!("{} days late", count(d, lang)),
+            },
+            RGBColor(0xf6, 0xcf, 0xb0),
+        ),
+        Cell::Missing => (
+            lang.pick("Chưa gửi", "Not sent").to_string(),
+            RGBColor(0xe0, 0xa0, 0xa0),
+        ),
+        // Days late are not counts of people; a suppressed cell would still say so.
+        Cell::Small | Cell::Hidden => ("x".to_string(), palette::MISSING),
+    }
+}
+
+impl ReportTimeliness {
+    pub fn title(&self, lang: Lang) -> String {
+        lang.pick(
+            "Thời hạn gửi báo cáo của các huyện, thị xã, thành phố",
+            "District reports: sent on time, late or not sent",
+        )
+        .to_string()
+    }
+}
+
+const ROW: i32 = 72;
+const NAME_WIDTH: i32 = 420;
+
+impl Chart for ReportTimeliness {
+    fn name(&self) -> &'static str {
+        "report_timeliness"
+    }
+
+    fn height(&self) -> u32 {
+        (330 + ROW * (self.districts.len() as i32 + 1)) as u32
+    }
+
+    fn paint<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        lang: Lang,
+    ) -> DrawResult<(), DB> {
+        let notes = vec![lang
+            .pick(
+                "Ngày gửi đầu tiên so với hạn nộp (bản sửa gửi sau không làm thay đổi); nguồn: biểu mẫu 1–4",
+                "First sending date against the deadline (a later correction does not change it); source: forms 1–4",
+            )
+            .to_string()];
+        let area = page(root, &self.title(lang), &notes)?;
+        let (width, _) = area.dim_in_pixel();
+        let left = 60;
+        let k = self.columns.len().max(1) as i32;
+        let col_width = (width as i32 - left - NAME_WIDTH - 60) / k;
+        let x_of = |j: usize| left + NAME_WIDTH + col_width * j as i32;
+        // Column heads: the period, its deadline, and how many districts were on time.
+        for (j, c) in self.columns.iter().enumerate() {
+            let x = x_of(j) + col_width / 2;
+            area.draw(&Text::new(
+                period_name(&c.period, lang),
+                (x, 10),
+                anchored(bold(size::LABEL), HPos::Center, VPos::Top),
+            ))?;
+            let mut second = String::new();
+            if let Some(d) = c.deadline {
+                second = format!("{} {}", lang.pick("hạn", "due"), d.format("%d/%m/%Y"));
+            }
+            if let (Cell::Value(n), Cell::Value(of)) = (c.on_time.cell, c.expected.cell) {
+                second = format!(
+                    "{second} · {} {}/{}",
+                    lang.pick("đúng hạn", "on time"),
+                    count(n, lang),
+                    count(of, lang)
+                );
+            }
+            area.draw(&Text::new(
+                second,
+                (x, 10 + (size::LABEL * 1.3) as i32),
+                anchored(
+                    font(size::TICK).color(&palette::MUTED),
+                    HPos::Center,
+                    VPos::Top,
+                ),
+            ))?;
+        }
+        let top = 10 + (size::LABEL * 1.3 + size::TICK * 1.6) as i32;
+        for (i, (name, cells)) in self.districts.iter().enumerate() {
+            let y = top + ROW * i as i32;
+            area.draw(&Text::new(
+                name.clone(),
+                (left + NAME_WIDTH - 20, y + ROW / 2),
+                anchored(font(size::LABEL), HPos::Right, VPos::Center),
+            ))?;
+            for (j, p) in cells.iter().enumerate() {
+                let (text, colour) = status(p.cell, lang);
+                let x = x_of(j);
+                area.draw(&Rectangle::new(
+                    [(x + 4, y + 4), (x + col_width - 4, y + ROW - 4)],
+                    colour.filled(),
+                ))?;
+                area.draw(&Text::new(
+                    text,
+                    (x + col_width / 2, y + ROW / 2),
+                    anchored(font(size::LABEL), HPos::Center, VPos::Center),
+                ))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn plotted(&self, _lang: Lang) -> Vec<PlottedRow> {
+        self.districts
+            .iter()
+            .map(|(name, cells)| PlottedRow {
+                label: name.clone(),
+                cells: cells.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::fixture::{count, publish, ratio, scope};
+
+    #[test]
+    fn a_grid_of_districts_by_period() {
+        // 2020: everyone on time. 2021: 622 on time, 623 four days late, 624 sent nothing.
+        // 2021S1 has no rows at all. Days late are not people: 4 is shown.
+        let late = |unit: &'static str, period: &'static str, v: Option<f64>| {
+            count(INDICATOR, unit, None, 0.0, None)
+                .unit("days")
+                .period(period)
+                .value(v)
+        };
+        let p = publish(&[
+            late("622", "2020", Some(0.0)),
+            late("623", "2020", Some(0.0)),
+            late("624", "2020", Some(0.0)),
+            late("622", "2021", Some(0.0)),
+            late("623", "2021", Some(4.0)),
+            late("624", "2021", None),
+            ratio(TIMELINESS, "64", 1.0, 3.0),
+        ]);
+        let s = series(&p, &scope(&[]));
+        let periods: Vec<&str> = s.columns.iter().map(|c| c.period.as_str()).collect();
+        assert_eq!(periods, ["2020", "2021S1", "2021"]);
+        assert_eq!(
+            (s.columns[2].on_time.cell, s.columns[2].expected.cell),
+            (Cell::Value(1.0), Cell::Value(3.0))
+        );
+        let got: Vec<(&str, Vec<Cell>)> = s
+            .districts
+            .iter()
+            .map(|(n, cells)| (n.as_str(), cells.iter().map(|p| p.cell).collect()))
+            .collect();
+        use Cell::{Missing, Value};
+        assert_eq!(
+            got,
+            [
+                ("Pleiku", vec![Value(0.0), Missing, Value(0.0)]),
+                ("An Khê", vec![Value(0.0), Missing, Value(4.0)]),
+                ("Ayun Pa", vec![Value(0.0), Missing, Missing]),
+            ]
+        );
+        assert_eq!(status(Value(4.0), Lang::Vi).0, "Trễ 4 ngày");
+        assert_eq!(status(Value(0.0), Lang::Vi).0, "Đúng hạn");
+        assert_eq!(status(Missing, Lang::En).0, "Not sent");
+        assert_eq!(period_name("2021S1", Lang::Vi), "6 tháng đầu năm 2021");
+    }
+}
