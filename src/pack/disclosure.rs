@@ -205,7 +205,7 @@ impl Published {
             text(c::BREAKDOWN, &|x| x.breakdown.clone()),
             text(c::UNIT, &|x| Some(x.unit.clone())),
         ];
-        let cells: [(&str, fn(&PublishedRow) -> Cell); 5] = [
+        let cells: [(&str, CellOf); 5] = [
             (c::NUMERATOR, |x| x.numerator),
             (c::DENOMINATOR, |x| x.denominator),
             (c::VALUE, |x| x.value),
@@ -280,6 +280,8 @@ fn read_rows(df: &DataFrame) -> PolarsResult<Vec<PublishedRow>> {
 }
 
 type Accessor = fn(&mut PublishedRow) -> &mut Cell;
+/// Reads one cell of a row, for the columns of [`Published::frame`].
+type CellOf = fn(&PublishedRow) -> Cell;
 
 /// The count columns complementary suppression protects, for an indicator's kind.
 fn count_columns(kind: People) -> Vec<Accessor> {
