@@ -34,6 +34,9 @@ pub enum Error {
     /// Another run holds the output folder's lock.
     #[error("Another run is writing to this output folder ({holder}); lock file {}.", path.display())]
     Locked { path: PathBuf, holder: String },
+    /// A broken promise inside treem itself, not a problem with the inputs.
+    #[error("Internal error: {0}.")]
+    Internal(String),
     #[error("Cannot draw the chart \"{chart}\": {message}.")]
     Chart { chart: String, message: String },
 }

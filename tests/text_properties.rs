@@ -129,7 +129,7 @@ proptest! {
             sheet: None,
             encoding: None,
             first_column: 0,
-            rows: rows.into_iter().enumerate().map(|(i, cells)| RawRow { line: i + 1, cells }).collect(),
+            rows: rows.into_iter().enumerate().map(|(i, cells)| RawRow::new(i + 1, cells)).collect(),
             skipped: Vec::new(),
         };
         let none = |_: &str| Vec::new();

@@ -23,6 +23,42 @@ pub struct RejectedRow {
     pub detail: String,
 }
 
+impl RejectedRow {
+    /// The rejected row of `row` of `path`, its detail redacted where it is personal data.
+    pub fn of(
+        path: &std::path::Path,
+        sheet: Option<&str>,
+        row: usize,
+        r: crate::sources::row::Rejection,
+        excluded: bool,
+    ) -> Self {
+        RejectedRow {
+            file: path.display().to_string(),
+            sheet: sheet.map(str::to_string),
+            row: row as u32,
+            column: r.column.to_string(),
+            reason: r.reason.code(),
+            outcome: if excluded { "excluded" } else { "rejected" },
+            detail: redact(r.column, r.reason, r.detail),
+        }
+    }
+}
+
+/// Details of cells that hold personal data are replaced by a generic sentence: the
+/// rejected table must never carry an id, a name or a birth date.
+fn redact(column: &str, reason: crate::sources::row::Reason, detail: String) -> String {
+    use crate::sources::row::Reason;
+    match (column, reason) {
+        ("child_id" | "case_id" | "name", _) | ("birth_date", Reason::BadDate) => match reason {
+            Reason::Missing => "The cell is blank.".to_string(),
+            Reason::DuplicateId => "The id was seen before.".to_string(),
+            Reason::BadDate => "The cell is not a date.".to_string(),
+            _ => format!("The {column} cell is not valid."),
+        },
+        _ => detail,
+    }
+}
+
 fn days(d: NaiveDate) -> i32 {
     (d - NaiveDate::default()).num_days() as i32
 }

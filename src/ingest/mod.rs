@@ -12,21 +12,19 @@ pub mod frames;
 pub mod pseudonymise;
 pub mod reference;
 pub mod state;
+mod table;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Plan, SourceFiles};
+use crate::config::Plan;
 use crate::error::Error;
 use crate::reference::OrgUnits;
 use crate::run::layout::{self, Layout};
-use crate::sources::headers::{self, ColumnMap, ColumnSpec};
-use crate::sources::row::{Reason, Rejection, RowOutcome};
-use crate::sources::tabular::{read_tables_with, RawRow};
+use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
 use frames::RejectedRow;
 use pseudonymise::Pseudonymiser;
@@ -76,7 +74,7 @@ pub struct FileSummary {
 }
 
 impl FileSummary {
-    fn new(path: &Path, ctx: &Context) -> Self {
+    pub(crate) fn new(path: &Path, ctx: &Context) -> Self {
         let input = ctx.inputs.get(path);
         FileSummary {
             path: path.to_path_buf(),
@@ -95,7 +93,7 @@ pub struct TableSummary {
 }
 
 impl TableSummary {
-    fn new(table: &str) -> Self {
+    pub(crate) fn new(table: &str) -> Self {
         TableSummary {
             table: table.to_string(),
             files: Vec::new(),
@@ -103,7 +101,7 @@ impl TableSummary {
         }
     }
 
-    fn push(&mut self, file: FileSummary) {
+    pub(crate) fn push(&mut self, file: FileSummary) {
         self.counts.add(file.counts);
         self.files.push(file);
     }
@@ -171,7 +169,7 @@ pub(crate) struct Output {
 /// What every source table's loop needs.
 pub(crate) struct Context<'a> {
     pub(crate) units: &'a OrgUnits,
-    keys: &'a Pseudonymiser,
+    pub(crate) keys: &'a Pseudonymiser,
     pub(crate) plan: &'a Plan,
     /// `None` in a dry run (`treem check`): parse and collect, write nothing.
     pub(crate) out: Option<&'a Output>,
@@ -301,11 +299,11 @@ fn ingest_sources(ctx: &Context, log: &mut dyn FnMut(&str)) -> Result<Vec<TableO
         ));
         tables.push(match kind {
             SourceKind::ChildRegistry => {
-                ingest_table::<child_registry::RegistryRecord>(ctx, files, log)?
+                table::ingest_table::<child_registry::RegistryRecord>(ctx, files, log)?
             }
-            SourceKind::Cases => ingest_table::<cases::CaseRecord>(ctx, files, log)?,
+            SourceKind::Cases => table::ingest_table::<cases::CaseRecord>(ctx, files, log)?,
             SourceKind::DistrictReports => district_reports::ingest(ctx, files, log)?,
-            SourceKind::Fund => ingest_table::<fund::FundRecord>(ctx, files, log)?,
+            SourceKind::Fund => table::ingest_table::<fund::FundRecord>(ctx, files, log)?,
         });
     }
     Ok(tables)
@@ -347,57 +345,6 @@ pub fn check(plan: &Plan, log: &mut dyn FnMut(&str)) -> Result<CheckOutcome, Err
     })
 }
 
-/// A source file read and its header found, ready for row parsing; or the reason why not,
-/// already recorded as the file's one rejected row.
-struct OpenedFile {
-    rows: Vec<RawRow>,
-    /// Records set aside by the reader (over the line-length limit), with line and why.
-    skipped: Vec<(usize, String)>,
-    map: ColumnMap,
-    sheet: Option<String>,
-    read_as: String,
-}
-
-fn open_source(
-    ctx: &Context,
-    kind: SourceKind,
-    specs: &[ColumnSpec],
-    path: &Path,
-) -> Result<OpenedFile, (Reason, String)> {
-    let tables = read_tables_with(path, &ctx.plan.limits).map_err(|e| {
-        let reason = if e.reason == "too_large" {
-            Reason::TooLarge
-        } else {
-            Reason::UnreadableFile
-        };
-        (reason, e.to_string())
-    })?;
-    let aliases = |column: &str| ctx.plan.aliases(kind, column).to_vec();
-    let (table, map) = headers::locate(&tables, specs, &aliases).map_err(|e| {
-        (
-            Reason::MissingColumns,
-            format!("Cannot read {}: {e}", path.display()),
-        )
-    })?;
-    let read_as = match (&table.sheet, table.encoding) {
-        (Some(sheet), _) => format!("sheet \"{sheet}\""),
-        (None, Some(enc)) => enc.to_string(),
-        (None, None) => String::new(),
-    };
-    let rows = table.rows[map.header_index + 1..]
-        .iter()
-        .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
-        .cloned()
-        .collect();
-    Ok(OpenedFile {
-        rows,
-        skipped: table.skipped.clone(),
-        map,
-        sheet: table.sheet.clone(),
-        read_as,
-    })
-}
-
 /// Keeps the rejected rows of one table, each with where it came from, in file order:
 /// rows of the files read this run, and the frames of those reused from the last.
 #[derive(Default)]
@@ -416,15 +363,7 @@ impl RejectedRows {
         r: Rejection,
         excluded: bool,
     ) {
-        self.rows.push(RejectedRow {
-            file: path.display().to_string(),
-            sheet: sheet.map(str::to_string),
-            row: row as u32,
-            column: r.column.to_string(),
-            reason: r.reason.code(),
-            outcome: if excluded { "excluded" } else { "rejected" },
-            detail: redact(r.column, r.reason, r.detail),
-        });
+        self.rows.push(RejectedRow::of(path, sheet, row, r, excluded));
     }
 
     pub(crate) fn push_reused(&mut self, rows: DataFrame) {
@@ -453,244 +392,7 @@ impl RejectedRows {
     }
 }
 
-/// Details of cells that hold personal data are replaced by a generic sentence: the
-/// rejected table must never carry an id, a name or a birth date.
-fn redact(column: &str, reason: Reason, detail: String) -> String {
-    match (column, reason) {
-        ("child_id" | "case_id" | "name", _) | ("birth_date", Reason::BadDate) => match reason {
-            Reason::Missing => "The cell is blank.".to_string(),
-            Reason::DuplicateId => "The id was seen before.".to_string(),
-            Reason::BadDate => "The cell is not a date.".to_string(),
-            _ => format!("The {column} cell is not valid."),
-        },
-        _ => detail,
-    }
-}
-
-/// A source that becomes one clean table: how its files are placed, how a row is parsed,
-/// which id must be unique, and which year partition a record goes to.
-trait CleanTable: Sized {
-    const TABLE: &'static str;
-    const KIND: SourceKind;
-    /// The column a duplicate is reported against.
-    const ID_COLUMN: &'static str;
-    /// What a file's place says about all its rows (the registry's snapshot date).
-    type FileContext;
-
-    fn specs() -> &'static [ColumnSpec];
-    fn file_context(path: &Path) -> Result<Self::FileContext, Rejection>;
-    fn parse(
-        raw: &RawRow,
-        map: &ColumnMap,
-        file: &Self::FileContext,
-        ctx: &Context,
-    ) -> RowOutcome<Self>;
-    /// Two records with the same key are duplicates; the later one is rejected.
-    /// `None` for sources with no id, such as the fund ledger.
-    fn unique_key(&self) -> Option<String>;
-    fn year(&self) -> i32;
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame>;
-}
-
-impl CleanTable for child_registry::RegistryRecord {
-    const TABLE: &'static str = "registry";
-    const KIND: SourceKind = SourceKind::ChildRegistry;
-    const ID_COLUMN: &'static str = "child_id";
-    type FileContext = NaiveDate;
-
-    fn specs() -> &'static [ColumnSpec] {
-        child_registry::COLUMNS
-    }
-
-    fn file_context(path: &Path) -> Result<NaiveDate, Rejection> {
-        snapshot_date(path).ok_or_else(|| {
-            Rejection::new(
-                "snapshot_date",
-                Reason::BadDate,
-                format!(
-                    "Cannot read {}: its folder must be named for the snapshot date, such as 2021-12-31.",
-                    path.display()
-                ),
-            )
-        })
-    }
-
-    fn parse(
-        raw: &RawRow,
-        map: &ColumnMap,
-        snapshot: &NaiveDate,
-        ctx: &Context,
-    ) -> RowOutcome<Self> {
-        child_registry::parse_row(raw, map, *snapshot, ctx.units, ctx.keys)
-    }
-
-    /// A child appears once per snapshot.
-    fn unique_key(&self) -> Option<String> {
-        Some(format!("{}/{}", self.snapshot_date, self.child_key))
-    }
-
-    fn year(&self) -> i32 {
-        self.snapshot_date.year()
-    }
-
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
-        frames::registry(records)
-    }
-}
-
-impl CleanTable for cases::CaseRecord {
-    const TABLE: &'static str = "cases";
-    const KIND: SourceKind = SourceKind::Cases;
-    const ID_COLUMN: &'static str = "case_id";
-    type FileContext = ();
-
-    fn specs() -> &'static [ColumnSpec] {
-        cases::COLUMNS
-    }
-
-    fn file_context(_: &Path) -> Result<(), Rejection> {
-        Ok(())
-    }
-
-    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), ctx: &Context) -> RowOutcome<Self> {
-        cases::parse_row(raw, map, ctx.units, ctx.keys)
-    }
-
-    /// A case id is unique across all years and files.
-    fn unique_key(&self) -> Option<String> {
-        Some(self.case_key.clone())
-    }
-
-    fn year(&self) -> i32 {
-        cases::CaseRecord::year(self)
-    }
-
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
-        frames::cases(records)
-    }
-}
-
-impl CleanTable for fund::FundRecord {
-    const TABLE: &'static str = "fund";
-    const KIND: SourceKind = SourceKind::Fund;
-    const ID_COLUMN: &'static str = "";
-    type FileContext = ();
-
-    fn specs() -> &'static [ColumnSpec] {
-        fund::COLUMNS
-    }
-
-    fn file_context(_: &Path) -> Result<(), Rejection> {
-        Ok(())
-    }
-
-    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), _: &Context) -> RowOutcome<Self> {
-        fund::parse_row(raw, map)
-    }
-
-    /// Ledger rows have no id: two equal gifts on one day are two gifts.
-    fn unique_key(&self) -> Option<String> {
-        None
-    }
-
-    fn year(&self) -> i32 {
-        fund::FundRecord::year(self)
-    }
-
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
-        frames::fund(records)
-    }
-}
-
-fn ingest_table<T: CleanTable>(
-    ctx: &Context,
-    source: &SourceFiles,
-    log: &mut dyn FnMut(&str),
-) -> Result<TableOutcome, Error> {
-    let mut summary = TableSummary::new(T::TABLE);
-    let mut rejected = RejectedRows::default();
-    let mut seen: HashSet<String> = HashSet::new();
-    for path in &source.files {
-        if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
-            log(&format!("  reused {}", path.display()));
-            summary.push(file);
-            continue;
-        }
-        log(&format!("  read {}", path.display()));
-        let mut file = FileSummary::new(path, ctx);
-        let opened = T::file_context(path).and_then(|fc| {
-            open_source(ctx, T::KIND, T::specs(), path)
-                .map(|o| (fc, o))
-                .map_err(|(reason, message)| Rejection::new("", reason, message))
-        });
-        let (file_context, opened) = match opened {
-            Ok(o) => o,
-            Err(r) => {
-                file.problem = Some(r.detail.clone());
-                rejected.push(path, None, 0, r, false);
-                write_keys(ctx, T::TABLE, path, &[])?;
-                summary.push(file);
-                continue;
-            }
-        };
-        file.read_as = opened.read_as.clone();
-        let sheet = opened.sheet.as_deref();
-        for (line, why) in &opened.skipped {
-            file.counts.read += 1;
-            file.counts.rejected += 1;
-            let r = Rejection::new("", Reason::LineTooLong, why.clone());
-            rejected.push(path, sheet, *line, r, false);
-        }
-        let mut by_year: BTreeMap<i32, Vec<T>> = BTreeMap::new();
-        // This file's keys: a duplicate of one of them does not tie it to another file.
-        let mut own: HashSet<String> = HashSet::new();
-        for raw in &opened.rows {
-            file.counts.read += 1;
-            match T::parse(raw, &opened.map, &file_context, ctx) {
-                RowOutcome::Kept(record) => match record.unique_key() {
-                    Some(key) if seen.contains(&key) => {
-                        file.counts.rejected += 1;
-                        if !own.contains(&key) {
-                            file.cross_file_duplicates += 1;
-                        }
-                        let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
-                        rejected.push(path, sheet, raw.line, r, false);
-                    }
-                    key => {
-                        if let Some(key) = key {
-                            seen.insert(key.clone());
-                            own.insert(key);
-                        }
-                        file.counts.kept += 1;
-                        by_year.entry(record.year()).or_default().push(record);
-                    }
-                },
-                RowOutcome::Rejected(r) => {
-                    file.counts.rejected += 1;
-                    rejected.push(path, sheet, raw.line, r, false);
-                }
-                RowOutcome::Excluded(r) => {
-                    file.counts.excluded += 1;
-                    rejected.push(path, sheet, raw.line, r, true);
-                }
-            }
-        }
-        if let Some(out) = ctx.out {
-            for (year, records) in by_year {
-                let mut df = T::frame(&records)
-                    .map_err(|e| Error::polars(&format!("building the {} table", T::TABLE), e))?;
-                let part = part_path(Path::new(""), T::TABLE, year, path);
-                write_parquet(&mut df, &out.ingested.join(&part))?;
-                file.parts.push(part);
-            }
-        }
-        write_keys(ctx, T::TABLE, path, &own.into_iter().collect::<Vec<_>>())?;
-        summary.push(file);
-    }
-    Ok(TableOutcome { summary, rejected })
-}
-
-fn write_keys(ctx: &Context, table: &str, path: &Path, keys: &[String]) -> Result<(), Error> {
+fn write_keys(ctx: &Context, table: &str, path: &Path, keys: &[u128]) -> Result<(), Error> {
     match ctx.out {
         Some(out) => state::write_keys(&out.ingested, table, path, keys),
         None => Ok(()),
@@ -704,7 +406,7 @@ pub(crate) fn reuse(
     ctx: &Context,
     table: &str,
     path: &Path,
-    seen: &mut HashSet<String>,
+    seen: &mut HashSet<u128>,
     rejected: &mut RejectedRows,
 ) -> Result<Option<FileSummary>, Error> {
     let (Some(out), Some(previous), Some(input)) = (ctx.out, ctx.previous, ctx.inputs.get(path))
@@ -740,12 +442,6 @@ pub(crate) fn reuse(
         reused: true,
         ..before.clone()
     }))
-}
-
-/// The snapshot a registry file belongs to: the date its folder is named for.
-fn snapshot_date(path: &Path) -> Option<NaiveDate> {
-    let folder = path.parent()?.file_name()?.to_str()?;
-    NaiveDate::parse_from_str(folder, "%Y-%m-%d").ok()
 }
 
 /// `ingested/<table>/year=<year>/<id>.parquet`, one part per input file and year; the id

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::child_registry::CHILD_AGE_LIMIT;
 use super::headers::{ColumnMap, ColumnSpec};
-use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
+use super::row::{Memo, self, CellResult, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::Pseudonymiser;
 use crate::reference::OrgUnits;
@@ -234,8 +234,9 @@ pub fn parse_row(
     map: &ColumnMap,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    memo: &mut Memo,
 ) -> RowOutcome<CaseRecord> {
-    match parse_cells(raw, map, units, keys) {
+    match parse_cells(raw, map, units, keys, memo) {
         Ok(record) => match record.age {
             Some(age) if age >= CHILD_AGE_LIMIT => RowOutcome::Excluded(Rejection::new(
                 "birth_date",
@@ -253,11 +254,12 @@ fn parse_cells(
     map: &ColumnMap,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    memo: &mut Memo,
 ) -> CellResult<CaseRecord> {
     let cell = |c| map.cell(raw, c);
     let case_id = row::required("case_id", cell("case_id"))?;
     let child_id = row::required("child_id", cell("child_id"))?;
-    let place = row::place(
+    let place = memo.place(
         units,
         cell("commune_code"),
         cell("commune"),

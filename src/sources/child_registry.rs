@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::headers::{ColumnMap, ColumnSpec};
-use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
+use super::row::{Memo, self, CellResult, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::Pseudonymiser;
 use crate::reference::OrgUnits;
@@ -170,8 +170,9 @@ pub fn parse_row(
     snapshot: NaiveDate,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    memo: &mut Memo,
 ) -> RowOutcome<RegistryRecord> {
-    match parse_cells(raw, map, snapshot, units, keys) {
+    match parse_cells(raw, map, snapshot, units, keys, memo) {
         Ok(Ok(record)) => RowOutcome::Kept(record),
         Ok(Err(excluded)) => RowOutcome::Excluded(excluded),
         Err(rejected) => RowOutcome::Rejected(rejected),
@@ -186,6 +187,7 @@ fn parse_cells(
     snapshot: NaiveDate,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    memo: &mut Memo,
 ) -> CellResult<Parsed> {
     let cell = |c| map.cell(raw, c);
     let child_id = row::required("child_id", cell("child_id"))?;
@@ -198,7 +200,7 @@ fn parse_cells(
         ));
     }
     let age = row::age_at(birth, snapshot);
-    let place = row::place(
+    let place = memo.place(
         units,
         cell("commune_code"),
         cell("commune"),

@@ -249,7 +249,7 @@ pub fn find_sheet(tables: &[RawTable], form: u8) -> Option<&RawTable> {
 pub fn header_block(table: &RawTable, until_row: usize) -> HeaderBlock {
     let mut block = HeaderBlock::default();
     for row in table.rows.iter().take(until_row) {
-        for (i, cell) in row.cells.iter().enumerate() {
+        for (i, cell) in row.cells().enumerate() {
             let folded = fold(cell);
             // The longer label first: "mã đơn vị" also contains "đơn vị".
             let label = ["ma don vi", "don vi", "ky bao cao", "ngay gui"]
@@ -272,15 +272,14 @@ pub fn header_block(table: &RawTable, until_row: usize) -> HeaderBlock {
 }
 
 fn label_value(table: &RawTable, row: &RawRow, i: usize) -> Option<(String, String)> {
-    let cell = &row.cells[i];
+    let cell = row.cell(i)?;
     if let Some((_, after)) = cell.split_once(':') {
         let after = after.trim();
         if !after.is_empty() {
             return Some((after.to_string(), table.address(row, i)));
         }
     }
-    row.cells
-        .iter()
+    row.cells()
         .enumerate()
         .skip(i + 1)
         .find(|(_, c)| !c.trim().is_empty())

@@ -16,12 +16,13 @@ pub struct ColumnSpec {
 }
 
 /// Header rows are looked for among the first rows of a sheet only.
-const HEADER_SEARCH_ROWS: usize = 30;
+pub const HEADER_SEARCH_ROWS: usize = 30;
 
 /// Where each known column sits in a table.
 #[derive(Debug)]
 pub struct ColumnMap {
-    positions: HashMap<&'static str, usize>,
+    /// (column, index) pairs: a dozen, so a scan beats hashing on every cell read.
+    positions: Vec<(&'static str, usize)>,
     /// Index into the table's rows of the header row.
     pub header_index: usize,
 }
@@ -29,20 +30,21 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// The cell of `column` in `row`, or "" when the file has no such column or the row is short.
     pub fn cell<'a>(&self, row: &'a RawRow, column: &str) -> &'a str {
-        self.positions
-            .get(column)
-            .and_then(|&i| row.cells.get(i))
-            .map(String::as_str)
+        self.position(column)
+            .and_then(|i| row.cell(i))
             .unwrap_or("")
     }
 
     /// Index within a row of `column`'s cell.
     pub fn position(&self, column: &str) -> Option<usize> {
-        self.positions.get(column).copied()
+        self.positions
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, i)| *i)
     }
 
     pub fn has(&self, column: &str) -> bool {
-        self.positions.contains_key(column)
+        self.position(column).is_some()
     }
 }
 
@@ -82,7 +84,7 @@ pub fn locate<'t>(
     for table in tables {
         for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
             let mut positions = HashMap::new();
-            for (i, cell) in row.cells.iter().enumerate() {
+            for (i, cell) in row.cells().enumerate() {
                 let folded = fold_header(cell);
                 if folded.is_empty() {
                     continue;
@@ -103,7 +105,7 @@ pub fn locate<'t>(
                 return Ok((
                     table,
                     ColumnMap {
-                        positions,
+                        positions: positions.into_iter().collect(),
                         header_index: index,
                     },
                 ));
@@ -163,10 +165,7 @@ mod tests {
             rows: rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| RawRow {
-                    line: i + 1,
-                    cells: r.iter().map(|c| c.to_string()).collect(),
-                })
+                .map(|(i, r)| RawRow::new(i + 1, r.iter()))
                 .collect(),
         }
     }

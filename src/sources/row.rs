@@ -2,6 +2,8 @@
 //! sources share, each turning a bad cell into a rejection that names the column and a
 //! reason code. Rejections carry no personal data: never a name, never a raw id.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::reference::{OrgUnits, ResolveError};
@@ -157,6 +159,42 @@ pub fn age_at(birth: NaiveDate, on: NaiveDate) -> i32 {
 pub struct Place {
     pub commune_code: String,
     pub district_code: String,
+}
+
+/// What one reading thread remembers between rows: a national file names the same few
+/// thousand communes millions of times, and resolving a name folds and looks it up.
+/// Bounded, so a file of junk cannot grow it without end.
+#[derive(Debug, Default)]
+pub struct Memo {
+    places: HashMap<String, CellResult<Place>>,
+    key: String,
+}
+
+/// The most places a memo holds; past it, places are resolved every time.
+const MEMO_PLACES: usize = 100_000;
+
+impl Memo {
+    /// [`place`], remembered by its three cells.
+    pub fn place(
+        &mut self,
+        units: &OrgUnits,
+        commune_code_cell: &str,
+        commune_name_cell: &str,
+        district_cell: &str,
+    ) -> CellResult<Place> {
+        self.key.clear();
+        for part in [commune_code_cell, "\u{1f}", commune_name_cell, "\u{1f}", district_cell] {
+            self.key.push_str(part);
+        }
+        if let Some(found) = self.places.get(self.key.as_str()) {
+            return found.clone();
+        }
+        let found = place(units, commune_code_cell, commune_name_cell, district_cell);
+        if self.places.len() < MEMO_PLACES {
+            self.places.insert(self.key.clone(), found.clone());
+        }
+        found
+    }
 }
 
 /// Resolves the row's place to a commune and its district. A commune code wins over names;

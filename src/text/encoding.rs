@@ -116,8 +116,25 @@ fn decode_mixed(bytes: &[u8]) -> Option<String> {
     )
 }
 
+/// Decodes 8-bit text in an encoding already chosen (a file's, found in its first block).
+pub fn decode_as(encoding: SourceEncoding, bytes: &[u8]) -> String {
+    match encoding {
+        SourceEncoding::Tcvn3 => legacy::decode_tcvn3(bytes),
+        SourceEncoding::Vni => legacy::decode_vni(bytes),
+        _ => encoding_rs::WINDOWS_1258
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// BOM-less UTF-16, told from its zero high bytes (see `sniff_utf16`).
+pub fn sniff_utf16_head(bytes: &[u8]) -> Option<SourceEncoding> {
+    sniff_utf16(bytes)
+}
+
 /// The most Vietnamese-looking reading of 8-bit text: Windows-1258, TCVN3 or VNI.
-fn decode_legacy(bytes: &[u8]) -> Decoded {
+pub fn decode_legacy(bytes: &[u8]) -> Decoded {
     let decoded = |text: String, encoding| Decoded {
         text: text.nfc().collect(),
         encoding,

@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod legacy;
 pub mod numbers;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use unicode_normalization::char::is_combining_mark;
@@ -33,6 +34,65 @@ fn is_invisible(c: char) -> bool {
 /// characters, every run of whitespace (non-breaking spaces included) one plain space,
 /// trimmed.
 pub fn clean(s: &str) -> String {
+    cleaned(s).into_owned()
+}
+
+/// [`clean`] without a copy when the text is clean already, as nearly every cell of a
+/// machine export is: printable, single-spaced, trimmed, and NFC (checked quickly).
+pub fn cleaned(s: &str) -> Cow<'_, str> {
+    if is_clean(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(clean_slow(s))
+    }
+}
+
+/// Appends the cleaned `s` to `out`: a row's cells share one buffer.
+pub fn clean_into(out: &mut String, s: &str) {
+    match cleaned(s) {
+        Cow::Borrowed(s) => out.push_str(s),
+        Cow::Owned(s) => out.push_str(&s),
+    }
+}
+
+fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut previous_space = false;
+    for &b in bytes {
+        match b {
+            b' ' if previous_space => return false,
+            b' ' => previous_space = true,
+            0x21..=0x7E => previous_space = false,
+            // A control, DEL or non-ASCII: the full check decides.
+            _ => return !s.is_ascii() && is_clean_unicode(s),
+        }
+    }
+    true
+}
+
+fn is_clean_unicode(s: &str) -> bool {
+    let mut previous_space = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if previous_space || c != ' ' {
+                return false;
+            }
+            previous_space = true;
+        } else if c.is_control() || is_invisible(c) {
+            return false;
+        } else {
+            previous_space = false;
+        }
+    }
+    !previous_space
+        && unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+}
+
+fn clean_slow(s: &str) -> String {
     // Invisible characters go before NFC: a zero-width joiner between a letter and its
     // combining mark would otherwise block composition.
     let visible: String = s
@@ -208,6 +268,35 @@ mod tests {
         assert_eq!(clean("1\u{202F}000"), "1 000");
         assert_eq!(clean(""), "");
         assert_eq!(clean(" \u{00A0} "), "");
+    }
+
+    #[test]
+    fn the_fast_path_borrows_exactly_what_is_clean_already() {
+        for s in [
+            "TE-64623-000117",
+            "Đinh Văn Yũ",
+            "Trợ cấp xã hội;Hỗ trợ giáo dục",
+            "",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\u{00A0}b",
+            "Vie\u{0302}\u{0323}t",
+            "x\u{200B}y",
+            "\u{0000}",
+            "\r",
+            "Trẻ em\r",
+        ] {
+            let fast = cleaned(s);
+            assert_eq!(fast, clean_slow(s), "{s:?}");
+            assert_eq!(
+                matches!(fast, Cow::Borrowed(_)),
+                clean_slow(s) == s,
+                "borrowed iff unchanged: {s:?}"
+            );
+        }
     }
 
     #[test]

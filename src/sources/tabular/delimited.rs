@@ -1,61 +1,262 @@
-//! Delimited text (CSV, Excel's "Unicode text"): decoded whatever its encoding, the
-//! delimiter sniffed, each record with the line it starts on. A record longer than
-//! `max_line_bytes` is set aside alone, with its line, and the rest of the file is read.
+//! Delimited text (CSV, Excel's "Unicode text"), read as a stream of records: decoded
+//! whatever its encoding, the delimiter sniffed, each record with the line it starts on. A
+//! record longer than `max_line_bytes` is set aside alone, with its line, and the rest of
+//! the file is read.
+//!
+//! Nothing holds the whole file: the encoding and the delimiter are decided on its first
+//! block, then each record is decoded as it comes — UTF-8 where it is valid, the file's
+//! 8-bit encoding elsewhere — so a national snapshot of 470 MB streams in bounded memory.
+//! UTF-16 (Excel's "Unicode text") is transcoded to UTF-8 on the way in.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use super::{unreadable, Limits, RawRow, RawTable, UnreadableFile};
-use crate::text;
-use crate::text::encoding::decode;
+use crate::text::encoding::{decode_as, decode_legacy, sniff_utf16_head, SourceEncoding};
 
-pub fn read(path: &Path, limits: &Limits) -> Result<RawTable, UnreadableFile> {
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable(path, "unreadable_file", format!("{e}.")))?;
-    let decoded = decode(&bytes);
-    // csv's record positions drift by a line per CRLF record after the first; with plain
-    // LF endings its line numbers are the ones an editor shows.
-    let text = decoded.text.replace("\r\n", "\n");
-    let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
+/// The encoding and delimiter are decided on this much of the file's start.
+const HEAD_BYTES: usize = 64 * 1024;
+/// csv's buffer: large reads, few system calls.
+const READ_BUFFER: usize = 1 << 20;
+
+/// How a record's bytes become text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RecordText {
+    /// UTF-8 (or transcoded UTF-16); a record that is not valid UTF-8 is one line pasted
+    /// from an 8-bit export, decoded alone in the encoding it reads best in.
+    Utf8,
+    /// An 8-bit file: every record in the encoding its first block reads best in.
+    Legacy(SourceEncoding),
+}
+
+/// What the next call to [`DelimitedReader::next_row`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// A record, now in the caller's row.
+    Row,
+    /// A record over the line-length limit, set aside: its line and why.
+    Skipped(usize, String),
+}
+
+/// An open delimited file, yielding one record at a time into a reused row.
+pub struct DelimitedReader {
+    path: PathBuf,
+    records: csv::Reader<Box<dyn Read + Send>>,
+    record: csv::ByteRecord,
+    text: RecordText,
+    encoding: SourceEncoding,
+    max_line_bytes: u64,
+    scratch: String,
+}
+
+impl DelimitedReader {
+    pub fn open(path: &Path, limits: &Limits) -> Result<Self, UnreadableFile> {
+        let fail = |e: std::io::Error| unreadable(path, "unreadable_file", format!("{e}."));
+        let mut file = std::fs::File::open(path).map_err(fail)?;
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        (&mut file)
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(fail)?;
+
+        let (encoding, skip) = if head.starts_with(b"\xEF\xBB\xBF") {
+            (SourceEncoding::Utf8Bom, 3)
+        } else if head.starts_with(b"\xFF\xFE") {
+            (SourceEncoding::Utf16Le, 2)
+        } else if head.starts_with(b"\xFE\xFF") {
+            (SourceEncoding::Utf16Be, 2)
+        } else if let Some(utf16) = sniff_utf16_head(&head) {
+            (utf16, 0)
+        } else if utf8_so_far(&head) {
+            (SourceEncoding::Utf8, 0)
+        } else {
+            (decode_legacy(&head).encoding, 0)
+        };
+        let rest = std::io::Cursor::new(head[skip..].to_vec()).chain(file);
+        let (stream, text): (Box<dyn Read + Send>, RecordText) = match encoding {
+            SourceEncoding::Utf16Le => (
+                Box::new(Utf16Reader::new(rest, encoding_rs::UTF_16LE)),
+                RecordText::Utf8,
+            ),
+            SourceEncoding::Utf16Be => (
+                Box::new(Utf16Reader::new(rest, encoding_rs::UTF_16BE)),
+                RecordText::Utf8,
+            ),
+            SourceEncoding::Utf8 | SourceEncoding::Utf8Bom | SourceEncoding::Mixed => {
+                (Box::new(rest), RecordText::Utf8)
+            }
+            legacy => (Box::new(rest), RecordText::Legacy(legacy)),
+        };
+        let head_text = match text {
+            RecordText::Legacy(legacy) => decode_as(legacy, &head),
+            RecordText::Utf8 if matches!(encoding, SourceEncoding::Utf16Le | SourceEncoding::Utf16Be) => {
+                let codec = match encoding {
+                    SourceEncoding::Utf16Be => encoding_rs::UTF_16BE,
+                    _ => encoding_rs::UTF_16LE,
+                };
+                codec.decode_without_bom_handling(&head[skip..]).0.into_owned()
+            }
+            RecordText::Utf8 => String::from_utf8_lossy(&head[skip..]).into_owned(),
+        };
+        // A trailing '\r' stays in a record's last cell, where cleaning removes it; csv's
+        // own CRLF handling would number the lines after the first one wrong.
+        let records = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sniff_delimiter(&head_text))
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(READ_BUFFER)
+            .from_reader(stream);
+        Ok(DelimitedReader {
+            path: path.to_path_buf(),
+            records,
+            record: csv::ByteRecord::new(),
+            text,
+            encoding,
+            max_line_bytes: limits.max_line_bytes,
+            scratch: String::new(),
+        })
+    }
+
+    /// How the file is being read; `Mixed` once a record needed an 8-bit decoding.
+    pub fn encoding(&self) -> SourceEncoding {
+        self.encoding
+    }
+
+    /// Reads the next record into `row` (cells cleaned), or says why it was set aside;
+    /// `None` at the end of the file.
+    pub fn next_row(&mut self, row: &mut RawRow) -> Result<Option<Record>, UnreadableFile> {
+        let more = self.records.read_byte_record(&mut self.record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             unreadable(
-                path,
+                &self.path,
                 "unreadable_file",
                 format!("line {line} is not valid delimited text ({e})."),
             )
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        let bytes = record.as_slice().len() as u64;
-        if bytes > limits.max_line_bytes {
-            skipped.push((
+        if !more {
+            return Ok(None);
+        }
+        let line = self.record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let bytes = self.record.as_slice().len() as u64;
+        if bytes > self.max_line_bytes {
+            return Ok(Some(Record::Skipped(
                 line,
                 format!(
                     "Line {line} holds {bytes} bytes, over the {} that limits.max_line_bytes allows.",
-                    limits.max_line_bytes
+                    self.max_line_bytes
                 ),
-            ));
-            continue;
+            )));
         }
-        rows.push(RawRow {
-            line,
-            cells: record.iter().map(text::clean).collect(),
-        });
+        row.clear(line);
+        // A record valid as UTF-8 is UTF-8 whatever the file: 8-bit Vietnamese is almost
+        // never valid UTF-8 once it leaves ASCII.
+        let record = self.record.as_slice();
+        let legacy = match (std::str::from_utf8(record), self.text) {
+            (Ok(text), RecordText::Legacy(_)) => {
+                if !text.is_ascii() {
+                    self.encoding = SourceEncoding::Mixed;
+                }
+                None
+            }
+            (Ok(_), RecordText::Utf8) => None,
+            (Err(_), RecordText::Legacy(legacy)) => Some(legacy),
+            (Err(_), RecordText::Utf8) => {
+                self.encoding = SourceEncoding::Mixed;
+                Some(decode_legacy(record).encoding)
+            }
+        };
+        for field in self.record.iter() {
+            match (legacy, std::str::from_utf8(field)) {
+                (None, Ok(text)) => row.push_cleaned(text),
+                (Some(_), Ok(text)) if text.is_ascii() => row.push_cleaned(text),
+                (Some(legacy), _) => {
+                    self.scratch = decode_as(legacy, field);
+                    row.push_cleaned(&self.scratch);
+                }
+                // Not reached: the fields of a valid record are valid.
+                (None, Err(_)) => row.push_cleaned(&String::from_utf8_lossy(field)),
+            }
+        }
+        Ok(Some(Record::Row))
+    }
+}
+
+/// The whole file as one table (workbook-sized inputs, `treem check`, tests).
+pub fn read(path: &Path, limits: &Limits) -> Result<RawTable, UnreadableFile> {
+    let mut reader = DelimitedReader::open(path, limits)?;
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    let mut row = RawRow::default();
+    while let Some(next) = reader.next_row(&mut row)? {
+        match next {
+            Record::Row => rows.push(std::mem::take(&mut row)),
+            Record::Skipped(line, why) => skipped.push((line, why)),
+        }
     }
     Ok(RawTable {
         sheet: None,
-        encoding: Some(decoded.encoding.name()),
+        encoding: Some(reader.encoding().name()),
         first_column: 0,
         rows,
         skipped,
     })
+}
+
+/// Valid UTF-8, but for a character cut off at the end of the block.
+fn utf8_so_far(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+/// UTF-16 bytes in, UTF-8 bytes out, a block at a time.
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, codec: &'static encoding_rs::Encoding) -> Self {
+        Utf16Reader {
+            inner,
+            decoder: codec.new_decoder_without_bom_handling(),
+            input: vec![0; 64 * 1024],
+            output: Vec::new(),
+            at: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.output.len() && !self.done {
+            let n = self.inner.read(&mut self.input)?;
+            let last = n == 0;
+            let capacity = self
+                .decoder
+                .max_utf8_buffer_length(n)
+                .unwrap_or(n * 3 + 16);
+            self.output.clear();
+            self.output.resize(capacity, 0);
+            let (_, _, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.input[..n], &mut self.output, last);
+            self.output.truncate(written);
+            self.at = 0;
+            self.done = last;
+        }
+        let n = buf.len().min(self.output.len() - self.at);
+        buf[..n].copy_from_slice(&self.output[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// Picks the delimiter that splits the first non-blank line most: Excel's "CSV" is `;`

@@ -38,7 +38,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<Vec<RawTable>, UnreadableFil
     }
     let mut out = Vec::new();
     for (i, rows) in tables.into_iter().enumerate() {
-        let cells: u64 = rows.iter().map(|r| r.cells.len() as u64).sum();
+        let cells: u64 = rows.iter().map(|r| r.len() as u64).sum();
         if cells > limits.max_cells_per_sheet {
             return Err(unreadable(
                 path,
@@ -130,7 +130,7 @@ fn finish_row(row: &mut Option<Vec<String>>, tables: &mut Vec<Vec<RawRow>>) {
         }
         if let Some(t) = tables.last_mut() {
             let line = t.len() + 1;
-            t.push(RawRow { line, cells });
+            t.push(RawRow::new(line, cells));
         }
     }
 }
@@ -189,7 +189,10 @@ mod tests {
             </table><table><tr><td>x</td></tr></table>";
         let tables = parse_tables(html);
         assert_eq!(tables.len(), 2);
-        let cells: Vec<Vec<String>> = tables[0].iter().map(|r| r.cells.clone()).collect();
+        let cells: Vec<Vec<String>> = tables[0]
+            .iter()
+            .map(|r| r.cells().map(str::to_string).collect())
+            .collect();
         assert_eq!(
             cells,
             vec![

@@ -13,12 +13,75 @@ mod workbook;
 
 use std::path::{Path, PathBuf};
 
+pub use delimited::{DelimitedReader, Record};
+
 /// One row as the file holds it; `line` is the row number a person sees (1-based: the
-/// spreadsheet row, or the CSV line where the record starts).
-#[derive(Debug, Clone)]
+/// spreadsheet row, or the CSV line where the record starts). The cells' text sits in one
+/// buffer: a national snapshot has some 50 million cells, and one allocation each would
+/// cost more than parsing them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRow {
     pub line: usize,
-    pub cells: Vec<String>,
+    text: String,
+    /// End of each cell in `text`.
+    ends: Vec<usize>,
+}
+
+impl RawRow {
+    /// A row of cells taken as they are (already cleaned).
+    pub fn new<S: AsRef<str>>(line: usize, cells: impl IntoIterator<Item = S>) -> Self {
+        let mut row = RawRow {
+            line,
+            ..RawRow::default()
+        };
+        for cell in cells {
+            row.push(cell.as_ref());
+        }
+        row
+    }
+
+    /// Empties the row for reuse, keeping its buffers.
+    pub fn clear(&mut self, line: usize) {
+        self.line = line;
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Appends a cell as it is.
+    pub fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Appends a cell cleaned (`text::clean`).
+    pub fn push_cleaned(&mut self, cell: &str) {
+        crate::text::clean_into(&mut self.text, cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Cell `i`, if the row is that long.
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|i| self.cell(i).unwrap_or(""))
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// No cell holds anything.
+    pub fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
 }
 
 /// One sheet of a workbook, or the whole of a CSV file.
@@ -105,9 +168,20 @@ pub fn read_tables(path: &Path) -> Result<Vec<RawTable>, UnreadableFile> {
     read_tables_with(path, &Limits::default())
 }
 
-/// Reads a source file by what it is: a workbook through calamine, an HTML page (what old
-/// web systems save as ".xls") as its tables, anything else as delimited text.
-pub fn read_tables_with(path: &Path, limits: &Limits) -> Result<Vec<RawTable>, UnreadableFile> {
+/// What a source file really is, whatever its name says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// An HTML page: what old web systems save as ".xls".
+    Html,
+    Xlsx,
+    /// xlsb, old binary xls, ods.
+    OtherWorkbook,
+    /// Anything else is read as delimited text.
+    Delimited,
+}
+
+/// Tells a file's kind from its first bytes and its extension; an empty file is refused.
+pub fn file_kind(path: &Path) -> Result<FileKind, UnreadableFile> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -117,12 +191,23 @@ pub fn read_tables_with(path: &Path, limits: &Limits) -> Result<Vec<RawTable>, U
         return Err(unreadable(path, "empty_file", "the file is empty.".into()));
     }
     if html::looks_like_html(&head) {
-        return html::read(path, limits);
+        return Ok(FileKind::Html);
     }
-    match ext.as_str() {
-        "xlsx" | "xlsm" => workbook::read_xlsx(path, limits),
-        "xlsb" | "xls" | "ods" => workbook::read_other(path, limits),
-        _ => delimited::read(path, limits).map(|t| vec![t]),
+    Ok(match ext.as_str() {
+        "xlsx" | "xlsm" => FileKind::Xlsx,
+        "xlsb" | "xls" | "ods" => FileKind::OtherWorkbook,
+        _ => FileKind::Delimited,
+    })
+}
+
+/// Reads a source file by what it is: a workbook through calamine, an HTML page as its
+/// tables, anything else as delimited text (whole: the ingest step streams those).
+pub fn read_tables_with(path: &Path, limits: &Limits) -> Result<Vec<RawTable>, UnreadableFile> {
+    match file_kind(path)? {
+        FileKind::Html => html::read(path, limits),
+        FileKind::Xlsx => workbook::read_xlsx(path, limits),
+        FileKind::OtherWorkbook => workbook::read_other(path, limits),
+        FileKind::Delimited => delimited::read(path, limits).map(|t| vec![t]),
     }
 }
 

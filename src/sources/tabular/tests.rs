@@ -33,10 +33,58 @@ fn csv_rows_keep_their_line_numbers_across_quoted_newlines() {
     let table = super::delimited::read(&path, &Limits::default()).unwrap();
     let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![1, 2, 4]);
-    assert_eq!(table.rows[1].cells[0], "multi line");
+    assert_eq!(table.rows[1].cell(0), Some("multi line"));
     // The same with Windows line endings, as Excel writes them.
     std::fs::write(&path, "a,b\r\n\"multi\r\nline\",2\r\nx,3\r\ny,4\r\n").unwrap();
     let table = super::delimited::read(&path, &Limits::default()).unwrap();
     let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![1, 2, 4, 5]);
+}
+
+#[test]
+fn a_streamed_file_reads_as_its_whole_decoding() {
+    use crate::text::encoding::encode_windows_1258;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.csv");
+    // A UTF-8 file with one line pasted from a Windows-1258 export.
+    let mut bytes = "Mã,Tên\n1,Trẻ em\n".as_bytes().to_vec();
+    bytes.extend(encode_windows_1258("2,Việt Nam\n"));
+    bytes.extend("3,Hà Nội\n".as_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let table = super::delimited::read(&path, &Limits::default()).unwrap();
+    let cells: Vec<Vec<&str>> = table.rows.iter().map(|r| r.cells().collect()).collect();
+    assert_eq!(
+        cells,
+        vec![
+            vec!["Mã", "Tên"],
+            vec!["1", "Trẻ em"],
+            vec!["2", "Việt Nam"],
+            vec!["3", "Hà Nội"]
+        ]
+    );
+    assert_eq!(table.encoding, Some("mixed: UTF-8 and 8-bit lines"));
+
+    // UTF-16 with a BOM, as Excel's "Unicode text" saves it: transcoded as it streams.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Mã\tTên\r\n1\tTrẻ em\r\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&path, &utf16).unwrap();
+    let table = super::delimited::read(&path, &Limits::default()).unwrap();
+    let cells: Vec<Vec<&str>> = table.rows.iter().map(|r| r.cells().collect()).collect();
+    assert_eq!(cells, vec![vec!["Mã", "Tên"], vec!["1", "Trẻ em"]]);
+    assert_eq!(table.encoding, Some("UTF-16LE"));
+}
+
+#[test]
+fn a_row_keeps_its_cells_in_one_buffer() {
+    let mut row = RawRow::new(7, ["a", "", "Trẻ"]);
+    assert_eq!(row.cells().collect::<Vec<_>>(), vec!["a", "", "Trẻ"]);
+    assert_eq!(row.cell(2), Some("Trẻ"));
+    assert_eq!(row.cell(3), None);
+    assert!(!row.is_blank());
+    row.clear(8);
+    row.push_cleaned("  x \t y ");
+    assert_eq!((row.line, row.len(), row.cell(0)), (8, 1, Some("x y")));
+    assert!(RawRow::new(1, ["", ""]).is_blank());
 }

@@ -175,20 +175,20 @@ fn tables(sheets: Vec<Sheet>) -> Vec<RawTable> {
             } else {
                 (last_row - first_row + 1) as usize
             };
-            let mut rows: Vec<RawRow> = (0..height)
-                .map(|i| RawRow {
-                    line: first_row as usize + i + 1,
-                    cells: vec![String::new(); width],
-                })
-                .collect();
+            let mut grid: Vec<Vec<String>> = vec![vec![String::new(); width]; height];
             for (r, c, text) in sheet.cells {
                 // Decode before cleaning: TCVN3 puts capitals in the control range.
                 let decoded = match font.and_then(|f| font_bytes(&text).map(|b| f.decode(&b))) {
                     Some(d) => text::clean(&d),
                     None => text::clean(&text),
                 };
-                rows[(r - first_row) as usize].cells[(c - first_column) as usize] = decoded;
+                grid[(r - first_row) as usize][(c - first_column) as usize] = decoded;
             }
+            let rows = grid
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| RawRow::new(first_row as usize + i + 1, cells))
+                .collect();
             RawTable {
                 sheet: Some(sheet.name),
                 encoding: font.map(|f| match f {

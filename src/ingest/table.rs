@@ -1,0 +1,667 @@
+//! One source into one clean table, streaming: each file is read a record at a time, its
+//! rows parsed, keyed and checked, and its kept records written in bounded batches to its
+//! Parquet parts (`ingested/<table>/year=Y/<id>.parquet`), so memory does not grow with
+//! the file. Files are read in parallel, one per core.
+//!
+//! Duplicates are the one rule that looks across rows: the later row of an id is rejected,
+//! within a file and across files, in file order. Files are read in parallel on the
+//! assumption that they share no id; the merge that follows, in file order, checks each
+//! file's keys against the files before it and reads again, alone and in order, the rare
+//! file that repeats an id of an earlier one. The ids that can collide are those of one
+//! scope (a registry snapshot; all cases), so the set of keys held never spans more than
+//! one snapshot.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::frames::{self, RejectedRow};
+use super::{part_path, reuse, write_keys, Context, FileSummary, RejectedRows};
+use crate::run::layout::temporary_name;
+use super::{TableOutcome, TableSummary};
+use crate::config::SourceFiles;
+use crate::error::Error;
+use crate::sources::headers::{self, ColumnMap, ColumnSpec, HEADER_SEARCH_ROWS};
+use crate::sources::row::{Memo, Reason, Rejection, RowOutcome};
+use crate::sources::tabular::{
+    file_kind, read_tables_with, DelimitedReader, FileKind, RawRow, RawTable, Record,
+    UnreadableFile,
+};
+use crate::sources::{cases, child_registry, fund, SourceKind};
+
+/// Records built into one frame and written as one row group.
+const BATCH_ROWS: usize = 128 * 1024;
+
+/// A source that becomes one clean table: how its files are placed, how a row is parsed,
+/// which id must be unique, and which year partition a record goes to.
+pub(crate) trait CleanTable: Sized + Send {
+    const TABLE: &'static str;
+    const KIND: SourceKind;
+    /// The column a duplicate is reported against.
+    const ID_COLUMN: &'static str;
+    /// What a file's place says about all its rows (the registry's snapshot date).
+    type FileContext: Send + Sync;
+
+    fn specs() -> &'static [ColumnSpec];
+    fn file_context(path: &Path) -> Result<Self::FileContext, Rejection>;
+    /// Files of different scopes cannot share an id: a child appears once per snapshot.
+    fn scope(_: &Self::FileContext) -> Option<NaiveDate> {
+        None
+    }
+    fn parse(
+        raw: &RawRow,
+        map: &ColumnMap,
+        file: &Self::FileContext,
+        ctx: &Context,
+        memo: &mut Memo,
+    ) -> RowOutcome<Self>;
+    /// Two records of a scope with the same key are duplicates; the later one is rejected.
+    /// `None` for sources with no id, such as the fund ledger.
+    fn unique_key(&self) -> Option<u128>;
+    fn year(&self) -> i32;
+    fn frame(records: &[Self]) -> PolarsResult<DataFrame>;
+}
+
+/// The first 128 bits of a hex key: HMAC output, so as good as the whole for telling ids
+/// apart, and a quarter of the memory.
+fn key_bits(hex: &str) -> u128 {
+    hex.get(..32)
+        .and_then(|h| u128::from_str_radix(h, 16).ok())
+        .unwrap_or(0)
+}
+
+impl CleanTable for child_registry::RegistryRecord {
+    const TABLE: &'static str = "registry";
+    const KIND: SourceKind = SourceKind::ChildRegistry;
+    const ID_COLUMN: &'static str = "child_id";
+    type FileContext = NaiveDate;
+
+    fn specs() -> &'static [ColumnSpec] {
+        child_registry::COLUMNS
+    }
+
+    fn file_context(path: &Path) -> Result<NaiveDate, Rejection> {
+        snapshot_date(path).ok_or_else(|| {
+            Rejection::new(
+                "snapshot_date",
+                Reason::BadDate,
+                format!(
+                    "Cannot read {}: its folder must be named for the snapshot date, such as 2021-12-31.",
+                    path.display()
+                ),
+            )
+        })
+    }
+
+    fn scope(snapshot: &NaiveDate) -> Option<NaiveDate> {
+        Some(*snapshot)
+    }
+
+    fn parse(
+        raw: &RawRow,
+        map: &ColumnMap,
+        snapshot: &NaiveDate,
+        ctx: &Context,
+        memo: &mut Memo,
+    ) -> RowOutcome<Self> {
+        child_registry::parse_row(raw, map, *snapshot, ctx.units, ctx.keys, memo)
+    }
+
+    /// A child appears once per snapshot (the scope).
+    fn unique_key(&self) -> Option<u128> {
+        Some(key_bits(&self.child_key))
+    }
+
+    fn year(&self) -> i32 {
+        self.snapshot_date.year()
+    }
+
+    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
+        frames::registry(records)
+    }
+}
+
+impl CleanTable for cases::CaseRecord {
+    const TABLE: &'static str = "cases";
+    const KIND: SourceKind = SourceKind::Cases;
+    const ID_COLUMN: &'static str = "case_id";
+    type FileContext = ();
+
+    fn specs() -> &'static [ColumnSpec] {
+        cases::COLUMNS
+    }
+
+    fn file_context(_: &Path) -> Result<(), Rejection> {
+        Ok(())
+    }
+
+    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), ctx: &Context, memo: &mut Memo) -> RowOutcome<Self> {
+        cases::parse_row(raw, map, ctx.units, ctx.keys, memo)
+    }
+
+    /// A case id is unique across all years and files.
+    fn unique_key(&self) -> Option<u128> {
+        Some(key_bits(&self.case_key))
+    }
+
+    fn year(&self) -> i32 {
+        cases::CaseRecord::year(self)
+    }
+
+    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
+        frames::cases(records)
+    }
+}
+
+impl CleanTable for fund::FundRecord {
+    const TABLE: &'static str = "fund";
+    const KIND: SourceKind = SourceKind::Fund;
+    const ID_COLUMN: &'static str = "";
+    type FileContext = ();
+
+    fn specs() -> &'static [ColumnSpec] {
+        fund::COLUMNS
+    }
+
+    fn file_context(_: &Path) -> Result<(), Rejection> {
+        Ok(())
+    }
+
+    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), _: &Context, _: &mut Memo) -> RowOutcome<Self> {
+        fund::parse_row(raw, map)
+    }
+
+    /// Ledger rows have no id: two equal gifts on one day are two gifts.
+    fn unique_key(&self) -> Option<u128> {
+        None
+    }
+
+    fn year(&self) -> i32 {
+        fund::FundRecord::year(self)
+    }
+
+    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
+        frames::fund(records)
+    }
+}
+
+/// The snapshot a registry file belongs to: the date its folder is named for.
+fn snapshot_date(path: &Path) -> Option<NaiveDate> {
+    let folder = path.parent()?.file_name()?.to_str()?;
+    NaiveDate::parse_from_str(folder, "%Y-%m-%d").ok()
+}
+
+/// What reading one file gave, before the check against the files before it.
+struct FileRead {
+    file: FileSummary,
+    rejected: Vec<RejectedRow>,
+    /// The key of every kept row.
+    keys: Vec<u128>,
+}
+
+/// Ingests the files of one source, in parallel, into its clean table.
+pub(crate) fn ingest_table<T: CleanTable>(
+    ctx: &Context,
+    source: &SourceFiles,
+    log: &mut dyn FnMut(&str),
+) -> Result<TableOutcome, Error> {
+    let mut summary = TableSummary::new(T::TABLE);
+    let mut rejected = RejectedRows::default();
+    for scope in scopes::<T>(&source.files) {
+        let mut seen: HashSet<u128> = HashSet::new();
+        // Files that may be taken over from the last run are not read ahead.
+        let ahead: Vec<&Path> = scope
+            .iter()
+            .filter(|p| !may_reuse(ctx, T::TABLE, p))
+            .map(|p| p.as_path())
+            .collect();
+        let mut read = read_in_parallel::<T>(ctx, &ahead)?.into_iter();
+        for path in &scope {
+            if may_reuse(ctx, T::TABLE, path) {
+                if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
+                    log(&format!("  reused {}", path.display()));
+                    summary.push(file);
+                    continue;
+                }
+                log(&format!("  read {}", path.display()));
+                let done = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
+                summary.push(finish(ctx, T::TABLE, done, &mut seen, &mut rejected)?);
+                continue;
+            }
+            let Some(done) = read.next() else {
+                return Err(Error::Internal(format!(
+                    "no outcome for {} after the parallel read",
+                    path.display()
+                )));
+            };
+            log(&format!("  read {}", path.display()));
+            let done = if done.keys.iter().any(|k| seen.contains(k)) {
+                // It repeats an id of an earlier file: read again with the earlier keys,
+                // so its duplicate rows are rejected as the rules say.
+                remove_parts(ctx, &done.file);
+                read_file::<T>(ctx, path, &seen, &mut Memo::default())?
+            } else {
+                done
+            };
+            summary.push(finish(ctx, T::TABLE, done, &mut seen, &mut rejected)?);
+        }
+    }
+    Ok(TableOutcome { summary, rejected })
+}
+
+/// The keys of a file read are added to the scope's, and its rejected rows kept.
+fn finish(
+    ctx: &Context,
+    table: &str,
+    done: FileRead,
+    seen: &mut HashSet<u128>,
+    rejected: &mut RejectedRows,
+) -> Result<FileSummary, Error> {
+    write_keys(ctx, table, &done.file.path, &done.keys)?;
+    seen.extend(done.keys.iter().copied());
+    rejected.rows.extend(done.rejected);
+    Ok(done.file)
+}
+
+fn may_reuse(ctx: &Context, table: &str, path: &Path) -> bool {
+    match (ctx.out, ctx.previous, ctx.inputs.get(path)) {
+        (Some(_), Some(previous), Some(input)) => previous
+            .file(table, path, &input.sha256)
+            .is_some_and(|f| f.cross_file_duplicates == 0),
+        _ => false,
+    }
+}
+
+/// The plan's files grouped by scope, each group in the plan's order.
+fn scopes<T: CleanTable>(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut groups: Vec<(Option<NaiveDate>, Vec<PathBuf>)> = Vec::new();
+    for path in files {
+        let scope = T::file_context(path).ok().and_then(|fc| T::scope(&fc));
+        match groups.iter_mut().find(|(s, _)| *s == scope) {
+            Some((_, group)) => group.push(path.clone()),
+            None => groups.push((scope, vec![path.clone()])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Reads `files` on as many threads as there are cores, each file alone (no earlier
+/// keys); the outcomes come back in the files' order.
+fn read_in_parallel<T: CleanTable>(ctx: &Context, files: &[&Path]) -> Result<Vec<FileRead>, Error> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len());
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<Result<FileRead, Error>>>> =
+        Mutex::new((0..files.len()).map(|_| None).collect());
+    let none = HashSet::new();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                let mut memo = Memo::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let outcome = read_file::<T>(ctx, path, &none, &mut memo);
+                    let failed = outcome.is_err();
+                    if let Ok(mut all) = outcomes.lock() {
+                        all[i] = Some(outcome);
+                    }
+                    if failed {
+                        // Stop handing out files; the others finish theirs.
+                        next.store(files.len(), Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    let outcomes = outcomes
+        .into_inner()
+        .map_err(|_| Error::Internal("a reading thread panicked".into()))?;
+    let mut done = Vec::with_capacity(files.len());
+    for (outcome, path) in outcomes.into_iter().zip(files) {
+        match outcome {
+            Some(outcome) => done.push(outcome?),
+            None => {
+                return Err(Error::Internal(format!(
+                    "{} was not read (an earlier file failed)",
+                    path.display()
+                )))
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// The rows of an opened file: a workbook's sheet in memory, or a delimited file streamed.
+enum RowSource {
+    Table(std::vec::IntoIter<RawRow>),
+    Stream {
+        /// Rows read while looking for the header, after it.
+        pending: std::vec::IntoIter<RawRow>,
+        reader: DelimitedReader,
+    },
+}
+
+impl RowSource {
+    fn next(&mut self, row: &mut RawRow) -> Result<Option<Record>, UnreadableFile> {
+        match self {
+            RowSource::Table(rows) => Ok(rows.next().map(|r| {
+                *row = r;
+                Record::Row
+            })),
+            RowSource::Stream { pending, reader } => match pending.next() {
+                Some(r) => {
+                    *row = r;
+                    Ok(Some(Record::Row))
+                }
+                None => reader.next_row(row),
+            },
+        }
+    }
+
+    fn read_as(&self, table_read_as: &str) -> String {
+        match self {
+            RowSource::Stream { reader, .. } => reader.encoding().name().to_string(),
+            RowSource::Table(_) => table_read_as.to_string(),
+        }
+    }
+}
+
+/// A source file opened and its header found, ready for row parsing.
+struct OpenedFile {
+    rows: RowSource,
+    /// Records set aside by the reader (over the line-length limit), with line and why.
+    skipped: Vec<(usize, String)>,
+    map: ColumnMap,
+    sheet: Option<String>,
+    read_as: String,
+}
+
+/// Opens a source file and finds its header; on failure, the reason (the file's one
+/// rejected row).
+fn open_source(
+    ctx: &Context,
+    kind: SourceKind,
+    specs: &[ColumnSpec],
+    path: &Path,
+) -> Result<OpenedFile, (Reason, String)> {
+    let unreadable = |e: UnreadableFile| {
+        let reason = if e.reason == "too_large" {
+            Reason::TooLarge
+        } else {
+            Reason::UnreadableFile
+        };
+        (reason, e.to_string())
+    };
+    let aliases = |column: &str| ctx.plan.aliases(kind, column).to_vec();
+    let missing = |e: headers::MissingColumns| {
+        (
+            Reason::MissingColumns,
+            format!("Cannot read {}: {e}", path.display()),
+        )
+    };
+    if file_kind(path).map_err(unreadable)? == FileKind::Delimited {
+        let mut reader = DelimitedReader::open(path, &ctx.plan.limits).map_err(unreadable)?;
+        let mut head = RawTable {
+            sheet: None,
+            encoding: None,
+            first_column: 0,
+            rows: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut row = RawRow::default();
+        while head.rows.len() < HEADER_SEARCH_ROWS {
+            match reader.next_row(&mut row).map_err(unreadable)? {
+                None => break,
+                Some(Record::Row) => head.rows.push(std::mem::take(&mut row)),
+                Some(Record::Skipped(line, why)) => head.skipped.push((line, why)),
+            }
+        }
+        let map = headers::locate(std::slice::from_ref(&head), specs, &aliases).map_err(missing)?.1;
+        let pending: Vec<RawRow> = head.rows.drain(map.header_index + 1..).collect();
+        return Ok(OpenedFile {
+            read_as: String::new(),
+            rows: RowSource::Stream {
+                pending: pending.into_iter(),
+                reader,
+            },
+            skipped: head.skipped,
+            map,
+            sheet: None,
+        });
+    }
+    let tables = read_tables_with(path, &ctx.plan.limits).map_err(unreadable)?;
+    let (table, map) = headers::locate(&tables, specs, &aliases).map_err(missing)?;
+    let read_as = match (&table.sheet, table.encoding) {
+        (Some(sheet), _) => format!("sheet \"{sheet}\""),
+        (None, Some(enc)) => enc.to_string(),
+        (None, None) => String::new(),
+    };
+    let rows: Vec<RawRow> = table.rows[map.header_index + 1..].to_vec();
+    Ok(OpenedFile {
+        rows: RowSource::Table(rows.into_iter()),
+        skipped: table.skipped.clone(),
+        map,
+        sheet: table.sheet.clone(),
+        read_as,
+    })
+}
+
+/// The Parquet parts of one file being written, one per year, a batch at a time.
+struct Parts<'a, T: CleanTable> {
+    ctx: &'a Context<'a>,
+    input: &'a Path,
+    batches: BTreeMap<i32, Vec<T>>,
+    writers: BTreeMap<i32, PartWriter>,
+}
+
+struct PartWriter {
+    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
+    part: PathBuf,
+}
+
+impl<'a, T: CleanTable> Parts<'a, T> {
+    fn new(ctx: &'a Context<'a>, input: &'a Path) -> Self {
+        Parts {
+            ctx,
+            input,
+            batches: BTreeMap::new(),
+            writers: BTreeMap::new(),
+        }
+    }
+
+    fn push(&mut self, record: T) -> Result<(), Error> {
+        if self.ctx.out.is_none() {
+            return Ok(());
+        }
+        let year = record.year();
+        let batch = self.batches.entry(year).or_default();
+        batch.push(record);
+        if batch.len() >= BATCH_ROWS {
+            self.flush(year)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, year: i32) -> Result<(), Error> {
+        let (Some(out), Some(batch)) = (self.ctx.out, self.batches.get_mut(&year)) else {
+            return Ok(());
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let polars_error = |e| Error::polars(&format!("building the {} table", T::TABLE), e);
+        let df = T::frame(batch).map_err(polars_error)?;
+        batch.clear();
+        if !self.writers.contains_key(&year) {
+            let part = part_path(Path::new(""), T::TABLE, year, self.input);
+            let path = out.ingested.join(&part);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+            }
+            let tmp = temporary_name(&path);
+            let file = std::fs::File::create(&tmp).map_err(|e| Error::write(&path, e))?;
+            let writer = ParquetWriter::new(file)
+                .batched(df.schema())
+                .map_err(|e| Error::polars(&format!("writing {}", path.display()), e))?;
+            self.writers.insert(
+                year,
+                PartWriter {
+                    writer,
+                    tmp,
+                    path,
+                    part,
+                },
+            );
+        }
+        if let Some(w) = self.writers.get_mut(&year) {
+            w.writer
+                .write_batch(&df)
+                .map_err(|e| Error::polars(&format!("writing {}", w.path.display()), e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and puts every part in place; returns the parts.
+    fn finish(mut self) -> Result<Vec<PathBuf>, Error> {
+        let years: Vec<i32> = self.batches.keys().copied().collect();
+        for year in years {
+            self.flush(year)?;
+        }
+        let mut parts = Vec::new();
+        for (_, w) in std::mem::take(&mut self.writers) {
+            w.writer
+                .finish()
+                .map_err(|e| Error::polars(&format!("writing {}", w.path.display()), e))?;
+            std::fs::rename(&w.tmp, &w.path).map_err(|e| Error::write(&w.path, e))?;
+            parts.push(w.part);
+        }
+        Ok(parts)
+    }
+
+    /// Drops what was written (a file found unreadable half-way).
+    fn abandon(mut self) {
+        for (_, w) in std::mem::take(&mut self.writers) {
+            drop(w.writer);
+            let _ = std::fs::remove_file(&w.tmp);
+        }
+    }
+}
+
+/// Removes the parts a first reading of a file wrote, before it is read again.
+fn remove_parts(ctx: &Context, file: &FileSummary) {
+    if let Some(out) = ctx.out {
+        for part in &file.parts {
+            let _ = std::fs::remove_file(out.ingested.join(part));
+        }
+    }
+}
+
+/// Reads one file whole: every row kept, rejected or excluded; kept rows written to the
+/// file's parts. A key in `earlier` (or earlier in the file) makes its row a duplicate.
+fn read_file<T: CleanTable>(
+    ctx: &Context,
+    path: &Path,
+    earlier: &HashSet<u128>,
+    memo: &mut Memo,
+) -> Result<FileRead, Error> {
+    let mut done = FileRead {
+        file: FileSummary::new(path, ctx),
+        rejected: Vec::new(),
+        keys: Vec::new(),
+    };
+    let opened = T::file_context(path).and_then(|fc| {
+        open_source(ctx, T::KIND, T::specs(), path)
+            .map(|o| (fc, o))
+            .map_err(|(reason, message)| Rejection::new("", reason, message))
+    });
+    let (file_context, mut opened) = match opened {
+        Ok(o) => o,
+        Err(r) => return Ok(unreadable_file(done, path, r)),
+    };
+    let sheet = opened.sheet.clone();
+    let sheet = sheet.as_deref();
+    for (line, why) in &opened.skipped {
+        done.file.counts.read += 1;
+        done.file.counts.rejected += 1;
+        let r = Rejection::new("", Reason::LineTooLong, why.clone());
+        done.rejected.push(RejectedRow::of(path, sheet, *line, r, false));
+    }
+    let mut own: HashSet<u128> = HashSet::new();
+    let mut parts = Parts::<T>::new(ctx, path);
+    let mut row = RawRow::default();
+    loop {
+        let next = match opened.rows.next(&mut row) {
+            Ok(Some(next)) => next,
+            Ok(None) => break,
+            Err(e) => {
+                // Unreadable half-way: the file is lost as a whole, and said so.
+                parts.abandon();
+                let message = e.to_string();
+                let fresh = FileRead {
+                    file: FileSummary::new(path, ctx),
+                    rejected: Vec::new(),
+                    keys: Vec::new(),
+                };
+                let r = Rejection::new("", Reason::UnreadableFile, message);
+                return Ok(unreadable_file(fresh, path, r));
+            }
+        };
+        if let Record::Skipped(line, why) = next {
+            done.file.counts.read += 1;
+            done.file.counts.rejected += 1;
+            let r = Rejection::new("", Reason::LineTooLong, why);
+            done.rejected.push(RejectedRow::of(path, sheet, line, r, false));
+            continue;
+        }
+        if row.is_blank() {
+            continue;
+        }
+        done.file.counts.read += 1;
+        match T::parse(&row, &opened.map, &file_context, ctx, memo) {
+            RowOutcome::Kept(record) => match record.unique_key() {
+                Some(key) if earlier.contains(&key) || own.contains(&key) => {
+                    done.file.counts.rejected += 1;
+                    if !own.contains(&key) {
+                        done.file.cross_file_duplicates += 1;
+                    }
+                    let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
+                    done.rejected.push(RejectedRow::of(path, sheet, row.line, r, false));
+                }
+                key => {
+                    if let Some(key) = key {
+                        own.insert(key);
+                        done.keys.push(key);
+                    }
+                    done.file.counts.kept += 1;
+                    parts.push(record)?;
+                }
+            },
+            RowOutcome::Rejected(r) => {
+                done.file.counts.rejected += 1;
+                done.rejected.push(RejectedRow::of(path, sheet, row.line, r, false));
+            }
+            RowOutcome::Excluded(r) => {
+                done.file.counts.excluded += 1;
+                done.rejected.push(RejectedRow::of(path, sheet, row.line, r, true));
+            }
+        }
+    }
+    done.file.read_as = opened.rows.read_as(&opened.read_as);
+    done.file.parts = parts.finish()?;
+    Ok(done)
+}
+
+fn unreadable_file(mut done: FileRead, path: &Path, r: Rejection) -> FileRead {
+    done.file.problem = Some(r.detail.clone());
+    done.rejected.push(RejectedRow::of(path, None, 0, r, false));
+    done
+}
