@@ -25,11 +25,11 @@ use super::{
     InterventionDelays, PlantedFault,
 };
 
-const ABUSE: &str = "Xâm hại";
-const INJURY: &str = "Tai nạn thương tích";
+pub(crate) const ABUSE: &str = "Xâm hại";
+pub(crate) const INJURY: &str = "Tai nạn thương tích";
 
 /// (subtype, weight, female share, min age, max age exclusive, registry group letter index).
-const ABUSE_SUBTYPES: [(&str, f64, f64, u32, u32, usize); 6] = [
+pub(crate) const ABUSE_SUBTYPES: [(&str, f64, f64, u32, u32, usize); 6] = [
     ("Xâm hại tình dục", 50.0, 0.9, 6, 16, 10),
     ("Bạo lực", 25.0, 0.45, 3, 16, 8),
     ("Sao nhãng/bỏ mặc", 8.0, 0.45, 1, 11, 8),
@@ -39,10 +39,10 @@ const ABUSE_SUBTYPES: [(&str, f64, f64, u32, u32, usize); 6] = [
 ];
 
 /// (subtype, weight, weight of dying, min age, month weights).
-type InjuryProfile = (&'static str, f64, f64, u32, [f64; 12]);
+pub(crate) type InjuryProfile = (&'static str, f64, f64, u32, [f64; 12]);
 const SUMMER: [f64; 12] = [1.0, 1.0, 2.0, 3.0, 5.0, 8.0, 9.0, 8.0, 5.0, 3.0, 2.0, 1.0];
 const EVEN: [f64; 12] = [1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2, 1.1, 1.0, 1.0, 1.0, 1.1];
-const INJURY_SUBTYPES: [InjuryProfile; 8] = [
+pub(crate) const INJURY_SUBTYPES: [InjuryProfile; 8] = [
     ("Đuối nước", 21.0, 12.0, 2, SUMMER),
     ("Tai nạn giao thông", 29.0, 5.0, 0, EVEN),
     ("Ngã", 18.0, 0.3, 0, EVEN),
@@ -56,15 +56,15 @@ const INJURY_SUBTYPES: [InjuryProfile; 8] = [
 /// Per year: distinct abused children, of whom abused twice, and the abuse cases by
 /// intervention delay: ≤ 12 h, 12–24 h, 1–5 days, > 5 days, none yet; then how many cases
 /// intervened within a day still got their plan late.
-const ABUSE_YEARS: [(i32, usize, usize, [usize; 5], usize); 2] = [
+pub(crate) const ABUSE_YEARS: [(i32, usize, usize, [usize; 5], usize); 2] = [
     (2020, 55, 3, [44, 7, 4, 2, 1], 5),
     (2021, 48, 2, [42, 4, 2, 1, 1], 3),
 ];
 /// Per year: distinct injured children, of whom injured twice, and deaths.
-const INJURY_YEARS: [(i32, usize, usize, usize); 2] = [(2020, 452, 9, 37), (2021, 398, 7, 31)];
+pub(crate) const INJURY_YEARS: [(i32, usize, usize, usize); 2] = [(2020, 452, 9, 37), (2021, 398, 7, 31)];
 /// Share of abused children who enter the registry; of injured children taken from it.
-const ABUSED_IN_REGISTRY: f64 = 0.7;
-const INJURED_FROM_REGISTRY: f64 = 0.08;
+pub(crate) const ABUSED_IN_REGISTRY: f64 = 0.7;
+pub(crate) const INJURED_FROM_REGISTRY: f64 = 0.08;
 
 /// Public holidays of 2020–2021 (Tết, Hùng Kings, 30/4, 1/5, National Day, New Year and
 /// the compensatory days), listed in the sample README.
@@ -93,7 +93,7 @@ pub(crate) const HOLIDAYS: [(i32, u32, u32); 21] = [
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Delay {
+pub(crate) enum Delay {
     Within12h,
     Within24h,
     Days1To5,
@@ -120,7 +120,7 @@ pub(crate) struct AbusePlan {
     pub registry_seeds: Vec<RegistrySeed>,
 }
 
-fn holidays() -> Result<BTreeSet<NaiveDate>, GenerateError> {
+pub(crate) fn holidays() -> Result<BTreeSet<NaiveDate>, GenerateError> {
     HOLIDAYS.iter().map(|&(y, m, d)| ymd(y, m, d)).collect()
 }
 
@@ -153,12 +153,12 @@ fn working_days_between(from: NaiveDate, to: NaiveDate, holidays: &BTreeSet<Naiv
     n
 }
 
-fn at_time(d: NaiveDate, minutes: u32) -> NaiveDateTime {
+pub(crate) fn at_time(d: NaiveDate, minutes: u32) -> NaiveDateTime {
     let t = NaiveTime::from_hms_opt(minutes / 60 % 24, minutes % 60, 0).unwrap_or(NaiveTime::MIN);
     d.and_time(t)
 }
 
-fn random_day(
+pub(crate) fn random_day(
     rng: &mut ChaCha8Rng,
     year: i32,
     month_weights: &[f64; 12],
@@ -297,15 +297,15 @@ pub(crate) fn plan_abuse(
     })
 }
 
-struct AbuseTimes {
-    reported: NaiveDateTime,
-    intervened: Option<NaiveDateTime>,
-    plan: Option<NaiveDate>,
+pub(crate) struct AbuseTimes {
+    pub reported: NaiveDateTime,
+    pub intervened: Option<NaiveDateTime>,
+    pub plan: Option<NaiveDate>,
 }
 
 /// Reception, intervention and plan of one abuse case with the given delay class. The span
 /// from reception to plan holds no public holiday.
-fn abuse_times(
+pub(crate) fn abuse_times(
     rng: &mut ChaCha8Rng,
     year: i32,
     delay: Delay,

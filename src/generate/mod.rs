@@ -15,6 +15,7 @@ mod cases;
 pub mod district_reports;
 mod fund;
 mod layout;
+pub mod national;
 mod people;
 mod reference;
 mod registry;
@@ -42,6 +43,9 @@ const FUND_STREAM: u64 = 0x0051_5559; // "QUY"
 pub enum Profile {
     /// Gia Lai province (code 64): 17 districts, 220 communes, snapshots 2020–2021.
     GiaLai,
+    /// The whole country (63 provinces, 705 districts, 10,599 communes): monthly snapshots
+    /// of 2021, one clean CSV per province (`national::generate_national` for the options).
+    National,
 }
 
 impl std::str::FromStr for Profile {
@@ -50,6 +54,7 @@ impl std::str::FromStr for Profile {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "gia-lai" | "gialai" => Ok(Profile::GiaLai),
+            "national" | "vn" => Ok(Profile::National),
             _ => Err(GenerateError::UnknownProfile(s.to_string())),
         }
     }
@@ -175,8 +180,10 @@ pub enum FaultKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    #[error("Unknown profile \"{0}\"; the known profile is \"gia-lai\"")]
+    #[error("Unknown profile \"{0}\"; the known profiles are \"gia-lai\" and \"national\"")]
     UnknownProfile(String),
+    #[error("{0}")]
+    InvalidOption(String),
     #[error("Cannot write \"{path}\": {source}")]
     Io {
         path: PathBuf,
@@ -209,6 +216,21 @@ pub enum GenerateError {
 pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary, GenerateError> {
     match opts.profile {
         Profile::GiaLai => generate_gia_lai(opts.seed, &opts.out),
+        Profile::National => {
+            let national = national::NationalOptions::new(opts.seed, opts.out.clone());
+            let summary = national::generate_national(&national)?;
+            Ok(GenerateSummary {
+                files: summary.files.into_iter().map(|f| (f.path, f.rows)).collect(),
+                at_risk_sample_ratio: 1,
+                snapshots: summary.snapshots,
+                case_years: Vec::new(),
+                faults: Vec::new(),
+                reports: Vec::new(),
+                report_anomalies: Vec::new(),
+                tcvn3_workbook: None,
+                fund: Vec::new(),
+            })
+        }
     }
 }
 

@@ -155,7 +155,7 @@ pub(crate) fn pick_ethnicity(rng: &mut ChaCha8Rng, mix: &[f64; 4]) -> &'static s
     }
 }
 
-const KINH_FAMILY: [(&str, f64); 20] = [
+pub(crate) const KINH_FAMILY: [(&str, f64); 20] = [
     ("Nguyễn", 31.0),
     ("Trần", 11.0),
     ("Lê", 9.0),
@@ -177,23 +177,23 @@ const KINH_FAMILY: [(&str, f64); 20] = [
     ("Đinh", 1.0),
     ("Lương", 1.0),
 ];
-const KINH_MIDDLE_MALE: [&str; 10] = [
+pub(crate) const KINH_MIDDLE_MALE: [&str; 10] = [
     "Văn", "Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thành", "Gia", "Công",
 ];
-const KINH_MIDDLE_FEMALE: [&str; 10] = [
+pub(crate) const KINH_MIDDLE_FEMALE: [&str; 10] = [
     "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Mỹ", "Bảo", "Khánh", "Hồng",
 ];
-const KINH_GIVEN_MALE: [&str; 30] = [
+pub(crate) const KINH_GIVEN_MALE: [&str; 30] = [
     "An", "Bình", "Cường", "Dũng", "Hùng", "Khang", "Long", "Minh", "Nam", "Phúc", "Quân", "Sơn",
     "Tài", "Thắng", "Trung", "Tuấn", "Việt", "Khoa", "Huy", "Đạt", "Bảo", "Khôi", "Lâm", "Nghĩa",
     "Phong", "Quang", "Thịnh", "Tiến", "Vinh", "Hiếu",
 ];
-const KINH_GIVEN_FEMALE: [&str; 30] = [
+pub(crate) const KINH_GIVEN_FEMALE: [&str; 30] = [
     "Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngân",
     "Nhung", "Phương", "Quỳnh", "Thảo", "Trang", "Uyên", "Vy", "Yến", "My", "Hiền", "Nhi", "Diệp",
     "Oanh", "Trâm", "Tuyết", "Xuân", "Ánh", "Huyền",
 ];
-const JRAI_FAMILY: [&str; 14] = [
+pub(crate) const JRAI_FAMILY: [&str; 14] = [
     "Rơ Châm",
     "Siu",
     "Ksor",
@@ -209,23 +209,23 @@ const JRAI_FAMILY: [&str; 14] = [
     "Romah",
     "Rcom",
 ];
-const JRAI_GIVEN_MALE: [&str; 18] = [
+pub(crate) const JRAI_GIVEN_MALE: [&str; 18] = [
     "Blơng", "Thoan", "Hyuh", "Tuấn", "Djung", "Phen", "Jek", "Hlim", "Thăm", "Ngơl", "Dơk", "Yin",
     "Kai", "Hanh", "Bôn", "Prôm", "Chươn", "Luyn",
 ];
-const JRAI_GIVEN_FEMALE: [&str; 18] = [
+pub(crate) const JRAI_GIVEN_FEMALE: [&str; 18] = [
     "Ly", "Nhi", "Bia", "Uyên", "Nga", "Lan", "Mai", "Nơn", "Hiên", "Blăk", "Ngơ", "Dlin", "Jen",
     "Thúy", "Yuih", "Phin", "Kim", "Thanh",
 ];
-const BAHNAR_GIVEN_MALE: [&str; 16] = [
+pub(crate) const BAHNAR_GIVEN_MALE: [&str; 16] = [
     "Blui", "Thuk", "Hyun", "Brưk", "Hlon", "Prong", "Ngưi", "Yũ", "Trel", "Bưn", "Glin", "Klưm",
     "Pơl", "Hmưk", "Thiêng", "Doa",
 ];
-const BAHNAR_GIVEN_FEMALE: [&str; 14] = [
+pub(crate) const BAHNAR_GIVEN_FEMALE: [&str; 14] = [
     "Hlen", "Bơn", "Pui", "Blưn", "Hnuh", "Kim", "Mlang", "Thương", "Rin", "Hlun", "Blin", "Hyơ",
     "Lứ", "Jun",
 ];
-const NORTHERN_FAMILY: [&str; 11] = [
+pub(crate) const NORTHERN_FAMILY: [&str; 11] = [
     "Hoàng", "Nông", "Lục", "Bế", "Lò", "Quách", "Hà", "Lường", "Triệu", "Đinh", "Bùi",
 ];
 

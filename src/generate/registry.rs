@@ -40,7 +40,7 @@ const LOWEST_DISTRICT: u32 = 630;
 
 /// Relative frequency of the art. 10 groups (index into `layout::GROUPS`) among new
 /// children, and the age range (years, end exclusive) a child of the group has.
-const GROUP_PROFILE: [(f64, u32, u32); 14] = [
+pub(crate) const GROUP_PROFILE: [(f64, u32, u32); 14] = [
     (6.0, 1, 16),   // a orphaned
     (2.0, 0, 12),   // b abandoned
     (10.0, 1, 16),  // c no one to rely on
@@ -57,7 +57,7 @@ const GROUP_PROFILE: [(f64, u32, u32); 14] = [
     (0.1, 1, 16),   // o migrant, refugee
 ];
 
-const FORMS_BY_GROUP: [&[&str]; 14] = [
+pub(crate) const FORMS_BY_GROUP: [&[&str]; 14] = [
     &["Trợ cấp xã hội", "Hỗ trợ giáo dục", "Hỗ trợ sinh kế"],
     &["Trợ cấp xã hội", "Chăm sóc y tế"],
     &["Trợ cấp xã hội", "Hỗ trợ giáo dục"],
@@ -78,7 +78,7 @@ const FORMS_BY_GROUP: [&[&str]; 14] = [
     &["Chăm sóc y tế", "Trợ cấp xã hội"],
     &["Trợ cấp xã hội", "Chăm sóc y tế"],
 ];
-const AT_RISK_FORMS: &[&str] = &[
+pub(crate) const AT_RISK_FORMS: &[&str] = &[
     "Hỗ trợ giáo dục",
     "Tư vấn tâm lý",
     "Hỗ trợ sinh kế",
