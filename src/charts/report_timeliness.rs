@@ -48,7 +48,7 @@ pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
         .zip(&scope.deadlines)
         .map(|(period, deadline)| {
             let at =
-                |field| Plotted::of(published, TIMELINESS, period, &scope.province, None, field);
+                |field| Plotted::of(published, TIMELINESS, period, &scope.top, None, field);
             Column {
                 period: period.clone(),
                 deadline: Some(*deadline),

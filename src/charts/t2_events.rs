@@ -40,7 +40,7 @@ pub fn series(published: &Published, scope: &Scope) -> Events {
                     published,
                     indicator,
                     &scope.period,
-                    &scope.province,
+                    &scope.top,
                     None,
                     field,
                 )
