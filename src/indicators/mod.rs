@@ -1,5 +1,6 @@
 //! The indicators step: every indicator of the plan × period × org unit (the province and
-//! each of its districts) × breakdown, in one long table with its baseline, change and target
+//! each of its districts; with several provinces, the country, each province and each
+//! district) × breakdown, in one long table with its baseline, change and target
 //! (`indicators/indicators.parquet`, DESIGN.md "Indicators").
 //!
 //! Each family of indicators (`registry.rs`, `cases.rs`; district reports and the fund join
@@ -10,9 +11,10 @@
 //! last, with [`TargetRule::is_met`](crate::config::TargetRule::is_met), the one definition
 //! of "met". Everything is lazy and collected once.
 //!
-//! Two rules shape the helpers. Province values are computed from the rows (a child with
-//! cases in two districts is one child of the province), never from district ratios: rows
-//! are stacked once under their district and once under the province, then grouped. And
+//! Two rules shape the helpers. Values above a district are computed from the rows (a child
+//! with cases in two districts is one child of the province), never from district ratios:
+//! rows are stacked once under their district, once under its province (org_units'
+//! parent_code) and once under the country when there is one, then grouped. And
 //! every district appears for every indicator and breakdown, with a true 0 where nothing
 //! happened, because charts and disclosure control need the zeros; a window in which the
 //! source holds no data at all (no snapshot, no case) gives no rows, so its baseline is null
