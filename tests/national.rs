@@ -112,7 +112,11 @@ fn national_project() -> Project {
                 injury("VV5", "TE8", "24305", "03/06/2021"),
             ],
         ),
-        ("2020", "66", vec![injury("VV6", "TE5", "24133", "03/03/2020")]),
+        (
+            "2020",
+            "66",
+            vec![injury("VV6", "TE5", "24133", "03/03/2020")],
+        ),
     ] {
         project.file(
             &format!("national/cases/{year}/{province}.csv"),
@@ -178,7 +182,10 @@ fn cells(df: &DataFrame) -> Cells {
     out
 }
 
-fn sum(cells: &BTreeMap<String, Cell>, level: &str, field: fn(&Cell) -> Option<f64>) -> f64 {
+/// Reads one number of a cell.
+type Field = fn(&Cell) -> Option<f64>;
+
+fn sum(cells: &BTreeMap<String, Cell>, level: &str, field: Field) -> f64 {
     cells
         .values()
         .filter(|c| c.level == level)
@@ -205,13 +212,23 @@ fn province_totals_add_up_to_the_country() {
             1,
             "one country row: {what}"
         );
-        assert_eq!(levels.iter().filter(|l| **l == "province").count(), 2, "{what}");
-        assert_eq!(levels.iter().filter(|l| **l == "district").count(), 4, "{what}");
+        assert_eq!(
+            levels.iter().filter(|l| **l == "province").count(),
+            2,
+            "{what}"
+        );
+        assert_eq!(
+            levels.iter().filter(|l| **l == "district").count(),
+            4,
+            "{what}"
+        );
         let country = &units["VN"];
         // Cumulative and per-child counts are sums at every level; so are the numerators
         // and denominators of ratios (children, cases and populations add up).
-        let fields: [(&str, fn(&Cell) -> Option<f64>); 2] =
-            [("numerator", |c| c.numerator), ("denominator", |c| c.denominator)];
+        let fields: [(&str, Field); 2] = [
+            ("numerator", |c| c.numerator),
+            ("denominator", |c| c.denominator),
+        ];
         for (name, field) in fields {
             let Some(top) = field(country) else { continue };
             for level in ["province", "district"] {
@@ -250,7 +267,9 @@ fn province_totals_add_up_to_the_country() {
     );
     assert!(checked > 10, "only {checked} indicator rows were checked");
     assert!(
-        !cells.keys().any(|k| k.0 == "report_completeness" || k.0 == "fund_raised_vnd"),
+        !cells
+            .keys()
+            .any(|k| k.0 == "report_completeness" || k.0 == "fund_raised_vnd"),
         "no rows for sources the pipeline does not declare"
     );
     assert!(

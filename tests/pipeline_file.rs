@@ -75,7 +75,10 @@ fn a_pipeline_names_one_province_or_several_but_not_both() {
     let project = Project::new();
     let text = std::fs::read_to_string(project.path("pipelines/p.toml"))
         .unwrap()
-        .replace("province = \"64\"", "province = \"64\"\nprovinces = [\"64\", \"01\"]");
+        .replace(
+            "province = \"64\"",
+            "province = \"64\"\nprovinces = [\"64\", \"01\"]",
+        );
     project.file("pipelines/p.toml", &text);
     let run = project.run(&[]);
     run.expect_code(2);

@@ -11,10 +11,10 @@ use polars::prelude::*;
 use super::{compute, Tables};
 use crate::columns as c;
 use crate::config::{Period, Plan, Rules, Scope, SourceFiles, Target};
-use crate::sources::SourceKind;
 use crate::ingest::frames;
 use crate::sources::cases::{CaseKind, CaseRecord};
 use crate::sources::child_registry::RegistryRecord;
+use crate::sources::SourceKind;
 
 pub fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -322,5 +322,9 @@ pub fn national_table(registry: DataFrame, cases: DataFrame) -> DataFrame {
         population: national_population().lazy(),
         ..tables(registry, cases)
     };
-    compute(&national_plan(&[("special_support_rate", ">= 0.5")]), &tables).unwrap()
+    compute(
+        &national_plan(&[("special_support_rate", ">= 0.5")]),
+        &tables,
+    )
+    .unwrap()
 }

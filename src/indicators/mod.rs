@@ -853,10 +853,7 @@ mod tests {
     ];
 
     fn national() -> DataFrame {
-        fixture::national_table(
-            fixture::registry(NATIONAL),
-            fixture::cases(&[]),
-        )
+        fixture::national_table(fixture::registry(NATIONAL), fixture::cases(&[]))
     }
 
     #[test]
@@ -872,7 +869,10 @@ mod tests {
             (Some(1.0), Some(4.0))
         );
         let country = rate(COUNTRY);
-        assert_eq!((country.numerator, country.denominator), (Some(5.0), Some(9.0)));
+        assert_eq!(
+            (country.numerator, country.denominator),
+            (Some(5.0), Some(9.0))
+        );
         assert!(fixture::close(country.value, 5.0 / 9.0));
         assert!(!fixture::close(country.value, (0.8 + 0.25) / 2.0));
         // Targets are judged at every level, the country included.
@@ -888,7 +888,11 @@ mod tests {
         let t = national();
         let at_risk = |unit| row(&t, "at_risk_children", "2021", unit, None).value;
         assert_eq!(at_risk("622"), Some(1.0));
-        assert_eq!(at_risk("623"), Some(0.0), "no child at risk: 0, not missing");
+        assert_eq!(
+            at_risk("623"),
+            Some(0.0),
+            "no child at risk: 0, not missing"
+        );
         assert_eq!((at_risk("001"), at_risk("002")), (Some(2.0), Some(1.0)));
         assert_eq!((at_risk("64"), at_risk("01")), (Some(1.0), Some(3.0)));
         assert_eq!(at_risk(COUNTRY), Some(4.0), "701 is outside the scope");
@@ -904,7 +908,10 @@ mod tests {
         assert_eq!(share("64").denominator, Some(50_000.0));
         assert_eq!(share("01").denominator, Some(50_000.0));
         let country = share(COUNTRY);
-        assert_eq!((country.numerator, country.denominator), (Some(9.0), Some(100_000.0)));
+        assert_eq!(
+            (country.numerator, country.denominator),
+            (Some(9.0), Some(100_000.0))
+        );
     }
 
     #[test]
@@ -916,7 +923,11 @@ mod tests {
             .find(|&i| indicator.get(i) == Some("special_support_rate"))
             .unwrap();
         assert_eq!(level.get(first), Some(LEVEL_COUNTRY));
-        for absent in ["report_completeness", "staff_trained_rate", "fund_raised_vnd"] {
+        for absent in [
+            "report_completeness",
+            "staff_trained_rate",
+            "fund_raised_vnd",
+        ] {
             assert!(
                 !(0..t.height()).any(|i| indicator.get(i) == Some(absent)),
                 "{absent} has rows without its source"
@@ -935,7 +946,10 @@ mod tests {
     #[test]
     fn the_top_unit_is_the_country_of_several_provinces() {
         let top = TopUnit::of(&Scope::AllProvinces);
-        assert_eq!((top.code.as_str(), top.child_level), (COUNTRY, LEVEL_PROVINCE));
+        assert_eq!(
+            (top.code.as_str(), top.child_level),
+            (COUNTRY, LEVEL_PROVINCE)
+        );
         let top = TopUnit::of(&Scope::Province("64".into()));
         assert_eq!((top.code.as_str(), top.level), ("64", LEVEL_PROVINCE));
     }
