@@ -263,8 +263,9 @@ fn a_tcvn3_workbook_reads_exactly_as_its_unicode_twin() {
         &std::path::Path::new(common::REPO).join("reference/gia_lai_org_units_2021.csv"),
     )
     .unwrap();
-    let ra = treem::sources::district_reports::read(&a, "2021", &units, "64");
-    let rb = treem::sources::district_reports::read(&b, "2021", &units, "64");
+    let gia_lai = treem::config::Scope::Province("64".into());
+    let ra = treem::sources::district_reports::read(&a, "2021", &units, &gia_lai);
+    let rb = treem::sources::district_reports::read(&b, "2021", &units, &gia_lai);
     assert!(
         ra.problems.is_empty() && rb.problems.is_empty(),
         "{:?} {:?}",

@@ -69,3 +69,68 @@ fn a_missing_pipeline_file_exits_2_and_names_it() {
     run.expect_code(2);
     assert!(run.stderr().contains("nope.toml"), "{}", run.stderr());
 }
+
+#[test]
+fn a_pipeline_names_one_province_or_several_but_not_both() {
+    let project = Project::new();
+    let text = std::fs::read_to_string(project.path("pipelines/p.toml"))
+        .unwrap()
+        .replace(
+            "province = \"64\"",
+            "province = \"64\"\nprovinces = [\"64\", \"01\"]",
+        );
+    project.file("pipelines/p.toml", &text);
+    let run = project.run(&[]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(
+        err.contains("Keys \"province\" and \"provinces\" are both given"),
+        "{err}"
+    );
+}
+
+#[test]
+fn provinces_are_a_list_of_gso_codes_or_all_and_have_no_fund() {
+    let project = Project::new();
+    project.with_reports_and_fund();
+    let text = std::fs::read_to_string(project.path("pipelines/p.toml"))
+        .unwrap()
+        .replace("province = \"64\"", "provinces = [\"64\", \"Hà Nội\"]");
+    project.file("pipelines/p.toml", &text);
+    let run = project.run(&[]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(
+        err.contains("Key \"provinces\" holds \"Hà Nội\": give GSO codes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Key \"sources.fund\": the fund ledger is one province's"),
+        "{err}"
+    );
+
+    let text = text.replace("[\"64\", \"Hà Nội\"]", "\"every\"");
+    project.file("pipelines/p.toml", &text);
+    let err = project.run(&[]).stderr();
+    assert!(
+        err.contains("Key \"provinces\" is \"every\": give a list of GSO codes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_pipeline_without_a_province_says_which_keys_it_takes() {
+    let project = Project::new();
+    let text = std::fs::read_to_string(project.path("pipelines/p.toml"))
+        .unwrap()
+        .replace("province = \"64\"\n", "");
+    project.file("pipelines/p.toml", &text);
+    let run = project.run(&[]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("Key \"province\" is missing"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -42,7 +42,7 @@ pub fn series(published: &Published, scope: &Scope, indicator: &str) -> District
     sort_by_value(&mut districts, |(name, p)| (p.cell, name.as_str()));
     DistrictRates {
         min_count: published.min_count(),
-        province: at(&scope.province),
+        province: at(&scope.top),
         districts,
         goal: scope.goal(indicator),
     }

@@ -304,7 +304,11 @@ impl OrgUnitNames {
 /// What every chart's `series` needs besides the table: which period and units to draw.
 #[derive(Debug, Clone)]
 pub struct Scope {
-    pub province: String,
+    /// The unit the charts speak for: the province, or the country of a pipeline with
+    /// several provinces ([`TopUnit`](crate::indicators::TopUnit)).
+    pub top: String,
+    /// The level of the units drawn beside it: districts, or provinces.
+    pub child_level: &'static str,
     /// The reporting year's annual period.
     pub period: String,
     pub year: i32,
@@ -326,8 +330,10 @@ impl Scope {
                 plan.year
             ))
         })?;
+        let top = crate::indicators::TopUnit::of(&plan.scope);
         Ok(Scope {
-            province: plan.province.clone(),
+            top: top.code,
+            child_level: top.child_level,
             period: period.key.clone(),
             year: plan.year,
             baseline_year: plan.baseline_year,
@@ -350,7 +356,8 @@ impl Scope {
             })
     }
 
-    /// The district codes the table has rows for under `indicator` in the period, sorted.
+    /// The codes of the child units (districts, or provinces under the country) the table
+    /// has rows for under `indicator` in the period, sorted.
     pub fn districts(&self, published: &Published, indicator: &str) -> Vec<String> {
         let mut codes: Vec<String> = published
             .rows()
@@ -358,7 +365,7 @@ impl Scope {
             .filter(|r| {
                 r.indicator == indicator
                     && r.period == self.period
-                    && r.level == crate::indicators::LEVEL_DISTRICT
+                    && r.level == self.child_level
                     && r.breakdown.is_none()
             })
             .map(|r| r.org_unit.clone())
@@ -368,7 +375,7 @@ impl Scope {
         codes
     }
 
-    /// The values of breakdown `dimension` (`subtype`, `delay`, …) of the province's rows
+    /// The values of breakdown `dimension` (`subtype`, `delay`, …) of the top unit's rows
     /// of `indicator` in the period, in table order.
     pub fn breakdowns(
         &self,
@@ -379,7 +386,7 @@ impl Scope {
         let prefix = format!("{dimension}=");
         let mut out: Vec<String> = Vec::new();
         for r in published.rows() {
-            if r.indicator == indicator && r.period == self.period && r.org_unit == self.province {
+            if r.indicator == indicator && r.period == self.period && r.org_unit == self.top {
                 if let Some(v) = r.breakdown.as_deref().and_then(|b| b.strip_prefix(&prefix)) {
                     if !out.iter().any(|o| o == v) {
                         out.push(v.to_string());

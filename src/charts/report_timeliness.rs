@@ -47,8 +47,7 @@ pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
         .iter()
         .zip(&scope.deadlines)
         .map(|(period, deadline)| {
-            let at =
-                |field| Plotted::of(published, TIMELINESS, period, &scope.province, None, field);
+            let at = |field| Plotted::of(published, TIMELINESS, period, &scope.top, None, field);
             Column {
                 period: period.clone(),
                 deadline: Some(*deadline),

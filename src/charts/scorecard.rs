@@ -39,13 +39,13 @@ pub fn series(published: &Published, scope: &Scope) -> Scorecard {
         .targets
         .iter()
         .map(|t| {
-            let row = published.get(&t.indicator, &scope.period, &scope.province, None);
+            let row = published.get(&t.indicator, &scope.period, &scope.top, None);
             let at = |field| {
                 Plotted::of(
                     published,
                     &t.indicator,
                     &scope.period,
-                    &scope.province,
+                    &scope.top,
                     None,
                     field,
                 )

@@ -43,7 +43,7 @@ pub fn series(
             published,
             indicator,
             &scope.period,
-            &scope.province,
+            &scope.top,
             breakdown,
             field,
         )

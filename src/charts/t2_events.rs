@@ -35,16 +35,8 @@ pub fn series(published: &Published, scope: &Scope) -> Events {
     let events = EVENTS
         .iter()
         .map(|(indicator, _item)| {
-            let at = |field| {
-                Plotted::of(
-                    published,
-                    indicator,
-                    &scope.period,
-                    &scope.province,
-                    None,
-                    field,
-                )
-            };
+            let at =
+                |field| Plotted::of(published, indicator, &scope.period, &scope.top, None, field);
             let not_held = scope
                 .districts(published, indicator)
                 .iter()

@@ -45,7 +45,7 @@ pub fn series(published: &Published, scope: &Scope) -> AbuseDelays {
             published,
             indicator,
             &scope.period,
-            &scope.province,
+            &scope.top,
             breakdown,
             field,
         )

@@ -47,7 +47,7 @@ pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
         year: scope.year,
         baseline_year: scope.baseline_year,
         min_count: published.min_count(),
-        province: at(&scope.province),
+        province: at(&scope.top),
         districts,
     }
 }

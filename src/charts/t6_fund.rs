@@ -36,7 +36,7 @@ pub fn series(published: &Published, scope: &Scope) -> Fund {
             published,
             INDICATOR,
             &scope.period,
-            &scope.province,
+            &scope.top,
             breakdown,
             Field::Value,
         )

@@ -107,20 +107,32 @@ pub fn lines(m: &Manifest) -> Vec<String> {
     out
 }
 
-/// "Targets (province): 2021 8 of 13 met; 2021S1 3 of 6 met." from the indicators table.
+/// "Targets (province): 2021 8 of 13 met; 2021S1 3 of 6 met." from the indicators table,
+/// for its top level: the country when the table has one, the province otherwise.
 fn targets_line(layout: &Layout) -> Option<String> {
     let path = layout.indicators().join("indicators.parquet");
-    let df = crate::indicators::scan_parquet_file(&path)
-        .and_then(|lf| {
-            lf.filter(
-                col(c::LEVEL)
-                    .eq(lit(crate::indicators::LEVEL_PROVINCE))
-                    .and(col(c::BREAKDOWN).is_null())
-                    .and(col(c::TARGET_MET).is_not_null()),
-            )
-            .select([col(c::PERIOD), col(c::INDICATOR), col(c::TARGET_MET)])
-            .collect()
-        })
+    let table = crate::indicators::scan_parquet_file(&path).ok()?;
+    let has_country = table
+        .clone()
+        .filter(col(c::LEVEL).eq(lit(crate::indicators::LEVEL_COUNTRY)))
+        .limit(1)
+        .collect()
+        .ok()?
+        .height()
+        > 0;
+    let top = match has_country {
+        true => crate::indicators::LEVEL_COUNTRY,
+        false => crate::indicators::LEVEL_PROVINCE,
+    };
+    let df = table
+        .filter(
+            col(c::LEVEL)
+                .eq(lit(top))
+                .and(col(c::BREAKDOWN).is_null())
+                .and(col(c::TARGET_MET).is_not_null()),
+        )
+        .select([col(c::PERIOD), col(c::INDICATOR), col(c::TARGET_MET)])
+        .collect()
         .ok()?;
     let periods = df.column(c::PERIOD).ok()?.str().ok()?.clone();
     let met = df.column(c::TARGET_MET).ok()?.bool().ok()?.clone();
@@ -150,5 +162,5 @@ fn targets_line(layout: &Layout) -> Option<String> {
             format!("{period}: {met} of {all} met{missed}")
         })
         .collect();
-    Some(format!("Targets (province): {}.", parts.join("; ")))
+    Some(format!("Targets ({top}): {}.", parts.join("; ")))
 }

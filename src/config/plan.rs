@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use toml::value::Datetime;
 
-use super::raw::{self, Globs, RawPipeline};
+use super::raw::{self, Globs, RawPipeline, RawProvinces};
+use super::scope::Scope;
 use super::target::{TargetRule, KNOWN_INDICATORS};
 use super::ConfigError;
 use crate::sources::tabular::Limits;
@@ -59,7 +60,8 @@ pub struct Plan {
     /// The pipeline file itself.
     pub file: PathBuf,
     pub name: String,
-    pub province: String,
+    /// The provinces the pipeline reports on, and so the levels of its indicators.
+    pub scope: Scope,
     pub year: i32,
     pub baseline_year: i32,
     pub org_units: PathBuf,
@@ -123,11 +125,12 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             raw.name
         ));
     }
-    if raw.province.is_empty() || !raw.province.chars().all(|c| c.is_ascii_digit()) {
-        problems.push(format!(
-            "Key \"province\" is \"{}\": give the province's GSO code, such as \"64\".",
-            raw.province
-        ));
+    let scope = resolve_scope(raw.province.as_deref(), raw.provinces.as_ref(), problems);
+    if scope.has_country() && raw.sources.fund.is_some() {
+        problems.push(
+            "Key \"sources.fund\": the fund ledger is one province's, so it needs \"province\", not \"provinces\"."
+                .into(),
+        );
     }
     if raw.baseline_year >= raw.year {
         problems.push(format!(
@@ -247,7 +250,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
     Plan {
         file: file.to_path_buf(),
         name: raw.name,
-        province: raw.province,
+        scope,
         year: raw.year,
         baseline_year: raw.baseline_year,
         org_units,
@@ -266,6 +269,65 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
         limits,
+    }
+}
+
+/// Exactly one of `province` and `provinces`; every code a GSO code (digits).
+fn resolve_scope(
+    province: Option<&str>,
+    provinces: Option<&RawProvinces>,
+    problems: &mut Vec<String>,
+) -> Scope {
+    let is_code = |code: &str| !code.is_empty() && code.chars().all(|c| c.is_ascii_digit());
+    match (province, provinces) {
+        (Some(code), None) => {
+            if !is_code(code) {
+                problems.push(format!(
+                    "Key \"province\" is \"{code}\": give the province's GSO code, such as \"64\"."
+                ));
+            }
+            Scope::Province(code.to_string())
+        }
+        (None, Some(RawProvinces::Keyword(word))) => {
+            if word != "all" {
+                problems.push(format!(
+                    "Key \"provinces\" is \"{word}\": give a list of GSO codes, such as [\"64\", \"01\"], or \"all\"."
+                ));
+            }
+            Scope::AllProvinces
+        }
+        (None, Some(RawProvinces::List(codes))) => {
+            if codes.is_empty() {
+                problems.push(
+                    "Key \"provinces\" is empty: give at least one GSO code, or \"all\".".into(),
+                );
+            }
+            let mut seen = BTreeSet::new();
+            for code in codes {
+                if !is_code(code) {
+                    problems.push(format!(
+                        "Key \"provinces\" holds \"{code}\": give GSO codes, such as \"64\"."
+                    ));
+                } else if !seen.insert(code.as_str()) {
+                    problems.push(format!("Key \"provinces\" names \"{code}\" twice."));
+                }
+            }
+            Scope::Provinces(codes.clone())
+        }
+        (Some(_), Some(_)) => {
+            problems.push(
+                "Keys \"province\" and \"provinces\" are both given: keep one (\"province\" for one province, \"provinces\" for several or \"all\")."
+                    .into(),
+            );
+            Scope::AllProvinces
+        }
+        (None, None) => {
+            problems.push(
+                "Key \"province\" is missing: give the province's GSO code (province = \"64\"), or several (provinces = [\"64\", \"01\"] or \"all\")."
+                    .into(),
+            );
+            Scope::AllProvinces
+        }
     }
 }
 
@@ -416,6 +478,48 @@ fn is_office_clutter(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scope_of(province: Option<&str>, provinces: Option<RawProvinces>) -> (Scope, Vec<String>) {
+        let mut problems = Vec::new();
+        let scope = resolve_scope(province, provinces.as_ref(), &mut problems);
+        (scope, problems)
+    }
+
+    #[test]
+    fn one_province_a_list_or_all() {
+        assert_eq!(
+            scope_of(Some("64"), None),
+            (Scope::Province("64".into()), vec![])
+        );
+        let list = RawProvinces::List(vec!["64".into(), "01".into()]);
+        assert_eq!(
+            scope_of(None, Some(list)),
+            (Scope::Provinces(vec!["64".into(), "01".into()]), vec![])
+        );
+        let all = RawProvinces::Keyword("all".into());
+        assert_eq!(scope_of(None, Some(all)), (Scope::AllProvinces, vec![]));
+    }
+
+    #[test]
+    fn a_scope_needs_exactly_one_key_and_gso_codes() {
+        let (_, both) = scope_of(Some("64"), Some(RawProvinces::Keyword("all".into())));
+        assert!(both[0].contains("both given"), "{both:?}");
+        let (_, neither) = scope_of(None, None);
+        assert!(neither[0].contains("is missing"), "{neither:?}");
+        let (_, word) = scope_of(None, Some(RawProvinces::Keyword("every".into())));
+        assert!(word[0].contains("\"every\""), "{word:?}");
+        let bad = RawProvinces::List(vec!["64".into(), "Hà Nội".into(), "64".into()]);
+        let (_, list) = scope_of(None, Some(bad));
+        assert_eq!(
+            list,
+            [
+                "Key \"provinces\" holds \"Hà Nội\": give GSO codes, such as \"64\".",
+                "Key \"provinces\" names \"64\" twice.",
+            ]
+        );
+        let (_, empty) = scope_of(None, Some(RawProvinces::List(vec![])));
+        assert!(empty[0].contains("is empty"), "{empty:?}");
+    }
 
     #[test]
     fn glob_root_stops_at_the_first_wildcard() {

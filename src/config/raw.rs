@@ -12,8 +12,10 @@ use toml::value::Datetime;
 #[derive(Debug, Deserialize)]
 pub struct RawPipeline {
     pub name: String,
-    /// GSO code of the province the pipeline reports on.
-    pub province: String,
+    /// GSO code of the one province the pipeline reports on (or `provinces`).
+    pub province: Option<String>,
+    /// Several provinces, or "all": the pipeline reports on the country as well.
+    pub provinces: Option<RawProvinces>,
     pub year: i32,
     pub baseline_year: i32,
     pub org_units: String,
@@ -47,6 +49,14 @@ pub struct RawSources {
     pub cases: Globs,
     pub district_reports: Option<Globs>,
     pub fund: Option<Globs>,
+}
+
+/// `provinces = ["64", "01"]` or `provinces = "all"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawProvinces {
+    List(Vec<String>),
+    Keyword(String),
 }
 
 /// One glob or several.

@@ -10,10 +10,11 @@ use polars::prelude::*;
 
 use super::{compute, Tables};
 use crate::columns as c;
-use crate::config::{Period, Plan, Rules, Target};
+use crate::config::{Period, Plan, Rules, Scope, SourceFiles, Target};
 use crate::ingest::frames;
 use crate::sources::cases::{CaseKind, CaseRecord};
 use crate::sources::child_registry::RegistryRecord;
+use crate::sources::SourceKind;
 
 pub fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -38,7 +39,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
     Plan {
         file: PathBuf::from("p.toml"),
         name: "test".into(),
-        province: "64".into(),
+        scope: Scope::Province("64".into()),
         year: 2021,
         baseline_year: 2020,
         org_units: PathBuf::new(),
@@ -48,7 +49,19 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
             period("2021S1", "2021-01-01", "2021-06-30"),
             period("2021", "2021-01-01", "2021-12-31"),
         ],
-        sources: Vec::new(),
+        // Every source declared (with no file): the tables below stand in for them.
+        sources: [
+            SourceKind::ChildRegistry,
+            SourceKind::Cases,
+            SourceKind::DistrictReports,
+            SourceKind::Fund,
+        ]
+        .map(|kind| SourceFiles {
+            kind,
+            patterns: Vec::new(),
+            files: Vec::new(),
+        })
+        .to_vec(),
         targets: targets
             .iter()
             .map(|(indicator, rule)| Target {
@@ -267,4 +280,51 @@ pub fn has_org_unit(df: &DataFrame, indicator: &str, org_unit: &str) -> bool {
 
 pub fn close(a: Option<f64>, b: f64) -> bool {
     a.is_some_and(|a| (a - b).abs() < 1e-12)
+}
+
+/// A two-province country for the levels above a province: 64 (districts 622, 623) and 01
+/// (districts 001, 002), and province 70 (district 701) outside the plan's scope.
+pub fn national_org_units() -> DataFrame {
+    df!(
+        c::CODE => ["64", "622", "623", "01", "001", "002", "70", "701"],
+        c::LEVEL => ["province", "district", "district", "province", "district", "district", "province", "district"],
+        c::UNIT_TYPE => ["Tỉnh", "Thành phố", "Thị xã", "Thành phố", "Quận", "Quận", "Tỉnh", "Huyện"],
+        c::NAME => ["Gia Lai", "Pleiku", "An Khê", "Hà Nội", "Ba Đình", "Hoàn Kiếm", "Other", "Elsewhere"],
+        c::PARENT_CODE => [None, Some("64"), Some("64"), None, Some("01"), Some("01"), None, Some("70")],
+    )
+    .unwrap()
+}
+
+/// Children under 16 in 2021: 622 40,000, 623 10,000, 001 20,000, 002 30,000; 701 99,999
+/// (out of scope).
+pub fn national_population() -> DataFrame {
+    df!(
+        c::DISTRICT_CODE => ["622", "623", "001", "002", "701"],
+        c::YEAR => [2021i32, 2021, 2021, 2021, 2021],
+        c::CHILDREN_UNDER_16 => [40_000i64, 10_000, 20_000, 30_000, 99_999],
+    )
+    .unwrap()
+}
+
+/// The fixture plan over provinces 64 and 01, declaring only the registry and cases.
+pub fn national_plan(targets: &[(&str, &str)]) -> Plan {
+    let mut p = plan(targets);
+    p.scope = Scope::Provinces(vec!["64".into(), "01".into()]);
+    p.sources
+        .retain(|s| matches!(s.kind, SourceKind::ChildRegistry | SourceKind::Cases));
+    p
+}
+
+/// The computed table of the national plan over `registry` and `cases`.
+pub fn national_table(registry: DataFrame, cases: DataFrame) -> DataFrame {
+    let tables = Tables {
+        org_units: national_org_units().lazy(),
+        population: national_population().lazy(),
+        ..tables(registry, cases)
+    };
+    compute(
+        &national_plan(&[("special_support_rate", ">= 0.5")]),
+        &tables,
+    )
+    .unwrap()
 }

@@ -1,7 +1,8 @@
 //! The provincial Child Protection Fund (T6): what the ledger shows raised in a period's
 //! window — in total, by kind (cash, in kind, programmes) and cumulatively month by month
 //! for the chart against the 4-billion line. The fund is the province's, so every row is
-//! at province level; corrections (negative rows) count.
+//! at province level; corrections (negative rows) count. Only a provincial pipeline has a
+//! fund (the plan refuses one beside `provinces`), so any other scope gives no rows.
 
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
@@ -14,6 +15,9 @@ pub const INDICATOR: &str = "fund_raised_vnd";
 const KINDS: [FundKind; 3] = [FundKind::Cash, FundKind::InKind, FundKind::Programme];
 
 pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
+    let Some(province) = ctx.scope.single_province() else {
+        return Ok(Vec::new());
+    };
     let ledger = ctx
         .tables
         .fund
@@ -70,7 +74,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
         .select([
             lit(INDICATOR).alias(c::INDICATOR),
             lit(w.period.as_str()).alias(c::PERIOD),
-            lit(ctx.province).alias(c::ORG_UNIT),
+            lit(province).alias(c::ORG_UNIT),
             lit(LEVEL_PROVINCE).alias(c::LEVEL),
             col(c::BREAKDOWN),
             col(c::VALUE).cast(DataType::Float64).alias(c::NUMERATOR),

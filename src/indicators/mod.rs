@@ -1,5 +1,6 @@
 //! The indicators step: every indicator of the plan × period × org unit (the province and
-//! each of its districts) × breakdown, in one long table with its baseline, change and target
+//! each of its districts; with several provinces, the country, each province and each
+//! district) × breakdown, in one long table with its baseline, change and target
 //! (`indicators/indicators.parquet`, DESIGN.md "Indicators").
 //!
 //! Each family of indicators (`registry.rs`, `cases.rs`; district reports and the fund join
@@ -10,9 +11,10 @@
 //! last, with [`TargetRule::is_met`](crate::config::TargetRule::is_met), the one definition
 //! of "met". Everything is lazy and collected once.
 //!
-//! Two rules shape the helpers. Province values are computed from the rows (a child with
-//! cases in two districts is one child of the province), never from district ratios: rows
-//! are stacked once under their district and once under the province, then grouped. And
+//! Two rules shape the helpers. Values above a district are computed from the rows (a child
+//! with cases in two districts is one child of the province), never from district ratios:
+//! rows are stacked once under their district, once under its province (org_units'
+//! parent_code) and once under the country when there is one, then grouped. And
 //! every district appears for every indicator and breakdown, with a true 0 where nothing
 //! happened, because charts and disclosure control need the zeros; a window in which the
 //! source holds no data at all (no snapshot, no case) gives no rows, so its baseline is null
@@ -32,10 +34,11 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::columns as c;
-use crate::config::{Period, Plan, Rules};
+use crate::config::{Period, Plan, Rules, Scope};
 use crate::error::Error;
 use crate::ingest::frames;
 use crate::run::layout::{swap_in, Layout};
+use crate::sources::SourceKind;
 
 /// The columns of a computed row, in order; [`assemble`] adds baseline and change, the
 /// targets add target and target_met.
@@ -54,8 +57,42 @@ pub const ROW_COLUMNS: [&str; 9] = [
 /// The columns that name a row: one value per indicator × period × org unit × breakdown.
 const KEY_COLUMNS: [&str; 5] = [c::INDICATOR, c::PERIOD, c::ORG_UNIT, c::LEVEL, c::BREAKDOWN];
 
+pub const LEVEL_COUNTRY: &str = "country";
 pub const LEVEL_PROVINCE: &str = "province";
 pub const LEVEL_DISTRICT: &str = "district";
+
+/// The org_unit of the country row (ISO 3166 code of Viet Nam).
+pub const COUNTRY: &str = "VN";
+
+/// The unit a plan's summaries speak for (scorecard, status, charts, pack) and the level of
+/// the units shown beside it: a province and its districts, or the country and its
+/// provinces when the pipeline covers several provinces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopUnit {
+    pub code: String,
+    pub level: &'static str,
+    pub child_level: &'static str,
+}
+
+impl TopUnit {
+    pub fn of(scope: &Scope) -> Self {
+        match scope.single_province() {
+            Some(province) => TopUnit {
+                code: province.to_string(),
+                level: LEVEL_PROVINCE,
+                child_level: LEVEL_DISTRICT,
+            },
+            None => TopUnit {
+                code: COUNTRY.to_string(),
+                level: LEVEL_COUNTRY,
+                child_level: LEVEL_PROVINCE,
+            },
+        }
+    }
+}
+
+/// A working column: the province a district belongs to.
+const PROVINCE_CODE: &str = "__province_code";
 
 /// A family of indicators: its rows for one window.
 pub type Family = fn(&Context, &Window) -> PolarsResult<Vec<LazyFrame>>;
@@ -213,56 +250,123 @@ pub fn scan_partitioned(dir: &Path) -> Option<PolarsResult<LazyFrame>> {
     ))
 }
 
-/// What every family needs: the tables, the province and the plan's rules.
+/// What every family needs: the tables, the provinces in scope, the plan's rules and the
+/// sources it declares.
 pub struct Context<'a> {
     pub tables: &'a Tables,
-    pub province: &'a str,
+    pub scope: &'a Scope,
     pub rules: &'a Rules,
     /// The plan's periods: district reports are filed per period, not per window.
     pub periods: &'a [Period],
+    /// The sources the plan declares: a family whose source is not declared gives no rows
+    /// (a pipeline without district reports has no reporting completeness of 0 %).
+    pub declared: BTreeSet<SourceKind>,
 }
 
 impl Context<'_> {
-    /// The districts of the province (org_unit, level).
-    pub fn districts(&self) -> LazyFrame {
-        self.tables
-            .org_units
-            .clone()
-            .filter(
-                col(c::LEVEL)
-                    .eq(lit(LEVEL_DISTRICT))
-                    .and(col(c::PARENT_CODE).eq(lit(self.province))),
-            )
-            .select([col(c::CODE).alias(c::ORG_UNIT), col(c::LEVEL)])
+    pub fn declares(&self, kind: SourceKind) -> bool {
+        self.declared.contains(&kind)
     }
 
-    /// The province and its districts (org_unit, level): the units every indicator shows.
+    /// The provinces in scope (org_unit, level): those named in the pipeline file, or for
+    /// "all" every province of the org units.
+    pub fn provinces(&self) -> PolarsResult<LazyFrame> {
+        Ok(match self.scope.named_provinces() {
+            Some(codes) => df!(
+                c::ORG_UNIT => codes.clone(),
+                c::LEVEL => vec![LEVEL_PROVINCE; codes.len()],
+            )?
+            .lazy(),
+            None => self
+                .tables
+                .org_units
+                .clone()
+                .filter(col(c::LEVEL).eq(lit(LEVEL_PROVINCE)))
+                .select([col(c::CODE).alias(c::ORG_UNIT), col(c::LEVEL)]),
+        })
+    }
+
+    /// Every district of the provinces in scope with its province (district_code,
+    /// province_code): the path a row takes up the levels.
+    fn district_provinces(&self) -> PolarsResult<LazyFrame> {
+        let provinces = self
+            .provinces()?
+            .select([col(c::ORG_UNIT).alias(PROVINCE_CODE)]);
+        Ok(self
+            .tables
+            .org_units
+            .clone()
+            .filter(col(c::LEVEL).eq(lit(LEVEL_DISTRICT)))
+            .select([
+                col(c::CODE).alias(c::DISTRICT_CODE),
+                col(c::PARENT_CODE).alias(PROVINCE_CODE),
+            ])
+            .join(
+                provinces,
+                [col(PROVINCE_CODE)],
+                [col(PROVINCE_CODE)],
+                JoinArgs::new(JoinType::Inner),
+            ))
+    }
+
+    /// The districts of the provinces in scope (org_unit, level).
+    pub fn districts(&self) -> PolarsResult<LazyFrame> {
+        Ok(self.district_provinces()?.select([
+            col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
+            lit(LEVEL_DISTRICT).alias(c::LEVEL),
+        ]))
+    }
+
+    /// The units every indicator shows (org_unit, level): the country when the scope has
+    /// several provinces, each province, each district.
     pub fn units(&self) -> PolarsResult<LazyFrame> {
-        let province = df!(c::ORG_UNIT => [self.province], c::LEVEL => [LEVEL_PROVINCE])?;
-        concat([province.lazy(), self.districts()], UnionArgs::default())
+        let mut units = Vec::new();
+        if self.scope.has_country() {
+            units.push(df!(c::ORG_UNIT => [COUNTRY], c::LEVEL => [LEVEL_COUNTRY])?.lazy());
+        }
+        units.push(self.provinces()?);
+        units.push(self.districts()?);
+        concat(units, UnionArgs::default())
     }
 
     /// Children under 16 by org unit (org_unit, level, children_under_16) in `year`: each
-    /// district of the province, and their sum for the province.
+    /// district in scope, and their sums for its province and the country.
     pub fn population(&self, year: i32) -> PolarsResult<LazyFrame> {
-        let districts = self
-            .districts()
-            .select([col(c::ORG_UNIT).alias(c::DISTRICT_CODE)]);
-        Ok(at_both_levels(
-            self.tables
-                .population
+        Ok(self
+            .at_levels(
+                self.tables
+                    .population
+                    .clone()
+                    .filter(col(c::YEAR).eq(lit(year))),
+            )?
+            .group_by([col(c::ORG_UNIT), col(c::LEVEL)])
+            .agg([col(c::CHILDREN_UNDER_16).sum()]))
+    }
+
+    /// `lf` (with a district_code) stacked under each level, as org_unit and level: under
+    /// its district, under the district's province, and under the country when the scope
+    /// has one. Rows of districts outside the scope are dropped. Grouping the stack gives
+    /// every level from the same rows, so a ratio is always Σ numerator ÷ Σ denominator.
+    fn at_levels(&self, lf: LazyFrame) -> PolarsResult<LazyFrame> {
+        let placed = lf.join(
+            self.district_provinces()?,
+            [col(c::DISTRICT_CODE)],
+            [col(c::DISTRICT_CODE)],
+            JoinArgs::new(JoinType::Inner),
+        );
+        let under = |org_unit: Expr, level: &str| {
+            placed
                 .clone()
-                .filter(col(c::YEAR).eq(lit(year)))
-                .join(
-                    districts,
-                    [col(c::DISTRICT_CODE)],
-                    [col(c::DISTRICT_CODE)],
-                    JoinArgs::new(JoinType::Inner),
-                ),
-            self.province,
-        )?
-        .group_by([col(c::ORG_UNIT), col(c::LEVEL)])
-        .agg([col(c::CHILDREN_UNDER_16).sum()]))
+                .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
+        };
+        let mut levels = vec![
+            under(col(c::DISTRICT_CODE), LEVEL_DISTRICT),
+            under(col(PROVINCE_CODE), LEVEL_PROVINCE),
+        ];
+        if self.scope.has_country() {
+            levels.push(under(lit(COUNTRY), LEVEL_COUNTRY));
+        }
+        concat(levels, UnionArgs::default())
     }
 
     /// The rows of `source` (already cut to the window) as the start of an indicator.
@@ -277,16 +381,13 @@ impl Context<'_> {
     }
 }
 
-/// `lf` (with a district_code) stacked twice: under its district and under the province,
-/// as org_unit and level. Grouping the stack gives both levels from the same rows.
-fn at_both_levels(lf: LazyFrame, province: &str) -> PolarsResult<LazyFrame> {
-    let under = |org_unit: Expr, level: &str| {
-        lf.clone()
-            .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
-    };
-    let district = under(col(c::DISTRICT_CODE), LEVEL_DISTRICT);
-    let province = under(lit(province), LEVEL_PROVINCE);
-    concat([district, province], UnionArgs::default())
+/// Orders levels from the top: the country, then provinces, then districts.
+fn level_rank() -> Expr {
+    when(col(c::LEVEL).eq(lit(LEVEL_COUNTRY)))
+        .then(lit(0))
+        .when(col(c::LEVEL).eq(lit(LEVEL_PROVINCE)))
+        .then(lit(1))
+        .otherwise(lit(2))
 }
 
 /// A breakdown of an indicator: rows are counted again by `expr`, labelled `name=<value>`.
@@ -423,7 +524,7 @@ impl Rows<'_> {
             Some(p) => self.source.clone().filter(p.clone()),
             None => self.source.clone(),
         };
-        let rows = at_both_levels(rows, self.ctx.province)?;
+        let rows = self.ctx.at_levels(rows)?;
         let mut parts = vec![rows
             .clone()
             .with_column(lit(NULL).cast(DataType::String).alias(c::BREAKDOWN))];
@@ -577,13 +678,15 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 }
 
 /// Every indicator of the plan over the clean tables, baselines and targets attached,
-/// sorted: indicator, period, province before districts, org unit, total before breakdowns.
+/// sorted: indicator, period, level from the top (country, province, district), org unit,
+/// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
     let ctx = Context {
         tables,
-        province: &plan.province,
+        scope: &plan.scope,
         rules: &plan.rules,
         periods: &plan.periods,
+        declared: plan.sources.iter().map(|s| s.kind).collect(),
     };
     let shift = u32::try_from(plan.year - plan.baseline_year)
         .ok()
@@ -615,11 +718,15 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
                 lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
             ]);
     let df = concat([assembled.lazy(), gaps], UnionArgs::default())?
-        .sort(
-            [c::INDICATOR, c::PERIOD, c::LEVEL, c::ORG_UNIT, c::BREAKDOWN],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, true, false, false])
-                .with_maintain_order(true),
+        .sort_by_exprs(
+            [
+                col(c::INDICATOR),
+                col(c::PERIOD),
+                level_rank(),
+                col(c::ORG_UNIT),
+                col(c::BREAKDOWN),
+            ],
+            SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;
     attach_targets(df, plan)
@@ -704,7 +811,7 @@ pub(crate) mod fixture;
 
 #[cfg(test)]
 mod tests {
-    use super::fixture::{d, plan, row};
+    use super::fixture::{self, d, plan, row};
     use super::*;
 
     /// Rows of the long shape from (org_unit, breakdown, value).
@@ -723,6 +830,128 @@ mod tests {
         )
         .unwrap()
         .lazy()
+    }
+
+    // Two provinces of two districts each, the latest snapshot of 2021:
+    //   622: 4 special children, 3 supported; 1 at risk.   623: 1 special, supported.
+    //   001: 4 special, 1 supported; 2 at risk.            002: none special; 1 at risk.
+    //   701 (province 70, outside the scope): 1 special, supported; 1 at risk.
+    // Support rate: 64 = 4/5 = 0.80, 01 = 1/4 = 0.25, the country (4 + 1)/(5 + 4) = 5/9,
+    // while the mean of the province rates is (0.80 + 0.25)/2 = 0.525.
+    const NATIONAL: &[fixture::Child] = &[
+        ("2021-12-31", "a1", "622", Some("d"), false, true),
+        ("2021-12-31", "a2", "622", Some("d"), true, true),
+        ("2021-12-31", "a3", "622", Some("d"), false, false),
+        ("2021-12-31", "a4", "622", Some("a"), false, true),
+        ("2021-12-31", "a5", "623", Some("d"), false, true),
+        ("2021-12-31", "h1", "001", Some("d"), true, true),
+        ("2021-12-31", "h2", "001", Some("d"), true, false),
+        ("2021-12-31", "h3", "001", Some("a"), false, false),
+        ("2021-12-31", "h4", "001", Some("a"), false, false),
+        ("2021-12-31", "h5", "002", None, true, false),
+        ("2021-12-31", "x1", "701", Some("d"), true, true),
+    ];
+
+    fn national() -> DataFrame {
+        fixture::national_table(fixture::registry(NATIONAL), fixture::cases(&[]))
+    }
+
+    #[test]
+    fn a_country_rate_is_summed_from_the_rows_not_a_mean_of_province_rates() {
+        let t = national();
+        let rate = |unit| row(&t, "special_support_rate", "2021", unit, None);
+        assert_eq!(
+            (rate("64").numerator, rate("64").denominator),
+            (Some(4.0), Some(5.0))
+        );
+        assert_eq!(
+            (rate("01").numerator, rate("01").denominator),
+            (Some(1.0), Some(4.0))
+        );
+        let country = rate(COUNTRY);
+        assert_eq!(
+            (country.numerator, country.denominator),
+            (Some(5.0), Some(9.0))
+        );
+        assert!(fixture::close(country.value, 5.0 / 9.0));
+        assert!(!fixture::close(country.value, (0.8 + 0.25) / 2.0));
+        // Targets are judged at every level, the country included.
+        assert_eq!(country.target_met, Some(true));
+        assert_eq!(rate("01").target_met, Some(false));
+        // A breakdown adds up the same way: group d is 3/4 in 64 and 1/2 in 01.
+        let d = row(&t, "special_support_rate", "2021", COUNTRY, Some("group=d"));
+        assert_eq!((d.numerator, d.denominator), (Some(4.0), Some(6.0)));
+    }
+
+    #[test]
+    fn country_counts_are_the_sum_of_provinces_and_of_districts() {
+        let t = national();
+        let at_risk = |unit| row(&t, "at_risk_children", "2021", unit, None).value;
+        assert_eq!(at_risk("622"), Some(1.0));
+        assert_eq!(
+            at_risk("623"),
+            Some(0.0),
+            "no child at risk: 0, not missing"
+        );
+        assert_eq!((at_risk("001"), at_risk("002")), (Some(2.0), Some(1.0)));
+        assert_eq!((at_risk("64"), at_risk("01")), (Some(1.0), Some(3.0)));
+        assert_eq!(at_risk(COUNTRY), Some(4.0), "701 is outside the scope");
+        assert!(!fixture::has_org_unit(&t, "at_risk_children", "70"));
+        assert!(!fixture::has_org_unit(&t, "at_risk_children", "701"));
+    }
+
+    #[test]
+    fn population_is_summed_per_level() {
+        let t = national();
+        let share = |unit| row(&t, "special_children_share", "2021", unit, None);
+        assert_eq!(share("001").denominator, Some(20_000.0));
+        assert_eq!(share("64").denominator, Some(50_000.0));
+        assert_eq!(share("01").denominator, Some(50_000.0));
+        let country = share(COUNTRY);
+        assert_eq!(
+            (country.numerator, country.denominator),
+            (Some(9.0), Some(100_000.0))
+        );
+    }
+
+    #[test]
+    fn levels_run_from_the_country_down_and_undeclared_sources_give_no_rows() {
+        let t = national();
+        let level = t.column(c::LEVEL).unwrap().str().unwrap().clone();
+        let indicator = t.column(c::INDICATOR).unwrap().str().unwrap().clone();
+        let first = (0..t.height())
+            .find(|&i| indicator.get(i) == Some("special_support_rate"))
+            .unwrap();
+        assert_eq!(level.get(first), Some(LEVEL_COUNTRY));
+        for absent in [
+            "report_completeness",
+            "staff_trained_rate",
+            "fund_raised_vnd",
+        ] {
+            assert!(
+                !(0..t.height()).any(|i| indicator.get(i) == Some(absent)),
+                "{absent} has rows without its source"
+            );
+        }
+    }
+
+    #[test]
+    fn one_province_has_no_country_row() {
+        let t = fixture::table(fixture::registry(NATIONAL), fixture::cases(&[]), &[]);
+        assert!(!fixture::has_org_unit(&t, "special_support_rate", COUNTRY));
+        let r = row(&t, "special_support_rate", "2021", "64", None);
+        assert_eq!((r.numerator, r.denominator), (Some(4.0), Some(5.0)));
+    }
+
+    #[test]
+    fn the_top_unit_is_the_country_of_several_provinces() {
+        let top = TopUnit::of(&Scope::AllProvinces);
+        assert_eq!(
+            (top.code.as_str(), top.child_level),
+            (COUNTRY, LEVEL_PROVINCE)
+        );
+        let top = TopUnit::of(&Scope::Province("64".into()));
+        assert_eq!((top.code.as_str(), top.level), ("64", LEVEL_PROVINCE));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use polars::prelude::*;
 use super::{Context, Window, LEVEL_DISTRICT};
 use crate::columns as c;
 use crate::config::Period;
+use crate::sources::SourceKind;
 
 /// The three events of target T2, by the form item that reports each.
 pub const EVENTS: [(&str, &str); 3] = [
@@ -28,6 +29,10 @@ const FIRST_SENT: &str = "__first_sent_on";
 const DAYS_LATE: &str = "__days_late";
 
 pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
+    // Without the source nobody was asked to report: no rows rather than 0 % everywhere.
+    if !ctx.declares(SourceKind::DistrictReports) {
+        return Ok(Vec::new());
+    }
     let Some(period) = period_of(ctx, w) else {
         return Ok(Vec::new());
     };
@@ -47,7 +52,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
     ];
     for (indicator, item) in EVENTS {
         // Held = the latest report says 1; no report, a blank or 0 = not held.
-        let held = expected(ctx).join(
+        let held = expected(ctx)?.join(
             latest_item(ctx, period, item)?,
             [col(c::DISTRICT_CODE)],
             [col(c::DISTRICT_CODE)],
@@ -93,9 +98,10 @@ fn period_of<'a>(ctx: &'a Context, w: &Window) -> Option<&'a Period> {
 }
 
 /// The districts expected to report (district_code).
-fn expected(ctx: &Context) -> LazyFrame {
-    ctx.districts()
-        .select([col(c::ORG_UNIT).alias(c::DISTRICT_CODE)])
+fn expected(ctx: &Context) -> PolarsResult<LazyFrame> {
+    Ok(ctx
+        .districts()?
+        .select([col(c::ORG_UNIT).alias(c::DISTRICT_CODE)]))
 }
 
 /// The latest version of every district's report for `period`.
@@ -128,7 +134,7 @@ pub fn status(ctx: &Context, period: &Period) -> PolarsResult<LazyFrame> {
     let late_by = (col(FIRST_SENT) - lit(period.report_deadline))
         .dt()
         .total_days(false);
-    Ok(expected(ctx)
+    Ok(expected(ctx)?
         .join(
             first_sent,
             [col(c::DISTRICT_CODE)],

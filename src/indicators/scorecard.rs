@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::LEVEL_PROVINCE;
+use super::TopUnit;
 use crate::columns as c;
 use crate::config::{Period, Plan};
 
@@ -37,13 +37,9 @@ pub struct Score {
     pub target_met: Option<bool>,
 }
 
-/// The province total of `indicator` in `period`, if the table has it.
-pub fn province_score(
-    table: &DataFrame,
-    province: &str,
-    indicator: &str,
-    period: &str,
-) -> Option<Score> {
+/// The total of `indicator` in `period` for the top unit (the province, or the country of
+/// a pipeline with several provinces), if the table has it.
+pub fn top_score(table: &DataFrame, top: &TopUnit, indicator: &str, period: &str) -> Option<Score> {
     let s = |name: &str| table.column(name).ok()?.str().ok().cloned();
     let f = |name: &str| table.column(name).ok()?.f64().ok().cloned();
     let (ind, per, unit_col, level, breakdown, unit) = (
@@ -66,8 +62,8 @@ pub fn province_score(
         .find(|&i| {
             ind.get(i) == Some(indicator)
                 && per.get(i) == Some(period)
-                && unit_col.get(i) == Some(province)
-                && level.get(i) == Some(LEVEL_PROVINCE)
+                && unit_col.get(i) == Some(top.code.as_str())
+                && level.get(i) == Some(top.level)
                 && breakdown.get(i).is_none()
         })
         .map(|i| Score {
@@ -106,13 +102,14 @@ pub fn lines(plan: &Plan, table: &DataFrame) -> Vec<String> {
             plan.year
         )];
     };
+    let top = TopUnit::of(&plan.scope);
     let mut out = vec![format!(
-        "Scorecard {} (period {}, province {}):",
-        plan.year, period.key, plan.province
+        "Scorecard {} (period {}, {} {}):",
+        plan.year, period.key, top.level, top.code
     )];
     for target in &plan.targets {
         let goal = format!("goal {}", target.rule);
-        let line = match province_score(table, &plan.province, &target.indicator, &period.key) {
+        let line = match top_score(table, &top, &target.indicator, &period.key) {
             None => format!("{}: not computed yet; {goal}.", target.indicator),
             Some(score) => {
                 let unit = score.unit.as_str();

@@ -104,7 +104,7 @@ pub(crate) fn ingest(
                 continue;
             }
         };
-        let outcome = district_reports::read(&tables, &folder, units, &plan.province);
+        let outcome = district_reports::read(&tables, &folder, units, &plan.scope);
         for problem in outcome.problems {
             let message = format!("{}: {}", path.display(), problem.rejection.detail);
             if problem.row > 0 {

@@ -145,7 +145,7 @@ pub fn contents(lang: Lang) -> Contents {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
-        province: "64".into(),
+        top: "64".into(),
         year: 2021,
         periods: vec!["2021".into()],
         annual_period: Some("2021".into()),

@@ -144,7 +144,7 @@ fn scorecard(page: &mut String, contents: &Contents) {
         page,
         "<section id=\"scorecard\">\n<h2>{} — {}</h2>\n<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
         escape(lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan")),
-        escape(&format!("{}, {period}", contents.name(&contents.province))),
+        escape(&format!("{}, {period}", contents.name(&contents.top))),
         ["indicator", "value", "goal", "met", "baseline", "change"]
             .map(|k| format!("<th>{}</th>", escape(h.get(k))))
             .concat()
@@ -157,7 +157,7 @@ fn scorecard(page: &mut String, contents: &Contents) {
         let key = escape(&row_key(
             &target.indicator,
             contents.annual_period.as_deref().unwrap_or_default(),
-            &contents.province,
+            &contents.top,
             None,
         ));
         match score {

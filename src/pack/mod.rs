@@ -170,7 +170,9 @@ pub struct Contents {
     pub findings: Vec<Finding>,
     /// Org unit code → name as a reader knows it ("Huyện Chư Sê").
     pub names: BTreeMap<String, String>,
-    pub province: String,
+    /// The unit the pack speaks for: the province, or the country of a pipeline with
+    /// several provinces.
+    pub top: String,
     pub year: i32,
     /// The periods of the reporting year, in the plan's order.
     pub periods: Vec<String>,
@@ -211,10 +213,10 @@ impl Contents {
             .collect()
     }
 
-    /// The province's total row of `indicator` in the annual period.
+    /// The top unit's total row of `indicator` in the annual period.
     pub fn score(&self, indicator: &str) -> Option<&PublishedRow> {
         let period = self.annual_period.as_deref()?;
-        self.published.get(indicator, period, &self.province, None)
+        self.published.get(indicator, period, &self.top, None)
     }
 
     /// The two values of a finding as the pack may show them. The values of form rules and
@@ -277,7 +279,7 @@ impl Contents {
 
     /// The pack's title.
     pub fn title(&self) -> String {
-        let province = self.name(&self.province);
+        let province = self.name(&self.top);
         match self.lang {
             Lang::Vi => format!(
                 "Số liệu bảo vệ, chăm sóc trẻ em {province} năm {}",
@@ -452,7 +454,7 @@ pub fn run(
     let contents = Contents {
         findings,
         names,
-        province: plan.province.clone(),
+        top: crate::indicators::TopUnit::of(&plan.scope).code,
         year: plan.year,
         periods: plan
             .periods

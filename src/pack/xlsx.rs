@@ -198,7 +198,7 @@ fn scorecard(contents: &Contents) -> Sheet {
         title: format!(
             "{} — {}, {period}",
             lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan"),
-            contents.name(&contents.province)
+            contents.name(&contents.top)
         ),
         headers: vec![
             h.get("indicator"),

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use super::headers::{self, ColumnSpec};
 use super::row::{Reason, Rejection};
 use super::tabular::{RawRow, RawTable};
+use crate::config::Scope;
 use crate::reference::{Level, OrgUnits};
 use crate::text::dates::parse_date;
 use crate::text::fold;
@@ -309,7 +310,7 @@ pub fn read(
     tables: &[RawTable],
     folder_period: &str,
     units: &OrgUnits,
-    province: &str,
+    scope: &Scope,
 ) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let sheets: Vec<(u8, &RawTable)> = FORMS
@@ -363,7 +364,7 @@ pub fn read(
             }
         };
         let block = header_block(table, map.header_index);
-        let this = match check_identity(&block, sheet, folder_period, units, province) {
+        let this = match check_identity(&block, sheet, folder_period, units, scope) {
             Ok(id) => id,
             Err(p) => {
                 out.problems.push(p);
@@ -473,7 +474,7 @@ fn check_identity(
     sheet: Option<&str>,
     folder_period: &str,
     units: &OrgUnits,
-    province: &str,
+    scope: &Scope,
 ) -> Result<(String, String, NaiveDate), Problem> {
     let sheet_name = sheet.unwrap_or("");
     let missing = |label: &str, column: &'static str| {
@@ -494,12 +495,19 @@ fn check_identity(
     let district = units
         .resolve_district(&code_text)
         .map_err(|e| mismatch(format!("Sheet \"{sheet_name}\", cell {code_cell}: {e}")))?;
-    if district.level != Level::District || district.parent_code.as_deref() != Some(province) {
-        return Err(mismatch(format!(
-            "Sheet \"{sheet_name}\", cell {code_cell}: unit {} is not a district of province {province}.",
-            district.code
-        )));
-    }
+    let province = match district.parent_code.as_deref() {
+        Some(p) if district.level == Level::District && scope.covers(p) => p,
+        _ => {
+            let of = match scope {
+                Scope::AllProvinces => String::new(),
+                _ => format!(" of {}", scope.describe()),
+            };
+            return Err(mismatch(format!(
+                "Sheet \"{sheet_name}\", cell {code_cell}: unit {} is not a district{of}.",
+                district.code
+            )));
+        }
+    };
     if let Some(name) = &block.unit_name {
         // "Phòng LĐTB&XH huyện Chư Sê": the district it names, if one can be found in it.
         if let Some(named) = district_named_in(name, units, province) {

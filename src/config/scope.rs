@@ -1,0 +1,79 @@
+//! Which provinces a pipeline reports on: one (`province = "64"`), several
+//! (`provinces = ["64", "01"]`) or every province of the org-units file (`provinces = "all"`).
+//!
+//! The scope decides the levels of the indicator table: one province gives the province and
+//! its districts, as a provincial plan reads them; `provinces` gives the country (the sum of
+//! the provinces in scope), each province and each district. "all" is resolved against the
+//! org-units table when the indicators are computed, since the plan reads no data.
+
+/// The provinces a pipeline covers, as written in the pipeline file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// `province = "64"`: the province and its districts, no country row.
+    Province(String),
+    /// `provinces = ["64", "01"]`: the country (their sum), each province, each district.
+    Provinces(Vec<String>),
+    /// `provinces = "all"`: as `Provinces`, with every province of the org-units table.
+    AllProvinces,
+}
+
+impl Scope {
+    /// The one province of a provincial pipeline; `None` when the scope has a country level.
+    pub fn single_province(&self) -> Option<&str> {
+        match self {
+            Scope::Province(code) => Some(code),
+            Scope::Provinces(_) | Scope::AllProvinces => None,
+        }
+    }
+
+    /// Whether the indicators have a country level above the provinces.
+    pub fn has_country(&self) -> bool {
+        self.single_province().is_none()
+    }
+
+    /// The provinces named in the file; `None` for "all" (every province of the org units).
+    pub fn named_provinces(&self) -> Option<Vec<&str>> {
+        match self {
+            Scope::Province(code) => Some(vec![code.as_str()]),
+            Scope::Provinces(codes) => Some(codes.iter().map(String::as_str).collect()),
+            Scope::AllProvinces => None,
+        }
+    }
+
+    /// Whether province `code` is in scope.
+    pub fn covers(&self, code: &str) -> bool {
+        match self.named_provinces() {
+            Some(codes) => codes.contains(&code),
+            None => true,
+        }
+    }
+
+    /// How a message names the scope: "province 64", "provinces 64, 01", "every province".
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::Province(code) => format!("province {code}"),
+            Scope::Provinces(codes) => format!("provinces {}", codes.join(", ")),
+            Scope::AllProvinces => "every province".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_provincial_scope_has_no_country_level() {
+        assert!(!Scope::Province("64".into()).has_country());
+        assert!(Scope::Provinces(vec!["64".into()]).has_country());
+        assert!(Scope::AllProvinces.has_country());
+    }
+
+    #[test]
+    fn all_covers_every_province_and_a_list_only_its_own() {
+        let two = Scope::Provinces(vec!["64".into(), "01".into()]);
+        assert!(two.covers("01") && !two.covers("70"));
+        assert!(Scope::AllProvinces.covers("70"));
+        assert!(!Scope::Province("64".into()).covers("01"));
+    }
+}
