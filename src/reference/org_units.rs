@@ -202,15 +202,31 @@ const PREFIXES: [(&str, Level, &str); 13] = [
     ("x", Level::Commune, "Xã"),
 ];
 
-/// A code without the zero padding some sources add (`0633` is `633`); `None` if `s` is
-/// not all digits.
-fn normalise_code(s: &str) -> Option<String> {
+/// A code as the GSO writes it for its level: 2 digits for a province, 3 for a district,
+/// 5 for a commune, zero-padded (`1` and `0001` are Hà Nội's `01` as a province; `633` is
+/// a district, `0633` too). `None` if `s` is not all digits.
+fn normalise_code(s: &str, level: Level) -> Option<String> {
     let s = s.trim();
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let trimmed = s.trim_start_matches('0');
-    Some(if trimmed.is_empty() { "0" } else { trimmed }.to_string())
+    let digits = s.trim_start_matches('0');
+    let width = match level {
+        Level::Province => 2,
+        Level::District => 3,
+        Level::Commune => 5,
+    };
+    Some(format!("{digits:0>width$}"))
+}
+
+/// The level a bare code's width says (`01` a province, `001` a district, `00001` a commune).
+fn level_of_width(code: &str) -> Option<Level> {
+    match code.trim().len() {
+        2 => Some(Level::Province),
+        3 => Some(Level::District),
+        5 => Some(Level::Commune),
+        _ => None,
+    }
 }
 
 /// The official list with lookups by code and by folded name.
@@ -262,15 +278,16 @@ impl OrgUnits {
             let row: Row = record
                 .deserialize(Some(&headers))
                 .map_err(|e| error(line, e.to_string()))?;
-            let code = normalise_code(&row.code)
-                .ok_or_else(|| error(line, format!("the code \"{}\" is not a number", row.code)))?;
             let level = Level::parse(&row.level)
                 .ok_or_else(|| error(line, format!("unknown level \"{}\"", row.level)))?;
+            let code = normalise_code(&row.code, level)
+                .ok_or_else(|| error(line, format!("the code \"{}\" is not a number", row.code)))?;
             let name = clean(&row.name);
             if name.is_empty() {
                 return Err(error(line, format!("unit {code} has no name")));
             }
-            let parent_code = match normalise_code(&row.parent_code) {
+            let parent_level = level.parent().unwrap_or(Level::Province);
+            let parent_code = match normalise_code(&row.parent_code, parent_level) {
                 Some(parent) => Some(parent),
                 None if row.parent_code.trim().is_empty() => None,
                 None => {
@@ -313,7 +330,21 @@ impl OrgUnits {
             let parent_level = unit
                 .parent_code
                 .as_ref()
-                .map(|p| by_code.get(p).map(|&i| units[i].level));
+                .map(|p| {
+                    // The parent's code was read at the level expected; a unit of another
+                    // level with that number is named as what it is.
+                    let at = |level: Level| {
+                        normalise_code(p, level)
+                            .and_then(|c| by_code.get(&c))
+                            .map(|&i| units[i].level)
+                            .filter(|l| *l == level)
+                    };
+                    by_code.get(p).map(|&i| units[i].level).or_else(|| {
+                        [Level::Province, Level::District, Level::Commune]
+                            .into_iter()
+                            .find_map(at)
+                    })
+                });
             match (expected, parent_level) {
                 (None, None) => {}
                 (Some(_), None) => {
@@ -361,10 +392,29 @@ impl OrgUnits {
         self.units.is_empty()
     }
 
-    /// The unit with this code; zero padding is ignored.
+    /// The unit with this code. The code is read at the level its width says, else at the
+    /// one level where it names a unit (zero padding ignored); `None` when it names none, or
+    /// units at several levels.
     pub fn get(&self, code: &str) -> Option<&OrgUnit> {
-        let code = normalise_code(code)?;
-        self.by_code.get(&code).map(|&i| &self.units[i])
+        if let Some(unit) = level_of_width(code).and_then(|level| self.get_at(code, level)) {
+            return Some(unit);
+        }
+        let mut found = [Level::Province, Level::District, Level::Commune]
+            .into_iter()
+            .filter_map(|level| self.get_at(code, level));
+        match (found.next(), found.next()) {
+            (Some(unit), None) => Some(unit),
+            _ => None,
+        }
+    }
+
+    /// The unit of `level` with this code, zero padding ignored.
+    pub fn get_at(&self, code: &str, level: Level) -> Option<&OrgUnit> {
+        let code = normalise_code(code, level)?;
+        self.by_code
+            .get(&code)
+            .map(|&i| &self.units[i])
+            .filter(|u| u.level == level)
     }
 
     /// The districts of a province, in file order.
@@ -378,7 +428,7 @@ impl OrgUnits {
     }
 
     fn children(&self, parent_code: &str, level: Level) -> Vec<&OrgUnit> {
-        let Some(parent) = normalise_code(parent_code) else {
+        let Some(parent) = level.parent().and_then(|p| normalise_code(parent_code, p)) else {
             return Vec::new();
         };
         self.units
@@ -389,8 +439,7 @@ impl OrgUnits {
 
     /// The district code of a commune; `None` if `code` is not a commune.
     pub fn district_of_commune(&self, code: &str) -> Option<&str> {
-        self.get(code)
-            .filter(|u| u.level == Level::Commune)
+        self.get_at(code, Level::Commune)
             .and_then(|u| u.parent_code.as_deref())
     }
 
@@ -419,13 +468,17 @@ impl OrgUnits {
         if text.is_empty() {
             return Err(ResolveError::Empty { level });
         }
-        let district = district_code.map(|d| normalise_code(d).unwrap_or_else(|| clean(d)));
+        let district = district_code
+            .map(|d| normalise_code(d, Level::District).unwrap_or_else(|| clean(d)));
 
-        if let Some(code) = normalise_code(&text) {
-            let unit = self.get(&code).ok_or_else(|| ResolveError::UnknownCode {
-                level,
-                code: text.clone(),
-            })?;
+        if normalise_code(&text, level).is_some() {
+            let unit = self
+                .get_at(&text, level)
+                .or_else(|| self.get(&text))
+                .ok_or_else(|| ResolveError::UnknownCode {
+                    level,
+                    code: text.clone(),
+                })?;
             if unit.level != level {
                 return Err(ResolveError::WrongLevel {
                     text,
@@ -828,6 +881,28 @@ mod tests {
             units().resolve_district("").unwrap_err().to_string(),
             "The district is blank."
         );
+    }
+
+    #[test]
+    fn codes_are_read_at_their_level_so_ha_noi_is_not_ba_dinh() {
+        let units = OrgUnits::from_csv_reader(
+            "code,level,unit_type,name,parent_code\n\
+             01,province,Thành phố,Hà Nội,\n\
+             001,district,Quận,Ba Đình,01\n\
+             00001,commune,Phường,Phúc Xá,001\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(units.len(), 3);
+        assert_eq!(units.get("01").map(|u| u.level), Some(Level::Province));
+        assert_eq!(units.get("001").map(|u| u.level), Some(Level::District));
+        assert_eq!(units.get("00001").map(|u| u.level), Some(Level::Commune));
+        // A bare "1" names units at three levels: only a level tells them apart.
+        assert!(units.get("1").is_none());
+        assert_eq!(units.get_at("1", Level::Commune).map(|u| u.code.as_str()), Some("00001"));
+        assert_eq!(units.resolve_commune("1", Some("1")).map(|u| u.code.as_str()), Ok("00001"));
+        assert_eq!(units.district_of_commune("00001"), Some("001"));
+        assert_eq!(units.districts_of("1").len(), 1);
     }
 
     #[test]
