@@ -186,12 +186,13 @@ impl std::error::Error for ResolveError {}
 
 /// Prefixes sources put before names, folded, longest first so "thi xa" is tried before
 /// a bare "x" could match anything.
-const PREFIXES: [(&str, Level, &str); 13] = [
+const PREFIXES: [(&str, Level, &str); 15] = [
     ("thanh pho", Level::District, "Thành phố"),
     ("thi tran", Level::Commune, "Thị trấn"),
     ("thi xa", Level::District, "Thị xã"),
     ("phuong", Level::Commune, "Phường"),
     ("huyen", Level::District, "Huyện"),
+    ("quan", Level::District, "Quận"),
     ("tinh", Level::Province, "Tỉnh"),
     ("xa", Level::Commune, "Xã"),
     ("tp", Level::District, "Thành phố"),
@@ -200,6 +201,7 @@ const PREFIXES: [(&str, Level, &str); 13] = [
     ("h", Level::District, "Huyện"),
     ("p", Level::Commune, "Phường"),
     ("x", Level::Commune, "Xã"),
+    ("q", Level::District, "Quận"),
 ];
 
 /// A code as the GSO writes it for its level: 2 digits for a province, 3 for a district,
@@ -674,6 +676,22 @@ mod tests {
         for text in ["An Khê", "TX. An Khê", "Thị xã An Khê", "an khe"] {
             assert_eq!(district(text), "623", "{text}");
         }
+    }
+
+    #[test]
+    fn city_districts_are_quan_and_may_be_numbers() {
+        let vn = OrgUnits::from_csv_reader(
+            include_str!("../../reference/vn_org_units_2021.csv").as_bytes(),
+        )
+        .unwrap();
+        let code = |t: &str| vn.resolve_district(t).map(|u| u.code.clone());
+        for text in ["Quận 1", "Q. 1", "quan 1"] {
+            assert_eq!(code(text), Ok("760".to_string()), "{text}");
+        }
+        assert_eq!(code("Quận Ba Đình"), Ok("001".to_string()));
+        assert_eq!(code("Quận 12"), Ok("761".to_string()));
+        // A bare number is a code, not the name of Quận 1.
+        assert_eq!(code("1"), Ok("001".to_string()));
     }
 
     #[test]
