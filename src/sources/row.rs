@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::reference::{OrgUnits, ResolveError};
+use crate::reference::{Level, OrgUnits, ResolveError};
 use crate::text::dates::{parse_date, parse_datetime};
 use crate::text::numbers::parse_yes_no;
 
@@ -205,14 +205,44 @@ pub fn place(
     commune_name_cell: &str,
     district_cell: &str,
 ) -> CellResult<Place> {
-    let district =
-        if district_cell.is_empty() {
-            None
-        } else {
-            Some(units.resolve_district(district_cell).map_err(|e| {
-                Rejection::new("district_code", Reason::UnknownOrgUnit, e.to_string())
-            })?)
-        };
+    let district = if district_cell.is_empty() {
+        None
+    } else {
+        match units.resolve_district(district_cell) {
+            Ok(d) => Some(d),
+            // A name districts of several provinces share ("Huyện Châu Thành"): the commune
+            // code says which one, if it is one of them.
+            Err(ResolveError::Ambiguous { candidates, .. }) if !commune_code_cell.is_empty() => {
+                match units.get_at(commune_code_cell, Level::Commune) {
+                    Some(commune) => {
+                        let parent = commune.parent_code.as_deref().unwrap_or_default();
+                        if !candidates.iter().any(|c| c == parent) {
+                            return Err(Rejection::new(
+                                "district_code",
+                                Reason::OrgUnitMismatch,
+                                format!(
+                                    "Commune {} ({}) lies in district {parent}, which is not named \"{}\".",
+                                    commune.code,
+                                    commune.name,
+                                    short(district_cell)
+                                ),
+                            ));
+                        }
+                        units.get_at(parent, Level::District)
+                    }
+                    // The commune code's own problem is reported below.
+                    None => None,
+                }
+            }
+            Err(e) => {
+                return Err(Rejection::new(
+                    "district_code",
+                    Reason::UnknownOrgUnit,
+                    e.to_string(),
+                ))
+            }
+        }
+    };
     let district_code = district.map(|d| d.code.as_str());
     let (column, text) = if !commune_code_cell.is_empty() {
         ("commune_code", commune_code_cell)
@@ -289,5 +319,29 @@ mod tests {
         assert_eq!(sex("sex", "NAM"), Ok(Some("M")));
         assert_eq!(sex("sex", ""), Ok(None));
         assert_eq!(sex("sex", "Khác").unwrap_err().reason, Reason::BadValue);
+    }
+}
+
+#[cfg(test)]
+mod national_tests {
+    use super::*;
+
+    fn vn() -> OrgUnits {
+        OrgUnits::from_csv_reader(include_str!("../../reference/vn_org_units_2021.csv").as_bytes())
+            .unwrap()
+    }
+
+    #[test]
+    fn a_district_name_ten_provinces_share_is_settled_by_the_commune_code() {
+        let units = vn();
+        // Ten districts are named Châu Thành; commune 25585 lies in the one coded 708.
+        let p = place(&units, "25585", "", "Huyện Châu Thành").unwrap();
+        assert_eq!((p.commune_code.as_str(), p.district_code.as_str()), ("25585", "708"));
+        // Phúc Xá lies in Ba Đình, which is not a Châu Thành.
+        let r = place(&units, "00001", "", "Huyện Châu Thành").unwrap_err();
+        assert_eq!((r.column, r.reason), ("district_code", Reason::OrgUnitMismatch));
+        // Without a commune code the name alone cannot choose.
+        let r = place(&units, "", "Thị trấn Châu Thành", "Huyện Châu Thành").unwrap_err();
+        assert_eq!(r.column, "district_code");
     }
 }
