@@ -7,7 +7,7 @@
 //! again but its part is rewritten with the version number it has now (a correction sent
 //! later makes it version 1 of 2): the report each workbook holds is kept in the state.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -53,7 +53,7 @@ pub(crate) fn ingest(
     let mut rejected = RejectedRows::default();
     let mut reports: Vec<Sent> = Vec::new();
     for path in &source.files {
-        if let Some(file) = super::reuse(ctx, TABLE, path, &mut HashSet::new(), &mut rejected)? {
+        if let Some(file) = super::reuse(ctx, TABLE, path, &mut super::KeySet::default(), &mut rejected)? {
             if let (Some(key), Some(previous)) = (&file.report, ctx.previous) {
                 let parts = file.parts.iter().map(|p| previous.ingested.join(p));
                 reports.push((key.clone(), Values::Reused(parts.collect()), path));

@@ -114,7 +114,10 @@ impl Pseudonymiser {
             let id: String = id.split_whitespace().collect::<String>().to_uppercase();
             mac.update(id.as_bytes());
         }
-        hex::encode(mac.finalize().into_bytes())
+        let mut hex = [0u8; 64];
+        // 32 bytes always fit 64 hex digits; the digits are ASCII.
+        let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut hex);
+        String::from_utf8_lossy(&hex).into_owned()
     }
 }
 

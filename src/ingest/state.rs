@@ -10,7 +10,7 @@
 //! of an earlier file's, and none of its kept ids is now found in an earlier file (its kept
 //! keys are kept for that check); otherwise it is read again, and the manifest says so.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -211,7 +211,7 @@ pub fn read_keys(ingested: &Path, table: &str, input: &Path) -> Option<Vec<u128>
     )
 }
 
-pub fn disjoint(keys: &[u128], seen: &HashSet<u128>) -> bool {
+pub fn disjoint(keys: &[u128], seen: &super::KeySet) -> bool {
     keys.iter().all(|k| !seen.contains(k))
 }
 

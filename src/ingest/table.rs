@@ -11,7 +11,7 @@
 //! scope (a registry snapshot; all cases), so the set of keys held never spans more than
 //! one snapshot.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::frames::{self, RejectedRow};
-use super::{part_path, reuse, write_keys, Context, FileSummary, RejectedRows};
+use super::{part_path, reuse, write_keys, Context, FileSummary, KeySet, RejectedRows};
 use crate::run::layout::temporary_name;
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
@@ -212,7 +212,7 @@ pub(crate) fn ingest_table<T: CleanTable>(
     let mut summary = TableSummary::new(T::TABLE);
     let mut rejected = RejectedRows::default();
     for scope in scopes::<T>(&source.files) {
-        let mut seen: HashSet<u128> = HashSet::new();
+        let mut seen: KeySet = KeySet::default();
         // Files that may be taken over from the last run are not read ahead.
         let ahead: Vec<&Path> = scope
             .iter()
@@ -258,7 +258,7 @@ fn finish(
     ctx: &Context,
     table: &str,
     done: FileRead,
-    seen: &mut HashSet<u128>,
+    seen: &mut KeySet,
     rejected: &mut RejectedRows,
 ) -> Result<FileSummary, Error> {
     write_keys(ctx, table, &done.file.path, &done.keys)?;
@@ -299,7 +299,7 @@ fn read_in_parallel<T: CleanTable>(ctx: &Context, files: &[&Path]) -> Result<Vec
     let next = AtomicUsize::new(0);
     let outcomes: Mutex<Vec<Option<Result<FileRead, Error>>>> =
         Mutex::new((0..files.len()).map(|_| None).collect());
-    let none = HashSet::new();
+    let none = KeySet::default();
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
@@ -509,7 +509,9 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             }
             let tmp = temporary_name(&path);
             let file = std::fs::File::create(&tmp).map_err(|e| Error::write(&path, e))?;
+            // LZ4: zstd's default level took a tenth of a national ingest's time.
             let writer = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Lz4Raw)
                 .batched(df.schema())
                 .map_err(|e| Error::polars(&format!("writing {}", path.display()), e))?;
             self.writers.insert(
@@ -570,7 +572,7 @@ fn remove_parts(ctx: &Context, file: &FileSummary) {
 fn read_file<T: CleanTable>(
     ctx: &Context,
     path: &Path,
-    earlier: &HashSet<u128>,
+    earlier: &KeySet,
     memo: &mut Memo,
 ) -> Result<FileRead, Error> {
     let mut done = FileRead {
@@ -595,7 +597,7 @@ fn read_file<T: CleanTable>(
         let r = Rejection::new("", Reason::LineTooLong, why.clone());
         done.rejected.push(RejectedRow::of(path, sheet, *line, r, false));
     }
-    let mut own: HashSet<u128> = HashSet::new();
+    let mut own: KeySet = KeySet::default();
     let mut parts = Parts::<T>::new(ctx, path);
     let mut row = RawRow::default();
     loop {

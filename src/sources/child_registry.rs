@@ -134,6 +134,10 @@ pub fn special_group(cell: &str) -> CellResult<Option<&'static str>> {
     if cell.is_empty() {
         return Ok(None);
     }
+    // The letter alone, as the software writes it.
+    if let Some((g, _)) = SPECIAL_GROUPS.iter().find(|(g, _)| *g == cell) {
+        return Ok(Some(g));
+    }
     let lower = cell.to_lowercase();
     let letter = lower
         .trim_start_matches("nhóm")
@@ -233,12 +237,14 @@ fn parse_cells(
 
 /// The `;`-separated list, tidied: blank items dropped, one spacing.
 fn support_forms(cell: &str) -> Option<String> {
-    let items: Vec<&str> = cell
-        .split([';', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    (!items.is_empty()).then(|| items.join("; "))
+    let mut forms = String::with_capacity(cell.len() + 8);
+    for item in cell.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+        if !forms.is_empty() {
+            forms.push_str("; ");
+        }
+        forms.push_str(item);
+    }
+    (!forms.is_empty()).then_some(forms)
 }
 
 #[cfg(test)]

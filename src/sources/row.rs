@@ -2,7 +2,6 @@
 //! sources share, each turning a bad cell into a rejection that names the column and a
 //! reason code. Rejections carry no personal data: never a name, never a raw id.
 
-use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -132,6 +131,11 @@ pub fn yes_no(column: &'static str, cell: &str) -> CellResult<bool> {
 
 /// `Nam` → M, `Nữ` → F; blank stays unknown.
 pub fn sex(column: &'static str, cell: &str) -> CellResult<Option<&'static str>> {
+    match cell {
+        "Nam" => return Ok(Some("M")),
+        "Nữ" => return Ok(Some("F")),
+        _ => {}
+    }
     match crate::text::fold(cell).as_str() {
         "" => Ok(None),
         "nam" | "m" | "male" | "trai" => Ok(Some("M")),
@@ -166,7 +170,7 @@ pub struct Place {
 /// Bounded, so a file of junk cannot grow it without end.
 #[derive(Debug, Default)]
 pub struct Memo {
-    places: HashMap<String, CellResult<Place>>,
+    places: foldhash::HashMap<String, CellResult<Place>>,
     key: String,
 }
 

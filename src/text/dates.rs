@@ -21,8 +21,31 @@ const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 /// Reads a date. A time part, if present, must be a valid time and is dropped.
 pub fn parse_date(s: &str) -> Result<NaiveDate, ParseError> {
+    if let Some(date) = day_month_year(s) {
+        return Ok(date);
+    }
     let text = clean(s);
     parse_parts(&text, Expected::Date).map(|(date, _)| date)
+}
+
+/// `dd/mm/yyyy` exactly, as the child-management software writes every date: read
+/// without the general parser's allocations. `None` sends anything else (and any error)
+/// to the general parser.
+fn day_month_year(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[6..10])?).ok()?;
+    if !YEAR_RANGE.contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, number(&b[3..5])?, number(&b[0..2])?)
 }
 
 /// Reads a date with its time of day. A date alone is `MissingTime`; an Excel serial must

@@ -61,14 +61,27 @@ fn is_clean(s: &str) -> bool {
         return false;
     }
     let mut previous_space = false;
-    for &b in bytes {
-        match b {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
             b' ' if previous_space => return false,
             b' ' => previous_space = true,
             0x21..=0x7E => previous_space = false,
-            // A control, DEL or non-ASCII: the full check decides.
+            // Vietnamese letters: U+00C0–U+01BF (two bytes, lead C3–C6) and U+1E00–U+1EFF
+            // (E1 B8–BB). All are precomposed and NFC, and none is a space, a control or
+            // invisible; a combining mark or anything else takes the full check.
+            0xC3..=0xC6 => {
+                previous_space = false;
+                i += 1;
+            }
+            0xE1 if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => {
+                previous_space = false;
+                i += 2;
+            }
+            // A control, DEL or other non-ASCII: the full check decides.
             _ => return !s.is_ascii() && is_clean_unicode(s),
         }
+        i += 1;
     }
     true
 }

@@ -274,6 +274,12 @@ fn group_thousands(digits: &str) -> String {
 /// `false`, `Chưa …`, and blank — registry columns mark "yes" with `x` and leave "no"
 /// empty.
 pub fn parse_yes_no(s: &str) -> Result<bool, ParseError> {
+    // The words as the software writes them, before any folding.
+    match s {
+        "Có" | "có" | "x" | "X" | "1" => return Ok(true),
+        "Không" | "không" | "" | "0" => return Ok(false),
+        _ => {}
+    }
     let text = clean(s);
     if text.is_empty() {
         return Ok(false);

@@ -150,32 +150,36 @@ impl DelimitedReader {
         }
         row.clear(line);
         // A record valid as UTF-8 is UTF-8 whatever the file: 8-bit Vietnamese is almost
-        // never valid UTF-8 once it leaves ASCII.
-        let record = self.record.as_slice();
-        let legacy = match (std::str::from_utf8(record), self.text) {
-            (Ok(text), RecordText::Legacy(_)) => {
-                if !text.is_ascii() {
+        // never valid UTF-8 once it leaves ASCII. Its cells are cut from it by their byte
+        // ranges, which fall on the delimiters, so they are valid too.
+        let record = &self.record;
+        match (std::str::from_utf8(record.as_slice()), self.text) {
+            (Ok(text), mode) => {
+                if matches!(mode, RecordText::Legacy(_)) && !text.is_ascii() {
                     self.encoding = SourceEncoding::Mixed;
                 }
-                None
-            }
-            (Ok(_), RecordText::Utf8) => None,
-            (Err(_), RecordText::Legacy(legacy)) => Some(legacy),
-            (Err(_), RecordText::Utf8) => {
-                self.encoding = SourceEncoding::Mixed;
-                Some(decode_legacy(record).encoding)
-            }
-        };
-        for field in self.record.iter() {
-            match (legacy, std::str::from_utf8(field)) {
-                (None, Ok(text)) => row.push_cleaned(text),
-                (Some(_), Ok(text)) if text.is_ascii() => row.push_cleaned(text),
-                (Some(legacy), _) => {
-                    self.scratch = decode_as(legacy, field);
-                    row.push_cleaned(&self.scratch);
+                for i in 0..record.len() {
+                    let cell = record.range(i).and_then(|r| text.get(r)).unwrap_or("");
+                    row.push_cleaned(cell);
                 }
-                // Not reached: the fields of a valid record are valid.
-                (None, Err(_)) => row.push_cleaned(&String::from_utf8_lossy(field)),
+            }
+            (Err(_), mode) => {
+                let legacy = match mode {
+                    RecordText::Legacy(legacy) => legacy,
+                    RecordText::Utf8 => {
+                        self.encoding = SourceEncoding::Mixed;
+                        decode_legacy(record.as_slice()).encoding
+                    }
+                };
+                for field in record.iter() {
+                    match std::str::from_utf8(field) {
+                        Ok(text) if text.is_ascii() => row.push_cleaned(text),
+                        _ => {
+                            self.scratch = decode_as(legacy, field);
+                            row.push_cleaned(&self.scratch);
+                        }
+                    }
+                }
             }
         }
         Ok(Some(Record::Row))
