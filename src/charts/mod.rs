@@ -614,9 +614,12 @@ pub fn run(
     let table = crate::indicators::scan_parquet_file(&table_path)
         .and_then(LazyFrame::collect)
         .map_err(|e| Error::polars(&context, e))?;
-    let published = Published::publish(&table, plan.min_count)
+    let org_units = layout.ingested().join("org_units.parquet");
+    let parents = crate::pack::disclosure::Parents::load(&org_units)
+        .map_err(|e| Error::polars(&format!("reading {}", org_units.display()), e))?;
+    let published = Published::publish_under(&table, &parents, plan.min_count)
         .map_err(|e| Error::polars("applying disclosure control to the indicators", e))?;
-    let names = OrgUnitNames::load(&layout.ingested().join("org_units.parquet"))?;
+    let names = OrgUnitNames::load(&org_units)?;
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("charts");

@@ -23,7 +23,7 @@ use crate::columns as c;
 use crate::config::{Plan, Target};
 use crate::error::Error;
 use crate::run::layout::{swap_in, Layout};
-use disclosure::{Cell, Published, PublishedRow};
+use disclosure::{Cell, Parents, Published, PublishedRow};
 
 /// The language of what a reader sees: Vietnamese by default (`--lang en` for English).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -421,7 +421,13 @@ pub fn run(
 ) -> Result<PackSummary, Error> {
     let indicators = read_parquet(&layout.indicators().join("indicators.parquet"))?;
     let quality = read_parquet(&layout.indicators().join("data_quality.parquet"))?;
-    let published = Published::publish(&indicators, plan.min_count)
+    let org_units = layout.ingested().join("org_units.parquet");
+    let parents = if org_units.is_file() {
+        Parents::load(&org_units).map_err(|e| Error::polars("reading the org units' parents", e))?
+    } else {
+        Parents::default()
+    };
+    let published = Published::publish_under(&indicators, &parents, plan.min_count)
         .map_err(|e| Error::polars("applying disclosure control", e))?;
     let findings =
         read_findings(&quality).map_err(|e| Error::polars("reading the data-quality table", e))?;

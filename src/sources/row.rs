@@ -183,7 +183,13 @@ impl Memo {
         district_cell: &str,
     ) -> CellResult<Place> {
         self.key.clear();
-        for part in [commune_code_cell, "\u{1f}", commune_name_cell, "\u{1f}", district_cell] {
+        for part in [
+            commune_code_cell,
+            "\u{1f}",
+            commune_name_cell,
+            "\u{1f}",
+            district_cell,
+        ] {
             self.key.push_str(part);
         }
         if let Some(found) = self.places.get(self.key.as_str()) {
