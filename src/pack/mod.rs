@@ -189,11 +189,16 @@ impl Contents {
         self.published.min_count()
     }
 
+    /// The unit's name, or its code when the org units do not name it; the country, which
+    /// they do not list, is "Việt Nam".
     pub fn name(&self, code: &str) -> String {
-        self.names
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
+        match self.names.get(code) {
+            Some(name) => name.clone(),
+            None if code == crate::indicators::COUNTRY => {
+                crate::indicators::COUNTRY_NAME.to_string()
+            }
+            None => code.to_string(),
+        }
     }
 
     /// The published rows of the reporting year, in the table's order.
