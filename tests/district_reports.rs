@@ -252,7 +252,11 @@ fn a_tcvn3_workbook_reads_exactly_as_its_unicode_twin() {
     let cells = |tables: &Vec<treem::sources::tabular::RawTable>| -> Vec<String> {
         tables
             .iter()
-            .flat_map(|t| t.rows.iter().flat_map(|r| r.cells().map(str::to_string).collect::<Vec<_>>()))
+            .flat_map(|t| {
+                t.rows
+                    .iter()
+                    .flat_map(|r| r.cells().map(str::to_string).collect::<Vec<_>>())
+            })
             .collect()
     };
     assert_eq!(cells(&a), cells(&b));

@@ -279,3 +279,93 @@ fn province_totals_add_up_to_the_country() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_pack_speaks_for_the_country_and_keeps_every_suppressed_cell_suppressed() {
+    use common::pack::{html_row, sheet_rows, sheets};
+    use treem::pack::disclosure::{Parents, Published};
+    use treem::pack::html::{escape, row_key, ROW_COLUMNS};
+
+    let project = national_project();
+    let run = project.run(&[]);
+    run.expect_code(0);
+    let said = format!("{}{}", run.stdout(), run.stderr());
+    // Only registry and cases: the charts of the fund, district reports and their events
+    // are skipped with a line, and the page lists none of them.
+    for (chart, what) in [
+        ("t6_fund", "fund"),
+        ("report_timeliness", "report timeliness"),
+        ("t2_events", "event"),
+        ("t3_staff_trained", "staff training"),
+    ] {
+        assert!(
+            said.contains(&format!("Chart {chart}: skipped, no {what} indicators.")),
+            "{said}"
+        );
+        assert!(!project.out(&format!("pack/charts/{chart}.svg")).exists());
+    }
+    let page = std::fs::read_to_string(project.out("pack/index.html")).unwrap();
+    for chart in [
+        "t6_fund",
+        "report_timeliness",
+        "t2_events",
+        "t3_staff_trained",
+    ] {
+        assert!(!page.contains(chart), "the page lists {chart}");
+    }
+    assert!(page.contains("t1_support_rate.svg"));
+    // The country is "Việt Nam", its rows "Toàn quốc" in the charts and bold on the page.
+    assert!(page.contains("Việt Nam"));
+    assert!(!page.contains("<td>VN</td>"));
+    let support = std::fs::read_to_string(project.out("pack/charts/t1_support_rate.svg")).unwrap();
+    assert!(support.contains("Toàn quốc"), "{support}");
+    assert!(!support.contains("Toàn tỉnh"));
+    let key = row_key("injured_children", "2021", "VN", None);
+    assert!(page.contains(&format!("<tr data-key=\"{}\" class=\"top\">", escape(&key))));
+
+    // Every suppressed cell of the country, provinces and districts shows its label in the
+    // workbook's every sheet and on the page.
+    let df = read_parquet(&project.out("indicators/indicators.parquet"));
+    let parents = Parents::load(&project.out("ingested/org_units.parquet")).unwrap();
+    let published = Published::publish_under(&df, &parents, 5).unwrap();
+    let book = sheets(&project.out("pack/indicators.xlsx"));
+    let mut checked = 0;
+    for r in published.rows().iter().filter(|r| r.period == "2021") {
+        let key = row_key(&r.indicator, &r.period, &r.org_unit, r.breakdown.as_deref());
+        let cells = [
+            ("numerator", "Tử số", r.numerator),
+            ("denominator", "Mẫu số", r.denominator),
+            ("value", "Giá trị", r.value),
+            ("baseline", "Năm gốc", r.baseline),
+            ("change", "Thay đổi so với năm gốc", r.change),
+        ];
+        for (column, header_name, cell) in cells {
+            let Some(label) = cell.label(5) else { continue };
+            let html = html_row(&page, "data-key", &key).unwrap_or_else(|| panic!("{key}"));
+            let at = ROW_COLUMNS.iter().position(|c| *c == column).unwrap();
+            assert_eq!(html[at], escape(&label), "page: {key} {column}");
+            for (sheet, rows) in &book {
+                let Some((rows, header)) = sheet_rows(rows) else {
+                    continue;
+                };
+                let Some(row) = rows.get(&key) else { continue };
+                let at = header.iter().position(|h| h == header_name).unwrap();
+                assert_eq!(
+                    row[at],
+                    calamine::Data::String(label.clone()),
+                    "{sheet}: {key} {column}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    // The provinces' 2 and 3 injured children in 2021 are "<5", and more besides.
+    assert!(checked >= 4, "{checked} suppressed cells checked");
+    let all = book.iter().find(|(n, _)| n == "Tất cả chỉ tiêu").unwrap();
+    assert!(
+        all.1
+            .iter()
+            .any(|row| row.contains(&calamine::Data::String("Việt Nam".into()))),
+        "the workbook names the country"
+    );
+}

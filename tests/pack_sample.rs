@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use calamine::Data;
+use common::pack::{html_row, sheet_rows, sheets};
 use common::{treem, REPO};
 use polars::prelude::*;
 use treem::pack::disclosure::{Cell, Published, PublishedRow};
@@ -84,63 +85,6 @@ fn suppressed(published: &Published) -> Vec<(String, &'static str, String)> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// Every sheet of the workbook.
-fn sheets(path: &Path) -> Vec<(String, Vec<Vec<Data>>)> {
-    let mut book: Xlsx<_> = open_workbook(path).unwrap();
-    book.sheet_names()
-        .into_iter()
-        .map(|name| {
-            let range = book.worksheet_range(&name).unwrap();
-            (name, range.rows().map(|r| r.to_vec()).collect())
-        })
-        .collect()
-}
-
-/// A sheet's rows by key, and its headers.
-type KeyedRows = (BTreeMap<String, Vec<Data>>, Vec<String>);
-
-/// The rows of a sheet with code columns, by key; and where each header is.
-fn sheet_rows(sheet: &[Vec<Data>]) -> Option<KeyedRows> {
-    let header: Vec<String> = sheet.get(1)?.iter().map(|d| d.to_string()).collect();
-    let at = |n: &str| header.iter().position(|h| h == n);
-    let (i, p, o, b) = (
-        at("Mã chỉ tiêu")?,
-        at("Mã kỳ")?,
-        at("Mã đơn vị")?,
-        at("Mã phân tổ")?,
-    );
-    let rows = sheet[2..]
-        .iter()
-        .map(|r| {
-            let s = |k: usize| r[k].to_string();
-            let breakdown = s(b);
-            let key = row_key(
-                &s(i),
-                &s(p),
-                &s(o),
-                Some(breakdown.as_str()).filter(|x| !x.is_empty()),
-            );
-            (key, r.clone())
-        })
-        .collect();
-    Some((rows, header))
-}
-
-/// The `<td>` contents of the page's row whose `attribute` is `key`.
-fn html_row(page: &str, attribute: &str, key: &str) -> Option<Vec<String>> {
-    let start = page.find(&format!("<tr {attribute}=\"{}\"", escape(key)))?;
-    let row = &page[start..start + page[start..].find("</tr>")?];
-    Some(
-        row.split("<td")
-            .skip(1)
-            .map(|td| {
-                let inner = &td[td.find('>').unwrap() + 1..];
-                inner[..inner.find("</td>").unwrap()].to_string()
-            })
-            .collect(),
-    )
 }
 
 #[test]

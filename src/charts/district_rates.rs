@@ -10,12 +10,15 @@ use super::{
     cell_text, goal_percent, palette, percent, sort_by_value, DrawResult, Field, Plotted,
     PlottedRow, Scope,
 };
+use crate::indicators::LEVEL_COUNTRY;
 use crate::pack::disclosure::{Cell, Published};
 use crate::pack::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictRates {
     pub min_count: u32,
+    /// The level of the top unit (province or country), which names its row.
+    pub top_level: &'static str,
     pub province: Plotted,
     /// (district name, its rate), as drawn from the top.
     pub districts: Vec<(String, Plotted)>,
@@ -42,14 +45,31 @@ pub fn series(published: &Published, scope: &Scope, indicator: &str) -> District
     sort_by_value(&mut districts, |(name, p)| (p.cell, name.as_str()));
     DistrictRates {
         min_count: published.min_count(),
+        top_level: scope.top_level,
         province: at(&scope.top),
         districts,
         goal: scope.goal(indicator),
     }
 }
 
-pub fn province_label(lang: Lang) -> &'static str {
-    lang.pick("Toàn tỉnh", "Province")
+/// The units under the top one, in a title or note: "huyện" / "district" under a
+/// province, "tỉnh" / "province" under the country.
+pub fn child_unit(top_level: &str, lang: Lang) -> &'static str {
+    if top_level == LEVEL_COUNTRY {
+        lang.pick("tỉnh", "province")
+    } else {
+        lang.pick("huyện", "district")
+    }
+}
+
+/// The label of the top unit's row: "Toàn tỉnh" over districts, "Toàn quốc" over
+/// provinces.
+pub fn top_label(top_level: &str, lang: Lang) -> &'static str {
+    if top_level == LEVEL_COUNTRY {
+        lang.pick("Toàn quốc", "Whole country")
+    } else {
+        lang.pick("Toàn tỉnh", "Province")
+    }
 }
 
 impl DistrictRates {
@@ -65,7 +85,7 @@ impl DistrictRates {
         self.rows()
             .map(|(province, name, p)| PlottedRow {
                 label: if province {
-                    province_label(lang).to_string()
+                    top_label(self.top_level, lang).to_string()
                 } else {
                     name.to_string()
                 },
@@ -86,11 +106,11 @@ impl DistrictRates {
         match self.goal {
             Some(goal) => format!(
                 "{}: {value} ({} {})",
-                province_label(lang),
+                top_label(self.top_level, lang),
                 lang.pick("mục tiêu", "target"),
                 goal_percent(goal, lang)
             ),
-            None => format!("{}: {value}", province_label(lang)),
+            None => format!("{}: {value}", top_label(self.top_level, lang)),
         }
     }
 
@@ -105,7 +125,7 @@ impl DistrictRates {
             .rows()
             .map(|(province, name, p)| Row {
                 label: if province {
-                    province_label(lang).to_string()
+                    top_label(self.top_level, lang).to_string()
                 } else {
                     name.to_string()
                 },

@@ -292,12 +292,16 @@ impl OrgUnitNames {
         ))
     }
 
-    /// The unit's name, or its code when the table does not name it.
+    /// The unit's name, or its code when the table does not name it; the country, which
+    /// the org units do not list, is "Việt Nam".
     pub fn name(&self, code: &str) -> String {
-        self.names
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
+        match self.names.get(code) {
+            Some(name) => name.clone(),
+            None if code == crate::indicators::COUNTRY => {
+                crate::indicators::COUNTRY_NAME.to_string()
+            }
+            None => code.to_string(),
+        }
     }
 }
 
@@ -307,6 +311,8 @@ pub struct Scope {
     /// The unit the charts speak for: the province, or the country of a pipeline with
     /// several provinces ([`TopUnit`](crate::indicators::TopUnit)).
     pub top: String,
+    /// The top unit's level: province, or country.
+    pub top_level: &'static str,
     /// The level of the units drawn beside it: districts, or provinces.
     pub child_level: &'static str,
     /// The reporting year's annual period.
@@ -333,6 +339,7 @@ impl Scope {
         let top = crate::indicators::TopUnit::of(&plan.scope);
         Ok(Scope {
             top: top.code,
+            top_level: top.level,
             child_level: top.child_level,
             period: period.key.clone(),
             year: plan.year,
@@ -528,10 +535,94 @@ pub struct Charts {
     pub t6_fund: t6_fund::Fund,
     pub report_timeliness: report_timeliness::ReportTimeliness,
     pub scorecard: scorecard::Scorecard,
+    /// The charts not drawn, with what the table lacks for them ("fund").
+    pub skipped: Vec<(&'static str, &'static str)>,
+}
+
+/// The indicators a chart draws, and what they are called in the line that says the chart
+/// is skipped: a chart none of whose indicators the table holds — its source is not in the
+/// pipeline, as the fund ledger and district reports are not in the national one — is
+/// skipped rather than drawn as an empty "no data" chart. The scorecard is always drawn.
+fn drawn_from(chart: &str) -> Option<(Vec<&'static str>, &'static str)> {
+    Some(match chart {
+        "t1_support_rate" => (vec![t1_support_rate::INDICATOR], "support rate"),
+        "t2_events" => (
+            crate::indicators::reports::EVENTS
+                .iter()
+                .map(|(indicator, _)| *indicator)
+                .collect(),
+            "event",
+        ),
+        "t3_staff_trained" => (vec![t3_staff_trained::INDICATOR], "staff training"),
+        "t4_abuse_delays" => (
+            vec![
+                t4_abuse_delays::DELAY,
+                t4_abuse_delays::TIMELY,
+                t4_abuse_delays::SUPPORTED,
+            ],
+            "abuse intervention",
+        ),
+        "t5_injuries_by_subtype" | "t5_injuries_by_district" => {
+            (vec![t5_injuries_by_district::INDICATOR], "injury")
+        }
+        "t5_abuse_by_subtype" => (vec![t5_abuse_by_subtype::INDICATOR], "abuse"),
+        "t6_fund" => (vec![t6_fund::INDICATOR], "fund"),
+        "report_timeliness" => (vec![report_timeliness::TIMELINESS], "report timeliness"),
+        _ => return None,
+    })
 }
 
 impl Charts {
     pub fn series(published: &Published, scope: &Scope) -> Self {
+        let mut charts = Self::all(published, scope);
+        charts.skipped = charts
+            .names()
+            .into_iter()
+            .filter_map(|name| {
+                let (indicators, what) = drawn_from(name)?;
+                let absent = !published
+                    .rows()
+                    .iter()
+                    .any(|r| indicators.contains(&r.indicator.as_str()));
+                absent.then_some((name, what))
+            })
+            .collect();
+        charts
+    }
+
+    /// The lines that say which charts are skipped and why.
+    pub fn skip_lines(&self) -> Vec<String> {
+        self.skipped
+            .iter()
+            .map(|(name, what)| format!("Chart {name}: skipped, no {what} indicators."))
+            .collect()
+    }
+
+    fn is_drawn(&self, name: &str) -> bool {
+        !self.skipped.iter().any(|(n, _)| *n == name)
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        macro_rules! each {
+            ($($chart:ident),*) => {
+                vec![$(self.$chart.name()),*]
+            };
+        }
+        each!(
+            t1_support_rate,
+            t2_events,
+            t3_staff_trained,
+            t4_abuse_delays,
+            t5_injuries_by_subtype,
+            t5_injuries_by_district,
+            t5_abuse_by_subtype,
+            t6_fund,
+            report_timeliness,
+            scorecard
+        )
+    }
+
+    fn all(published: &Published, scope: &Scope) -> Self {
         Charts {
             t1_support_rate: t1_support_rate::series(published, scope),
             t2_events: t2_events::series(published, scope),
@@ -543,11 +634,19 @@ impl Charts {
             t6_fund: t6_fund::series(published, scope),
             report_timeliness: report_timeliness::series(published, scope),
             scorecard: scorecard::series(published, scope),
+            skipped: Vec::new(),
         }
     }
 
-    /// (file name, plotted rows) of every chart.
+    /// (file name, plotted rows) of every chart drawn.
     pub fn plotted(&self, lang: Lang) -> Vec<(&'static str, Vec<PlottedRow>)> {
+        self.plotted_all(lang)
+            .into_iter()
+            .filter(|(name, _)| self.is_drawn(name))
+            .collect()
+    }
+
+    fn plotted_all(&self, lang: Lang) -> Vec<(&'static str, Vec<PlottedRow>)> {
         macro_rules! each {
             ($($chart:ident),*) => {
                 vec![$((self.$chart.name(), self.$chart.plotted(lang))),*]
@@ -567,18 +666,28 @@ impl Charts {
         )
     }
 
+    /// Writes every chart drawn.
     pub fn save_all(&self, lang: Lang, dir: &Path) -> Result<Vec<PathBuf>, Error> {
         let mut out = Vec::new();
-        out.extend(save(&self.t1_support_rate, lang, dir)?);
-        out.extend(save(&self.t2_events, lang, dir)?);
-        out.extend(save(&self.t3_staff_trained, lang, dir)?);
-        out.extend(save(&self.t4_abuse_delays, lang, dir)?);
-        out.extend(save(&self.t5_injuries_by_subtype, lang, dir)?);
-        out.extend(save(&self.t5_injuries_by_district, lang, dir)?);
-        out.extend(save(&self.t5_abuse_by_subtype, lang, dir)?);
-        out.extend(save(&self.t6_fund, lang, dir)?);
-        out.extend(save(&self.report_timeliness, lang, dir)?);
-        out.extend(save(&self.scorecard, lang, dir)?);
+        macro_rules! each {
+            ($($chart:ident),*) => {
+                $(if self.is_drawn(self.$chart.name()) {
+                    out.extend(save(&self.$chart, lang, dir)?);
+                })*
+            };
+        }
+        each!(
+            t1_support_rate,
+            t2_events,
+            t3_staff_trained,
+            t4_abuse_delays,
+            t5_injuries_by_subtype,
+            t5_injuries_by_district,
+            t5_abuse_by_subtype,
+            t6_fund,
+            report_timeliness,
+            scorecard
+        );
         Ok(out)
     }
 }
@@ -590,9 +699,14 @@ pub fn render_all(
     names: &OrgUnitNames,
     lang: Lang,
     dir: &Path,
+    log: &mut dyn FnMut(&str),
 ) -> Result<Vec<PathBuf>, Error> {
     let scope = Scope::new(plan, names.clone())?;
-    Charts::series(published, &scope).save_all(lang, dir)
+    let charts = Charts::series(published, &scope);
+    for line in charts.skip_lines() {
+        log(&line);
+    }
+    charts.save_all(lang, dir)
 }
 
 /// The charts step: reads `indicators/indicators.parquet`, publishes it under disclosure
@@ -614,14 +728,17 @@ pub fn run(
     let table = crate::indicators::scan_parquet_file(&table_path)
         .and_then(LazyFrame::collect)
         .map_err(|e| Error::polars(&context, e))?;
-    let published = Published::publish(&table, plan.min_count)
+    let org_units = layout.ingested().join("org_units.parquet");
+    let parents = crate::pack::disclosure::Parents::load(&org_units)
+        .map_err(|e| Error::polars(&format!("reading {}", org_units.display()), e))?;
+    let published = Published::publish_under(&table, &parents, plan.min_count)
         .map_err(|e| Error::polars("applying disclosure control to the indicators", e))?;
-    let names = OrgUnitNames::load(&layout.ingested().join("org_units.parquet"))?;
+    let names = OrgUnitNames::load(&org_units)?;
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("charts");
     std::fs::create_dir_all(&built).map_err(|e| Error::write(&built, e))?;
-    let files = render_all(&published, plan, &names, lang, &built)?;
+    let files = render_all(&published, plan, &names, lang, &built, log)?;
     let target = layout.charts();
     crate::run::layout::swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
     let _ = std::fs::remove_dir_all(&staging);
@@ -669,8 +786,22 @@ mod tests {
         let p = fixture::publish(&[fixture::ratio("special_support_rate", "64", 3.0, 4.0)]);
         let dir = tempfile::tempdir().unwrap();
         let plan = crate::indicators::fixture::plan(&[("special_support_rate", ">= 0.985")]);
-        let files = render_all(&p, &plan, &fixture::names(), Lang::Vi, dir.path()).unwrap();
-        assert_eq!(files.len(), 20);
+        let mut lines = Vec::new();
+        let files = render_all(
+            &p,
+            &plan,
+            &fixture::names(),
+            Lang::Vi,
+            dir.path(),
+            &mut |l| lines.push(l.to_string()),
+        )
+        .unwrap();
+        // The table holds only the support rate: the support rate and the scorecard are
+        // drawn, every other chart skipped with a line saying why.
+        assert_eq!(files.len(), 4, "{files:?}");
+        assert_eq!(lines.len(), 8, "{lines:?}");
+        assert!(lines.contains(&"Chart t6_fund: skipped, no fund indicators.".to_string()));
+        assert!(!dir.path().join("t6_fund.svg").exists());
         let png = std::fs::read(dir.path().join("t1_support_rate.png")).unwrap();
         let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
         assert!(width >= 2400, "{width}");

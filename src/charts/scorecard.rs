@@ -28,6 +28,8 @@ pub struct Line {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scorecard {
+    /// The level of the unit judged (province or country), which the note names.
+    pub top_level: &'static str,
     pub year: i32,
     pub baseline_year: i32,
     pub min_count: u32,
@@ -68,6 +70,7 @@ pub fn series(published: &Published, scope: &Scope) -> Scorecard {
     let mut lines = lines;
     lines.sort_by_key(|l| target_tag(&l.indicator).unwrap_or("T9"));
     Scorecard {
+        top_level: scope.top_level,
         year: scope.year,
         baseline_year: scope.baseline_year,
         min_count: published.min_count(),
@@ -213,10 +216,17 @@ impl Chart for Scorecard {
         lang: Lang,
     ) -> DrawResult<(), DB> {
         let notes = vec![
-            lang.pick(
-                "Giá trị toàn tỉnh trong năm báo cáo, so với mục tiêu của Kế hoạch số 18/KH-SLĐTB&XH",
-                "The province's values in the reporting year against the targets of plan No. 18/KH-SLĐTB&XH",
-            )
+            if self.top_level == crate::indicators::LEVEL_COUNTRY {
+                lang.pick(
+                    "Giá trị toàn quốc trong năm báo cáo, so với mục tiêu của Kế hoạch số 18/KH-SLĐTB&XH",
+                    "The country's values in the reporting year against the targets of plan No. 18/KH-SLĐTB&XH",
+                )
+            } else {
+                lang.pick(
+                    "Giá trị toàn tỉnh trong năm báo cáo, so với mục tiêu của Kế hoạch số 18/KH-SLĐTB&XH",
+                    "The province's values in the reporting year against the targets of plan No. 18/KH-SLĐTB&XH",
+                )
+            }
             .to_string(),
             suppression_note(self.min_count, lang),
         ];

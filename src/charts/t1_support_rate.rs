@@ -27,11 +27,12 @@ pub fn series(published: &Published, scope: &Scope) -> SupportRate {
 impl SupportRate {
     pub fn title(&self, lang: Lang) -> String {
         format!(
-            "{} – {}",
+            "{} {} – {}",
             lang.pick(
-                "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp, theo huyện",
-                "Children in special circumstances who are supported, by district",
+                "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp, theo",
+                "Children in special circumstances who are supported, by",
             ),
+            district_rates::child_unit(self.rates.top_level, lang),
             self.year
         )
     }
@@ -55,10 +56,16 @@ impl Chart for SupportRate {
             format!(
                 "{}. {}",
                 self.rates.province_note(lang),
-                lang.pick(
-                    "Màu cam: huyện dưới mục tiêu",
-                    "Orange: districts below the target"
-                )
+                match lang {
+                    Lang::Vi => format!(
+                        "Màu cam: {} dưới mục tiêu",
+                        district_rates::child_unit(self.rates.top_level, lang)
+                    ),
+                    Lang::En => format!(
+                        "Orange: {}s below the target",
+                        district_rates::child_unit(self.rates.top_level, lang)
+                    ),
+                }
             ),
             suppression_note(self.rates.min_count, lang),
         ];

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::district_rates::province_label;
+use super::district_rates::{child_unit, top_label};
 use super::hbars::{self, Bar, Panel, Row};
 use super::{
     cell_text, count, page, palette, signed_count, sort_by_value, suppression_note, Chart,
@@ -21,6 +21,8 @@ pub struct InjuriesByDistrict {
     pub year: i32,
     pub baseline_year: i32,
     pub min_count: u32,
+    /// The level of the top unit (province or country), which names its row.
+    pub top_level: &'static str,
     pub province: Plotted,
     /// (district name, its change), largest increase first.
     pub districts: Vec<(String, Plotted)>,
@@ -47,6 +49,7 @@ pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
         year: scope.year,
         baseline_year: scope.baseline_year,
         min_count: published.min_count(),
+        top_level: scope.top_level,
         province: at(&scope.top),
         districts,
     }
@@ -56,20 +59,28 @@ impl InjuriesByDistrict {
     pub fn title(&self, lang: Lang) -> String {
         match lang {
             Lang::Vi => format!(
-                "Thay đổi số trẻ em bị tai nạn thương tích so với năm {}, theo huyện – {}",
-                self.baseline_year, self.year
+                "Thay đổi số trẻ em bị tai nạn thương tích so với năm {}, theo {} – {}",
+                self.baseline_year,
+                child_unit(self.top_level, lang),
+                self.year
             ),
             Lang::En => format!(
-                "Change in injured children from {}, by district – {}",
-                self.baseline_year, self.year
+                "Change in injured children from {}, by {} – {}",
+                self.baseline_year,
+                child_unit(self.top_level, lang),
+                self.year
             ),
         }
     }
 
     fn rows(&self, lang: Lang) -> Vec<(String, bool, &Plotted)> {
-        std::iter::once((province_label(lang).to_string(), true, &self.province))
-            .chain(self.districts.iter().map(|(n, p)| (n.clone(), false, p)))
-            .collect()
+        std::iter::once((
+            top_label(self.top_level, lang).to_string(),
+            true,
+            &self.province,
+        ))
+        .chain(self.districts.iter().map(|(n, p)| (n.clone(), false, p)))
+        .collect()
     }
 }
 

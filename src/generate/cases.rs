@@ -61,7 +61,8 @@ pub(crate) const ABUSE_YEARS: [(i32, usize, usize, [usize; 5], usize); 2] = [
     (2021, 48, 2, [42, 4, 2, 1, 1], 3),
 ];
 /// Per year: distinct injured children, of whom injured twice, and deaths.
-pub(crate) const INJURY_YEARS: [(i32, usize, usize, usize); 2] = [(2020, 452, 9, 37), (2021, 398, 7, 31)];
+pub(crate) const INJURY_YEARS: [(i32, usize, usize, usize); 2] =
+    [(2020, 452, 9, 37), (2021, 398, 7, 31)];
 /// Share of abused children who enter the registry; of injured children taken from it.
 pub(crate) const ABUSED_IN_REGISTRY: f64 = 0.7;
 pub(crate) const INJURED_FROM_REGISTRY: f64 = 0.08;

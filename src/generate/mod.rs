@@ -220,7 +220,11 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary, GenerateError
             let national = national::NationalOptions::new(opts.seed, opts.out.clone());
             let summary = national::generate_national(&national)?;
             Ok(GenerateSummary {
-                files: summary.files.into_iter().map(|f| (f.path, f.rows)).collect(),
+                files: summary
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path, f.rows))
+                    .collect(),
                 at_risk_sample_ratio: 1,
                 snapshots: summary.snapshots,
                 case_years: Vec::new(),

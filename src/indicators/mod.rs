@@ -63,6 +63,9 @@ pub const LEVEL_DISTRICT: &str = "district";
 
 /// The org_unit of the country row (ISO 3166 code of Viet Nam).
 pub const COUNTRY: &str = "VN";
+/// The country's name wherever a reader sees it (the org units list only provinces and
+/// below).
+pub const COUNTRY_NAME: &str = "Việt Nam";
 
 /// The unit a plan's summaries speak for (scorecard, status, charts, pack) and the level of
 /// the units shown beside it: a province and its districts, or the country and its

@@ -53,7 +53,13 @@ pub(crate) fn ingest(
     let mut rejected = RejectedRows::default();
     let mut reports: Vec<Sent> = Vec::new();
     for path in &source.files {
-        if let Some(file) = super::reuse(ctx, TABLE, path, &mut super::KeySet::default(), &mut rejected)? {
+        if let Some(file) = super::reuse(
+            ctx,
+            TABLE,
+            path,
+            &mut super::KeySet::default(),
+            &mut rejected,
+        )? {
             if let (Some(key), Some(previous)) = (&file.report, ctx.previous) {
                 let parts = file.parts.iter().map(|p| previous.ingested.join(p));
                 reports.push((key.clone(), Values::Reused(parts.collect()), path));

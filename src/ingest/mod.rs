@@ -367,7 +367,8 @@ impl RejectedRows {
         r: Rejection,
         excluded: bool,
     ) {
-        self.rows.push(RejectedRow::of(path, sheet, row, r, excluded));
+        self.rows
+            .push(RejectedRow::of(path, sheet, row, r, excluded));
     }
 
     pub(crate) fn push_reused(&mut self, rows: DataFrame) {

@@ -21,10 +21,10 @@ use polars::prelude::*;
 
 use super::frames::{self, RejectedRow};
 use super::{part_path, reuse, write_keys, Context, FileSummary, KeySet, RejectedRows};
-use crate::run::layout::temporary_name;
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
 use crate::error::Error;
+use crate::run::layout::temporary_name;
 use crate::sources::headers::{self, ColumnMap, ColumnSpec, HEADER_SEARCH_ROWS};
 use crate::sources::row::{Memo, Reason, Rejection, RowOutcome};
 use crate::sources::tabular::{
@@ -139,7 +139,13 @@ impl CleanTable for cases::CaseRecord {
         Ok(())
     }
 
-    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), ctx: &Context, memo: &mut Memo) -> RowOutcome<Self> {
+    fn parse(
+        raw: &RawRow,
+        map: &ColumnMap,
+        _: &(),
+        ctx: &Context,
+        memo: &mut Memo,
+    ) -> RowOutcome<Self> {
         cases::parse_row(raw, map, ctx.units, ctx.keys, memo)
     }
 
@@ -423,7 +429,9 @@ fn open_source(
                 Some(Record::Skipped(line, why)) => head.skipped.push((line, why)),
             }
         }
-        let map = headers::locate(std::slice::from_ref(&head), specs, &aliases).map_err(missing)?.1;
+        let map = headers::locate(std::slice::from_ref(&head), specs, &aliases)
+            .map_err(missing)?
+            .1;
         let pending: Vec<RawRow> = head.rows.drain(map.header_index + 1..).collect();
         return Ok(OpenedFile {
             read_as: String::new(),
@@ -595,7 +603,8 @@ fn read_file<T: CleanTable>(
         done.file.counts.read += 1;
         done.file.counts.rejected += 1;
         let r = Rejection::new("", Reason::LineTooLong, why.clone());
-        done.rejected.push(RejectedRow::of(path, sheet, *line, r, false));
+        done.rejected
+            .push(RejectedRow::of(path, sheet, *line, r, false));
     }
     let mut own: KeySet = KeySet::default();
     let mut parts = Parts::<T>::new(ctx, path);
@@ -621,7 +630,8 @@ fn read_file<T: CleanTable>(
             done.file.counts.read += 1;
             done.file.counts.rejected += 1;
             let r = Rejection::new("", Reason::LineTooLong, why);
-            done.rejected.push(RejectedRow::of(path, sheet, line, r, false));
+            done.rejected
+                .push(RejectedRow::of(path, sheet, line, r, false));
             continue;
         }
         if row.is_blank() {
@@ -636,7 +646,8 @@ fn read_file<T: CleanTable>(
                         done.file.cross_file_duplicates += 1;
                     }
                     let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
-                    done.rejected.push(RejectedRow::of(path, sheet, row.line, r, false));
+                    done.rejected
+                        .push(RejectedRow::of(path, sheet, row.line, r, false));
                 }
                 key => {
                     if let Some(key) = key {
@@ -649,11 +660,13 @@ fn read_file<T: CleanTable>(
             },
             RowOutcome::Rejected(r) => {
                 done.file.counts.rejected += 1;
-                done.rejected.push(RejectedRow::of(path, sheet, row.line, r, false));
+                done.rejected
+                    .push(RejectedRow::of(path, sheet, row.line, r, false));
             }
             RowOutcome::Excluded(r) => {
                 done.file.counts.excluded += 1;
-                done.rejected.push(RejectedRow::of(path, sheet, row.line, r, true));
+                done.rejected
+                    .push(RejectedRow::of(path, sheet, row.line, r, true));
             }
         }
     }

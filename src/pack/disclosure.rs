@@ -9,10 +9,17 @@
 //!    a count (a ratio whose numerator or denominator, a rate per 100,000 whose count) is
 //!    hidden (`x`). A true zero stays 0. Baselines follow the same rule with the counts they
 //!    were built on, and a change is hidden when either side is.
-//! 2. **Complementary**: district cells add up to the province's published total; where
-//!    only one district cell of a total is suppressed, the smallest other non-zero district
-//!    cell is hidden too, so no cell can be recovered by subtraction. Repeated until stable,
-//!    for each count column (value, numerator, denominator, and the baseline's).
+//! 2. **Complementary**: the districts of each province add up to that province, and the
+//!    provinces to the country (org_units' parent_code, as [`Parents`]); the values of a
+//!    breakdown add up to their unit's total. Each such group is an equation an attacker
+//!    can solve, total = Σ members, so no group may hold exactly one suppressed cell, the
+//!    total counted: where one member is suppressed under a published total, the smallest
+//!    other non-zero member is hidden too; where the total is suppressed but every member
+//!    published (a province hidden as a complement, whose districts would add up to it),
+//!    the smallest non-zero member is hidden. Repeated over all groups and levels until
+//!    stable, for each count column (value, numerator, denominator, and the baseline's).
+//!    In a hierarchy (a tree of equations) this leaves every suppressed cell with at least
+//!    one degree of freedom.
 //! 3. **Consistency**: a count hidden in one indicator is hidden where the same count is
 //!    shown again (the numerator of its rate per 100,000; the software's side of a
 //!    district's `source_gap` row, which is then hidden whole, form side and gap included,
@@ -26,6 +33,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 
 use crate::columns as c;
+use crate::indicators::{COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
 
 /// How a count of people enters an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,9 +134,22 @@ pub struct Published {
 }
 
 impl Published {
-    /// Applies the rules of the module doc to the indicators table.
+    /// Applies the rules of the module doc to the indicators table of one province: its
+    /// districts add up to it. A table of several provinces needs their districts' parents:
+    /// [`Published::publish_under`].
     pub fn publish(indicators: &DataFrame, min_count: u32) -> PolarsResult<Self> {
+        Self::publish_under(indicators, &Parents::default(), min_count)
+    }
+
+    /// Applies the rules of the module doc to the indicators table, each district adding
+    /// up to its province in `parents`.
+    pub fn publish_under(
+        indicators: &DataFrame,
+        parents: &Parents,
+        min_count: u32,
+    ) -> PolarsResult<Self> {
         let mut rows = read_rows(indicators)?;
+        let parent_of = parents.of_rows(&rows)?;
         let small = |cell: Cell| {
             cell.value()
                 .is_some_and(|v| v >= 1.0 && v < f64::from(min_count))
@@ -155,7 +176,7 @@ impl Published {
                 row.baseline = Cell::Small;
             }
         }
-        complement(&mut rows);
+        complement(&mut rows, &parent_of);
         hide_repeats(&mut rows);
         hide_source_gaps(&mut rows);
         for row in &mut rows {
@@ -279,6 +300,79 @@ fn read_rows(df: &DataFrame) -> PolarsResult<Vec<PublishedRow>> {
         .collect())
 }
 
+/// The unit each unit adds up into: a district into its province, a province into the
+/// country. Read from the clean org units (`ingested/org_units.parquet`).
+#[derive(Debug, Clone, Default)]
+pub struct Parents {
+    of: BTreeMap<String, String>,
+}
+
+impl Parents {
+    /// Districts → their parent_code; provinces → the country.
+    pub fn from_org_units(org_units: &DataFrame) -> PolarsResult<Self> {
+        let (code, level, parent) = (
+            org_units.column(c::CODE)?.str()?,
+            org_units.column(c::LEVEL)?.str()?,
+            org_units.column(c::PARENT_CODE)?.str()?,
+        );
+        let of = (0..org_units.height())
+            .filter_map(|i| {
+                let parent = match level.get(i)? {
+                    LEVEL_DISTRICT => parent.get(i)?,
+                    LEVEL_PROVINCE => COUNTRY,
+                    _ => return None,
+                };
+                Some((code.get(i)?.to_string(), parent.to_string()))
+            })
+            .collect();
+        Ok(Parents { of })
+    }
+
+    /// Reads the clean org units table at `path`.
+    pub fn load(path: &std::path::Path) -> PolarsResult<Self> {
+        let df = crate::indicators::scan_parquet_file(path)?
+            .select([col(c::CODE), col(c::LEVEL), col(c::PARENT_CODE)])
+            .collect()?;
+        Self::from_org_units(&df)
+    }
+
+    /// The parent of every unit of `rows` that has one in the table: from the org units;
+    /// else a province's is the country, and a district's the table's only province. A
+    /// district whose province cannot be known is an error: its cells could not be
+    /// protected.
+    fn of_rows(&self, rows: &[PublishedRow]) -> PolarsResult<BTreeMap<String, String>> {
+        let provinces: BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.level == LEVEL_PROVINCE)
+            .map(|r| r.org_unit.as_str())
+            .collect();
+        let only_province = match provinces.len() {
+            1 => provinces.first().copied(),
+            _ => None,
+        };
+        let mut out = BTreeMap::new();
+        for r in rows {
+            if out.contains_key(&r.org_unit) {
+                continue;
+            }
+            let parent = match (self.of.get(&r.org_unit), r.level.as_str()) {
+                (Some(parent), _) => parent.as_str(),
+                (None, LEVEL_PROVINCE) => COUNTRY,
+                (None, LEVEL_DISTRICT) => only_province.ok_or_else(|| {
+                    polars_err!(
+                        ComputeError: "District \"{}\" has no province in the org units, so its \
+                        cells cannot be protected.",
+                        r.org_unit
+                    )
+                })?,
+                _ => continue,
+            };
+            out.insert(r.org_unit.clone(), parent.to_string());
+        }
+        Ok(out)
+    }
+}
+
 type Accessor = fn(&mut PublishedRow) -> &mut Cell;
 /// Reads one cell of a row, for the columns of [`Published::frame`].
 type CellOf = fn(&PublishedRow) -> Cell;
@@ -297,12 +391,23 @@ fn count_columns(kind: People) -> Vec<Accessor> {
     columns
 }
 
-/// Rule 2: in each group of cells under a published total, never leave a single suppressed
-/// cell. The groups: the districts under the province (per indicator, period, breakdown),
-/// and the values of one breakdown under a unit's total (per indicator, period, org unit,
-/// breakdown dimension — subtypes add up to the total closely enough to subtract).
-fn complement(rows: &mut [PublishedRow]) {
-    type Key = (String, String, String, String);
+/// A group of cells under one total (per indicator and period).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    /// The units under `parent` (districts under their province, provinces under the
+    /// country), for one breakdown value ("" = the totals).
+    Children { parent: String, breakdown: String },
+    /// The values of one breakdown `dimension` under `unit`'s total.
+    Breakdown { unit: String, dimension: String },
+}
+
+/// Rule 2: in each group of cells under a total, never leave exactly one suppressed cell,
+/// the total counted. The groups: the units under their parent (per indicator, period,
+/// breakdown), and the values of one breakdown under a unit's total (per indicator,
+/// period, org unit, breakdown dimension — subtypes add up to the total closely enough to
+/// subtract).
+fn complement(rows: &mut [PublishedRow], parent_of: &BTreeMap<String, String>) {
+    type Key = (String, String, Group);
     let mut totals: BTreeMap<Key, usize> = BTreeMap::new();
     let mut members: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     let mut dimensions: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
@@ -318,21 +423,30 @@ fn complement(rows: &mut [PublishedRow]) {
         if people(&r.indicator).is_none() {
             continue;
         }
-        let (indicator, period) = (r.indicator.clone(), r.period.clone());
-        let across = (
-            indicator.clone(),
-            period.clone(),
-            "districts".to_string(),
-            r.breakdown.clone().unwrap_or_default(),
+        let key = |group| (r.indicator.clone(), r.period.clone(), group);
+        let breakdown = r.breakdown.clone().unwrap_or_default();
+        totals.insert(
+            key(Group::Children {
+                parent: r.org_unit.clone(),
+                breakdown: breakdown.clone(),
+            }),
+            i,
         );
-        if r.level == "province" {
-            totals.insert(across, i);
-        } else {
-            members.entry(across).or_default().push(i);
+        if let Some(parent) = parent_of.get(&r.org_unit) {
+            members
+                .entry(key(Group::Children {
+                    parent: parent.clone(),
+                    breakdown,
+                }))
+                .or_default()
+                .push(i);
         }
         match r.breakdown.as_deref().and_then(|b| b.split_once('=')) {
             Some((dimension, _)) => members
-                .entry((indicator, period, r.org_unit.clone(), dimension.to_string()))
+                .entry(key(Group::Breakdown {
+                    unit: r.org_unit.clone(),
+                    dimension: dimension.to_string(),
+                }))
                 .or_default()
                 .push(i),
             // A unit's total heads every breakdown dimension of that unit.
@@ -340,12 +454,10 @@ fn complement(rows: &mut [PublishedRow]) {
                 let unit = (r.indicator.clone(), r.period.clone(), r.org_unit.clone());
                 for dimension in dimensions.get(&unit).into_iter().flatten() {
                     totals.insert(
-                        (
-                            indicator.clone(),
-                            period.clone(),
-                            r.org_unit.clone(),
-                            dimension.clone(),
-                        ),
+                        key(Group::Breakdown {
+                            unit: r.org_unit.clone(),
+                            dimension: dimension.clone(),
+                        }),
                         i,
                     );
                 }
@@ -356,8 +468,8 @@ fn complement(rows: &mut [PublishedRow]) {
         .into_iter()
         .filter_map(|(key, m)| totals.get(&key).map(|&t| (t, m)))
         .collect();
-    // Hiding a cell in one group can leave another group with a single suppressed cell:
-    // repeat until nothing changes.
+    // Hiding a cell in one group can leave another group — the group it heads, the group
+    // above it, a breakdown — with a single suppressed cell: repeat until nothing changes.
     let mut changed = true;
     while changed {
         changed = false;
@@ -372,18 +484,17 @@ fn complement(rows: &mut [PublishedRow]) {
     }
 }
 
-/// Hides cells of `members` in `column` until not exactly one of them is suppressed under
-/// the published `total`. Returns whether anything was hidden.
+/// Hides cells of the group `total` = Σ `members` in `column` until not exactly one of
+/// them, the total counted, is suppressed. Returns whether anything was hidden.
 fn protect(rows: &mut [PublishedRow], total: usize, members: &[usize], column: Accessor) -> bool {
     let mut changed = false;
     loop {
-        if column(&mut rows[total]).is_suppressed() {
-            return changed; // nothing to subtract from
-        }
+        let total_suppressed = column(&mut rows[total]).is_suppressed();
         let suppressed = members
             .iter()
             .filter(|&&i| column(&mut rows[i]).is_suppressed())
-            .count();
+            .count()
+            + usize::from(total_suppressed);
         if suppressed != 1 {
             return changed;
         }
@@ -396,7 +507,10 @@ fn protect(rows: &mut [PublishedRow], total: usize, members: &[usize], column: A
             Some((_, i)) => *column(&mut rows[i]) = Cell::Hidden,
             // Every other cell is 0: the total minus zeros is the suppressed cell; only
             // hiding the total protects it.
-            None => *column(&mut rows[total]) = Cell::Hidden,
+            None if !total_suppressed => *column(&mut rows[total]) = Cell::Hidden,
+            // A suppressed total over members that are all 0 (or none): they add up to
+            // nothing that would give it away.
+            None => return changed,
         }
         changed = true;
     }

@@ -62,7 +62,7 @@ th, td { border: 1px solid #c8d3de; padding: .25em .6em; vertical-align: top; }
 th { background: #dde7f0; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.sup { color: #8a4b00; background: #fff6e5; }
-tr.province td { font-weight: 600; }
+tr.top td { font-weight: 600; }
 .met { color: #1b6e20; } .notmet { color: #a11d1d; }
 .note { font-size: .9em; color: #444; }
 figure { display: inline-block; margin: 0 1em 1.5em 0; vertical-align: top; }
@@ -224,8 +224,9 @@ fn charts(page: &mut String, contents: &Contents) {
 fn indicator_row(contents: &Contents, r: &PublishedRow) -> String {
     let (lang, min) = (contents.lang, contents.min_count());
     let count_unit = words::count_unit(&r.unit);
-    let class = if r.level == "province" {
-        " class=\"province\""
+    // The top unit's rows (the province, or the country) stand out, whatever its level.
+    let class = if r.org_unit == contents.top {
+        " class=\"top\""
     } else {
         ""
     };

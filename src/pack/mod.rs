@@ -23,7 +23,7 @@ use crate::columns as c;
 use crate::config::{Plan, Target};
 use crate::error::Error;
 use crate::run::layout::{swap_in, Layout};
-use disclosure::{Cell, Published, PublishedRow};
+use disclosure::{Cell, Parents, Published, PublishedRow};
 
 /// The language of what a reader sees: Vietnamese by default (`--lang en` for English).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -189,11 +189,16 @@ impl Contents {
         self.published.min_count()
     }
 
+    /// The unit's name, or its code when the org units do not name it; the country, which
+    /// they do not list, is "Việt Nam".
     pub fn name(&self, code: &str) -> String {
-        self.names
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
+        match self.names.get(code) {
+            Some(name) => name.clone(),
+            None if code == crate::indicators::COUNTRY => {
+                crate::indicators::COUNTRY_NAME.to_string()
+            }
+            None => code.to_string(),
+        }
     }
 
     /// The published rows of the reporting year, in the table's order.
@@ -421,7 +426,13 @@ pub fn run(
 ) -> Result<PackSummary, Error> {
     let indicators = read_parquet(&layout.indicators().join("indicators.parquet"))?;
     let quality = read_parquet(&layout.indicators().join("data_quality.parquet"))?;
-    let published = Published::publish(&indicators, plan.min_count)
+    let org_units = layout.ingested().join("org_units.parquet");
+    let parents = if org_units.is_file() {
+        Parents::load(&org_units).map_err(|e| Error::polars("reading the org units' parents", e))?
+    } else {
+        Parents::default()
+    };
+    let published = Published::publish_under(&indicators, &parents, plan.min_count)
         .map_err(|e| Error::polars("applying disclosure control", e))?;
     let findings =
         read_findings(&quality).map_err(|e| Error::polars("reading the data-quality table", e))?;

@@ -329,24 +329,21 @@ impl OrgUnits {
         // Parents are checked after reading, so the file may list units in any order.
         for (unit, line) in units.iter().zip(&lines) {
             let expected = unit.level.parent();
-            let parent_level = unit
-                .parent_code
-                .as_ref()
-                .map(|p| {
-                    // The parent's code was read at the level expected; a unit of another
-                    // level with that number is named as what it is.
-                    let at = |level: Level| {
-                        normalise_code(p, level)
-                            .and_then(|c| by_code.get(&c))
-                            .map(|&i| units[i].level)
-                            .filter(|l| *l == level)
-                    };
-                    by_code.get(p).map(|&i| units[i].level).or_else(|| {
-                        [Level::Province, Level::District, Level::Commune]
-                            .into_iter()
-                            .find_map(at)
-                    })
-                });
+            let parent_level = unit.parent_code.as_ref().map(|p| {
+                // The parent's code was read at the level expected; a unit of another
+                // level with that number is named as what it is.
+                let at = |level: Level| {
+                    normalise_code(p, level)
+                        .and_then(|c| by_code.get(&c))
+                        .map(|&i| units[i].level)
+                        .filter(|l| *l == level)
+                };
+                by_code.get(p).map(|&i| units[i].level).or_else(|| {
+                    [Level::Province, Level::District, Level::Commune]
+                        .into_iter()
+                        .find_map(at)
+                })
+            });
             match (expected, parent_level) {
                 (None, None) => {}
                 (Some(_), None) => {
@@ -470,8 +467,8 @@ impl OrgUnits {
         if text.is_empty() {
             return Err(ResolveError::Empty { level });
         }
-        let district = district_code
-            .map(|d| normalise_code(d, Level::District).unwrap_or_else(|| clean(d)));
+        let district =
+            district_code.map(|d| normalise_code(d, Level::District).unwrap_or_else(|| clean(d)));
 
         if normalise_code(&text, level).is_some() {
             let unit = self
@@ -917,8 +914,16 @@ mod tests {
         assert_eq!(units.get("00001").map(|u| u.level), Some(Level::Commune));
         // A bare "1" names units at three levels: only a level tells them apart.
         assert!(units.get("1").is_none());
-        assert_eq!(units.get_at("1", Level::Commune).map(|u| u.code.as_str()), Some("00001"));
-        assert_eq!(units.resolve_commune("1", Some("1")).map(|u| u.code.as_str()), Ok("00001"));
+        assert_eq!(
+            units.get_at("1", Level::Commune).map(|u| u.code.as_str()),
+            Some("00001")
+        );
+        assert_eq!(
+            units
+                .resolve_commune("1", Some("1"))
+                .map(|u| u.code.as_str()),
+            Ok("00001")
+        );
         assert_eq!(units.district_of_commune("00001"), Some("001"));
         assert_eq!(units.districts_of("1").len(), 1);
     }

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::child_registry::CHILD_AGE_LIMIT;
 use super::headers::{ColumnMap, ColumnSpec};
-use super::row::{Memo, self, CellResult, Reason, Rejection, RowOutcome};
+use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::Pseudonymiser;
 use crate::reference::OrgUnits;

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::headers::{ColumnMap, ColumnSpec};
-use super::row::{Memo, self, CellResult, Reason, Rejection, RowOutcome};
+use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::Pseudonymiser;
 use crate::reference::OrgUnits;
@@ -238,7 +238,11 @@ fn parse_cells(
 /// The `;`-separated list, tidied: blank items dropped, one spacing.
 fn support_forms(cell: &str) -> Option<String> {
     let mut forms = String::with_capacity(cell.len() + 8);
-    for item in cell.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+    for item in cell
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         if !forms.is_empty() {
             forms.push_str("; ");
         }

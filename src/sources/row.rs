@@ -2,7 +2,6 @@
 //! sources share, each turning a bad cell into a rejection that names the column and a
 //! reason code. Rejections carry no personal data: never a name, never a raw id.
 
-
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::reference::{Level, OrgUnits, ResolveError};
@@ -187,7 +186,13 @@ impl Memo {
         district_cell: &str,
     ) -> CellResult<Place> {
         self.key.clear();
-        for part in [commune_code_cell, "\u{1f}", commune_name_cell, "\u{1f}", district_cell] {
+        for part in [
+            commune_code_cell,
+            "\u{1f}",
+            commune_name_cell,
+            "\u{1f}",
+            district_cell,
+        ] {
             self.key.push_str(part);
         }
         if let Some(found) = self.places.get(self.key.as_str()) {
@@ -340,10 +345,16 @@ mod national_tests {
         let units = vn();
         // Ten districts are named Châu Thành; commune 25585 lies in the one coded 708.
         let p = place(&units, "25585", "", "Huyện Châu Thành").unwrap();
-        assert_eq!((p.commune_code.as_str(), p.district_code.as_str()), ("25585", "708"));
+        assert_eq!(
+            (p.commune_code.as_str(), p.district_code.as_str()),
+            ("25585", "708")
+        );
         // Phúc Xá lies in Ba Đình, which is not a Châu Thành.
         let r = place(&units, "00001", "", "Huyện Châu Thành").unwrap_err();
-        assert_eq!((r.column, r.reason), ("district_code", Reason::OrgUnitMismatch));
+        assert_eq!(
+            (r.column, r.reason),
+            ("district_code", Reason::OrgUnitMismatch)
+        );
         // Without a commune code the name alone cannot choose.
         let r = place(&units, "", "Thị trấn Châu Thành", "Huyện Châu Thành").unwrap_err();
         assert_eq!(r.column, "district_code");

@@ -389,3 +389,215 @@ fn a_source_gap_row_hides_a_count_its_indicator_hid() {
         (Cell::Value(0.0), Cell::Value(0.0))
     );
 }
+
+// Several provinces: the country VN over provinces 64 (districts 622, 623, 624), 01 (001,
+// 002) and 70 (701, 702).
+
+const NATIONAL: [(&str, &str, Option<&str>); 10] = [
+    ("64", "province", None),
+    ("622", "district", Some("64")),
+    ("623", "district", Some("64")),
+    ("624", "district", Some("64")),
+    ("01", "province", None),
+    ("001", "district", Some("01")),
+    ("002", "district", Some("01")),
+    ("70", "province", None),
+    ("701", "district", Some("70")),
+    ("702", "district", Some("70")),
+];
+
+fn national_parents() -> Parents {
+    let org_units = df!(
+        c::CODE => NATIONAL.iter().map(|u| u.0).collect::<Vec<_>>(),
+        c::LEVEL => NATIONAL.iter().map(|u| u.1).collect::<Vec<_>>(),
+        c::PARENT_CODE => NATIONAL.iter().map(|u| u.2).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    Parents::from_org_units(&org_units).unwrap()
+}
+
+fn level_of(unit: &str) -> &'static str {
+    match NATIONAL.iter().find(|u| u.0 == unit) {
+        Some(u) => u.1,
+        None => "country",
+    }
+}
+
+/// The abused children of every district (in `NATIONAL` order of districts: 622, 623, 624,
+/// 001, 002, 701, 702), each province and the country their exact sums.
+fn national_counts(districts: [f64; 7]) -> DataFrame {
+    let mut units: Vec<(&str, f64)> = Vec::new();
+    let codes = ["622", "623", "624", "001", "002", "701", "702"];
+    let sum = |of: &[usize]| of.iter().map(|&i| districts[i]).sum::<f64>();
+    units.push(("VN", districts.iter().sum()));
+    units.push(("64", sum(&[0, 1, 2])));
+    units.push(("01", sum(&[3, 4])));
+    units.push(("70", sum(&[5, 6])));
+    units.extend(codes.iter().zip(districts).map(|(c, v)| (*c, v)));
+    let n = units.len();
+    df!(
+        c::INDICATOR => vec!["abused_children"; n],
+        c::PERIOD => vec!["2021"; n],
+        c::ORG_UNIT => units.iter().map(|u| u.0).collect::<Vec<_>>(),
+        c::LEVEL => units.iter().map(|u| level_of(u.0)).collect::<Vec<_>>(),
+        c::BREAKDOWN => vec![None::<&str>; n],
+        c::NUMERATOR => units.iter().map(|u| Some(u.1)).collect::<Vec<_>>(),
+        c::DENOMINATOR => vec![None::<f64>; n],
+        c::VALUE => units.iter().map(|u| Some(u.1)).collect::<Vec<_>>(),
+        c::UNIT => vec!["count"; n],
+        c::BASELINE => vec![None::<f64>; n],
+        c::BASELINE_NUMERATOR => vec![None::<f64>; n],
+        c::BASELINE_DENOMINATOR => vec![None::<f64>; n],
+        c::CHANGE => vec![None::<f64>; n],
+        c::TARGET => vec![None::<&str>; n],
+        c::TARGET_MET => vec![None::<bool>; n],
+    )
+    .unwrap()
+}
+
+fn publish_national(districts: [f64; 7]) -> Published {
+    Published::publish_under(&national_counts(districts), &national_parents(), 5).unwrap()
+}
+
+/// The equations an attacker holds: each total = Σ its members.
+const EQUATIONS: [(&str, &[&str]); 4] = [
+    ("VN", &["64", "01", "70"]),
+    ("64", &["622", "623", "624"]),
+    ("01", &["001", "002"]),
+    ("70", &["701", "702"]),
+];
+
+/// Whether some suppressed cell's value follows from the published ones by the equations:
+/// the cell's unit vector lies in the span of the equations over the suppressed cells.
+fn recoverable(p: &Published) -> Option<String> {
+    let hidden: Vec<&str> = p
+        .rows()
+        .iter()
+        .filter(|r| r.value.is_suppressed())
+        .map(|r| r.org_unit.as_str())
+        .collect();
+    let column = |unit: &str| hidden.iter().position(|h| *h == unit);
+    let equations: Vec<Vec<f64>> = EQUATIONS
+        .iter()
+        .map(|(total, members)| {
+            let mut row = vec![0.0; hidden.len()];
+            if let Some(i) = column(total) {
+                row[i] = -1.0;
+            }
+            for m in *members {
+                if let Some(i) = column(m) {
+                    row[i] = 1.0;
+                }
+            }
+            row
+        })
+        .collect();
+    let rank = |rows: &[Vec<f64>]| {
+        let mut m = rows.to_vec();
+        let mut rank = 0;
+        for col in 0..hidden.len() {
+            let Some(pivot) = (rank..m.len()).find(|&r| m[r][col].abs() > 1e-9) else {
+                continue;
+            };
+            m.swap(rank, pivot);
+            let pivot = m[rank].clone();
+            for (_, row) in m.iter_mut().enumerate().filter(|(r, _)| *r != rank) {
+                let f = row[col] / pivot[col];
+                for (x, p) in row.iter_mut().zip(&pivot) {
+                    *x -= f * p;
+                }
+            }
+            rank += 1;
+        }
+        rank
+    };
+    let base = rank(&equations);
+    hidden.iter().enumerate().find_map(|(i, unit)| {
+        let mut with = equations.clone();
+        let mut e = vec![0.0; hidden.len()];
+        e[i] = 1.0;
+        with.push(e);
+        (rank(&with) == base).then(|| unit.to_string())
+    })
+}
+
+fn national_value(p: &Published, unit: &str) -> Cell {
+    value(p, "abused_children", unit)
+}
+
+#[test]
+fn a_small_district_takes_its_complement_within_its_own_province() {
+    // 64: 622 has 3 ("<5"), 623 0, 624 9; 01: 20 and 28; 70: 8 and 12. Only 64's group has a
+    // suppressed district: 624 (its smallest other non-zero) is hidden; 01 and 70, whose
+    // districts add up to their own published totals, are untouched, and so is the country.
+    let p = publish_national([3.0, 0.0, 9.0, 20.0, 28.0, 8.0, 12.0]);
+    assert_eq!(national_value(&p, "622"), Cell::Small);
+    assert_eq!(national_value(&p, "623"), Cell::Value(0.0));
+    assert_eq!(national_value(&p, "624"), Cell::Hidden);
+    for (unit, v) in [
+        ("64", 12.0),
+        ("01", 48.0),
+        ("001", 20.0),
+        ("002", 28.0),
+        ("70", 20.0),
+        ("701", 8.0),
+        ("702", 12.0),
+        ("VN", 80.0),
+    ] {
+        assert_eq!(national_value(&p, unit), Cell::Value(v), "{unit}");
+    }
+    assert_eq!(recoverable(&p), None);
+}
+
+#[test]
+fn a_small_province_takes_a_complement_among_provinces_and_into_its_districts() {
+    // 64 has 3 in all (622: 3): "<5" at both levels. Under the country's 73, 64 alone would
+    // be 73 − 50 − 20: the smallest other province, 70 (20), is hidden. 70's districts
+    // would add up to its 20, so the smallest of them, 701 (8), is hidden too; 702's 12
+    // gives only 70 − 701. 01 and its districts stay.
+    let p = publish_national([3.0, 0.0, 0.0, 20.0, 30.0, 8.0, 12.0]);
+    assert_eq!(national_value(&p, "64"), Cell::Small);
+    assert_eq!(national_value(&p, "622"), Cell::Small);
+    assert_eq!(national_value(&p, "70"), Cell::Hidden);
+    assert_eq!(national_value(&p, "701"), Cell::Hidden);
+    assert_eq!(national_value(&p, "702"), Cell::Value(12.0));
+    assert_eq!(national_value(&p, "01"), Cell::Value(50.0));
+    assert_eq!(national_value(&p, "VN"), Cell::Value(73.0));
+    assert_eq!(recoverable(&p), None);
+}
+
+#[test]
+fn a_table_of_several_provinces_needs_the_districts_parents() {
+    // Without org units, 622 could belong to 64 or 01: publishing it unprotected would be
+    // a guess, so it is an error.
+    let err = Published::publish(&national_counts([3.0; 7]), 5).unwrap_err();
+    assert!(err.to_string().contains("has no province"), "{err}");
+}
+
+#[test]
+fn no_suppressed_cell_can_be_recovered_from_the_country_or_a_province_total() {
+    // Every table of district counts 0, 3 ("<5") or 9 over the seven districts: in every
+    // group under a total (the total counted) no cell is alone suppressed, and no
+    // suppressed cell follows from the published ones by any combination of the equations.
+    let choices = [0.0, 3.0, 9.0];
+    for n in 0..3usize.pow(7) {
+        let mut districts = [0.0; 7];
+        let mut rest = n;
+        for d in &mut districts {
+            *d = choices[rest % 3];
+            rest /= 3;
+        }
+        let p = publish_national(districts);
+        for (total, members) in EQUATIONS {
+            let hidden = std::iter::once(total)
+                .chain(members.iter().copied())
+                .filter(|u| national_value(&p, u).is_suppressed())
+                .count();
+            assert_ne!(
+                hidden, 1,
+                "{districts:?}: only one suppressed under {total}"
+            );
+        }
+        assert_eq!(recoverable(&p), None, "{districts:?}");
+    }
+}

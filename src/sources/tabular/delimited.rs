@@ -89,12 +89,17 @@ impl DelimitedReader {
         };
         let head_text = match text {
             RecordText::Legacy(legacy) => decode_as(legacy, &head),
-            RecordText::Utf8 if matches!(encoding, SourceEncoding::Utf16Le | SourceEncoding::Utf16Be) => {
+            RecordText::Utf8
+                if matches!(encoding, SourceEncoding::Utf16Le | SourceEncoding::Utf16Be) =>
+            {
                 let codec = match encoding {
                     SourceEncoding::Utf16Be => encoding_rs::UTF_16BE,
                     _ => encoding_rs::UTF_16LE,
                 };
-                codec.decode_without_bom_handling(&head[skip..]).0.into_owned()
+                codec
+                    .decode_without_bom_handling(&head[skip..])
+                    .0
+                    .into_owned()
             }
             RecordText::Utf8 => String::from_utf8_lossy(&head[skip..]).into_owned(),
         };
@@ -126,18 +131,25 @@ impl DelimitedReader {
     /// Reads the next record into `row` (cells cleaned), or says why it was set aside;
     /// `None` at the end of the file.
     pub fn next_row(&mut self, row: &mut RawRow) -> Result<Option<Record>, UnreadableFile> {
-        let more = self.records.read_byte_record(&mut self.record).map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            unreadable(
-                &self.path,
-                "unreadable_file",
-                format!("line {line} is not valid delimited text ({e})."),
-            )
-        })?;
+        let more = self
+            .records
+            .read_byte_record(&mut self.record)
+            .map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                unreadable(
+                    &self.path,
+                    "unreadable_file",
+                    format!("line {line} is not valid delimited text ({e})."),
+                )
+            })?;
         if !more {
             return Ok(None);
         }
-        let line = self.record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = self
+            .record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(0);
         let bytes = self.record.as_slice().len() as u64;
         if bytes > self.max_line_bytes {
             return Ok(Some(Record::Skipped(
@@ -243,10 +255,7 @@ impl<R: Read> Read for Utf16Reader<R> {
         while self.at == self.output.len() && !self.done {
             let n = self.inner.read(&mut self.input)?;
             let last = n == 0;
-            let capacity = self
-                .decoder
-                .max_utf8_buffer_length(n)
-                .unwrap_or(n * 3 + 16);
+            let capacity = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
             self.output.clear();
             self.output.resize(capacity, 0);
             let (_, _, written, _) =
