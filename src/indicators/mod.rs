@@ -264,6 +264,8 @@ pub struct Context<'a> {
     /// The sources the plan declares: a family whose source is not declared gives no rows
     /// (a pipeline without district reports has no reporting completeness of 0 %).
     pub declared: BTreeSet<SourceKind>,
+    /// The registry counted once (`registry::counts`): what every registry indicator reads.
+    pub registry_counts: LazyFrame,
 }
 
 impl Context<'_> {
@@ -685,6 +687,7 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 /// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
     let ctx = Context {
+        registry_counts: registry::counts(&tables.registry)?.lazy(),
         tables,
         scope: &plan.scope,
         rules: &plan.rules,

@@ -14,6 +14,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
         ctx.rows(w, snapshot.clone())
             .filter(col(c::SPECIAL_GROUP).is_not_null())
     };
+    let children = || col(CHILDREN).sum();
     Ok(vec![
         special()
             .by(Breakdown::new(
@@ -23,23 +24,45 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
             ))
             .ratio(
                 "special_support_rate",
-                col(c::SUPPORTED)
-                    .fill_null(lit(false))
-                    .cast(DataType::Int64)
-                    .sum(),
-                len(),
+                (col(c::SUPPORTED).fill_null(lit(false)).cast(DataType::Int64)
+                    * col(CHILDREN))
+                .sum(),
+                children(),
             )?,
-        special().over_population("special_children_share", len(), Unit::Ratio)?,
+        special().over_population("special_children_share", children(), Unit::Ratio)?,
         ctx.rows(w, snapshot.clone())
             .filter(col(c::AT_RISK).fill_null(lit(false)))
-            .count("at_risk_children", len())?,
+            .count("at_risk_children", children())?,
     ])
 }
 
-/// The registry rows of the latest snapshot taken within the window (province-wide).
+/// The number of children a row of [`latest_snapshot`] stands for.
+const CHILDREN: &str = "children";
+
+/// The registry counted: one row per snapshot, district and combination of the columns
+/// the registry indicators read, with its number of children. Done once, by polars'
+/// streaming engine, so memory stays flat however many snapshots there are: 48 million
+/// rows of a national year become some hundreds of thousands, which every indicator and
+/// window then reads instead of the rows.
+pub fn counts(registry: &LazyFrame) -> PolarsResult<DataFrame> {
+    registry
+        .clone()
+        .group_by([
+            col(c::SNAPSHOT_DATE),
+            col(c::DISTRICT_CODE),
+            col(c::SPECIAL_GROUP),
+            col(c::SUPPORTED),
+            col(c::AT_RISK),
+        ])
+        .agg([len().cast(DataType::Int64).alias(CHILDREN)])
+        .collect_with_engine(Engine::Streaming)
+        // One plan without sinks gives one frame: `Multiple` comes only from several sinks.
+        .map(|result| result.unwrap_single())
+}
+
+/// The counted registry of the latest snapshot taken within the window.
 pub fn latest_snapshot(ctx: &Context, w: &Window) -> LazyFrame {
-    ctx.tables
-        .registry
+    ctx.registry_counts
         .clone()
         .filter(w.covers(c::SNAPSHOT_DATE))
         .filter(col(c::SNAPSHOT_DATE).eq(col(c::SNAPSHOT_DATE).max()))
