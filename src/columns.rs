@@ -38,6 +38,8 @@ pub const UNIT_TYPE: &str = "unit_type";
 pub const NAME: &str = "name";
 pub const PARENT_CODE: &str = "parent_code";
 pub const CHILDREN_UNDER_16: &str = "children_under_16";
+/// The number of children a row of `registry_counts` stands for.
+pub const CHILDREN: &str = "children";
 
 pub const DATE: &str = "date";
 pub const VALUE_VND: &str = "value_vnd";

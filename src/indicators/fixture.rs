@@ -173,6 +173,7 @@ pub fn cases(cases: &[Case]) -> DataFrame {
 pub fn tables(registry: DataFrame, cases: DataFrame) -> Tables {
     Tables {
         registry: registry.lazy(),
+        registry_counts: None,
         cases: cases.lazy(),
         district_reports: frames::district_reports(&[]).unwrap().lazy(),
         fund: frames::fund(&[]).unwrap().lazy(),

@@ -167,6 +167,8 @@ impl Window {
 /// The clean tables, scanned lazily.
 pub struct Tables {
     pub registry: LazyFrame,
+    /// The registry counted at ingestion (`registry_counts`), when the clean tables have it.
+    pub registry_counts: Option<LazyFrame>,
     pub cases: LazyFrame,
     /// Every version of every district report (`district_reports`).
     pub district_reports: LazyFrame,
@@ -210,13 +212,43 @@ impl Tables {
             }
             scan_parquet_file(&path).map_err(|e| Error::polars(&context(name), e))
         };
+        let registry_counts = scan_partitioned(&ingested.join("registry_counts"))
+            .transpose()
+            .map_err(|e| Error::polars(&context("registry_counts"), e))?;
         Ok(Tables {
             registry,
+            registry_counts,
             cases,
             district_reports,
             fund,
             org_units: reference("org_units")?,
             population: reference("population")?,
+        })
+    }
+}
+
+impl Tables {
+    /// Every table read into memory once, but the registry's rows (only its counts are
+    /// read): an indicator table is a hundred queries, and each scanning a folder of
+    /// Parquet parts again would spend its time opening files. The rest is small — a
+    /// national year has some 40,000 cases.
+    pub fn in_memory(&self) -> PolarsResult<Tables> {
+        let read = |lf: &LazyFrame| lf.clone().collect().map(IntoLazy::lazy);
+        let counts = match &self.registry_counts {
+            Some(counted) => counted
+                .clone()
+                .select(registry::count_columns())
+                .collect()?,
+            None => registry::counts(&self.registry)?,
+        };
+        Ok(Tables {
+            registry: self.registry.clone(),
+            registry_counts: Some(counts.lazy()),
+            cases: read(&self.cases)?,
+            district_reports: read(&self.district_reports)?,
+            fund: read(&self.fund)?,
+            org_units: read(&self.org_units)?,
+            population: read(&self.population)?,
         })
     }
 }
@@ -686,8 +718,12 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 /// sorted: indicator, period, level from the top (country, province, district), org unit,
 /// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
+    let tables = &tables.in_memory()?;
     let ctx = Context {
-        registry_counts: registry::counts(&tables.registry)?.lazy(),
+        registry_counts: match &tables.registry_counts {
+            Some(counted) => counted.clone(),
+            None => registry::counts(&tables.registry)?.lazy(),
+        },
         tables,
         scope: &plan.scope,
         rules: &plan.rules,

@@ -24,7 +24,9 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
             ))
             .ratio(
                 "special_support_rate",
-                (col(c::SUPPORTED).fill_null(lit(false)).cast(DataType::Int64)
+                (col(c::SUPPORTED)
+                    .fill_null(lit(false))
+                    .cast(DataType::Int64)
                     * col(CHILDREN))
                 .sum(),
                 children(),
@@ -36,14 +38,24 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
     ])
 }
 
-/// The number of children a row of [`latest_snapshot`] stands for.
-const CHILDREN: &str = "children";
+use crate::columns::CHILDREN;
+
+/// The columns of the counted registry, in its order.
+pub fn count_columns() -> [Expr; 6] {
+    [
+        col(c::SNAPSHOT_DATE),
+        col(c::DISTRICT_CODE),
+        col(c::SPECIAL_GROUP),
+        col(c::SUPPORTED),
+        col(c::AT_RISK),
+        col(CHILDREN),
+    ]
+}
 
 /// The registry counted: one row per snapshot, district and combination of the columns
-/// the registry indicators read, with its number of children. Done once, by polars'
-/// streaming engine, so memory stays flat however many snapshots there are: 48 million
-/// rows of a national year become some hundreds of thousands, which every indicator and
-/// window then reads instead of the rows.
+/// the registry indicators read, with its number of children — what ingestion writes as
+/// `registry_counts`, computed here from the rows when the clean tables lack it (tests,
+/// tables written by hand). By polars' streaming engine, so memory stays flat.
 pub fn counts(registry: &LazyFrame) -> PolarsResult<DataFrame> {
     registry
         .clone()
@@ -55,6 +67,7 @@ pub fn counts(registry: &LazyFrame) -> PolarsResult<DataFrame> {
             col(c::AT_RISK),
         ])
         .agg([len().cast(DataType::Int64).alias(CHILDREN)])
+        .select(count_columns())
         .collect_with_engine(Engine::Streaming)
         // One plan without sinks gives one frame: `Multiple` comes only from several sinks.
         .map(|result| result.unwrap_single())

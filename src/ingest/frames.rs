@@ -129,6 +129,37 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
     )
 }
 
+/// One row of `registry_counts`: a snapshot, a district, a group (or none), supported,
+/// at risk, and how many children of the registry have them.
+pub type CountRow<'a> = (NaiveDate, &'a str, Option<&'static str>, bool, bool, i64);
+
+pub fn registry_counts(rows: &[CountRow]) -> PolarsResult<DataFrame> {
+    let r = rows;
+    DataFrame::new(
+        r.len(),
+        vec![
+            date_column(
+                col::SNAPSHOT_DATE,
+                r.iter().map(|x| Some(days(x.0))).collect(),
+            )?,
+            text(col::DISTRICT_CODE, r.iter().map(|x| Some(x.1))),
+            text(col::SPECIAL_GROUP, r.iter().map(|x| x.2)),
+            Column::new(
+                col::AT_RISK.into(),
+                r.iter().map(|x| x.4).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                col::SUPPORTED.into(),
+                r.iter().map(|x| x.3).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                col::CHILDREN.into(),
+                r.iter().map(|x| x.5).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
 pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
     let r = records;
     DataFrame::new(

@@ -85,6 +85,8 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
 pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // What the parts of an input are (rows, counts): outputs of another layout are not reused.
+    hasher.update(b"\0parts: rows + registry_counts");
     for path in [&plan.file, &plan.org_units, &plan.population] {
         hasher.update(b"\0");
         hasher.update(sha256_file(path).map(|(s, _)| s).unwrap_or_default());

@@ -64,6 +64,51 @@ pub(crate) trait CleanTable: Sized + Send {
     fn unique_key(&self) -> Option<u128>;
     fn year(&self) -> i32;
     fn frame(records: &[Self]) -> PolarsResult<DataFrame>;
+    /// Counts a kept record into the table's tally, if it keeps one.
+    fn tally(&self, _: &mut Tally) {}
+}
+
+/// The clean table of counts a source keeps beside its rows (the registry's
+/// `registry_counts`), one part per input file and year like the rows'. Counting while
+/// the rows stream by costs nothing; counting 48 million rows again from Parquet would
+/// cost the indicators step most of its time.
+pub(crate) const COUNTS_TABLE: &str = "registry_counts";
+
+/// Children counted by district, then by (snapshot, group, supported, at risk).
+#[derive(Default)]
+pub(crate) struct Tally {
+    by_district: foldhash::HashMap<String, foldhash::HashMap<TallyKey, i64>>,
+}
+
+type TallyKey = (NaiveDate, Option<&'static str>, bool, bool);
+
+impl Tally {
+    fn add(&mut self, district: &str, key: TallyKey) {
+        let counts = match self.by_district.get_mut(district) {
+            Some(counts) => counts,
+            None => self.by_district.entry(district.to_string()).or_default(),
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_district.is_empty()
+    }
+
+    /// The counts as a frame, in a fixed order.
+    fn frame(&self) -> PolarsResult<DataFrame> {
+        let mut rows: Vec<frames::CountRow> = self
+            .by_district
+            .iter()
+            .flat_map(|(d, counts)| {
+                counts
+                    .iter()
+                    .map(move |(k, n)| (k.0, d.as_str(), k.1, k.2, k.3, *n))
+            })
+            .collect();
+        rows.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3, a.4).cmp(&(b.0, b.1, b.2, b.3, b.4)));
+        frames::registry_counts(&rows)
+    }
 }
 
 /// The first 128 bits of a hex key: HMAC output, so as good as the whole for telling ids
@@ -122,6 +167,18 @@ impl CleanTable for child_registry::RegistryRecord {
 
     fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
         frames::registry(records)
+    }
+
+    fn tally(&self, tally: &mut Tally) {
+        tally.add(
+            &self.district_code,
+            (
+                self.snapshot_date,
+                self.special_group,
+                self.supported,
+                self.at_risk,
+            ),
+        );
     }
 }
 
@@ -467,6 +524,7 @@ struct Parts<'a, T: CleanTable> {
     input: &'a Path,
     batches: BTreeMap<i32, Vec<T>>,
     writers: BTreeMap<i32, PartWriter>,
+    tallies: BTreeMap<i32, Tally>,
 }
 
 struct PartWriter {
@@ -483,6 +541,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             input,
             batches: BTreeMap::new(),
             writers: BTreeMap::new(),
+            tallies: BTreeMap::new(),
         }
     }
 
@@ -491,6 +550,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             return Ok(());
         }
         let year = record.year();
+        record.tally(self.tallies.entry(year).or_default());
         let batch = self.batches.entry(year).or_default();
         batch.push(record);
         if batch.len() >= BATCH_ROWS {
@@ -553,6 +613,19 @@ impl<'a, T: CleanTable> Parts<'a, T> {
                 .map_err(|e| Error::polars(&format!("writing {}", w.path.display()), e))?;
             std::fs::rename(&w.tmp, &w.path).map_err(|e| Error::write(&w.path, e))?;
             parts.push(w.part);
+        }
+        if let Some(out) = self.ctx.out {
+            for (year, tally) in std::mem::take(&mut self.tallies) {
+                if tally.is_empty() {
+                    continue;
+                }
+                let mut df = tally
+                    .frame()
+                    .map_err(|e| Error::polars(&format!("counting the {} table", T::TABLE), e))?;
+                let part = part_path(Path::new(""), COUNTS_TABLE, year, self.input);
+                super::write_parquet(&mut df, &out.ingested.join(&part))?;
+                parts.push(part);
+            }
         }
         Ok(parts)
     }
