@@ -120,7 +120,7 @@ pub fn registry(children: &[Child]) -> DataFrame {
                 sex: Some("F"),
                 ethnicity: None,
                 commune_code: "00000".into(),
-                district_code: district.to_string(),
+                district_code: (*district).into(),
                 special_group: *group,
                 at_risk: *at_risk,
                 supported: *supported,

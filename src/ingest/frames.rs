@@ -100,13 +100,10 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
             Column::new(col::AGE.into(), r.iter().map(|x| x.age).collect::<Vec<_>>()),
             text(col::SEX, r.iter().map(|x| x.sex)),
             text(col::ETHNICITY, r.iter().map(|x| x.ethnicity.as_deref())),
-            text(
-                col::COMMUNE_CODE,
-                r.iter().map(|x| Some(x.commune_code.as_str())),
-            ),
+            text(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code))),
             text(
                 col::DISTRICT_CODE,
-                r.iter().map(|x| Some(x.district_code.as_str())),
+                r.iter().map(|x| Some(&*x.district_code)),
             ),
             text(col::SPECIAL_GROUP, r.iter().map(|x| x.special_group)),
             Column::new(
@@ -167,13 +164,10 @@ pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
         vec![
             text(col::CASE_KEY, r.iter().map(|x| Some(x.case_key.as_str()))),
             text(col::CHILD_KEY, r.iter().map(|x| Some(x.child_key.as_str()))),
-            text(
-                col::COMMUNE_CODE,
-                r.iter().map(|x| Some(x.commune_code.as_str())),
-            ),
+            text(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code))),
             text(
                 col::DISTRICT_CODE,
-                r.iter().map(|x| Some(x.district_code.as_str())),
+                r.iter().map(|x| Some(&*x.district_code)),
             ),
             text(col::KIND, r.iter().map(|x| Some(x.kind.code()))),
             text(col::SUBTYPE, r.iter().map(|x| Some(x.subtype))),

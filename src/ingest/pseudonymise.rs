@@ -117,7 +117,7 @@ impl Pseudonymiser {
         let mut hex = [0u8; 64];
         // 32 bytes always fit 64 hex digits; the digits are ASCII.
         let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut hex);
-        String::from_utf8_lossy(&hex).into_owned()
+        std::str::from_utf8(&hex).unwrap_or_default().to_string()
     }
 }
 

@@ -138,8 +138,8 @@ const INJURY_SUBTYPES: &[(&str, &[&str])] = &[
 pub struct CaseRecord {
     pub case_key: String,
     pub child_key: String,
-    pub commune_code: String,
-    pub district_code: String,
+    pub commune_code: std::sync::Arc<str>,
+    pub district_code: std::sync::Arc<str>,
     pub kind: CaseKind,
     pub subtype: &'static str,
     pub occurred_on: NaiveDate,

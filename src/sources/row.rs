@@ -2,6 +2,8 @@
 //! sources share, each turning a bad cell into a rejection that names the column and a
 //! reason code. Rejections carry no personal data: never a name, never a raw id.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::reference::{Level, OrgUnits, ResolveError};
@@ -160,8 +162,9 @@ pub fn age_at(birth: NaiveDate, on: NaiveDate) -> i32 {
 /// Where a row happened: a commune and the district it lies in, both as codes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
-    pub commune_code: String,
-    pub district_code: String,
+    /// Shared, not copied: a memo hands the same place to a million rows.
+    pub commune_code: Arc<str>,
+    pub district_code: Arc<str>,
 }
 
 /// What one reading thread remembers between rows: a national file names the same few
@@ -170,6 +173,7 @@ pub struct Place {
 #[derive(Debug, Default)]
 pub struct Memo {
     places: foldhash::HashMap<String, CellResult<Place>>,
+    words: foldhash::HashMap<String, Arc<str>>,
     key: String,
 }
 
@@ -203,6 +207,22 @@ impl Memo {
             self.places.insert(self.key.clone(), found.clone());
         }
         found
+    }
+
+    /// A short text many rows repeat (an ethnicity), shared rather than copied; `None`
+    /// for a blank cell.
+    pub fn word(&mut self, cell: &str) -> Option<Arc<str>> {
+        if cell.is_empty() {
+            return None;
+        }
+        if let Some(word) = self.words.get(cell) {
+            return Some(word.clone());
+        }
+        let word: Arc<str> = Arc::from(cell);
+        if self.words.len() < MEMO_PLACES {
+            self.words.insert(cell.to_string(), word.clone());
+        }
+        Some(word)
     }
 }
 
@@ -295,8 +315,8 @@ pub fn place(
         )
     })?;
     Ok(Place {
-        commune_code: commune.code.clone(),
-        district_code,
+        commune_code: Arc::from(commune.code.as_str()),
+        district_code: Arc::from(district_code),
     })
 }
 
@@ -345,10 +365,7 @@ mod national_tests {
         let units = vn();
         // Ten districts are named Châu Thành; commune 25585 lies in the one coded 708.
         let p = place(&units, "25585", "", "Huyện Châu Thành").unwrap();
-        assert_eq!(
-            (p.commune_code.as_str(), p.district_code.as_str()),
-            ("25585", "708")
-        );
+        assert_eq!((&*p.commune_code, &*p.district_code), ("25585", "708"));
         // Phúc Xá lies in Ba Đình, which is not a Châu Thành.
         let r = place(&units, "00001", "", "Huyện Châu Thành").unwrap_err();
         assert_eq!(
