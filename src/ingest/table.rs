@@ -407,7 +407,7 @@ enum RowSource {
     Stream {
         /// Rows read while looking for the header, after it.
         pending: std::vec::IntoIter<RawRow>,
-        reader: DelimitedReader,
+        reader: Box<DelimitedReader>,
     },
 }
 
@@ -494,7 +494,7 @@ fn open_source(
             read_as: String::new(),
             rows: RowSource::Stream {
                 pending: pending.into_iter(),
-                reader,
+                reader: Box::new(reader),
             },
             skipped: head.skipped,
             map,
