@@ -67,10 +67,8 @@ impl DelimitedReader {
             (SourceEncoding::Utf16Be, 2)
         } else if let Some(utf16) = sniff_utf16_head(&head) {
             (utf16, 0)
-        } else if utf8_so_far(&head) {
-            (SourceEncoding::Utf8, 0)
         } else {
-            (decode_legacy(&head).encoding, 0)
+            (head_encoding(&head), 0)
         };
         let rest = std::io::Cursor::new(head[skip..].to_vec()).chain(file);
         let (stream, text): (Box<dyn Read + Send>, RecordText) = match encoding {
@@ -180,7 +178,10 @@ impl DelimitedReader {
                     RecordText::Legacy(legacy) => legacy,
                     RecordText::Utf8 => {
                         self.encoding = SourceEncoding::Mixed;
-                        decode_legacy(record.as_slice()).encoding
+                        // Scored as the line reads, cells apart: run together, their
+                        // syllables would not look Vietnamese in any encoding.
+                        let line: Vec<u8> = record.iter().collect::<Vec<_>>().join(&b' ');
+                        decode_legacy(&line).encoding
                     }
                 };
                 for field in record.iter() {
@@ -217,6 +218,29 @@ pub fn read(path: &Path, limits: &Limits) -> Result<RawTable, UnreadableFile> {
         rows,
         skipped,
     })
+}
+
+/// How the first block of an 8-bit or UTF-8 file reads: UTF-8 when it is, or when most of
+/// its lines beyond ASCII are (a file pieced together from several machines' exports: its
+/// other lines are decoded one by one); otherwise the 8-bit encoding its non-UTF-8 lines
+/// read best in.
+fn head_encoding(head: &[u8]) -> SourceEncoding {
+    if utf8_so_far(head) {
+        return SourceEncoding::Utf8;
+    }
+    // The last line may be cut off by the block's end.
+    let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+    if lines.len() > 1 {
+        lines.pop();
+    }
+    let non_ascii: Vec<&[u8]> = lines.into_iter().filter(|l| !l.is_ascii()).collect();
+    let (utf8, legacy): (Vec<&[u8]>, Vec<&[u8]>) = non_ascii
+        .iter()
+        .partition(|l| std::str::from_utf8(l).is_ok());
+    if !utf8.is_empty() && utf8.len() * 2 >= non_ascii.len() {
+        return SourceEncoding::Utf8;
+    }
+    decode_legacy(&legacy.join(&b'\n')).encoding
 }
 
 /// Valid UTF-8, but for a character cut off at the end of the block.
