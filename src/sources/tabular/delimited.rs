@@ -163,7 +163,7 @@ impl DelimitedReader {
         // never valid UTF-8 once it leaves ASCII. Its cells are cut from it by their byte
         // ranges, which fall on the delimiters, so they are valid too.
         let record = &self.record;
-        match (std::str::from_utf8(record.as_slice()), self.text) {
+        match (simdutf8::basic::from_utf8(record.as_slice()), self.text) {
             (Ok(text), mode) => {
                 if matches!(mode, RecordText::Legacy(_)) && !text.is_ascii() {
                     self.encoding = SourceEncoding::Mixed;
