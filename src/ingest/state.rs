@@ -48,26 +48,78 @@ pub fn table_of(kind: crate::sources::SourceKind) -> &'static str {
     }
 }
 
-/// Every source file of the plan, hashed, on every core (a national snapshot is 580 MB).
-pub fn hash_inputs(plan: &Plan) -> Vec<InputFile> {
-    use rayon::prelude::*;
+/// Every source file of the plan, hashed, on every core (a national year is 6.5 GB). A
+/// file whose size and modification time (to the nanosecond) are those recorded in
+/// `cache` by an earlier run keeps its recorded hash, as git's index does; the cache is
+/// then rewritten. A missing or unreadable cache only costs the hashing.
+pub fn hash_inputs(plan: &Plan, cache: &Path) -> Vec<InputFile> {
     let files: Vec<(&'static str, &PathBuf)> = plan
         .sources
         .iter()
         .flat_map(|s| s.files.iter().map(move |p| (table_of(s.kind), p)))
         .collect();
-    files
+    hash_files(&files, cache)
+}
+
+fn hash_files(files: &[(&'static str, &PathBuf)], cache: &Path) -> Vec<InputFile> {
+    use rayon::prelude::*;
+    let known: HashCache = std::fs::read(cache)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let hashed: Vec<(InputFile, Option<Stamp>)> = files
         .par_iter()
         .map(|(table, path)| {
-            let (sha256, bytes) = sha256_file(path).unwrap_or_default();
-            InputFile {
+            let stamp = stamp(path);
+            let (sha256, bytes) = match (&stamp, known.get(*path)) {
+                (Some(now), Some((then, sha256))) if now == then => (sha256.clone(), now.bytes),
+                _ => sha256_file(path).unwrap_or_default(),
+            };
+            let input = InputFile {
                 table: table.to_string(),
                 path: (*path).clone(),
                 sha256,
                 bytes,
-            }
+            };
+            (input, stamp)
         })
-        .collect()
+        .collect();
+    let cache_now: HashCache = hashed
+        .iter()
+        .filter_map(|(i, s)| {
+            let s = s.clone()?;
+            (!i.sha256.is_empty()).then(|| (i.path.clone(), (s, i.sha256.clone())))
+        })
+        .collect();
+    if cache_now != known {
+        if let Ok(bytes) = serde_json::to_vec(&cache_now) {
+            // Only a speed-up: a cache that cannot be written is hashed again next time.
+            let _ = write_atomic(cache, &bytes);
+        }
+    }
+    hashed.into_iter().map(|(i, _)| i).collect()
+}
+
+/// Size and modification time of an input, which say it has not changed since hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    bytes: u64,
+    modified_ns: u128,
+}
+
+type HashCache = BTreeMap<PathBuf, (Stamp, String)>;
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(Stamp {
+        bytes: meta.len(),
+        modified_ns: modified.as_nanos(),
+    })
 }
 
 pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
@@ -230,4 +282,42 @@ pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
         return Ok(());
     }
     std::fs::copy(from, to).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_with_its_recorded_size_and_time_keeps_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("64.csv");
+        let cache = dir.path().join("hashes.json");
+        std::fs::write(&input, "a,b\n1,2\n").unwrap();
+        let hash = |input: &PathBuf| hash_files(&[("registry", input)], &cache)[0].sha256.clone();
+        let first = hash(&input);
+        assert_eq!(first, sha256_file(&input).unwrap().0);
+        assert!(cache.is_file());
+
+        // Same size, same modification time: the recorded hash is trusted (the file is
+        // not read), which is what makes a nightly rerun cheap.
+        let modified = std::fs::metadata(&input).unwrap().modified().unwrap();
+        std::fs::write(&input, "a,b\n1,3\n").unwrap();
+        let file = std::fs::File::options().write(true).open(&input).unwrap();
+        file.set_modified(modified).unwrap();
+        drop(file);
+        assert_eq!(hash(&input), first);
+
+        // A new modification time: hashed again.
+        let file = std::fs::File::options().write(true).open(&input).unwrap();
+        file.set_modified(modified + std::time::Duration::from_secs(1))
+            .unwrap();
+        drop(file);
+        assert_eq!(hash(&input), sha256_file(&input).unwrap().0);
+        assert_ne!(hash(&input), first);
+
+        // A broken cache costs only the hashing.
+        std::fs::write(&cache, "not json").unwrap();
+        assert_eq!(hash(&input), sha256_file(&input).unwrap().0);
+    }
 }

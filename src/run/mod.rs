@@ -165,7 +165,7 @@ fn run_steps(
         (None, Some(from)) => Step::ALL.into_iter().filter(|s| *s >= from).collect(),
         (None, None) => Step::ALL.to_vec(),
     };
-    let inputs = state::hash_inputs(plan);
+    let inputs = state::hash_inputs(plan, &layout.root.join(".treem-hashes.json"));
     let mut outcome = RunOutcome {
         layout: layout.clone(),
         ingest: None,
