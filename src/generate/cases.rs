@@ -154,6 +154,38 @@ fn working_days_between(from: NaiveDate, to: NaiveDate, holidays: &BTreeSet<Naiv
     n
 }
 
+/// The injuries of one child in `year`: `n` of them at least two weeks apart, each as
+/// (subtype, reported at, occurred on — the day or up to two days before, not before
+/// 1 January), in the order reported. `pick` draws a subtype. Both profiles draw them so.
+pub(crate) fn injury_events(
+    rng: &mut ChaCha8Rng,
+    year: i32,
+    n: usize,
+    mut pick: impl FnMut(&mut ChaCha8Rng) -> usize,
+) -> Result<Vec<(usize, NaiveDateTime, NaiveDate)>, GenerateError> {
+    let jan1 = ymd(year, 1, 1)?;
+    let mut events: Vec<(usize, NaiveDateTime, NaiveDate)> = Vec::new();
+    while events.len() < n {
+        let sub = pick(rng);
+        let day = random_day(rng, year, &INJURY_SUBTYPES[sub].4)?;
+        if events
+            .iter()
+            .any(|e| (e.1.date() - day).num_days().abs() < 14)
+        {
+            continue;
+        }
+        let reported = at_time(day, rng.gen_range(6 * 60..23 * 60));
+        let lag = if rng.gen_bool(0.7) {
+            0
+        } else {
+            rng.gen_range(1..=2)
+        };
+        events.push((sub, reported, (day - Duration::days(lag)).max(jan1)));
+    }
+    events.sort_by_key(|e| e.1);
+    Ok(events)
+}
+
 pub(crate) fn at_time(d: NaiveDate, minutes: u32) -> NaiveDateTime {
     let t = NaiveTime::from_hms_opt(minutes / 60 % 24, minutes % 60, 0).unwrap_or(NaiveTime::MIN);
     d.and_time(t)
@@ -385,26 +417,7 @@ pub(crate) fn plan_injuries(
         for child_no in 0..n_children {
             let district = &geo.districts[pick_weighted(rng, &district_w)];
             let n_cases = if child_no < twice { 2 } else { 1 };
-            let mut events: Vec<(usize, NaiveDateTime, NaiveDate)> = Vec::new();
-            while events.len() < n_cases {
-                let sub = pick_weighted(rng, &subtype_w);
-                let day = random_day(rng, year, &INJURY_SUBTYPES[sub].4)?;
-                if events
-                    .iter()
-                    .any(|e| (e.1.date() - day).num_days().abs() < 14)
-                {
-                    continue;
-                }
-                let reported = at_time(day, rng.gen_range(6 * 60..23 * 60));
-                let lag = if rng.gen_bool(0.7) {
-                    0
-                } else {
-                    rng.gen_range(1..=2)
-                };
-                let occurred = (day - Duration::days(lag)).max(ymd(year, 1, 1)?);
-                events.push((sub, reported, occurred));
-            }
-            events.sort_by_key(|e| e.1);
+            let events = injury_events(rng, year, n_cases, |rng| pick_weighted(rng, &subtype_w))?;
             let first = events[0].2;
             let min_age = INJURY_SUBTYPES[events[0].0].3;
             let registry_child = if rng.gen_bool(INJURED_FROM_REGISTRY) {

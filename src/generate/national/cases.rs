@@ -10,8 +10,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::super::cases::{
-    abuse_times, at_time, random_day, Delay, ABUSE, ABUSED_IN_REGISTRY, ABUSE_SUBTYPES,
-    ABUSE_YEARS, INJURED_FROM_REGISTRY, INJURY, INJURY_SUBTYPES,
+    abuse_times, injury_events, Delay, ABUSE, ABUSED_IN_REGISTRY, ABUSE_SUBTYPES, ABUSE_YEARS,
+    INJURED_FROM_REGISTRY, INJURY, INJURY_SUBTYPES,
 };
 use super::super::people::{age_on, years_before};
 use super::super::GenerateError;
@@ -184,7 +184,6 @@ pub(super) fn plan_injuries(
             Some(*t)
         })
         .collect();
-    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
     let mut used: BTreeSet<(usize, u16, u32)> = BTreeSet::new();
     let mut cases = Vec::new();
     for _ in 0..n_children {
@@ -194,25 +193,7 @@ pub(super) fn plan_injuries(
             continue;
         }
         let n_cases = 1 + usize::from(rng.gen_bool(INJURED_TWICE));
-        let mut events: Vec<(usize, NaiveDateTime, NaiveDate)> = Vec::new();
-        while events.len() < n_cases {
-            let sub = draw(rng, &subtype_cdf);
-            let day = random_day(rng, year, &INJURY_SUBTYPES[sub].4)?;
-            if events
-                .iter()
-                .any(|e| (e.1.date() - day).num_days().abs() < 14)
-            {
-                continue;
-            }
-            let reported = at_time(day, rng.gen_range(6 * 60..23 * 60));
-            let lag = if rng.gen_bool(0.7) {
-                0
-            } else {
-                rng.gen_range(1..=2)
-            };
-            events.push((sub, reported, (day - Duration::days(lag)).max(jan1)));
-        }
-        events.sort_by_key(|e| e.1);
+        let events = injury_events(rng, year, n_cases, |rng| draw(rng, &subtype_cdf))?;
         let first = events[0].2;
         let min_age = INJURY_SUBTYPES[events[0].0].3;
         let pool = &pools[di];
