@@ -577,9 +577,11 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             }
             let tmp = temporary_name(&path);
             let file = std::fs::File::create(&tmp).map_err(|e| Error::write(&path, e))?;
-            // LZ4: zstd's default level took a tenth of a national ingest's time.
+            // LZ4: zstd's default level took a tenth of a national ingest's time. Columns
+            // are encoded on this thread: files are already read one per core.
             let writer = ParquetWriter::new(file)
                 .with_compression(ParquetCompression::Lz4Raw)
+                .set_parallel(false)
                 .batched(df.schema())
                 .map_err(|e| Error::polars(&format!("writing {}", path.display()), e))?;
             self.writers.insert(
