@@ -270,18 +270,8 @@ pub(crate) fn plan_abuse(
             // Dates first: the child's age is set on the first reception.
             let mut timed: Vec<(usize, AbuseTimes)> = Vec::new();
             for &(delay, late, sub) in &slots {
-                let mut tries = 0;
-                loop {
-                    tries += 1;
-                    let times = abuse_times(rng, year, delay, late, &holidays)?;
-                    let clear = timed.iter().all(|(_, t)| {
-                        (t.reported.date() - times.reported.date()).num_days().abs() >= 20
-                    });
-                    if clear || tries > 50 {
-                        timed.push((sub, times));
-                        break;
-                    }
-                }
+                let times = abuse_times_apart(rng, year, delay, late, &holidays, &timed)?;
+                timed.push((sub, times));
             }
             timed.sort_by_key(|(_, t)| t.reported);
             let first_reported = match timed.first() {
@@ -334,6 +324,29 @@ pub(crate) struct AbuseTimes {
     pub reported: NaiveDateTime,
     pub intervened: Option<NaiveDateTime>,
     pub plan: Option<NaiveDate>,
+}
+
+/// [`abuse_times`] for one more case of a child: received at least 20 days from its cases
+/// in `timed` (given up after 50 draws, as rare as it is harmless). Both profiles draw so.
+pub(crate) fn abuse_times_apart(
+    rng: &mut ChaCha8Rng,
+    year: i32,
+    delay: Delay,
+    late_plan: bool,
+    holidays: &BTreeSet<NaiveDate>,
+    timed: &[(usize, AbuseTimes)],
+) -> Result<AbuseTimes, GenerateError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let times = abuse_times(rng, year, delay, late_plan, holidays)?;
+        let clear = timed
+            .iter()
+            .all(|(_, t)| (t.reported.date() - times.reported.date()).num_days().abs() >= 20);
+        if clear || tries > 50 {
+            return Ok(times);
+        }
+    }
 }
 
 /// Reception, intervention and plan of one abuse case with the given delay class. The span

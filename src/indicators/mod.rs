@@ -232,7 +232,7 @@ impl Tables {
     /// read): an indicator table is a hundred queries, and each scanning a folder of
     /// Parquet parts again would spend its time opening files. The rest is small — a
     /// national year has some 40,000 cases.
-    pub fn in_memory(&self) -> PolarsResult<Tables> {
+    pub fn in_memory(&self) -> PolarsResult<(Tables, LazyFrame)> {
         let read = |lf: &LazyFrame| lf.clone().collect().map(IntoLazy::lazy);
         let counts = match &self.registry_counts {
             Some(counted) => counted
@@ -241,15 +241,17 @@ impl Tables {
                 .collect()?,
             None => registry::counts(&self.registry)?,
         };
-        Ok(Tables {
+        let counts = counts.lazy();
+        let tables = Tables {
             registry: self.registry.clone(),
-            registry_counts: Some(counts.lazy()),
+            registry_counts: Some(counts.clone()),
             cases: read(&self.cases)?,
             district_reports: read(&self.district_reports)?,
             fund: read(&self.fund)?,
             org_units: read(&self.org_units)?,
             population: read(&self.population)?,
-        })
+        };
+        Ok((tables, counts))
     }
 }
 
@@ -718,12 +720,10 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 /// sorted: indicator, period, level from the top (country, province, district), org unit,
 /// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
-    let tables = &tables.in_memory()?;
+    let (tables, registry_counts) = tables.in_memory()?;
+    let tables = &tables;
     let ctx = Context {
-        registry_counts: match &tables.registry_counts {
-            Some(counted) => counted.clone(),
-            None => registry::counts(&tables.registry)?.lazy(),
-        },
+        registry_counts,
         tables,
         scope: &plan.scope,
         rules: &plan.rules,

@@ -407,6 +407,24 @@ fn write_keys(ctx: &Context, table: &str, path: &Path, keys: &[u128]) -> Result<
 /// The last run's outcome of `path`, taken over if the file is unchanged and its outcome
 /// cannot depend on the files before it (see `state.rs`): its parts are linked into the
 /// new clean tables, its rejected rows copied, its keys added to `seen`.
+/// The last run's outcome of `path`, if the file is unchanged, was written this run's way
+/// and tied to no other file by a duplicate: what [`reuse`] may take over, if its keys do
+/// not meet the files before it.
+pub(crate) fn reusable<'a>(
+    ctx: &Context<'a>,
+    table: &str,
+    path: &Path,
+) -> Option<(&'a Previous, &'a FileSummary)> {
+    let (Some(_), Some(previous), Some(input)) = (ctx.out, ctx.previous, ctx.inputs.get(path))
+    else {
+        return None;
+    };
+    previous
+        .file(table, path, &input.sha256)
+        .filter(|f| f.cross_file_duplicates == 0)
+        .map(|f| (previous, f))
+}
+
 pub(crate) fn reuse(
     ctx: &Context,
     table: &str,
@@ -414,16 +432,9 @@ pub(crate) fn reuse(
     seen: &mut KeySet,
     rejected: &mut RejectedRows,
 ) -> Result<Option<FileSummary>, Error> {
-    let (Some(out), Some(previous), Some(input)) = (ctx.out, ctx.previous, ctx.inputs.get(path))
-    else {
+    let (Some(out), Some((previous, before))) = (ctx.out, reusable(ctx, table, path)) else {
         return Ok(None);
     };
-    let Some(before) = previous.file(table, path, &input.sha256) else {
-        return Ok(None);
-    };
-    if before.cross_file_duplicates > 0 {
-        return Ok(None);
-    }
     let Some(keys) = state::read_keys(&previous.ingested, table, path) else {
         return Ok(None);
     };

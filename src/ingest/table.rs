@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::frames::{self, RejectedRow};
-use super::{part_path, reuse, write_keys, Context, FileSummary, KeySet, RejectedRows};
+use super::{part_path, reusable, reuse, write_keys, Context, FileSummary, KeySet, RejectedRows};
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
 use crate::error::Error;
@@ -277,14 +277,19 @@ pub(crate) fn ingest_table<T: CleanTable>(
     for scope in scopes::<T>(&source.files) {
         let mut seen: KeySet = KeySet::default();
         // Files that may be taken over from the last run are not read ahead.
+        let may_reuse: Vec<bool> = scope
+            .iter()
+            .map(|p| reusable(ctx, T::TABLE, p).is_some())
+            .collect();
         let ahead: Vec<&Path> = scope
             .iter()
-            .filter(|p| !may_reuse(ctx, T::TABLE, p))
-            .map(|p| p.as_path())
+            .zip(&may_reuse)
+            .filter(|(_, reuse)| !**reuse)
+            .map(|(p, _)| p.as_path())
             .collect();
         let mut read = read_in_parallel::<T>(ctx, &ahead)?.into_iter();
-        for path in &scope {
-            if may_reuse(ctx, T::TABLE, path) {
+        for (path, may_reuse) in scope.iter().zip(may_reuse) {
+            if may_reuse {
                 if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
                     log(&format!("  reused {}", path.display()));
                     summary.push(file);
@@ -328,15 +333,6 @@ fn finish(
     seen.extend(done.keys.iter().copied());
     rejected.rows.extend(done.rejected);
     Ok(done.file)
-}
-
-fn may_reuse(ctx: &Context, table: &str, path: &Path) -> bool {
-    match (ctx.out, ctx.previous, ctx.inputs.get(path)) {
-        (Some(_), Some(previous), Some(input)) => previous
-            .file(table, path, &input.sha256)
-            .is_some_and(|f| f.cross_file_duplicates == 0),
-        _ => false,
-    }
 }
 
 /// The plan's files grouped by scope, each group in the plan's order.

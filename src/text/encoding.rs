@@ -97,12 +97,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// otherwise `None`, and the file is read as one legacy text.
 fn decode_mixed(bytes: &[u8]) -> Option<String> {
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-    let non_ascii: Vec<&&[u8]> = lines.iter().filter(|l| !l.is_ascii()).collect();
-    let utf8 = non_ascii
-        .iter()
-        .filter(|l| std::str::from_utf8(l).is_ok())
-        .count();
-    if utf8 == 0 || utf8 * 2 < non_ascii.len() {
+    if !mostly_utf8(&lines) {
         return None;
     }
     Some(
@@ -114,6 +109,17 @@ fn decode_mixed(bytes: &[u8]) -> Option<String> {
             })
             .collect(),
     )
+}
+
+/// Whether the lines that are not plain ASCII are mostly (at least half, and one) valid
+/// UTF-8: a file pieced together from exports, read line by line rather than as 8-bit.
+pub fn mostly_utf8(lines: &[&[u8]]) -> bool {
+    let non_ascii = lines.iter().filter(|l| !l.is_ascii()).count();
+    let utf8 = lines
+        .iter()
+        .filter(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok())
+        .count();
+    utf8 > 0 && utf8 * 2 >= non_ascii
 }
 
 /// Decodes 8-bit text in an encoding already chosen (a file's, found in its first block).

@@ -10,8 +10,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::super::cases::{
-    abuse_times, injury_events, Delay, ABUSE, ABUSED_IN_REGISTRY, ABUSE_SUBTYPES, ABUSE_YEARS,
-    INJURED_FROM_REGISTRY, INJURY, INJURY_SUBTYPES,
+    abuse_times_apart, injury_events, Delay, ABUSE, ABUSED_IN_REGISTRY, ABUSE_SUBTYPES,
+    ABUSE_YEARS, INJURED_FROM_REGISTRY, INJURY, INJURY_SUBTYPES,
 };
 use super::super::people::{age_on, years_before};
 use super::super::GenerateError;
@@ -118,18 +118,8 @@ pub(super) fn plan_abuse(
             };
             let quick = matches!(delay, Delay::Within12h | Delay::Within24h);
             let late = quick && rng.gen_bool(late_share.min(1.0));
-            let mut tries = 0;
-            loop {
-                tries += 1;
-                let times = abuse_times(rng, year, delay, late, &holidays)?;
-                let clear = timed.iter().all(|(_, t)| {
-                    (t.reported.date() - times.reported.date()).num_days().abs() >= 20
-                });
-                if clear || tries > 50 {
-                    timed.push((sub, times));
-                    break;
-                }
-            }
+            let times = abuse_times_apart(rng, year, delay, late, &holidays, &timed)?;
+            timed.push((sub, times));
         }
         timed.sort_by_key(|(_, t)| t.reported);
         let first_reported = timed[0].1.reported.date();

@@ -12,7 +12,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{unreadable, Limits, RawRow, RawTable, UnreadableFile};
-use crate::text::encoding::{decode_as, decode_legacy, sniff_utf16_head, SourceEncoding};
+use crate::text::encoding::{
+    decode_as, decode_legacy, mostly_utf8, sniff_utf16_head, SourceEncoding,
+};
 
 /// The encoding and delimiter are decided on this much of the file's start.
 const HEAD_BYTES: usize = 64 * 1024;
@@ -233,13 +235,13 @@ fn head_encoding(head: &[u8]) -> SourceEncoding {
     if lines.len() > 1 {
         lines.pop();
     }
-    let non_ascii: Vec<&[u8]> = lines.into_iter().filter(|l| !l.is_ascii()).collect();
-    let (utf8, legacy): (Vec<&[u8]>, Vec<&[u8]>) = non_ascii
-        .iter()
-        .partition(|l| std::str::from_utf8(l).is_ok());
-    if !utf8.is_empty() && utf8.len() * 2 >= non_ascii.len() {
+    if mostly_utf8(&lines) {
         return SourceEncoding::Utf8;
     }
+    let legacy: Vec<&[u8]> = lines
+        .into_iter()
+        .filter(|l| std::str::from_utf8(l).is_err())
+        .collect();
     decode_legacy(&legacy.join(&b'\n')).encoding
 }
 
