@@ -104,7 +104,7 @@ fn personal_values() -> BTreeSet<String> {
     let mut values = BTreeSet::new();
     let no_aliases = |_: &str| Vec::new();
     for (folder, specs) in [
-        ("sample_data/child_registry", child_registry::COLUMNS),
+        ("sample_data/child_registry", &child_registry::COLUMNS[..]),
         ("sample_data/cases", cases::COLUMNS),
     ] {
         for path in common::all_files(&Path::new(REPO).join(folder)) {

@@ -12,6 +12,7 @@ use super::{compute, Tables};
 use crate::columns as c;
 use crate::config::{Period, Plan, Rules, Scope, SourceFiles, Target};
 use crate::ingest::frames;
+use crate::ingest::pseudonymise::{Key, Pseudonymiser};
 use crate::sources::cases::{CaseKind, CaseRecord};
 use crate::sources::child_registry::RegistryRecord;
 use crate::sources::SourceKind;
@@ -105,6 +106,12 @@ pub fn population() -> DataFrame {
     .unwrap()
 }
 
+/// A fixture's key for a label: distinct labels, distinct keys, as ids give.
+fn key(label: &str) -> Key {
+    let keys = Pseudonymiser::new(b"fixture secret, not a real one");
+    keys.map(|k| k.child_key(label)).unwrap()
+}
+
 /// (snapshot, child, district, group, at risk, supported)
 pub type Child<'a> = (&'a str, &'a str, &'a str, Option<&'static str>, bool, bool);
 
@@ -114,7 +121,7 @@ pub fn registry(children: &[Child]) -> DataFrame {
         .map(
             |(snap, child, district, group, at_risk, supported)| RegistryRecord {
                 snapshot_date: d(snap),
-                child_key: child.to_string(),
+                child_key: key(child),
                 birth_year: 2012,
                 age: 9,
                 sex: Some("F"),
@@ -151,8 +158,8 @@ pub fn cases(cases: &[Case]) -> DataFrame {
     let records: Vec<CaseRecord> = cases
         .iter()
         .map(|x| CaseRecord {
-            case_key: x.key.into(),
-            child_key: x.child.into(),
+            case_key: key(x.key),
+            child_key: key(x.child),
             commune_code: "00000".into(),
             district_code: x.district.into(),
             kind: x.kind,

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
 use crate::columns as col;
+use crate::ingest::pseudonymise::Key;
 use crate::sources::cases::CaseRecord;
 use crate::sources::child_registry::RegistryRecord;
 use crate::sources::fund::FundRecord;
@@ -79,8 +80,22 @@ fn datetime_column(name: &str, values: Vec<Option<i64>>) -> PolarsResult<Column>
         .map(Column::from)
 }
 
-fn text<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<_>>())
+fn text<'a>(name: &str, values: impl ExactSizeIterator<Item = Option<&'a str>>) -> Column {
+    let mut column = StringChunkedBuilder::new(name.into(), values.len());
+    for value in values {
+        column.append_option(value);
+    }
+    column.finish().into_column()
+}
+
+/// Keys as their hex digits, written straight into the column.
+fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> Column {
+    let mut column = StringChunkedBuilder::new(name.into(), values.len());
+    let mut hex = [0u8; 64];
+    for key in values {
+        column.append_value(key.hex(&mut hex));
+    }
+    column.finish().into_column()
 }
 
 pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
@@ -92,7 +107,7 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
                 col::SNAPSHOT_DATE,
                 r.iter().map(|x| Some(days(x.snapshot_date))).collect(),
             )?,
-            text(col::CHILD_KEY, r.iter().map(|x| Some(x.child_key.as_str()))),
+            keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key)),
             Column::new(
                 col::BIRTH_YEAR.into(),
                 r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),
@@ -162,8 +177,8 @@ pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
     DataFrame::new(
         r.len(),
         vec![
-            text(col::CASE_KEY, r.iter().map(|x| Some(x.case_key.as_str()))),
-            text(col::CHILD_KEY, r.iter().map(|x| Some(x.child_key.as_str()))),
+            keys(col::CASE_KEY, r.iter().map(|x| &x.case_key)),
+            keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key)),
             text(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code))),
             text(
                 col::DISTRICT_CODE,

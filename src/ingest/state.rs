@@ -149,7 +149,7 @@ pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
         hasher.update(sha256_file(path).map(|(s, _)| s).unwrap_or_default());
     }
     // A key of a fixed string identifies the secret without revealing it.
-    hasher.update(keys.child_key("treem context").as_bytes());
+    hasher.update(keys.child_key("treem context").to_string().as_bytes());
     hex::encode(hasher.finalize())
 }
 

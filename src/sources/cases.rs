@@ -8,7 +8,7 @@ use super::child_registry::CHILD_AGE_LIMIT;
 use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
-use crate::ingest::pseudonymise::Pseudonymiser;
+use crate::ingest::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
 use crate::text::fold;
 
@@ -136,8 +136,8 @@ const INJURY_SUBTYPES: &[(&str, &[&str])] = &[
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseRecord {
-    pub case_key: String,
-    pub child_key: String,
+    pub case_key: Key,
+    pub child_key: Key,
     pub commune_code: std::sync::Arc<str>,
     pub district_code: std::sync::Arc<str>,
     pub kind: CaseKind,

@@ -7,14 +7,15 @@ use chrono::{Datelike, NaiveDate};
 use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
-use crate::ingest::pseudonymise::Pseudonymiser;
+use crate::ingest::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
 use crate::text::fold;
 
 /// Children are people under 16 (Law on Children 2016, art. 1).
 pub const CHILD_AGE_LIMIT: i32 = 16;
 
-pub const COLUMNS: &[ColumnSpec] = &[
+/// The registry's columns. Rows are parsed by position in this list (`parse_cells`).
+pub const COLUMNS: &[ColumnSpec; 13] = &[
     ColumnSpec {
         column: "child_id",
         headers: &["Mã trẻ em", "Mã trẻ", "Mã TE", "ID trẻ em"],
@@ -91,7 +92,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegistryRecord {
     pub snapshot_date: NaiveDate,
-    pub child_key: String,
+    pub child_key: Key,
     pub birth_year: i32,
     pub age: i32,
     pub sex: Option<&'static str>,
@@ -101,7 +102,7 @@ pub struct RegistryRecord {
     pub special_group: Option<&'static str>,
     pub at_risk: bool,
     pub supported: bool,
-    pub support_forms: Option<String>,
+    pub support_forms: Option<std::sync::Arc<str>>,
     pub updated_on: Option<NaiveDate>,
 }
 
@@ -193,9 +194,11 @@ fn parse_cells(
     keys: &Pseudonymiser,
     memo: &mut Memo,
 ) -> CellResult<Parsed> {
-    let cell = |c| map.cell(raw, c);
-    let child_id = row::required("child_id", cell("child_id"))?;
-    let birth = row::date("birth_date", cell("birth_date"))?;
+    // In the order of COLUMNS.
+    let [child_id, _name, birth_date, sex, ethnicity, commune_code, commune, district, group, at_risk, supported, forms, updated_on] =
+        map.cells_in_spec_order::<{ COLUMNS.len() }>(raw);
+    let child_id = row::required("child_id", child_id)?;
+    let birth = row::date("birth_date", birth_date)?;
     if birth > snapshot {
         return Err(Rejection::new(
             "birth_date",
@@ -204,26 +207,21 @@ fn parse_cells(
         ));
     }
     let age = row::age_at(birth, snapshot);
-    let place = memo.place(
-        units,
-        cell("commune_code"),
-        cell("commune"),
-        cell("district"),
-    )?;
+    let place = memo.place(units, commune_code, commune, district)?;
     let record = RegistryRecord {
         snapshot_date: snapshot,
         child_key: keys.child_key(child_id),
         birth_year: birth.year(),
         age,
-        sex: row::sex("sex", cell("sex"))?,
-        ethnicity: memo.word(cell("ethnicity")),
+        sex: row::sex("sex", sex)?,
+        ethnicity: memo.word(ethnicity),
         commune_code: place.commune_code,
         district_code: place.district_code,
-        special_group: special_group(cell("special_group"))?,
-        at_risk: row::yes_no("at_risk", cell("at_risk"))?,
-        supported: row::yes_no("supported", cell("supported"))?,
-        support_forms: support_forms(cell("support_forms")),
-        updated_on: row::optional_date("updated_on", cell("updated_on"))?,
+        special_group: special_group(group)?,
+        at_risk: row::yes_no("at_risk", at_risk)?,
+        supported: row::yes_no("supported", supported)?,
+        support_forms: memo.tidied(forms, support_forms),
+        updated_on: row::optional_date("updated_on", updated_on)?,
     };
     if age >= CHILD_AGE_LIMIT {
         return Ok(Err(Rejection::new(

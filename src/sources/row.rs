@@ -174,6 +174,8 @@ pub struct Place {
 pub struct Memo {
     places: foldhash::HashMap<String, CellResult<Place>>,
     words: foldhash::HashMap<String, Arc<str>>,
+    /// Cells by their raw text, tidied (a list of support forms).
+    tidied: foldhash::HashMap<String, Option<Arc<str>>>,
     key: String,
 }
 
@@ -223,6 +225,18 @@ impl Memo {
             self.words.insert(cell.to_string(), word.clone());
         }
         Some(word)
+    }
+
+    /// `tidy(cell)`, shared rather than built again: rows repeat a few thousand lists.
+    pub fn tidied(&mut self, cell: &str, tidy: fn(&str) -> Option<String>) -> Option<Arc<str>> {
+        if let Some(tidied) = self.tidied.get(cell) {
+            return tidied.clone();
+        }
+        let tidied: Option<Arc<str>> = tidy(cell).map(Arc::from);
+        if self.tidied.len() < MEMO_PLACES {
+            self.tidied.insert(cell.to_string(), tidied.clone());
+        }
+        tidied
     }
 }
 

@@ -43,7 +43,7 @@ pub fn cleaned(s: &str) -> Cow<'_, str> {
     if is_clean(s) {
         Cow::Borrowed(s)
     } else {
-        Cow::Owned(clean_slow(s))
+        Cow::Owned(clean_thoroughly(s))
     }
 }
 
@@ -60,30 +60,94 @@ fn is_clean(s: &str) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
+    match plain(bytes) {
+        Some(plain) => plain,
+        None => is_clean_unicode(s),
+    }
+}
+
+/// Whether cells cut from one text at `ends` are all clean (see [`cleaned`]): checked on
+/// the whole text at once, as a delimited record comes. `false` means some cell may need
+/// cleaning, and each is then checked alone.
+pub fn cells_clean(text: &str, ends: &[usize]) -> bool {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for &end in ends {
+        let edges = [bytes.get(start), end.checked_sub(1).and_then(|e| bytes.get(e))];
+        if end > start && edges.contains(&Some(&b' ')) {
+            return false;
+        }
+        start = end;
+    }
+    // Two spaces that straddle a cell boundary would be a cell's edge, refused above.
+    plain(bytes) == Some(true)
+}
+
+/// The quick check of text that is not trimmed, cell by cell: `Some(true)` when it is
+/// printable, single-spaced and NFC for sure, `Some(false)` when it is not, `None` when a
+/// character outside ASCII and the Vietnamese letters needs the full check.
+fn plain(bytes: &[u8]) -> Option<bool> {
     let mut previous_space = false;
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b' ' if previous_space => return false,
-            b' ' => previous_space = true,
-            0x21..=0x7E => previous_space = false,
-            // Vietnamese letters: U+00C0–U+01BF (two bytes, lead C3–C6) and U+1E00–U+1EFF
-            // (E1 B8–BB). All are precomposed and NFC, and none is a space, a control or
-            // invisible; a combining mark or anything else takes the full check.
-            0xC3..=0xC6 => {
-                previous_space = false;
-                i += 1;
+        // Eight printable ASCII bytes at a time: the bulk of a machine export.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if let Some(spaces) = printable_ascii_spaces(word) {
+                if spaces & (spaces << 8) != 0 || (previous_space && spaces & 0x80 != 0) {
+                    return Some(false);
+                }
+                previous_space = spaces >> 63 != 0;
+                i += 8;
+                continue;
             }
-            0xE1 if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => {
-                previous_space = false;
-                i += 2;
-            }
-            // A control, DEL or other non-ASCII: the full check decides.
-            _ => return !s.is_ascii() && is_clean_unicode(s),
         }
-        i += 1;
+        // Byte by byte to the end of the chunk (or of a character that crosses it).
+        let chunk_end = (i + 8).min(bytes.len());
+        while i < chunk_end {
+            match bytes[i] {
+                b' ' if previous_space => return Some(false),
+                b' ' => previous_space = true,
+                0x21..=0x7E => previous_space = false,
+                // Vietnamese letters: U+00C0–U+01BF (two bytes, lead C3–C6) and
+                // U+1E00–U+1EFF (E1 B8–BB). All are precomposed and NFC, and none is a
+                // space, a control or invisible; a combining mark or anything else takes
+                // the full check.
+                0xC3..=0xC6 => {
+                    previous_space = false;
+                    i += 1;
+                }
+                0xE1 if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => {
+                    previous_space = false;
+                    i += 2;
+                }
+                0x00..=0x1F | 0x7F => return Some(false),
+                _ => return None,
+            }
+            i += 1;
+        }
     }
-    true
+    Some(true)
+}
+
+/// For eight bytes each in 0x20..=0x7E (printable ASCII or a space), the high bit of
+/// each byte that is a space; `None` when some byte is outside that range.
+fn printable_ascii_spaces(word: u64) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // A byte over 0x7F; under 0x20 (borrows when 0x20 is taken); or 0x7F (zero once
+    // XOR-ed with it). Each test is exact about whether any byte fails it.
+    let delete = word ^ (0x7F * ONES);
+    let outside = (word & HIGH)
+        | (word.wrapping_sub(0x20 * ONES) & !word & HIGH)
+        | (delete.wrapping_sub(ONES) & !delete & HIGH);
+    if outside != 0 {
+        return None;
+    }
+    // Exactly the bytes equal to a space: zero once XOR-ed with it.
+    let z = word ^ (0x20 * ONES);
+    Some(!(((z & LOW7) + LOW7) | z) & HIGH)
 }
 
 fn is_clean_unicode(s: &str) -> bool {
@@ -105,7 +169,9 @@ fn is_clean_unicode(s: &str) -> bool {
             == unicode_normalization::IsNormalized::Yes
 }
 
-fn clean_slow(s: &str) -> String {
+/// [`clean`] without the quick check: every character looked at. The reference the quick
+/// checks are tested against.
+pub fn clean_thoroughly(s: &str) -> String {
     // Invisible characters go before NFC: a zero-width joiner between a letter and its
     // combining mark would otherwise block composition.
     let visible: String = s
@@ -261,6 +327,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quick_checks_pass_only_clean_text() {
+        // Eight bytes at a time: spaces doubled inside a word of eight and across two.
+        assert!(matches!(cleaned("abc  defgh"), Cow::Owned(s) if s == "abc defgh"));
+        assert!(matches!(cleaned("abcdefg  hij"), Cow::Owned(s) if s == "abcdefg hij"));
+        assert!(matches!(cleaned("abcdefgh\tij"), Cow::Owned(s) if s == "abcdefgh ij"));
+        assert!(matches!(cleaned("abcde\u{7f}fghij"), Cow::Owned(s) if s == "abcdefghij"));
+        assert!(matches!(cleaned("Nguyễn Bảo Hằng"), Cow::Borrowed(_)));
+        assert!(matches!(cleaned("TE-64633-000123 a"), Cow::Borrowed(_)));
+        // A record: every cell clean, or one cell at its edge, or a CR inside.
+        let record = |cells: &[&str]| {
+            let ends: Vec<usize> = cells
+                .iter()
+                .scan(0, |end, c| {
+                    *end += c.len();
+                    Some(*end)
+                })
+                .collect();
+            cells_clean(&cells.concat(), &ends)
+        };
+        assert!(record(&["TE-1", "Nguyễn Văn A", "12/03/2018", ""]));
+        assert!(!record(&["TE-1 ", "Nguyễn Văn A", "12/03/2018"]));
+        assert!(!record(&["TE-1", " Nguyễn Văn A", "12/03/2018"]));
+        assert!(!record(&["TE-1", "Nguyễn  Văn A", "12/03/2018"]));
+        assert!(!record(&["TE-1\r", "Nguyễn"]));
+    }
+
+    #[test]
     fn clean_normalises_to_nfc() {
         // "Việt" with the tone as a combining mark after "ê".
         let decomposed = "Vie\u{0302}\u{0323}t Nam";
@@ -303,10 +396,10 @@ mod tests {
             "Trẻ em\r",
         ] {
             let fast = cleaned(s);
-            assert_eq!(fast, clean_slow(s), "{s:?}");
+            assert_eq!(fast, clean_thoroughly(s), "{s:?}");
             assert_eq!(
                 matches!(fast, Cow::Borrowed(_)),
-                clean_slow(s) == s,
+                clean_thoroughly(s) == s,
                 "borrowed iff unchanged: {s:?}"
             );
         }

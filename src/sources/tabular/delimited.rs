@@ -12,6 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{unreadable, Limits, RawRow, RawTable, UnreadableFile};
+use crate::text::cells_clean;
 use crate::text::encoding::{
     decode_as, decode_legacy, mostly_utf8, sniff_utf16_head, SourceEncoding,
 };
@@ -49,6 +50,8 @@ pub struct DelimitedReader {
     encoding: SourceEncoding,
     max_line_bytes: u64,
     scratch: String,
+    /// Where each cell of the record ends.
+    ends: Vec<usize>,
 }
 
 impl DelimitedReader {
@@ -120,6 +123,7 @@ impl DelimitedReader {
             encoding,
             max_line_bytes: limits.max_line_bytes,
             scratch: String::new(),
+            ends: Vec::new(),
         })
     }
 
@@ -170,9 +174,25 @@ impl DelimitedReader {
                 if matches!(mode, RecordText::Legacy(_)) && !text.is_ascii() {
                     self.encoding = SourceEncoding::Mixed;
                 }
-                for i in 0..record.len() {
-                    let cell = record.range(i).and_then(|r| text.get(r)).unwrap_or("");
-                    row.push_cleaned(cell);
+                self.ends.clear();
+                self.ends
+                    .extend((0..record.len()).filter_map(|i| record.range(i).map(|r| r.end)));
+                // A CRLF line's '\r' ends its last cell; cleaning would drop it.
+                let mut whole = text;
+                if let (Some(stripped), Some(last)) =
+                    (text.strip_suffix('\r'), self.ends.last_mut())
+                {
+                    whole = stripped;
+                    *last -= 1;
+                }
+                if self.ends.len() == record.len() && cells_clean(whole, &self.ends) {
+                    // The usual record: every cell clean already, copied in one go.
+                    row.push_clean_cells(whole, &self.ends);
+                } else {
+                    for i in 0..record.len() {
+                        let cell = record.range(i).and_then(|r| text.get(r)).unwrap_or("");
+                        row.push_cleaned(cell);
+                    }
                 }
             }
             (Err(_), mode) => {

@@ -59,6 +59,13 @@ impl RawRow {
         self.ends.push(self.text.len());
     }
 
+    /// Appends the cells of `text` that end at `ends`, known to be clean already.
+    pub fn push_clean_cells(&mut self, text: &str, ends: &[usize]) {
+        let offset = self.text.len();
+        self.text.push_str(text);
+        self.ends.extend(ends.iter().map(|end| offset + end));
+    }
+
     /// Cell `i`, if the row is that long.
     pub fn cell(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
