@@ -25,7 +25,10 @@ fn vietnamese_text() -> impl Strategy<Value = String> {
 /// replaces, DEL, and anything at all.
 fn cell_text() -> impl Strategy<Value = String> {
     let mut odd: Vec<char> = VIETNAMESE.chars().collect();
-    odd.extend(['0', '7', '/', ';', '\t', '\r', '\u{7f}', '\u{a0}', '\u{300}', '\u{303}', '\u{200b}', '\u{feff}', '\u{1f71}', '\u{2126}']);
+    odd.extend([
+        '0', '7', '/', ';', '\t', '\r', '\u{7f}', '\u{a0}', '\u{300}', '\u{303}', '\u{200b}',
+        '\u{feff}', '\u{1f71}', '\u{2126}',
+    ]);
     prop_oneof![
         4 => proptest::collection::vec(proptest::sample::select(odd), 0..30)
             .prop_map(|cs| cs.into_iter().collect()),
@@ -98,7 +101,10 @@ proptest! {
             .iter()
             .scan(0, |end, c| { *end += c.len(); Some(*end) })
             .collect();
-        if cells_clean(&joined, &ends) {
+        // And as a delimited line holds them, a comma between.
+        let line = cells.join(",");
+        let line_ends: Vec<usize> = ends.iter().enumerate().map(|(i, end)| end + i).collect();
+        if cells_clean(&joined, &ends, 0) || cells_clean(&line, &line_ends, 1) {
             for cell in &cells {
                 prop_assert_eq!(&clean_thoroughly(cell), cell);
             }

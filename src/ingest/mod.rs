@@ -16,6 +16,21 @@ pub mod state;
 /// The 128-bit keys of a scope, hashed with foldhash: SipHash's resistance to chosen keys
 /// buys nothing against HMAC output, and cost a tenth of the row loop.
 pub(crate) type KeySet = foldhash::HashSet<u128>;
+
+/// Adds a file's `keys` (distinct) to its scope's `seen` when none is there yet, in one
+/// look-up a key; otherwise leaves `seen` as it was and says so.
+pub(crate) fn add_if_disjoint(seen: &mut KeySet, keys: &[u128]) -> bool {
+    seen.reserve(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        if !seen.insert(*key) {
+            for added in &keys[..i] {
+                seen.remove(added);
+            }
+            return false;
+        }
+    }
+    true
+}
 mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -438,11 +453,11 @@ pub(crate) fn reuse(
     let Some(keys) = state::read_keys(&previous.ingested, table, path) else {
         return Ok(None);
     };
-    if !state::disjoint(&keys, seen)
-        || !before
-            .parts
-            .iter()
-            .all(|p| previous.ingested.join(p).is_file())
+    if !before
+        .parts
+        .iter()
+        .all(|p| previous.ingested.join(p).is_file())
+        || !add_if_disjoint(seen, &keys)
     {
         return Ok(None);
     }
@@ -452,7 +467,6 @@ pub(crate) fn reuse(
             .map_err(|e| Error::write(&out.ingested.join(part), e))?;
     }
     state::write_keys(&out.ingested, table, path, &keys)?;
-    seen.extend(keys);
     rejected.push_reused(rows);
     Ok(Some(FileSummary {
         reused: true,

@@ -192,7 +192,9 @@ mod tests {
         let key = p.child_key("x");
         let hex = key.to_string();
         assert_eq!(hex.len(), 64);
-        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         assert_eq!(format!("{:032x}", key.bits()), hex[..32]);
         let other = Pseudonymiser::new(b"another secret of enough length").unwrap();
         assert_ne!(p.child_key("TE-1"), other.child_key("TE-1"));

@@ -270,10 +270,6 @@ pub fn read_keys(ingested: &Path, table: &str, input: &Path) -> Option<Vec<u128>
     )
 }
 
-pub fn disjoint(keys: &[u128], seen: &super::KeySet) -> bool {
-    keys.iter().all(|k| !seen.contains(k))
-}
-
 pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir)?;

@@ -20,7 +20,10 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::frames::{self, RejectedRow};
-use super::{part_path, reusable, reuse, write_keys, Context, FileSummary, KeySet, RejectedRows};
+use super::RejectedRows;
+use super::{
+    add_if_disjoint, part_path, reusable, reuse, write_keys, Context, FileSummary, KeySet,
+};
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
 use crate::error::Error;
@@ -289,7 +292,8 @@ pub(crate) fn ingest_table<T: CleanTable>(
                 }
                 log(&format!("  read {}", path.display()));
                 let done = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
-                summary.push(finish(ctx, T::TABLE, done, &mut seen, &mut rejected)?);
+                seen.extend(done.keys.iter().copied());
+                summary.push(finish(done, &mut rejected));
                 continue;
             }
             let Some(done) = read.next() else {
@@ -299,32 +303,26 @@ pub(crate) fn ingest_table<T: CleanTable>(
                 )));
             };
             log(&format!("  read {}", path.display()));
-            let done = if done.keys.iter().any(|k| seen.contains(k)) {
+            let done = if add_if_disjoint(&mut seen, &done.keys) {
+                done
+            } else {
                 // It repeats an id of an earlier file: read again with the earlier keys,
                 // so its duplicate rows are rejected as the rules say.
                 remove_parts(ctx, &done.file);
-                read_file::<T>(ctx, path, &seen, &mut Memo::default())?
-            } else {
-                done
+                let again = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
+                seen.extend(again.keys.iter().copied());
+                again
             };
-            summary.push(finish(ctx, T::TABLE, done, &mut seen, &mut rejected)?);
+            summary.push(finish(done, &mut rejected));
         }
     }
     Ok(TableOutcome { summary, rejected })
 }
 
-/// The keys of a file read are added to the scope's, and its rejected rows kept.
-fn finish(
-    ctx: &Context,
-    table: &str,
-    done: FileRead,
-    seen: &mut KeySet,
-    rejected: &mut RejectedRows,
-) -> Result<FileSummary, Error> {
-    write_keys(ctx, table, &done.file.path, &done.keys)?;
-    seen.extend(done.keys.iter().copied());
+/// A file read and merged into its scope: its rejected rows kept.
+fn finish(done: FileRead, rejected: &mut RejectedRows) -> FileSummary {
     rejected.rows.extend(done.rejected);
-    Ok(done.file)
+    done.file
 }
 
 /// The plan's files grouped by scope, each group in the plan's order.
@@ -706,9 +704,11 @@ fn read_file<T: CleanTable>(
         done.file.counts.read += 1;
         match T::parse(&row, &opened.map, &file_context, ctx, memo) {
             RowOutcome::Kept(record) => match record.unique_key() {
-                Some(key) if earlier.contains(&key) || own.contains(&key) => {
+                // The first row of an id is kept (and its key never enters `own` when an
+                // earlier file has it); a later row is a duplicate.
+                Some(key) if earlier.contains(&key) || !own.insert(key) => {
                     done.file.counts.rejected += 1;
-                    if !own.contains(&key) {
+                    if earlier.contains(&key) {
                         done.file.cross_file_duplicates += 1;
                     }
                     let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
@@ -717,7 +717,6 @@ fn read_file<T: CleanTable>(
                 }
                 key => {
                     if let Some(key) = key {
-                        own.insert(key);
                         done.keys.push(key);
                     }
                     done.file.counts.kept += 1;
@@ -738,6 +737,7 @@ fn read_file<T: CleanTable>(
     }
     done.file.read_as = opened.rows.read_as(&opened.read_as);
     done.file.parts = parts.finish()?;
+    write_keys(ctx, T::TABLE, path, &done.keys)?;
     Ok(done)
 }
 

@@ -126,7 +126,10 @@ pub fn locate<'t>(
                             .iter()
                             .filter_map(|s| Some((s.column, *positions.get(s.column)?)))
                             .collect(),
-                        by_spec: specs.iter().map(|s| positions.get(s.column).copied()).collect(),
+                        by_spec: specs
+                            .iter()
+                            .map(|s| positions.get(s.column).copied())
+                            .collect(),
                         header_index: index,
                     },
                 ));

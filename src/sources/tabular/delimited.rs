@@ -11,6 +11,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::records::RecordReader;
 use super::{unreadable, Limits, RawRow, RawTable, UnreadableFile};
 use crate::text::cells_clean;
 use crate::text::encoding::{
@@ -19,8 +20,6 @@ use crate::text::encoding::{
 
 /// The encoding and delimiter are decided on this much of the file's start.
 const HEAD_BYTES: usize = 64 * 1024;
-/// csv's buffer: large reads, few system calls.
-const READ_BUFFER: usize = 1 << 20;
 
 /// How a record's bytes become text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,13 +43,13 @@ pub enum Record {
 /// An open delimited file, yielding one record at a time into a reused row.
 pub struct DelimitedReader {
     path: PathBuf,
-    records: csv::Reader<Box<dyn Read + Send>>,
-    record: csv::ByteRecord,
+    records: RecordReader,
+    delimiter: u8,
     text: RecordText,
     encoding: SourceEncoding,
     max_line_bytes: u64,
     scratch: String,
-    /// Where each cell of the record ends.
+    /// Where each cell of the record ends, without a CRLF line's '\r'.
     ends: Vec<usize>,
 }
 
@@ -106,19 +105,13 @@ impl DelimitedReader {
             }
             RecordText::Utf8 => String::from_utf8_lossy(&head[skip..]).into_owned(),
         };
-        // A trailing '\r' stays in a record's last cell, where cleaning removes it; csv's
-        // own CRLF handling would number the lines after the first one wrong.
-        let records = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(sniff_delimiter(&head_text))
-            .terminator(csv::Terminator::Any(b'\n'))
-            .buffer_capacity(READ_BUFFER)
-            .from_reader(stream);
+        // A trailing '\r' stays in a record's last cell, and is dropped below: csv's own
+        // CRLF handling would number the lines after the first one wrong.
+        let delimiter = sniff_delimiter(&head_text);
         Ok(DelimitedReader {
             path: path.to_path_buf(),
-            records,
-            record: csv::ByteRecord::new(),
+            records: RecordReader::new(stream, delimiter),
+            delimiter,
             text,
             encoding,
             max_line_bytes: limits.max_line_bytes,
@@ -135,26 +128,18 @@ impl DelimitedReader {
     /// Reads the next record into `row` (cells cleaned), or says why it was set aside;
     /// `None` at the end of the file.
     pub fn next_row(&mut self, row: &mut RawRow) -> Result<Option<Record>, UnreadableFile> {
-        let more = self
-            .records
-            .read_byte_record(&mut self.record)
-            .map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                unreadable(
-                    &self.path,
-                    "unreadable_file",
-                    format!("line {line} is not valid delimited text ({e})."),
-                )
-            })?;
-        if !more {
+        let record = self.records.next().map_err(|e| {
+            unreadable(
+                &self.path,
+                "unreadable_file",
+                format!("it could not be read to the end ({e})."),
+            )
+        })?;
+        let Some(record) = record else {
             return Ok(None);
-        }
-        let line = self
-            .record
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(0);
-        let bytes = self.record.as_slice().len() as u64;
+        };
+        let line = record.line;
+        let bytes = record.bytes.len() as u64;
         if bytes > self.max_line_bytes {
             return Ok(Some(Record::Skipped(
                 line,
@@ -164,19 +149,16 @@ impl DelimitedReader {
                 ),
             )));
         }
-        row.clear(line);
         // A record valid as UTF-8 is UTF-8 whatever the file: 8-bit Vietnamese is almost
         // never valid UTF-8 once it leaves ASCII. Its cells are cut from it by their byte
         // ranges, which fall on the delimiters, so they are valid too.
-        let record = &self.record;
-        match (simdutf8::basic::from_utf8(record.as_slice()), self.text) {
+        match (simdutf8::basic::from_utf8(record.bytes), self.text) {
             (Ok(text), mode) => {
                 if matches!(mode, RecordText::Legacy(_)) && !text.is_ascii() {
                     self.encoding = SourceEncoding::Mixed;
                 }
                 self.ends.clear();
-                self.ends
-                    .extend((0..record.len()).filter_map(|i| record.range(i).map(|r| r.end)));
+                self.ends.extend_from_slice(record.ends);
                 // A CRLF line's '\r' ends its last cell; cleaning would drop it.
                 let mut whole = text;
                 if let (Some(stripped), Some(last)) =
@@ -185,28 +167,32 @@ impl DelimitedReader {
                     whole = stripped;
                     *last -= 1;
                 }
-                if self.ends.len() == record.len() && cells_clean(whole, &self.ends) {
+                let gap_printable = record.gap == 0 || matches!(self.delimiter, 0x21..=0x7E);
+                if gap_printable && cells_clean(whole, &self.ends, record.gap) {
                     // The usual record: every cell clean already, copied in one go.
-                    row.push_clean_cells(whole, &self.ends);
+                    row.set_clean_cells(line, whole, &self.ends, record.gap);
                 } else {
+                    row.clear(line);
                     for i in 0..record.len() {
-                        let cell = record.range(i).and_then(|r| text.get(r)).unwrap_or("");
+                        let cell = std::str::from_utf8(record.cell(i)).unwrap_or_default();
                         row.push_cleaned(cell);
                     }
                 }
             }
             (Err(_), mode) => {
+                row.clear(line);
                 let legacy = match mode {
                     RecordText::Legacy(legacy) => legacy,
                     RecordText::Utf8 => {
                         self.encoding = SourceEncoding::Mixed;
                         // Scored as the line reads, cells apart: run together, their
                         // syllables would not look Vietnamese in any encoding.
-                        let line: Vec<u8> = record.iter().collect::<Vec<_>>().join(&b' ');
-                        decode_legacy(&line).encoding
+                        let cells: Vec<&[u8]> = (0..record.len()).map(|i| record.cell(i)).collect();
+                        decode_legacy(&cells.join(&b' ')).encoding
                     }
                 };
-                for field in record.iter() {
+                for i in 0..record.len() {
+                    let field = record.cell(i);
                     match std::str::from_utf8(field) {
                         Ok(text) if text.is_ascii() => row.push_cleaned(text),
                         _ => {

@@ -9,6 +9,7 @@
 
 mod delimited;
 mod html;
+mod records;
 mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -19,13 +20,25 @@ pub use delimited::{DelimitedReader, Record};
 /// spreadsheet row, or the CSV line where the record starts). The cells' text sits in one
 /// buffer: a national snapshot has some 50 million cells, and one allocation each would
 /// cost more than parsing them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct RawRow {
     pub line: usize,
     text: String,
     /// End of each cell in `text`.
     ends: Vec<usize>,
+    /// Bytes between one cell's end and the next one's start: 0, or 1 when `text` is a
+    /// delimited line as it was read, delimiters and all.
+    gap: usize,
 }
+
+/// Rows are equal when their lines and cells are, however their text is held.
+impl PartialEq for RawRow {
+    fn eq(&self, other: &Self) -> bool {
+        self.line == other.line && self.cells().eq(other.cells())
+    }
+}
+
+impl Eq for RawRow {}
 
 impl RawRow {
     /// A row of cells taken as they are (already cleaned).
@@ -45,6 +58,7 @@ impl RawRow {
         self.line = line;
         self.text.clear();
         self.ends.clear();
+        self.gap = 0;
     }
 
     /// Appends a cell as it is.
@@ -59,17 +73,22 @@ impl RawRow {
         self.ends.push(self.text.len());
     }
 
-    /// Appends the cells of `text` that end at `ends`, known to be clean already.
-    pub fn push_clean_cells(&mut self, text: &str, ends: &[usize]) {
-        let offset = self.text.len();
+    /// Takes as its cells those of `text` that end at `ends`, `gap` bytes apart (a
+    /// delimited line as it was read), known to be clean already: one copy for the row.
+    pub fn set_clean_cells(&mut self, line: usize, text: &str, ends: &[usize], gap: usize) {
+        self.clear(line);
         self.text.push_str(text);
-        self.ends.extend(ends.iter().map(|end| offset + end));
+        self.ends.extend_from_slice(ends);
+        self.gap = gap;
     }
 
     /// Cell `i`, if the row is that long.
     pub fn cell(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = match i {
+            0 => 0,
+            _ => self.ends.get(i - 1)? + self.gap,
+        };
         self.text.get(start..end)
     }
 
@@ -85,9 +104,9 @@ impl RawRow {
         self.ends.is_empty()
     }
 
-    /// No cell holds anything.
+    /// No cell holds anything: the text is no more than the gaps between cells.
     pub fn is_blank(&self) -> bool {
-        self.text.is_empty()
+        self.text.len() <= self.ends.len().saturating_sub(1) * self.gap
     }
 }
 

@@ -1,0 +1,238 @@
+//! Delimited bytes into records: the framing of CSV, before any decoding. A line with no
+//! quote is a record whose cells lie between the delimiters, found with `memchr` (SIMD) —
+//! nearly every line of a machine export. A line with a quote goes to `csv_core`, which
+//! knows quoted cells, doubled quotes and records over several lines.
+//!
+//! The two agree on what a record is: `csv_core` is run with the same delimiter, `\n` as
+//! the only terminator (a CRLF line keeps its `\r` in its last cell, as csv leaves it),
+//! and blank lines skipped.
+
+use std::io::Read;
+
+/// Bytes read from the stream at a time.
+const READ_BYTES: usize = 1 << 20;
+
+/// One record, borrowed from the reader until the next.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct RawRecord<'a> {
+    /// The line the record starts on, from 1.
+    pub line: usize,
+    /// The cells' bytes, each `gap` bytes after the one before (1: a delimiter between
+    /// them, as the line holds them; 0: run together, as `csv_core` unquotes them).
+    pub bytes: &'a [u8],
+    /// Where each cell ends in `bytes`.
+    pub ends: &'a [usize],
+    pub gap: usize,
+}
+
+impl RawRecord<'_> {
+    /// Cell `i`'s bytes.
+    pub fn cell(&self, i: usize) -> &[u8] {
+        let start = match i {
+            0 => 0,
+            _ => self.ends.get(i - 1).map_or(0, |end| end + self.gap),
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.bytes.get(start..end).unwrap_or_default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+pub(super) struct RecordReader {
+    stream: Box<dyn Read + Send>,
+    delimiter: u8,
+    buffer: Vec<u8>,
+    /// The unread bytes are `buffer[start..end]`.
+    start: usize,
+    end: usize,
+    at_end_of_stream: bool,
+    /// The line `buffer[start]` is on.
+    line: usize,
+    quoted: csv_core::Reader,
+    /// A record `csv_core` parsed: its cells run together, and their ends.
+    cells: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RecordReader {
+    pub fn new(stream: Box<dyn Read + Send>, delimiter: u8) -> Self {
+        RecordReader {
+            stream,
+            delimiter,
+            buffer: vec![0; READ_BYTES],
+            start: 0,
+            end: 0,
+            at_end_of_stream: false,
+            line: 1,
+            quoted: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            cells: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The next record; `None` at the end of the stream.
+    pub fn next(&mut self) -> std::io::Result<Option<RawRecord<'_>>> {
+        loop {
+            let unread = &self.buffer[self.start..self.end];
+            match memchr::memchr(b'\n', unread) {
+                // A blank line is no record.
+                Some(0) => {
+                    self.start += 1;
+                    self.line += 1;
+                }
+                Some(length) if memchr::memchr(b'"', &unread[..length]).is_none() => {
+                    return Ok(Some(self.take_line(length)));
+                }
+                Some(_) => return self.take_quoted(),
+                None if self.at_end_of_stream => {
+                    return match unread.len() {
+                        0 => Ok(None),
+                        length if memchr::memchr(b'"', unread).is_none() => {
+                            Ok(Some(self.take_line(length)))
+                        }
+                        _ => self.take_quoted(),
+                    };
+                }
+                None => self.fill()?,
+            }
+        }
+    }
+
+    /// The quote-free line of `length` bytes at `start`, and its newline if any.
+    fn take_line(&mut self, length: usize) -> RawRecord<'_> {
+        let line = self.line;
+        let bytes = &self.buffer[self.start..self.start + length];
+        self.ends.clear();
+        self.ends
+            .extend(memchr::memchr_iter(self.delimiter, bytes).chain([length]));
+        self.start = (self.start + length + 1).min(self.end);
+        self.line += 1;
+        RawRecord {
+            line,
+            bytes,
+            ends: &self.ends,
+            gap: 1,
+        }
+    }
+
+    /// A record with a quote, parsed by `csv_core` over as many lines (and reads) as it
+    /// takes.
+    fn take_quoted(&mut self) -> std::io::Result<Option<RawRecord<'_>>> {
+        use csv_core::ReadRecordResult as R;
+        let line = self.line;
+        self.cells.clear();
+        self.ends.clear();
+        let (mut written, mut ended) = (0, 0);
+        loop {
+            if self.cells.len() < written + 1024 {
+                self.cells.resize(written + 64 * 1024, 0);
+            }
+            if self.ends.len() < ended + 64 {
+                self.ends.resize(ended + 64, 0);
+            }
+            let input = &self.buffer[self.start..self.end];
+            let (result, read, wrote, ends) =
+                self.quoted
+                    .read_record(input, &mut self.cells[written..], &mut self.ends[ended..]);
+            self.line += memchr::memchr_iter(b'\n', &input[..read]).count();
+            self.start += read;
+            written += wrote;
+            ended += ends;
+            match result {
+                R::InputEmpty if self.at_end_of_stream => {}
+                R::InputEmpty => self.fill()?,
+                R::OutputFull | R::OutputEndsFull => {}
+                R::Record => {
+                    self.ends.truncate(ended);
+                    return Ok(Some(RawRecord {
+                        line,
+                        bytes: &self.cells[..written],
+                        ends: &self.ends,
+                        gap: 0,
+                    }));
+                }
+                R::End => return Ok(None),
+            }
+        }
+    }
+
+    /// Keeps the unread bytes, at the buffer's start, and reads more after them; a line
+    /// longer than the buffer doubles it.
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.buffer.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        if self.end == self.buffer.len() {
+            self.buffer.resize(self.buffer.len() * 2, 0);
+        }
+        let read = self.stream.read(&mut self.buffer[self.end..])?;
+        self.end += read;
+        self.at_end_of_stream = read == 0;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `text`, read `chunk` bytes at a time: (line, cells).
+    fn records(text: &str, chunk: usize) -> Vec<(usize, Vec<String>)> {
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let bytes: &'static [u8] = Box::leak(text.as_bytes().to_vec().into_boxed_slice());
+        let mut reader = RecordReader::new(Box::new(Trickle(bytes, chunk)), b',');
+        let mut out = Vec::new();
+        while let Some(r) = reader.next().unwrap() {
+            let cells = (0..r.len())
+                .map(|i| String::from_utf8(r.cell(i).to_vec()).unwrap())
+                .collect();
+            out.push((r.line, cells));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_and_quoted_records_read_alike_whatever_the_reads() {
+        let text = "a,b,c\n\nd,,\"e, f\"\n\"g\nh\",\"i \"\"j\"\"\"\nk,l\r\nlast,\"line\"";
+        let expected = vec![
+            (1, vec!["a", "b", "c"]),
+            (3, vec!["d", "", "e, f"]),
+            (4, vec!["g\nh", "i \"j\""]),
+            (6, vec!["k", "l\r"]),
+            (7, vec!["last", "line"]),
+        ];
+        let expected: Vec<(usize, Vec<String>)> = expected
+            .into_iter()
+            .map(|(l, cells)| (l, cells.into_iter().map(String::from).collect()))
+            .collect();
+        for chunk in [1, 2, 3, 7, 1 << 20] {
+            assert_eq!(records(text, chunk), expected, "reads of {chunk} bytes");
+        }
+        assert_eq!(records("x,y", 1), vec![(1, vec!["x".into(), "y".into()])]);
+        assert!(records("", 4).is_empty());
+    }
+
+    #[test]
+    fn a_line_longer_than_the_buffer_grows_it() {
+        let long = "x".repeat(3 * READ_BYTES);
+        let text = format!("{long},1\n2,3\n");
+        let read = records(&text, READ_BYTES);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].1[0].len(), 3 * READ_BYTES);
+        assert_eq!(read[1], (2, vec!["2".into(), "3".into()]));
+    }
+}
