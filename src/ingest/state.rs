@@ -22,7 +22,7 @@ use super::pseudonymise::Pseudonymiser;
 use super::FileSummary;
 use crate::config::Plan;
 use crate::error::Error;
-use crate::run::layout::write_atomic;
+use crate::run::layout::{write_atomic, write_staged};
 
 pub const STATE_DIR: &str = ".treem-state";
 const STATE_FILE: &str = "state.json";
@@ -61,7 +61,9 @@ pub fn hash_inputs(plan: &Plan, cache: &Path) -> Vec<InputFile> {
     hash_files(&files, cache)
 }
 
-fn hash_files(files: &[(&'static str, &PathBuf)], cache: &Path) -> Vec<InputFile> {
+/// `files` (each with its table) hashed on every core, the ones `cache` knows unchanged
+/// not read again; the cache is then rewritten for these files.
+pub(crate) fn hash_files(files: &[(&'static str, &PathBuf)], cache: &Path) -> Vec<InputFile> {
     use rayon::prelude::*;
     let known: HashCache = std::fs::read(cache)
         .ok()
@@ -182,7 +184,7 @@ impl State {
         let path = ingested.join(STATE_DIR).join(STATE_FILE);
         let text = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::write(&path, std::io::Error::other(e)))?;
-        write_atomic(&path, &text).map_err(|e| Error::write(&path, e))
+        write_staged(&path, &text).map_err(|e| Error::write(&path, e))
     }
 }
 
@@ -249,7 +251,7 @@ pub fn write_keys(ingested: &Path, table: &str, input: &Path, keys: &[u128]) -> 
     for k in keys {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
-    write_atomic(&path, &bytes).map_err(|e| Error::write(&path, e))
+    write_staged(&path, &bytes).map_err(|e| Error::write(&path, e))
 }
 
 pub fn read_keys(ingested: &Path, table: &str, input: &Path) -> Option<Vec<u128>> {

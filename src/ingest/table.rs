@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -282,39 +282,44 @@ pub(crate) fn ingest_table<T: CleanTable>(
             .filter(|(_, reuse)| !**reuse)
             .map(|(p, _)| p.as_path())
             .collect();
-        let mut read = read_in_parallel::<T>(ctx, &ahead)?.into_iter();
-        for (path, may_reuse) in scope.iter().zip(may_reuse) {
-            if may_reuse {
-                if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
-                    log(&format!("  reused {}", path.display()));
-                    summary.push(file);
-                    continue;
+        // The files read ahead are merged in order as they come, while the readers go on
+        // with the next ones: the merge of a scope's millions of keys is no pause at the end.
+        std::thread::scope(|threads| -> Result<(), Error> {
+            let read = ReadAhead::<T>::start(threads, ctx, &ahead);
+            let merged = (|| {
+                for (path, may_reuse) in scope.iter().zip(may_reuse) {
+                    if may_reuse {
+                        if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
+                            log(&format!("  reused {}", path.display()));
+                            summary.push(file);
+                            continue;
+                        }
+                        log(&format!("  read {}", path.display()));
+                        let done = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
+                        seen.extend(done.keys.iter().copied());
+                        summary.push(finish(done, &mut rejected));
+                        continue;
+                    }
+                    let done = read.next(path)?;
+                    log(&format!("  read {}", path.display()));
+                    let done = if add_if_disjoint(&mut seen, &done.keys) {
+                        done
+                    } else {
+                        // It repeats an id of an earlier file: read again with the earlier
+                        // keys, so its duplicate rows are rejected as the rules say.
+                        remove_parts(ctx, &done.file);
+                        let again = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
+                        seen.extend(again.keys.iter().copied());
+                        again
+                    };
+                    summary.push(finish(done, &mut rejected));
                 }
-                log(&format!("  read {}", path.display()));
-                let done = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
-                seen.extend(done.keys.iter().copied());
-                summary.push(finish(done, &mut rejected));
-                continue;
-            }
-            let Some(done) = read.next() else {
-                return Err(Error::Internal(format!(
-                    "no outcome for {} after the parallel read",
-                    path.display()
-                )));
-            };
-            log(&format!("  read {}", path.display()));
-            let done = if add_if_disjoint(&mut seen, &done.keys) {
-                done
-            } else {
-                // It repeats an id of an earlier file: read again with the earlier keys,
-                // so its duplicate rows are rejected as the rules say.
-                remove_parts(ctx, &done.file);
-                let again = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
-                seen.extend(again.keys.iter().copied());
-                again
-            };
-            summary.push(finish(done, &mut rejected));
-        }
+                Ok(())
+            })();
+            // On a failure the readers finish the files they hold and take no more.
+            read.stop();
+            merged
+        })?;
     }
     Ok(TableOutcome { summary, rejected })
 }
@@ -338,53 +343,106 @@ fn scopes<T: CleanTable>(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
-/// Reads `files` on as many threads as there are cores, each file alone (no earlier
-/// keys); the outcomes come back in the files' order.
-fn read_in_parallel<T: CleanTable>(ctx: &Context, files: &[&Path]) -> Result<Vec<FileRead>, Error> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(files.len());
-    let next = AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<Option<Result<FileRead, Error>>>> =
-        Mutex::new((0..files.len()).map(|_| None).collect());
-    let none = KeySet::default();
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
+/// `files` read on as many threads as there are cores, each file alone (no earlier keys),
+/// handed back in the files' order as each is done.
+struct ReadAhead<'a, T: CleanTable> {
+    files: &'a [&'a Path],
+    /// The next file a reader takes.
+    next: AtomicUsize,
+    stopped: AtomicBool,
+    /// Each file's outcome until it is taken, and how many readers are still at work.
+    state: Mutex<(Vec<Option<Result<FileRead, Error>>>, usize)>,
+    changed: Condvar,
+    taken: AtomicUsize,
+    _table: std::marker::PhantomData<fn() -> T>,
+}
+
+/// A reader's end, however it ends (a panic included): the merge must not wait for it.
+struct ReaderLeaves<'r, 'a, T: CleanTable>(&'r ReadAhead<'a, T>);
+
+impl<T: CleanTable> Drop for ReaderLeaves<'_, '_, T> {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.0.state.lock() {
+            state.1 -= 1;
+        }
+        self.0.changed.notify_all();
+    }
+}
+
+impl<'a, T: CleanTable> ReadAhead<'a, T> {
+    /// Starts the readers on `threads`; they stop when every file is read or [`stop`] is
+    /// called.
+    fn start<'scope>(
+        threads: &'scope std::thread::Scope<'scope, '_>,
+        ctx: &'scope Context,
+        files: &'a [&'a Path],
+    ) -> std::sync::Arc<Self>
+    where
+        'a: 'scope,
+        T: 'scope,
+    {
+        let readers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(files.len());
+        let read = std::sync::Arc::new(ReadAhead {
+            files,
+            next: AtomicUsize::new(0),
+            stopped: AtomicBool::new(false),
+            state: Mutex::new(((0..files.len()).map(|_| None).collect(), readers)),
+            changed: Condvar::new(),
+            taken: AtomicUsize::new(0),
+            _table: std::marker::PhantomData,
+        });
+        for _ in 0..readers {
+            let read = read.clone();
+            threads.spawn(move || {
+                let _leaves = ReaderLeaves(&read);
+                let none = KeySet::default();
                 let mut memo = Memo::default();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
+                while !read.stopped.load(Ordering::Relaxed) {
+                    let i = read.next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = read.files.get(i) else { break };
                     let outcome = read_file::<T>(ctx, path, &none, &mut memo);
-                    let failed = outcome.is_err();
-                    if let Ok(mut all) = outcomes.lock() {
-                        all[i] = Some(outcome);
+                    if outcome.is_err() {
+                        // Take no more files; the other readers finish theirs.
+                        read.stop();
                     }
-                    if failed {
-                        // Stop handing out files; the others finish theirs.
-                        next.store(files.len(), Ordering::Relaxed);
+                    if let Ok(mut state) = read.state.lock() {
+                        state.0[i] = Some(outcome);
                     }
+                    read.changed.notify_all();
                 }
             });
         }
-    });
-    let outcomes = outcomes
-        .into_inner()
-        .map_err(|_| Error::Internal("a reading thread panicked".into()))?;
-    let mut done = Vec::with_capacity(files.len());
-    for (outcome, path) in outcomes.into_iter().zip(files) {
-        match outcome {
-            Some(outcome) => done.push(outcome?),
-            None => {
-                return Err(Error::Internal(format!(
-                    "{} was not read (an earlier file failed)",
-                    path.display()
-                )))
+        read
+    }
+
+    /// The outcome of the next file in order (`path`), once it is read.
+    fn next(&self, path: &Path) -> Result<FileRead, Error> {
+        let i = self.taken.fetch_add(1, Ordering::Relaxed);
+        let lost = || {
+            Error::Internal(format!(
+                "{} was not read (a reading thread failed)",
+                path.display()
+            ))
+        };
+        let mut state = self.state.lock().map_err(|_| lost())?;
+        loop {
+            match state.0.get_mut(i).map(Option::take) {
+                Some(Some(outcome)) => return outcome,
+                // Every reader is gone: the file will never be read.
+                Some(None) if state.1 == 0 => return Err(lost()),
+                Some(None) => state = self.changed.wait(state).map_err(|_| lost())?,
+                None => return Err(lost()),
             }
         }
     }
-    Ok(done)
+
+    /// No reader takes another file.
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The rows of an opened file: a workbook's sheet in memory, or a delimited file streamed.
@@ -670,7 +728,13 @@ fn read_file<T: CleanTable>(
         done.rejected
             .push(RejectedRow::of(path, sheet, *line, r, false));
     }
-    let mut own: KeySet = KeySet::default();
+    // Room for the file's keys from the start, guessed at a row a 100 bytes (a registry
+    // row is about 140): a set grown step by step moves each key several times.
+    let rows_guess = std::fs::metadata(path).map_or(0, |m| m.len() / 100);
+    let mut own: KeySet = KeySet::with_capacity_and_hasher(
+        usize::try_from(rows_guess).unwrap_or(0).min(1 << 22),
+        Default::default(),
+    );
     let mut parts = Parts::<T>::new(ctx, path);
     let mut row = RawRow::default();
     loop {

@@ -105,6 +105,34 @@ fn unique() -> String {
     format!("{}-{nanos}", std::process::id())
 }
 
+/// Writes a file inside a staging folder: through a temporary name like [`write_atomic`],
+/// but not synced on its own. [`publish`] syncs the file system once before the staged
+/// folder goes live, which for a national ingest's hundreds of small state files is one
+/// flush rather than hundreds.
+pub fn write_staged(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = temporary_name(path);
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Makes what was written under `path` durable before it is published: every staged file
+/// (Parquet parts, state) in one call for the whole file system.
+fn sync_file_system(path: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = std::fs::File::open(path)?;
+        rustix::fs::syncfs(&dir)?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced and then
 /// renamed: whoever reads `path` sees the old contents or the new, whole.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -140,6 +168,7 @@ pub fn swap_in(built: &Path, target: &Path) -> std::io::Result<()> {
     let name = name.to_string_lossy().into_owned();
     let version = root.join(VERSIONS).join(format!("{name}-{}", unique()));
     std::fs::create_dir_all(root.join(VERSIONS))?;
+    sync_file_system(built)?;
     std::fs::rename(built, &version)?;
     point(root, &name, &format!("{VERSIONS}/{}", file_name(&version)))?;
     remove_unreferenced_versions(root)
@@ -151,6 +180,7 @@ pub fn swap_in(built: &Path, target: &Path) -> std::io::Result<()> {
 pub fn publish(built: &Path, names: &[&str], root: &Path, step: &str) -> std::io::Result<()> {
     let version = root.join(VERSIONS).join(format!("{step}-{}", unique()));
     std::fs::create_dir_all(root.join(VERSIONS))?;
+    sync_file_system(built)?;
     std::fs::rename(built, &version)?;
     for name in names {
         point(

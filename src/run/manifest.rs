@@ -98,6 +98,9 @@ pub struct OutputRecord {
     pub sha256: String,
 }
 
+/// The outputs' hashes by size and modification time, in the output folder.
+const OUTPUT_HASHES: &str = ".treem-output-hashes.json";
+
 impl Manifest {
     pub fn start(run_id: &str, pipeline: &Path, started: DateTime<Utc>) -> Self {
         Manifest {
@@ -145,26 +148,32 @@ impl Manifest {
 
     /// Lists every published output file as it stands now (the last good ones, after a
     /// failure).
+    /// Outputs are hashed on every core, and one a step did not touch (the clean tables,
+    /// to the indicators step) keeps its recorded hash, as an input does.
     pub fn record_outputs(&mut self, layout: &Layout) {
+        let files: Vec<PathBuf> = published(&layout.root)
+            .iter()
+            .flat_map(|name| visible_files(&layout.root.join(name)))
+            .collect();
+        let labelled: Vec<(&'static str, &PathBuf)> = files.iter().map(|p| ("", p)).collect();
+        let hashed = crate::ingest::state::hash_files(&labelled, &layout.root.join(OUTPUT_HASHES));
         let mut outputs = Vec::new();
-        for name in published(&layout.root) {
-            for path in visible_files(&layout.root.join(name)) {
-                let (sha256, bytes) = crate::ingest::state::sha256_file(&path).unwrap_or_default();
-                let rows = path
-                    .extension()
-                    .is_some_and(|x| x == "parquet")
-                    .then(|| parquet_rows(&path))
-                    .flatten();
-                outputs.push(OutputRecord {
-                    path: path
-                        .strip_prefix(&layout.root)
-                        .unwrap_or(&path)
-                        .to_path_buf(),
-                    rows,
-                    bytes,
-                    sha256,
-                });
-            }
+        for file in hashed {
+            let path = file.path;
+            let rows = path
+                .extension()
+                .is_some_and(|x| x == "parquet")
+                .then(|| parquet_rows(&path))
+                .flatten();
+            outputs.push(OutputRecord {
+                path: path
+                    .strip_prefix(&layout.root)
+                    .unwrap_or(&path)
+                    .to_path_buf(),
+                rows,
+                bytes: file.bytes,
+                sha256: file.sha256,
+            });
         }
         outputs.sort_by(|a, b| a.path.cmp(&b.path));
         self.outputs = outputs;

@@ -41,6 +41,16 @@ impl RawRecord<'_> {
     }
 }
 
+/// What a line's first pass found.
+enum Found {
+    /// Its newline, this many bytes on, and no quote before it.
+    Line(usize),
+    /// A quote: `csv_core` reads the record.
+    Quote,
+    /// Neither, in the bytes read so far.
+    Nothing,
+}
+
 pub(super) struct RecordReader {
     stream: Box<dyn Read + Send>,
     delimiter: u8,
@@ -79,38 +89,48 @@ impl RecordReader {
     /// The next record; `None` at the end of the stream.
     pub fn next(&mut self) -> std::io::Result<Option<RawRecord<'_>>> {
         loop {
+            // One pass over the line finds its delimiters, its end, and any quote.
             let unread = &self.buffer[self.start..self.end];
-            match memchr::memchr(b'\n', unread) {
+            self.ends.clear();
+            let mut found = Found::Nothing;
+            for at in memchr::memchr3_iter(self.delimiter, b'"', b'\n', unread) {
+                match unread[at] {
+                    b'\n' => {
+                        found = Found::Line(at);
+                        break;
+                    }
+                    b'"' => {
+                        found = Found::Quote;
+                        break;
+                    }
+                    _ => self.ends.push(at),
+                }
+            }
+            match found {
                 // A blank line is no record.
-                Some(0) => {
+                Found::Line(0) => {
                     self.start += 1;
                     self.line += 1;
                 }
-                Some(length) if memchr::memchr(b'"', &unread[..length]).is_none() => {
-                    return Ok(Some(self.take_line(length)));
-                }
-                Some(_) => return self.take_quoted(),
-                None if self.at_end_of_stream => {
+                Found::Line(length) => return Ok(Some(self.take_line(length))),
+                Found::Quote => return self.take_quoted(),
+                Found::Nothing if self.at_end_of_stream => {
                     return match unread.len() {
                         0 => Ok(None),
-                        length if memchr::memchr(b'"', unread).is_none() => {
-                            Ok(Some(self.take_line(length)))
-                        }
-                        _ => self.take_quoted(),
+                        length => Ok(Some(self.take_line(length))),
                     };
                 }
-                None => self.fill()?,
+                Found::Nothing => self.fill()?,
             }
         }
     }
 
-    /// The quote-free line of `length` bytes at `start`, and its newline if any.
+    /// The quote-free line of `length` bytes at `start` (its delimiters in `ends`), and its
+    /// newline if any.
     fn take_line(&mut self, length: usize) -> RawRecord<'_> {
         let line = self.line;
         let bytes = &self.buffer[self.start..self.start + length];
-        self.ends.clear();
-        self.ends
-            .extend(memchr::memchr_iter(self.delimiter, bytes).chain([length]));
+        self.ends.push(length);
         self.start = (self.start + length + 1).min(self.end);
         self.line += 1;
         RawRecord {
