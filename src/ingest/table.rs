@@ -80,18 +80,34 @@ pub(crate) const COUNTS_TABLE: &str = "registry_counts";
 /// Children counted by district, then by (snapshot, group, supported, at risk).
 #[derive(Default)]
 pub(crate) struct Tally {
-    by_district: foldhash::HashMap<String, foldhash::HashMap<TallyKey, i64>>,
+    by_district: Vec<(String, foldhash::HashMap<TallyKey, i64>)>,
+    /// Where each district is in `by_district`.
+    index: foldhash::HashMap<String, usize>,
+    /// The district counted last: an export lists a district's children together.
+    last: usize,
 }
 
 type TallyKey = (NaiveDate, Option<&'static str>, bool, bool);
 
 impl Tally {
     fn add(&mut self, district: &str, key: TallyKey) {
-        let counts = match self.by_district.get_mut(district) {
-            Some(counts) => counts,
-            None => self.by_district.entry(district.to_string()).or_default(),
+        let at = match self.by_district.get(self.last) {
+            Some((last, _)) if last == district => self.last,
+            _ => match self.index.get(district) {
+                Some(&at) => at,
+                None => {
+                    self.by_district
+                        .push((district.to_string(), Default::default()));
+                    self.index
+                        .insert(district.to_string(), self.by_district.len() - 1);
+                    self.by_district.len() - 1
+                }
+            },
         };
-        *counts.entry(key).or_default() += 1;
+        self.last = at;
+        if let Some((_, counts)) = self.by_district.get_mut(at) {
+            *counts.entry(key).or_default() += 1;
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -809,4 +825,46 @@ fn unreadable_file(mut done: FileRead, path: &Path, r: Rejection) -> FileRead {
     done.file.problem = Some(r.detail.clone());
     done.rejected.push(RejectedRow::of(path, None, 0, r, false));
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_counts_districts_however_their_rows_come() {
+        let day = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        let mut tally = Tally::default();
+        // Runs of one district, a district that comes back, and two keys in one district.
+        for (district, supported) in [
+            ("622", true),
+            ("622", true),
+            ("623", false),
+            ("622", false),
+            ("623", false),
+            ("624", true),
+        ] {
+            tally.add(district, (day, Some("a"), supported, false));
+        }
+        let counts = tally.frame().unwrap();
+        let district = counts.column(crate::columns::DISTRICT_CODE).unwrap();
+        let district: Vec<&str> = district.str().unwrap().iter().flatten().collect();
+        let supported: Vec<bool> = counts
+            .column(crate::columns::SUPPORTED)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        let n = counts
+            .column(crate::columns::CHILDREN)
+            .unwrap()
+            .i64()
+            .unwrap();
+        let n: Vec<i64> = n.iter().flatten().collect();
+        assert_eq!(district, ["622", "622", "623", "624"]);
+        assert_eq!(supported, [false, true, false, true]);
+        assert_eq!(n, [1, 2, 2, 1]);
+    }
 }
