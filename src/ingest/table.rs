@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use chrono::{Datelike, NaiveDate};
@@ -311,8 +311,7 @@ pub(crate) fn ingest_table<T: CleanTable>(
                             continue;
                         }
                         log(&format!("  read {}", path.display()));
-                        let done = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
-                        seen.extend(done.keys.iter().copied());
+                        let done = read_after::<T>(ctx, path, &mut seen)?;
                         summary.push(finish(done, &mut rejected));
                         continue;
                     }
@@ -324,9 +323,7 @@ pub(crate) fn ingest_table<T: CleanTable>(
                         // It repeats an id of an earlier file: read again with the earlier
                         // keys, so its duplicate rows are rejected as the rules say.
                         remove_parts(ctx, &done.file);
-                        let again = read_file::<T>(ctx, path, &seen, &mut Memo::default())?;
-                        seen.extend(again.keys.iter().copied());
-                        again
+                        read_after::<T>(ctx, path, &mut seen)?
                     };
                     summary.push(finish(done, &mut rejected));
                 }
@@ -338,6 +335,18 @@ pub(crate) fn ingest_table<T: CleanTable>(
         })?;
     }
     Ok(TableOutcome { summary, rejected })
+}
+
+/// Reads a file alone, after the files of its scope before it (whose keys are `seen`),
+/// and adds its keys.
+fn read_after<T: CleanTable>(
+    ctx: &Context,
+    path: &Path,
+    seen: &mut KeySet,
+) -> Result<FileRead, Error> {
+    let done = read_file::<T>(ctx, path, seen, &mut Memo::default())?;
+    seen.extend(done.keys.iter().copied());
+    Ok(done)
 }
 
 /// A file read and merged into its scope: its rejected rows kept.
@@ -363,14 +372,18 @@ fn scopes<T: CleanTable>(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
 /// handed back in the files' order as each is done.
 struct ReadAhead<'a, T: CleanTable> {
     files: &'a [&'a Path],
-    /// The next file a reader takes.
+    /// The next file a reader takes (past the last once stopped).
     next: AtomicUsize,
-    stopped: AtomicBool,
-    /// Each file's outcome until it is taken, and how many readers are still at work.
-    state: Mutex<(Vec<Option<Result<FileRead, Error>>>, usize)>,
+    state: Mutex<Progress>,
     changed: Condvar,
     taken: AtomicUsize,
     _table: std::marker::PhantomData<fn() -> T>,
+}
+
+/// Each file's outcome until it is taken, and how many readers are still at work.
+struct Progress {
+    outcomes: Vec<Option<Result<FileRead, Error>>>,
+    readers: usize,
 }
 
 /// A reader's end, however it ends (a panic included): the merge must not wait for it.
@@ -379,7 +392,7 @@ struct ReaderLeaves<'r, 'a, T: CleanTable>(&'r ReadAhead<'a, T>);
 impl<T: CleanTable> Drop for ReaderLeaves<'_, '_, T> {
     fn drop(&mut self) {
         if let Ok(mut state) = self.0.state.lock() {
-            state.1 -= 1;
+            state.readers -= 1;
         }
         self.0.changed.notify_all();
     }
@@ -404,8 +417,10 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
         let read = std::sync::Arc::new(ReadAhead {
             files,
             next: AtomicUsize::new(0),
-            stopped: AtomicBool::new(false),
-            state: Mutex::new(((0..files.len()).map(|_| None).collect(), readers)),
+            state: Mutex::new(Progress {
+                outcomes: (0..files.len()).map(|_| None).collect(),
+                readers,
+            }),
             changed: Condvar::new(),
             taken: AtomicUsize::new(0),
             _table: std::marker::PhantomData,
@@ -416,7 +431,7 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
                 let _leaves = ReaderLeaves(&read);
                 let none = KeySet::default();
                 let mut memo = Memo::default();
-                while !read.stopped.load(Ordering::Relaxed) {
+                loop {
                     let i = read.next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = read.files.get(i) else { break };
                     let outcome = read_file::<T>(ctx, path, &none, &mut memo);
@@ -425,7 +440,7 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
                         read.stop();
                     }
                     if let Ok(mut state) = read.state.lock() {
-                        state.0[i] = Some(outcome);
+                        state.outcomes[i] = Some(outcome);
                     }
                     read.changed.notify_all();
                 }
@@ -445,10 +460,10 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
         };
         let mut state = self.state.lock().map_err(|_| lost())?;
         loop {
-            match state.0.get_mut(i).map(Option::take) {
+            match state.outcomes.get_mut(i).map(Option::take) {
                 Some(Some(outcome)) => return outcome,
                 // Every reader is gone: the file will never be read.
-                Some(None) if state.1 == 0 => return Err(lost()),
+                Some(None) if state.readers == 0 => return Err(lost()),
                 Some(None) => state = self.changed.wait(state).map_err(|_| lost())?,
                 None => return Err(lost()),
             }
@@ -457,7 +472,7 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
 
     /// No reader takes another file.
     fn stop(&self) {
-        self.stopped.store(true, Ordering::Relaxed);
+        self.next.store(self.files.len(), Ordering::Relaxed);
     }
 }
 

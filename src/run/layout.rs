@@ -110,14 +110,7 @@ fn unique() -> String {
 /// folder goes live, which for a national ingest's hundreds of small state files is one
 /// flush rather than hundreds.
 pub fn write_staged(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = temporary_name(path);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    write_through_temporary(path, bytes, false)
 }
 
 /// Makes what was written under `path` durable before it is published: every staged file
@@ -136,13 +129,21 @@ fn sync_file_system(path: &Path) -> std::io::Result<()> {
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced and then
 /// renamed: whoever reads `path` sees the old contents or the new, whole.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_through_temporary(path, bytes, true)
+}
+
+/// `bytes` written under a temporary name in `path`'s folder (synced if `sync`), then
+/// renamed to `path`; the temporary file is removed if anything fails.
+fn write_through_temporary(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = temporary_name(path);
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if sync {
+            file.sync_all()?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

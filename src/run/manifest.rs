@@ -147,8 +147,7 @@ impl Manifest {
     }
 
     /// Lists every published output file as it stands now (the last good ones, after a
-    /// failure).
-    /// Outputs are hashed on every core, and one a step did not touch (the clean tables,
+    /// failure). Outputs are hashed on every core, and one a step did not touch (the clean tables,
     /// to the indicators step) keeps its recorded hash, as an input does.
     pub fn record_outputs(&mut self, layout: &Layout) {
         let files: Vec<PathBuf> = published(&layout.root)

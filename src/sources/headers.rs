@@ -21,11 +21,9 @@ pub const HEADER_SEARCH_ROWS: usize = 30;
 /// Where each known column sits in a table.
 #[derive(Debug)]
 pub struct ColumnMap {
-    /// (column, index) pairs in the specs' order: a dozen, so a scan beats hashing on
-    /// every cell read.
-    positions: Vec<(&'static str, usize)>,
-    /// The index of each spec's column, in the specs' order (`None`: not in the file).
-    by_spec: Vec<Option<usize>>,
+    /// Each spec's column and its index in a row (`None`: not in the file), in the specs'
+    /// order: a dozen, so a scan beats hashing on every cell read by name.
+    positions: Vec<(&'static str, Option<usize>)>,
     /// Index into the table's rows of the header row.
     pub header_index: usize,
 }
@@ -43,17 +41,16 @@ impl ColumnMap {
         self.positions
             .iter()
             .find(|(c, _)| *c == column)
-            .map(|(_, i)| *i)
+            .and_then(|(_, i)| *i)
     }
 
     /// Every spec's cell in `row`, in the specs' order ("" where the file has no such
     /// column): a source read by the million takes its cells so, with no lookup by name.
     pub fn cells_in_spec_order<'a, const N: usize>(&self, row: &'a RawRow) -> [&'a str; N] {
         std::array::from_fn(|i| {
-            self.by_spec
+            self.positions
                 .get(i)
-                .copied()
-                .flatten()
+                .and_then(|(_, at)| *at)
                 .and_then(|at| row.cell(at))
                 .unwrap_or("")
         })
@@ -121,14 +118,9 @@ pub fn locate<'t>(
                 return Ok((
                     table,
                     ColumnMap {
-                        // In the specs' order, the order rows are parsed in.
                         positions: specs
                             .iter()
-                            .filter_map(|s| Some((s.column, *positions.get(s.column)?)))
-                            .collect(),
-                        by_spec: specs
-                            .iter()
-                            .map(|s| positions.get(s.column).copied())
+                            .map(|s| (s.column, positions.get(s.column).copied()))
                             .collect(),
                         header_index: index,
                     },

@@ -173,7 +173,7 @@ pub struct Place {
 #[derive(Debug, Default)]
 pub struct Memo {
     places: foldhash::HashMap<String, CellResult<Place>>,
-    words: foldhash::HashMap<String, Arc<str>>,
+    words: foldhash::HashMap<String, Option<Arc<str>>>,
     /// Cells by their raw text, tidied (a list of support forms).
     tidied: foldhash::HashMap<String, Option<Arc<str>>>,
     key: String,
@@ -217,27 +217,30 @@ impl Memo {
         if cell.is_empty() {
             return None;
         }
-        if let Some(word) = self.words.get(cell) {
-            return Some(word.clone());
-        }
-        let word: Arc<str> = Arc::from(cell);
-        if self.words.len() < MEMO_PLACES {
-            self.words.insert(cell.to_string(), word.clone());
-        }
-        Some(word)
+        remembered(&mut self.words, cell, |cell| Some(Arc::from(cell)))
     }
 
     /// `tidy(cell)`, shared rather than built again: rows repeat a few thousand lists.
     pub fn tidied(&mut self, cell: &str, tidy: fn(&str) -> Option<String>) -> Option<Arc<str>> {
-        if let Some(tidied) = self.tidied.get(cell) {
-            return tidied.clone();
-        }
-        let tidied: Option<Arc<str>> = tidy(cell).map(Arc::from);
-        if self.tidied.len() < MEMO_PLACES {
-            self.tidied.insert(cell.to_string(), tidied.clone());
-        }
-        tidied
+        remembered(&mut self.tidied, cell, |cell| tidy(cell).map(Arc::from))
     }
+}
+
+/// What `make` gives for `cell`, from `memo` when it was made before; remembered while
+/// the memo has room.
+fn remembered(
+    memo: &mut foldhash::HashMap<String, Option<Arc<str>>>,
+    cell: &str,
+    make: impl FnOnce(&str) -> Option<Arc<str>>,
+) -> Option<Arc<str>> {
+    if let Some(made) = memo.get(cell) {
+        return made.clone();
+    }
+    let made = make(cell);
+    if memo.len() < MEMO_PLACES {
+        memo.insert(cell.to_string(), made.clone());
+    }
+    made
 }
 
 /// Resolves the row's place to a commune and its district. A commune code wins over names;

@@ -69,7 +69,8 @@ fn is_clean(s: &str) -> bool {
 /// Whether the cells of one text, ending at `ends` and `gap` bytes apart (a delimiter, or
 /// none), are all clean (see [`cleaned`]): checked on the whole text at once, as a
 /// delimited record comes. `false` means some cell may need cleaning, and each is then
-/// checked alone. A gap must be printable ASCII, and not a space.
+/// checked alone. A gap is checked as text too: a tab between cells sends every record of a
+/// tab-separated file the slow way, as a control would.
 pub fn cells_clean(text: &str, ends: &[usize], gap: usize) -> bool {
     let bytes = text.as_bytes();
     let mut start = 0;

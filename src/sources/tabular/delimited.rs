@@ -44,7 +44,6 @@ pub enum Record {
 pub struct DelimitedReader {
     path: PathBuf,
     records: RecordReader,
-    delimiter: u8,
     text: RecordText,
     encoding: SourceEncoding,
     max_line_bytes: u64,
@@ -107,11 +106,10 @@ impl DelimitedReader {
         };
         // A trailing '\r' stays in a record's last cell, and is dropped below: csv's own
         // CRLF handling would number the lines after the first one wrong.
-        let delimiter = sniff_delimiter(&head_text);
+
         Ok(DelimitedReader {
             path: path.to_path_buf(),
-            records: RecordReader::new(stream, delimiter),
-            delimiter,
+            records: RecordReader::new(stream, sniff_delimiter(&head_text)),
             text,
             encoding,
             max_line_bytes: limits.max_line_bytes,
@@ -167,8 +165,7 @@ impl DelimitedReader {
                     whole = stripped;
                     *last -= 1;
                 }
-                let gap_printable = record.gap == 0 || matches!(self.delimiter, 0x21..=0x7E);
-                if gap_printable && cells_clean(whole, &self.ends, record.gap) {
+                if cells_clean(whole, &self.ends, record.gap) {
                     // The usual record: every cell clean already, copied in one go.
                     row.set_clean_cells(line, whole, &self.ends, record.gap);
                 } else {
