@@ -484,13 +484,23 @@ pub(crate) fn part_path(ingested: &Path, table: &str, year: i32, input: &Path) -
         .join(format!("{}.parquet", &hex::encode(digest)[..16]))
 }
 
+/// A new file for a Parquet writer, buffered: the writer hands its pages over in pieces of
+/// a few bytes (a national run made 300,000 write calls for 39,000 cases). The writer's
+/// footer flushes the buffer, so a failed write is still reported.
+pub(crate) fn create_buffered(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    Ok(std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(path)?,
+    ))
+}
+
 /// Writes `df` under a temporary name beside `path`, then renames it into place.
 pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), Error> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
     let tmp = layout::temporary_name(path);
-    let file = std::fs::File::create(&tmp).map_err(|e| Error::write(path, e))?;
+    let file = create_buffered(&tmp).map_err(|e| Error::write(path, e))?;
     let written = ParquetWriter::new(file)
         .finish(df)
         .map_err(|e| Error::polars(&format!("writing {}", path.display()), e))

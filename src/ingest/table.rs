@@ -22,7 +22,8 @@ use polars::prelude::*;
 use super::frames::{self, RejectedRow};
 use super::RejectedRows;
 use super::{
-    add_if_disjoint, part_path, reusable, reuse, write_keys, Context, FileSummary, KeySet,
+    add_if_disjoint, create_buffered, part_path, reusable, reuse, write_keys, Context, FileSummary,
+    KeySet,
 };
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
@@ -603,7 +604,7 @@ struct Parts<'a, T: CleanTable> {
 }
 
 struct PartWriter {
-    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    writer: polars::io::parquet::write::BatchedWriter<std::io::BufWriter<std::fs::File>>,
     tmp: PathBuf,
     path: PathBuf,
     part: PathBuf,
@@ -651,7 +652,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
                 std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
             }
             let tmp = temporary_name(&path);
-            let file = std::fs::File::create(&tmp).map_err(|e| Error::write(&path, e))?;
+            let file = create_buffered(&tmp).map_err(|e| Error::write(&path, e))?;
             // Not compressed: the bulk of the bytes are the hex keys, which no fast codec
             // shrinks, and the other columns are dictionary- and run-length-encoded
             // already. LZ4 saved 2 % of a national registry's bytes (269 MB, not 275) for 4 %
