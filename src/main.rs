@@ -4,10 +4,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc, not the system allocator: see Cargo.toml.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = treem::cli::Cli::parse();
     match treem::cli::dispatch(cli) {
