@@ -5,16 +5,17 @@
 //!
 //! Duplicates are the one rule that looks across rows: the later row of an id is rejected,
 //! within a file and across files, in file order. Files are read in parallel on the
-//! assumption that they share no id; the merge that follows, in file order, checks each
-//! file's keys against the files before it and reads again, alone and in order, the rare
-//! file that repeats an id of an earlier one. The ids that can collide are those of one
-//! scope (a registry snapshot; all cases), so the set of keys held never spans more than
-//! one snapshot.
+//! assumption that no id comes twice, and their keys only collected; the merge that
+//! follows, in file order, adds each file's keys to those of the files before it and reads
+//! again, alone and in order, the rare file that repeats an id, its own or an earlier
+//! file's. That read checks every row as it comes. The ids that can collide are those of
+//! one scope (a registry snapshot; all cases), so the set of keys held never spans more
+//! than one snapshot.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -79,35 +80,52 @@ pub(crate) trait CleanTable: Sized + Send {
 pub(crate) const COUNTS_TABLE: &str = "registry_counts";
 
 /// Children counted by district, then by (snapshot, group, supported, at risk).
+///
+/// A row mostly costs a pointer comparison and a short scan, not a hash: an export lists a
+/// district's children together, rows share their district's `Arc` (the place memo hands
+/// out one per place), and a district of one file has a few dozen keys at most (a snapshot,
+/// some sixteen groups, two flags), the common ones counted first.
 #[derive(Default)]
 pub(crate) struct Tally {
-    by_district: Vec<(String, foldhash::HashMap<TallyKey, i64>)>,
-    /// Where each district is in `by_district`.
-    index: foldhash::HashMap<String, usize>,
-    /// The district counted last: an export lists a district's children together.
+    by_district: Vec<(Arc<str>, Vec<(TallyKey, i64)>)>,
+    /// Where each district is in `by_district`, for rows that change district.
+    index: foldhash::HashMap<Arc<str>, usize>,
+    /// The district counted last.
     last: usize,
 }
 
 type TallyKey = (NaiveDate, Option<&'static str>, bool, bool);
 
 impl Tally {
-    fn add(&mut self, district: &str, key: TallyKey) {
+    fn add(&mut self, district: &Arc<str>, key: TallyKey) {
+        let same = |d: &Arc<str>| Arc::ptr_eq(d, district) || **d == **district;
         let at = match self.by_district.get(self.last) {
-            Some((last, _)) if last == district => self.last,
+            Some((last, _)) if same(last) => self.last,
             _ => match self.index.get(district) {
                 Some(&at) => at,
                 None => {
-                    self.by_district
-                        .push((district.to_string(), Default::default()));
+                    self.by_district.push((district.clone(), Vec::new()));
                     self.index
-                        .insert(district.to_string(), self.by_district.len() - 1);
+                        .insert(district.clone(), self.by_district.len() - 1);
                     self.by_district.len() - 1
                 }
             },
         };
         self.last = at;
         if let Some((_, counts)) = self.by_district.get_mut(at) {
-            *counts.entry(key).or_default() += 1;
+            // The flags and the date first; a group is one of a fixed list of words, so
+            // mostly the same pointer.
+            let same_key = |k: &TallyKey| {
+                (k.0, k.2, k.3) == (key.0, key.2, key.3)
+                    && match (k.1, key.1) {
+                        (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+                        (a, b) => a.is_none() && b.is_none(),
+                    }
+            };
+            match counts.iter_mut().find(|(k, _)| same_key(k)) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((key, 1)),
+            }
         }
     }
 
@@ -123,7 +141,7 @@ impl Tally {
             .flat_map(|(d, counts)| {
                 counts
                     .iter()
-                    .map(move |(k, n)| (k.0, d.as_str(), k.1, k.2, k.3, *n))
+                    .map(move |(k, n)| (k.0, &**d, k.1, k.2, k.3, *n))
             })
             .collect();
         rows.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3, a.4).cmp(&(b.0, b.1, b.2, b.3, b.4)));
@@ -284,56 +302,77 @@ pub(crate) fn ingest_table<T: CleanTable>(
     source: &SourceFiles,
     log: &mut dyn FnMut(&str),
 ) -> Result<TableOutcome, Error> {
+    // Files that may be taken over from the last run are not read ahead.
+    let scopes: Vec<Vec<(PathBuf, bool)>> = scopes::<T>(&source.files)
+        .into_iter()
+        .map(|scope| {
+            scope
+                .into_iter()
+                .map(|p| {
+                    let may_reuse = reusable(ctx, T::TABLE, &p).is_some();
+                    (p, may_reuse)
+                })
+                .collect()
+        })
+        .collect();
+    let ahead: Vec<&Path> = scopes
+        .iter()
+        .flatten()
+        .filter(|(_, may_reuse)| !may_reuse)
+        .map(|(p, _)| p.as_path())
+        .collect();
+    // One read-ahead for all scopes: the readers go on into the next snapshot while the
+    // merge finishes this one, so no core waits at the end of each.
+    std::thread::scope(|threads| {
+        let read = ReadAhead::<T>::start(threads, ctx, &ahead);
+        let merged = merge_scopes(ctx, &scopes, &read, log);
+        // On a failure the readers finish the files they hold and take no more.
+        read.stop();
+        merged
+    })
+}
+
+/// Each scope's files in order, as they are read ahead (or taken over from the last run),
+/// their keys added to the scope's: the merge of a snapshot's millions of keys goes on
+/// while the readers read, and is no pause at the end.
+fn merge_scopes<T: CleanTable>(
+    ctx: &Context,
+    scopes: &[Vec<(PathBuf, bool)>],
+    read: &ReadAhead<T>,
+    log: &mut dyn FnMut(&str),
+) -> Result<TableOutcome, Error> {
     let mut summary = TableSummary::new(T::TABLE);
     let mut rejected = RejectedRows::default();
-    for scope in scopes::<T>(&source.files) {
-        let mut seen: KeySet = KeySet::default();
-        // Files that may be taken over from the last run are not read ahead.
-        let may_reuse: Vec<bool> = scope
-            .iter()
-            .map(|p| reusable(ctx, T::TABLE, p).is_some())
-            .collect();
-        let ahead: Vec<&Path> = scope
-            .iter()
-            .zip(&may_reuse)
-            .filter(|(_, reuse)| !**reuse)
-            .map(|(p, _)| p.as_path())
-            .collect();
-        // The files read ahead are merged in order as they come, while the readers go on
-        // with the next ones: the merge of a scope's millions of keys is no pause at the end.
-        std::thread::scope(|threads| -> Result<(), Error> {
-            let read = ReadAhead::<T>::start(threads, ctx, &ahead);
-            let merged = (|| {
-                for (path, may_reuse) in scope.iter().zip(may_reuse) {
-                    if may_reuse {
-                        if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
-                            log(&format!("  reused {}", path.display()));
-                            summary.push(file);
-                            continue;
-                        }
-                        log(&format!("  read {}", path.display()));
-                        let done = read_after::<T>(ctx, path, &mut seen)?;
-                        summary.push(finish(done, &mut rejected));
-                        continue;
-                    }
-                    let done = read.next(path)?;
-                    log(&format!("  read {}", path.display()));
-                    let done = if add_if_disjoint(&mut seen, &done.keys) {
-                        done
-                    } else {
-                        // It repeats an id of an earlier file: read again with the earlier
-                        // keys, so its duplicate rows are rejected as the rules say.
-                        remove_parts(ctx, &done.file);
-                        read_after::<T>(ctx, path, &mut seen)?
-                    };
-                    summary.push(finish(done, &mut rejected));
+    // One set for every scope, emptied between them: a national snapshot's 4 million keys
+    // take 136 MB, better taken from the kernel once than once a snapshot.
+    let mut seen: KeySet = KeySet::default();
+    for scope in scopes {
+        seen.clear();
+        seen.reserve(rows_guess(scope.iter().map(|(p, _)| p.as_path())));
+        for (path, may_reuse) in scope {
+            if *may_reuse {
+                if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
+                    log(&format!("  reused {}", path.display()));
+                    summary.push(file);
+                    continue;
                 }
-                Ok(())
-            })();
-            // On a failure the readers finish the files they hold and take no more.
-            read.stop();
-            merged
-        })?;
+                log(&format!("  read {}", path.display()));
+                let done = read_after::<T>(ctx, path, &mut seen)?;
+                summary.push(finish(done, &mut rejected));
+                continue;
+            }
+            let done = read.next(path)?;
+            log(&format!("  read {}", path.display()));
+            let done = if add_if_disjoint(&mut seen, &done.keys) {
+                done
+            } else {
+                // It repeats an id, its own or an earlier file's: read again with the
+                // earlier keys, so its duplicate rows are rejected as the rules say.
+                remove_parts(ctx, &done.file);
+                read_after::<T>(ctx, path, &mut seen)?
+            };
+            summary.push(finish(done, &mut rejected));
+        }
     }
     Ok(TableOutcome { summary, rejected })
 }
@@ -345,7 +384,7 @@ fn read_after<T: CleanTable>(
     path: &Path,
     seen: &mut KeySet,
 ) -> Result<FileRead, Error> {
-    let done = read_file::<T>(ctx, path, seen, &mut Memo::default())?;
+    let done = read_file::<T>(ctx, path, Some(seen), &mut Memo::default())?;
     seen.extend(done.keys.iter().copied());
     Ok(done)
 }
@@ -369,8 +408,8 @@ fn scopes<T: CleanTable>(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
-/// `files` read on as many threads as there are cores, each file alone (no earlier keys),
-/// handed back in the files' order as each is done.
+/// `files` read on as many threads as there are cores, each file alone and unchecked for
+/// duplicates, handed back in the files' order as each is done.
 struct ReadAhead<'a, T: CleanTable> {
     files: &'a [&'a Path],
     /// The next file a reader takes (past the last once stopped).
@@ -430,12 +469,11 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
             let read = read.clone();
             threads.spawn(move || {
                 let _leaves = ReaderLeaves(&read);
-                let none = KeySet::default();
                 let mut memo = Memo::default();
                 loop {
                     let i = read.next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = read.files.get(i) else { break };
-                    let outcome = read_file::<T>(ctx, path, &none, &mut memo);
+                    let outcome = read_file::<T>(ctx, path, None, &mut memo);
                     if outcome.is_err() {
                         // Take no more files; the other readers finish theirs.
                         read.stop();
@@ -734,7 +772,7 @@ fn remove_parts(ctx: &Context, file: &FileSummary) {
 fn read_file<T: CleanTable>(
     ctx: &Context,
     path: &Path,
-    earlier: &KeySet,
+    earlier: Option<&KeySet>,
     memo: &mut Memo,
 ) -> Result<FileRead, Error> {
     let mut done = FileRead {
@@ -760,13 +798,15 @@ fn read_file<T: CleanTable>(
         done.rejected
             .push(RejectedRow::of(path, sheet, *line, r, false));
     }
-    // Room for the file's keys from the start, guessed at a row a 100 bytes (a registry
-    // row is about 140): a set grown step by step moves each key several times.
-    let rows_guess = std::fs::metadata(path).map_or(0, |m| m.len() / 100);
-    let mut own: KeySet = KeySet::with_capacity_and_hasher(
-        usize::try_from(rows_guess).unwrap_or(0).min(1 << 22),
-        Default::default(),
-    );
+    // Checked row by row only when read after the files before it; read ahead, the keys
+    // are collected and the merge finds any id that comes twice.
+    let mut own: Option<(&KeySet, KeySet)> = earlier.map(|earlier| {
+        let room = rows_guess([path]);
+        (
+            earlier,
+            KeySet::with_capacity_and_hasher(room, Default::default()),
+        )
+    });
     let mut parts = Parts::<T>::new(ctx, path);
     let mut row = RawRow::default();
     loop {
@@ -799,26 +839,39 @@ fn read_file<T: CleanTable>(
         }
         done.file.counts.read += 1;
         match T::parse(&row, &opened.map, &file_context, ctx, memo) {
-            RowOutcome::Kept(record) => match record.unique_key() {
+            RowOutcome::Kept(record) => {
+                let key = record.unique_key();
                 // The first row of an id is kept (and its key never enters `own` when an
                 // earlier file has it); a later row is a duplicate.
-                Some(key) if earlier.contains(&key) || !own.insert(key) => {
-                    done.file.counts.rejected += 1;
-                    if earlier.contains(&key) {
-                        done.file.cross_file_duplicates += 1;
+                let seen = match (key, &mut own) {
+                    (Some(key), Some((earlier, own))) => {
+                        if earlier.contains(&key) {
+                            Some(Seen::InAnEarlierFile)
+                        } else if !own.insert(key) {
+                            Some(Seen::InThisFile)
+                        } else {
+                            None
+                        }
                     }
-                    let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
-                    done.rejected
-                        .push(RejectedRow::of(path, sheet, row.line, r, false));
-                }
-                key => {
-                    if let Some(key) = key {
-                        done.keys.push(key);
+                    _ => None,
+                };
+                match seen {
+                    Some(seen) => {
+                        done.file.counts.rejected += 1;
+                        if seen == Seen::InAnEarlierFile {
+                            done.file.cross_file_duplicates += 1;
+                        }
+                        let r = Rejection::new(T::ID_COLUMN, Reason::DuplicateId, "");
+                        done.rejected
+                            .push(RejectedRow::of(path, sheet, row.line, r, false));
                     }
-                    done.file.counts.kept += 1;
-                    parts.push(record)?;
+                    None => {
+                        done.keys.extend(key);
+                        done.file.counts.kept += 1;
+                        parts.push(record)?;
+                    }
                 }
-            },
+            }
             RowOutcome::Rejected(r) => {
                 done.file.counts.rejected += 1;
                 done.rejected
@@ -835,6 +888,25 @@ fn read_file<T: CleanTable>(
     done.file.parts = parts.finish()?;
     write_keys(ctx, T::TABLE, path, &done.keys)?;
     Ok(done)
+}
+
+/// Where a duplicate's id was seen first.
+#[derive(PartialEq)]
+enum Seen {
+    InAnEarlierFile,
+    InThisFile,
+}
+
+/// Room for the keys of `files` from the start, guessed at a row a 100 bytes (a registry
+/// row is about 140): a set grown step by step moves each key several times.
+fn rows_guess<'p>(files: impl IntoIterator<Item = &'p Path>) -> usize {
+    let bytes: u64 = files
+        .into_iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    usize::try_from(bytes / 100)
+        .unwrap_or(usize::MAX)
+        .min(1 << 25)
 }
 
 fn unreadable_file(mut done: FileRead, path: &Path, r: Rejection) -> FileRead {
@@ -860,7 +932,7 @@ mod tests {
             ("623", false),
             ("624", true),
         ] {
-            tally.add(district, (day, Some("a"), supported, false));
+            tally.add(&Arc::from(district), (day, Some("a"), supported, false));
         }
         let counts = tally.frame().unwrap();
         let district = counts.column(crate::columns::DISTRICT_CODE).unwrap();
