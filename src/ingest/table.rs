@@ -87,7 +87,7 @@ pub(crate) const COUNTS_TABLE: &str = "registry_counts";
 /// some sixteen groups, two flags), the common ones counted first.
 #[derive(Default)]
 pub(crate) struct Tally {
-    by_district: Vec<(Arc<str>, Vec<(TallyKey, i64)>)>,
+    by_district: Vec<DistrictCounts>,
     /// Where each district is in `by_district`, for rows that change district.
     index: foldhash::HashMap<Arc<str>, usize>,
     /// The district counted last.
@@ -95,6 +95,9 @@ pub(crate) struct Tally {
 }
 
 type TallyKey = (NaiveDate, Option<&'static str>, bool, bool);
+
+/// A district and how many children it has by key.
+type DistrictCounts = (Arc<str>, Vec<(TallyKey, i64)>);
 
 impl Tally {
     fn add(&mut self, district: &Arc<str>, key: TallyKey) {

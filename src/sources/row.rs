@@ -177,6 +177,9 @@ pub struct Memo {
     /// Cells by their raw text, tidied (a list of support forms).
     tidied: foldhash::HashMap<String, Option<Arc<str>>>,
     key: String,
+    /// The place of the row before, by its key: an export lists a commune's children
+    /// together, so most rows need no look-up at all.
+    last_place: Option<(String, CellResult<Place>)>,
 }
 
 /// The most places a memo holds; past it, places are resolved every time.
@@ -201,12 +204,27 @@ impl Memo {
         ] {
             self.key.push_str(part);
         }
-        if let Some(found) = self.places.get(self.key.as_str()) {
-            return found.clone();
+        if let Some((key, found)) = &self.last_place {
+            if *key == self.key {
+                return found.clone();
+            }
         }
-        let found = place(units, commune_code_cell, commune_name_cell, district_cell);
-        if self.places.len() < MEMO_PLACES {
-            self.places.insert(self.key.clone(), found.clone());
+        let found = match self.places.get(self.key.as_str()) {
+            Some(found) => found.clone(),
+            None => {
+                let found = place(units, commune_code_cell, commune_name_cell, district_cell);
+                if self.places.len() < MEMO_PLACES {
+                    self.places.insert(self.key.clone(), found.clone());
+                }
+                found
+            }
+        };
+        match &mut self.last_place {
+            Some((key, last)) => {
+                key.clone_from(&self.key);
+                *last = found.clone();
+            }
+            None => self.last_place = Some((self.key.clone(), found.clone())),
         }
         found
     }

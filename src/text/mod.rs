@@ -9,12 +9,15 @@ pub mod dates;
 pub mod encoding;
 pub mod legacy;
 pub mod numbers;
+mod plain;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+use plain::plain;
 
 /// Invisible characters that survive copy-paste from web forms and Word and break
 /// equality without showing up on screen.
@@ -86,64 +89,6 @@ pub fn cells_clean(text: &str, ends: &[usize], gap: usize) -> bool {
     }
     // Two spaces that straddle a cell boundary would be a cell's edge, refused above.
     plain(bytes) == Some(true)
-}
-
-/// The quick check of text that is not trimmed, cell by cell: `Some(true)` when it is
-/// printable, single-spaced and NFC for sure, `Some(false)` when it is not, `None` when a
-/// character outside ASCII and the Vietnamese letters needs the full check. `bytes` are
-/// valid UTF-8.
-///
-/// Eight bytes at a time, with no branch on what they hold: Vietnamese text mixes one-,
-/// two- and three-byte characters too unpredictably for a branch a byte.
-fn plain(bytes: &[u8]) -> Option<bool> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut previous_space = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let word = match bytes.get(i..i + 8) {
-            Some(chunk) => u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])),
-            None => {
-                // The last few bytes, padded with letters.
-                let mut tail = [b'a'; 8];
-                let rest = bytes.get(i..).unwrap_or_default();
-                tail[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(tail)
-            }
-        };
-        // A control (under 0x20: taking 0x20 borrows) or DEL; two spaces in a row.
-        let delete = word ^ (0x7F * ONES);
-        let control = (word.wrapping_sub(0x20 * ONES) & !word & HIGH)
-            | (delete.wrapping_sub(ONES) & !delete & HIGH);
-        let spaces = zero_bytes(word ^ (0x20 * ONES));
-        if control != 0 || spaces & (spaces << 8) != 0 || (previous_space && spaces & 0x80 != 0) {
-            return Some(false);
-        }
-        previous_space = spaces >> 63 != 0;
-        // Lead bytes (11xxxxxx) may be C3–C6 (U+00C0–U+01BF) or E1 followed by B8–BB
-        // (U+1E00–U+1EFF): Vietnamese letters, all precomposed and NFC. Tested on their
-        // low six bits, where no byte's sum carries into the next.
-        let leads = word & (word << 1) & HIGH;
-        if leads != 0 {
-            let low = word & (0x3F * ONES);
-            let c3_to_c6 = (low + (0x7D * ONES)) & !(low + (0x79 * ONES)) & HIGH;
-            let e1 = zero_bytes(low ^ (0x21 * ONES)) & leads;
-            let next = u64::from(bytes.get(i + 8).copied().unwrap_or(0));
-            let after = (word >> 8) | (next << 56);
-            let e1_range = zero_bytes((after & (0xFC * ONES)) ^ (0xB8 * ONES));
-            if leads & !(c3_to_c6 | e1) != 0 || e1 & !e1_range != 0 {
-                return None;
-            }
-        }
-        i += 8;
-    }
-    Some(true)
-}
-
-/// The high bit of each byte of `v` that is zero, exactly (no carry between bytes).
-fn zero_bytes(v: u64) -> u64 {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    !(((v & LOW7) + LOW7) | v) & 0x8080_8080_8080_8080
 }
 
 fn is_clean_unicode(s: &str) -> bool {
