@@ -723,11 +723,7 @@ pub fn assemble(current: Vec<LazyFrame>, baseline: Vec<LazyFrame>) -> PolarsResu
     if current.is_empty() {
         polars_bail!(ComputeError: "no indicator rows to assemble");
     }
-    let shape = |lf: LazyFrame| lf.select(ROW_COLUMNS.map(col));
-    let current = concat(
-        current.into_iter().map(shape).collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?;
+    let current = stack_rows(current)?;
     let keys = || KEY_COLUMNS.map(col);
     let with_baseline = if baseline.is_empty() {
         current.with_columns([
@@ -752,6 +748,55 @@ pub fn assemble(current: Vec<LazyFrame>, baseline: Vec<LazyFrame>) -> PolarsResu
         current.join(baseline, keys(), keys(), join)
     };
     Ok(with_baseline.with_column((col(c::VALUE) - col(c::BASELINE)).alias(c::CHANGE)))
+}
+
+/// Computed rows stacked into one frame of the row columns, in order.
+fn stack_rows(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
+    concat(
+        frames
+            .into_iter()
+            .map(|lf| lf.select(ROW_COLUMNS.map(col)))
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )
+}
+
+/// Every family's rows of each window, computed once per window. A window is often both a
+/// period's own and the baseline of another (2020 is the window of the period "2020" and
+/// the baseline of "2021"), and its rows differ only by the period they are labelled with.
+struct WindowRows<'a> {
+    ctx: &'a Context<'a>,
+    /// (from, to, the families' rows) of the windows computed so far.
+    computed: Vec<(NaiveDate, NaiveDate, DataFrame)>,
+}
+
+impl WindowRows<'_> {
+    /// The families' rows of `w`, labelled with its period; none when no family gives any.
+    fn of(&mut self, w: &Window) -> PolarsResult<Option<LazyFrame>> {
+        let known = self
+            .computed
+            .iter()
+            .find(|(from, to, _)| *from == w.from && *to == w.to);
+        let rows = match known {
+            Some((_, _, rows)) => rows.clone(),
+            None => {
+                let mut frames = Vec::new();
+                for family in FAMILIES {
+                    frames.extend(family(self.ctx, w)?);
+                }
+                if frames.is_empty() {
+                    return Ok(None);
+                }
+                let rows = stack_rows(frames)?.collect()?;
+                self.computed.push((w.from, w.to, rows.clone()));
+                rows
+            }
+        };
+        Ok(Some(
+            rows.lazy()
+                .with_column(lit(w.period.as_str()).alias(c::PERIOD)),
+        ))
+    }
 }
 
 /// The keys of the periods whose window lies within the plan's year: targets are for them.
@@ -802,15 +847,16 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
     let shift = u32::try_from(plan.year - plan.baseline_year)
         .ok()
         .filter(|y| *y > 0);
+    let mut windows = WindowRows {
+        ctx: &ctx,
+        computed: Vec::new(),
+    };
     let (mut current, mut baseline) = (Vec::new(), Vec::new());
     for period in &plan.periods {
         let window = Window::of(period);
-        let shifted = shift.and_then(|y| window.shifted_back(y));
-        for family in FAMILIES {
-            current.extend(family(&ctx, &window)?);
-            if let Some(shifted) = &shifted {
-                baseline.extend(family(&ctx, shifted)?);
-            }
+        current.extend(windows.of(&window)?);
+        if let Some(shifted) = shift.and_then(|y| window.shifted_back(y)) {
+            baseline.extend(windows.of(&shifted)?);
         }
     }
     // Source gaps compare the report forms with the counts just computed, so they come
