@@ -14,9 +14,9 @@ use crate::sources::cases::CaseKind;
 const MICROS_PER_HOUR: i64 = 3_600_000_000;
 
 pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
-    let cases = ctx.tables.cases.clone().filter(w.covers(c::OCCURRED_ON));
-    let abuse = || ctx.rows(w, cases.clone()).filter(is_kind(CaseKind::Abuse));
-    let injury = || ctx.rows(w, cases.clone()).filter(is_kind(CaseKind::Injury));
+    let cases = ctx.source(ctx.tables.cases.clone().filter(w.covers(c::OCCURRED_ON)))?;
+    let abuse = || ctx.rows(w, &cases).filter(is_kind(CaseKind::Abuse));
+    let injury = || ctx.rows(w, &cases).filter(is_kind(CaseKind::Injury));
     let abuse_subtype = || subtype_breakdown(CaseKind::Abuse);
     let injury_subtype = || subtype_breakdown(CaseKind::Injury);
     let died = || col(c::OUTCOME).eq(lit("death"));

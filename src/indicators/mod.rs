@@ -9,7 +9,10 @@
 //! one method chain. [`assemble`] stacks them and joins each row to its baseline, the same
 //! row computed over the window shifted back to the baseline year; targets are attached
 //! last, with [`TargetRule::is_met`](crate::config::TargetRule::is_met), the one definition
-//! of "met". Everything is lazy and collected once.
+//! of "met". The indicators are lazy and collected once, as one plan; what many of them
+//! read is worked out before, once: the org units in scope and their populations when the
+//! [`Context`] is made, and a family's rows in a window ([`Context::source`]), read into
+//! memory and stacked under every level once for all the indicators built on them.
 //!
 //! Two rules shape the helpers. Values above a district are computed from the rows (a child
 //! with cases in two districts is one child of the province), never from district ratios:
@@ -300,39 +303,36 @@ pub struct Context<'a> {
     pub declared: BTreeSet<SourceKind>,
     /// The registry counted once (`registry::counts`): what every registry indicator reads.
     pub registry_counts: LazyFrame,
+    /// The org units in scope and their populations, worked out once (see [`InScope`]).
+    in_scope: InScope,
 }
 
-impl Context<'_> {
-    pub fn declares(&self, kind: SourceKind) -> bool {
-        self.declared.contains(&kind)
-    }
-
-    /// The provinces in scope (org_unit, level): those named in the pipeline file, or for
-    /// "all" every province of the org units.
-    pub fn provinces(&self) -> PolarsResult<LazyFrame> {
-        Ok(match self.scope.named_provinces() {
-            Some(codes) => df!(
-                c::ORG_UNIT => codes.clone(),
-                c::LEVEL => vec![LEVEL_PROVINCE; codes.len()],
-            )?
-            .lazy(),
-            None => self
-                .tables
-                .org_units
-                .clone()
-                .filter(col(c::LEVEL).eq(lit(LEVEL_PROVINCE)))
-                .select([col(c::CODE).alias(c::ORG_UNIT), col(c::LEVEL)]),
-        })
-    }
-
+/// What every indicator reads of the org units and the population, worked out once when
+/// the context is made. Derived per indicator, they were most of the step's work on the
+/// national data: each of some fifty indicators filtered the 11,000 org units by level
+/// (a string comparison) and joined districts to provinces again, several times over.
+struct InScope {
     /// Every district of the provinces in scope with its province (district_code,
     /// province_code): the path a row takes up the levels.
-    fn district_provinces(&self) -> PolarsResult<LazyFrame> {
-        let provinces = self
-            .provinces()?
-            .select([col(c::ORG_UNIT).alias(PROVINCE_CODE)]);
-        Ok(self
-            .tables
+    district_provinces: DataFrame,
+    /// The units every indicator shows (org_unit, level): the country when the scope has
+    /// several provinces, each province, each district.
+    units: DataFrame,
+    /// Children under 16 (year, org_unit, level, children_under_16) of every unit shown,
+    /// every year of the population table: a district's, and their sums for its province
+    /// and the country.
+    population: DataFrame,
+}
+
+impl<'a> Context<'a> {
+    /// The context of `plan` over `tables` (already in memory, [`Tables::in_memory`]).
+    pub fn new(
+        plan: &'a Plan,
+        tables: &'a Tables,
+        registry_counts: LazyFrame,
+    ) -> PolarsResult<Self> {
+        let provinces = provinces_in(&plan.scope, &tables.org_units)?;
+        let district_provinces = tables
             .org_units
             .clone()
             .filter(col(c::LEVEL).eq(lit(LEVEL_DISTRICT)))
@@ -341,75 +341,81 @@ impl Context<'_> {
                 col(c::PARENT_CODE).alias(PROVINCE_CODE),
             ])
             .join(
-                provinces,
+                provinces
+                    .clone()
+                    .select([col(c::ORG_UNIT).alias(PROVINCE_CODE)]),
                 [col(PROVINCE_CODE)],
                 [col(PROVINCE_CODE)],
                 JoinArgs::new(JoinType::Inner),
-            ))
+            )
+            .collect()?;
+        let mut units = Vec::new();
+        if plan.scope.has_country() {
+            units.push(df!(c::ORG_UNIT => [COUNTRY], c::LEVEL => [LEVEL_COUNTRY])?.lazy());
+        }
+        units.push(provinces);
+        units.push(districts_of(&district_provinces));
+        let units = concat(units, UnionArgs::default())?.collect()?;
+        let population = stacked_at_levels(
+            tables.population.clone(),
+            &district_provinces,
+            plan.scope.has_country(),
+        )?
+        .group_by([col(c::YEAR), col(c::ORG_UNIT), col(c::LEVEL)])
+        .agg([col(c::CHILDREN_UNDER_16).sum()])
+        .collect()?;
+        Ok(Context {
+            tables,
+            scope: &plan.scope,
+            rules: &plan.rules,
+            periods: &plan.periods,
+            declared: plan.sources.iter().map(|s| s.kind).collect(),
+            registry_counts,
+            in_scope: InScope {
+                district_provinces,
+                units,
+                population,
+            },
+        })
+    }
+
+    pub fn declares(&self, kind: SourceKind) -> bool {
+        self.declared.contains(&kind)
     }
 
     /// The districts of the provinces in scope (org_unit, level).
-    pub fn districts(&self) -> PolarsResult<LazyFrame> {
-        Ok(self.district_provinces()?.select([
-            col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
-            lit(LEVEL_DISTRICT).alias(c::LEVEL),
-        ]))
-    }
-
-    /// The units every indicator shows (org_unit, level): the country when the scope has
-    /// several provinces, each province, each district.
-    pub fn units(&self) -> PolarsResult<LazyFrame> {
-        let mut units = Vec::new();
-        if self.scope.has_country() {
-            units.push(df!(c::ORG_UNIT => [COUNTRY], c::LEVEL => [LEVEL_COUNTRY])?.lazy());
-        }
-        units.push(self.provinces()?);
-        units.push(self.districts()?);
-        concat(units, UnionArgs::default())
+    pub fn districts(&self) -> LazyFrame {
+        districts_of(&self.in_scope.district_provinces)
     }
 
     /// Children under 16 by org unit (org_unit, level, children_under_16) in `year`: each
     /// district in scope, and their sums for its province and the country.
-    pub fn population(&self, year: i32) -> PolarsResult<LazyFrame> {
-        Ok(self
-            .at_levels(
-                self.tables
-                    .population
-                    .clone()
-                    .filter(col(c::YEAR).eq(lit(year))),
+    pub fn population(&self, year: i32) -> LazyFrame {
+        self.in_scope
+            .population
+            .clone()
+            .lazy()
+            .filter(col(c::YEAR).eq(lit(year)))
+            .select([col(c::ORG_UNIT), col(c::LEVEL), col(c::CHILDREN_UNDER_16)])
+    }
+
+    /// A source's rows in a window (`rows`, already cut to it), read into memory once and
+    /// stacked under every level, for all the indicators built on them.
+    pub fn source(&self, rows: LazyFrame) -> PolarsResult<Source> {
+        let rows = rows.collect()?;
+        Ok(Source {
+            covered: rows.height() > 0,
+            stacked: stacked_at_levels(
+                rows.lazy(),
+                &self.in_scope.district_provinces,
+                self.scope.has_country(),
             )?
-            .group_by([col(c::ORG_UNIT), col(c::LEVEL)])
-            .agg([col(c::CHILDREN_UNDER_16).sum()]))
+            .collect()?,
+        })
     }
 
-    /// `lf` (with a district_code) stacked under each level, as org_unit and level: under
-    /// its district, under the district's province, and under the country when the scope
-    /// has one. Rows of districts outside the scope are dropped. Grouping the stack gives
-    /// every level from the same rows, so a ratio is always Σ numerator ÷ Σ denominator.
-    fn at_levels(&self, lf: LazyFrame) -> PolarsResult<LazyFrame> {
-        let placed = lf.join(
-            self.district_provinces()?,
-            [col(c::DISTRICT_CODE)],
-            [col(c::DISTRICT_CODE)],
-            JoinArgs::new(JoinType::Inner),
-        );
-        let under = |org_unit: Expr, level: &str| {
-            placed
-                .clone()
-                .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
-        };
-        let mut levels = vec![
-            under(col(c::DISTRICT_CODE), LEVEL_DISTRICT),
-            under(col(PROVINCE_CODE), LEVEL_PROVINCE),
-        ];
-        if self.scope.has_country() {
-            levels.push(under(lit(COUNTRY), LEVEL_COUNTRY));
-        }
-        concat(levels, UnionArgs::default())
-    }
-
-    /// The rows of `source` (already cut to the window) as the start of an indicator.
-    pub fn rows<'a>(&'a self, window: &'a Window, source: LazyFrame) -> Rows<'a> {
+    /// The rows of `source` as the start of an indicator.
+    pub fn rows<'s>(&'s self, window: &'s Window, source: &'s Source) -> Rows<'s> {
         Rows {
             ctx: self,
             window,
@@ -418,6 +424,72 @@ impl Context<'_> {
             breakdowns: Vec::new(),
         }
     }
+}
+
+/// The provinces in scope (org_unit, level): those named in the pipeline file, or for
+/// "all" every province of the org units.
+fn provinces_in(scope: &Scope, org_units: &LazyFrame) -> PolarsResult<LazyFrame> {
+    Ok(match scope.named_provinces() {
+        Some(codes) => df!(
+            c::ORG_UNIT => codes.clone(),
+            c::LEVEL => vec![LEVEL_PROVINCE; codes.len()],
+        )?
+        .lazy(),
+        None => org_units
+            .clone()
+            .filter(col(c::LEVEL).eq(lit(LEVEL_PROVINCE)))
+            .select([col(c::CODE).alias(c::ORG_UNIT), col(c::LEVEL)]),
+    })
+}
+
+/// The districts (org_unit, level) of a table of district_provinces.
+fn districts_of(district_provinces: &DataFrame) -> LazyFrame {
+    district_provinces.clone().lazy().select([
+        col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
+        lit(LEVEL_DISTRICT).alias(c::LEVEL),
+    ])
+}
+
+/// `lf` (with a district_code) stacked under each level, as org_unit and level: under
+/// its district, under the district's province, and under the country when `country`.
+/// Rows of districts outside `district_provinces` (the scope) are dropped. Grouping the
+/// stack gives every level from the same rows, so a ratio is always Σ numerator ÷
+/// Σ denominator.
+fn stacked_at_levels(
+    lf: LazyFrame,
+    district_provinces: &DataFrame,
+    country: bool,
+) -> PolarsResult<LazyFrame> {
+    let placed = lf.join(
+        district_provinces.clone().lazy(),
+        [col(c::DISTRICT_CODE)],
+        [col(c::DISTRICT_CODE)],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let under = |org_unit: Expr, level: &str| {
+        placed
+            .clone()
+            .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
+    };
+    let mut levels = vec![
+        under(col(c::DISTRICT_CODE), LEVEL_DISTRICT),
+        under(col(PROVINCE_CODE), LEVEL_PROVINCE),
+    ];
+    if country {
+        levels.push(under(lit(COUNTRY), LEVEL_COUNTRY));
+    }
+    concat(levels, UnionArgs::default())
+}
+
+/// A source's rows in one window, read once for every indicator built on them
+/// ([`Context::source`]).
+pub struct Source {
+    /// The rows of districts in scope, once under their district, once under its province
+    /// and once under the country when the scope has one (org_unit and level added).
+    stacked: DataFrame,
+    /// Whether the window holds any row of the source, in scope or not: a window without
+    /// one gives no rows (no data, so no baseline) rather than zeros.
+    covered: bool,
 }
 
 /// Orders levels from the top: the country, then provinces, then districts.
@@ -456,7 +528,7 @@ impl Breakdown {
 pub struct Rows<'a> {
     ctx: &'a Context<'a>,
     window: &'a Window,
-    source: LazyFrame,
+    source: &'a Source,
     subset: Option<Expr>,
     breakdowns: Vec<Breakdown>,
 }
@@ -519,7 +591,7 @@ impl Rows<'_> {
             Unit::Per100k => 100_000.0,
             _ => 1.0,
         };
-        let population = self.ctx.population(self.window.year())?;
+        let population = self.ctx.population(self.window.year());
         let filled = self
             .filled(vec![count.alias(c::NUMERATOR)])?
             .join(
@@ -559,11 +631,13 @@ impl Rows<'_> {
     }
 
     fn grouped(&self, aggs: Vec<Expr>) -> PolarsResult<LazyFrame> {
+        // The subset reads the source's own columns, so it keeps the same rows under every
+        // level as it would before the stacking.
+        let rows = self.source.stacked.clone().lazy();
         let rows = match &self.subset {
-            Some(p) => self.source.clone().filter(p.clone()),
-            None => self.source.clone(),
+            Some(p) => rows.filter(p.clone()),
+            None => rows,
         };
-        let rows = self.ctx.at_levels(rows)?;
         let mut parts = vec![rows
             .clone()
             .with_column(lit(NULL).cast(DataType::String).alias(c::BREAKDOWN))];
@@ -603,17 +677,19 @@ impl Rows<'_> {
             UnionArgs::default(),
         )?
         .unique_stable(None, UniqueKeepStrategy::First);
-        let covered = self
-            .source
-            .clone()
-            .select([len().alias("__rows")])
-            .filter(col("__rows").gt(lit(0)));
-        Ok(self
+        let skeleton = self
             .ctx
-            .units()?
+            .in_scope
+            .units
+            .clone()
+            .lazy()
             .cross_join(breakdowns, None)
-            .cross_join(covered, None)
-            .select([col(c::ORG_UNIT), col(c::LEVEL), col(c::BREAKDOWN)]))
+            .select([col(c::ORG_UNIT), col(c::LEVEL), col(c::BREAKDOWN)]);
+        Ok(if self.source.covered {
+            skeleton
+        } else {
+            skeleton.limit(0)
+        })
     }
 
     /// Labels the rows and gives them the long shape and its types.
@@ -647,11 +723,7 @@ pub fn assemble(current: Vec<LazyFrame>, baseline: Vec<LazyFrame>) -> PolarsResu
     if current.is_empty() {
         polars_bail!(ComputeError: "no indicator rows to assemble");
     }
-    let shape = |lf: LazyFrame| lf.select(ROW_COLUMNS.map(col));
-    let current = concat(
-        current.into_iter().map(shape).collect::<Vec<_>>(),
-        UnionArgs::default(),
-    )?;
+    let current = stack_rows(current)?;
     let keys = || KEY_COLUMNS.map(col);
     let with_baseline = if baseline.is_empty() {
         current.with_columns([
@@ -676,6 +748,55 @@ pub fn assemble(current: Vec<LazyFrame>, baseline: Vec<LazyFrame>) -> PolarsResu
         current.join(baseline, keys(), keys(), join)
     };
     Ok(with_baseline.with_column((col(c::VALUE) - col(c::BASELINE)).alias(c::CHANGE)))
+}
+
+/// Computed rows stacked into one frame of the row columns, in order.
+fn stack_rows(frames: Vec<LazyFrame>) -> PolarsResult<LazyFrame> {
+    concat(
+        frames
+            .into_iter()
+            .map(|lf| lf.select(ROW_COLUMNS.map(col)))
+            .collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )
+}
+
+/// Every family's rows of each window, computed once per window. A window is often both a
+/// period's own and the baseline of another (2020 is the window of the period "2020" and
+/// the baseline of "2021"), and its rows differ only by the period they are labelled with.
+struct WindowRows<'a> {
+    ctx: &'a Context<'a>,
+    /// (from, to, the families' rows) of the windows computed so far.
+    computed: Vec<(NaiveDate, NaiveDate, DataFrame)>,
+}
+
+impl WindowRows<'_> {
+    /// The families' rows of `w`, labelled with its period; none when no family gives any.
+    fn of(&mut self, w: &Window) -> PolarsResult<Option<LazyFrame>> {
+        let known = self
+            .computed
+            .iter()
+            .find(|(from, to, _)| *from == w.from && *to == w.to);
+        let rows = match known {
+            Some((_, _, rows)) => rows.clone(),
+            None => {
+                let mut frames = Vec::new();
+                for family in FAMILIES {
+                    frames.extend(family(self.ctx, w)?);
+                }
+                if frames.is_empty() {
+                    return Ok(None);
+                }
+                let rows = stack_rows(frames)?.collect()?;
+                self.computed.push((w.from, w.to, rows.clone()));
+                rows
+            }
+        };
+        Ok(Some(
+            rows.lazy()
+                .with_column(lit(w.period.as_str()).alias(c::PERIOD)),
+        ))
+    }
 }
 
 /// The keys of the periods whose window lies within the plan's year: targets are for them.
@@ -722,26 +843,20 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
     let (tables, registry_counts) = tables.in_memory()?;
     let tables = &tables;
-    let ctx = Context {
-        registry_counts,
-        tables,
-        scope: &plan.scope,
-        rules: &plan.rules,
-        periods: &plan.periods,
-        declared: plan.sources.iter().map(|s| s.kind).collect(),
-    };
+    let ctx = Context::new(plan, tables, registry_counts)?;
     let shift = u32::try_from(plan.year - plan.baseline_year)
         .ok()
         .filter(|y| *y > 0);
+    let mut windows = WindowRows {
+        ctx: &ctx,
+        computed: Vec::new(),
+    };
     let (mut current, mut baseline) = (Vec::new(), Vec::new());
     for period in &plan.periods {
         let window = Window::of(period);
-        let shifted = shift.and_then(|y| window.shifted_back(y));
-        for family in FAMILIES {
-            current.extend(family(&ctx, &window)?);
-            if let Some(shifted) = &shifted {
-                baseline.extend(family(&ctx, shifted)?);
-            }
+        current.extend(windows.of(&window)?);
+        if let Some(shifted) = shift.and_then(|y| window.shifted_back(y)) {
+            baseline.extend(windows.of(&shifted)?);
         }
     }
     // Source gaps compare the report forms with the counts just computed, so they come

@@ -9,9 +9,9 @@ use crate::columns as c;
 use crate::sources::child_registry::special_group_letters;
 
 pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
-    let snapshot = latest_snapshot(ctx, w);
+    let snapshot = ctx.source(latest_snapshot(ctx, w))?;
     let special = || {
-        ctx.rows(w, snapshot.clone())
+        ctx.rows(w, &snapshot)
             .filter(col(c::SPECIAL_GROUP).is_not_null())
     };
     let children = || col(CHILDREN).sum();
@@ -32,7 +32,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
                 children(),
             )?,
         special().over_population("special_children_share", children(), Unit::Ratio)?,
-        ctx.rows(w, snapshot.clone())
+        ctx.rows(w, &snapshot)
             .filter(col(c::AT_RISK).fill_null(lit(false)))
             .count("at_risk_children", children())?,
     ])

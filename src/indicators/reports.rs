@@ -36,30 +36,31 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
     let Some(period) = period_of(ctx, w) else {
         return Ok(Vec::new());
     };
-    let status = status(ctx, period)?;
+    let status = status(ctx, period)?.collect()?;
+    let sent = ctx.source(status.clone().lazy())?;
     let mut out = vec![
-        ctx.rows(w, status.clone()).ratio(
+        ctx.rows(w, &sent).ratio(
             "report_completeness",
             col(SENT).cast(DataType::Int64).sum(),
             len(),
         )?,
-        ctx.rows(w, status.clone()).ratio(
+        ctx.rows(w, &sent).ratio(
             "report_timeliness",
             col(ON_TIME).cast(DataType::Int64).sum(),
             len(),
         )?,
-        days_late(status, w),
+        days_late(status.lazy(), w),
     ];
     for (indicator, item) in EVENTS {
         // Held = the latest report says 1; no report, a blank or 0 = not held.
-        let held = expected(ctx)?.join(
+        let held = expected(ctx).join(
             latest_item(ctx, period, item)?,
             [col(c::DISTRICT_CODE)],
             [col(c::DISTRICT_CODE)],
             JoinArgs::new(JoinType::Left),
         );
         out.push(
-            ctx.rows(w, held).ratio(
+            ctx.rows(w, &ctx.source(held)?).ratio(
                 indicator,
                 col(c::VALUE)
                     .eq(lit(1.0))
@@ -71,7 +72,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
         );
     }
     out.push(
-        ctx.rows(w, latest_item(ctx, period, "B3.04")?)
+        ctx.rows(w, &ctx.source(latest_item(ctx, period, "B3.04")?)?)
             .count("participation_activities", col(c::VALUE).sum())?,
     );
     // Σ trained ÷ Σ staff over the districts that report both.
@@ -82,7 +83,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
         [col(c::DISTRICT_CODE)],
         JoinArgs::new(JoinType::Inner),
     );
-    out.push(ctx.rows(w, staff).ratio(
+    out.push(ctx.rows(w, &ctx.source(staff)?).ratio(
         "staff_trained_rate",
         col("__trained").sum(),
         col(c::VALUE).sum(),
@@ -98,10 +99,9 @@ fn period_of<'a>(ctx: &'a Context, w: &Window) -> Option<&'a Period> {
 }
 
 /// The districts expected to report (district_code).
-fn expected(ctx: &Context) -> PolarsResult<LazyFrame> {
-    Ok(ctx
-        .districts()?
-        .select([col(c::ORG_UNIT).alias(c::DISTRICT_CODE)]))
+fn expected(ctx: &Context) -> LazyFrame {
+    ctx.districts()
+        .select([col(c::ORG_UNIT).alias(c::DISTRICT_CODE)])
 }
 
 /// The latest version of every district's report for `period`.
@@ -134,7 +134,7 @@ pub fn status(ctx: &Context, period: &Period) -> PolarsResult<LazyFrame> {
     let late_by = (col(FIRST_SENT) - lit(period.report_deadline))
         .dt()
         .total_days(false);
-    Ok(expected(ctx)?
+    Ok(expected(ctx)
         .join(
             first_sent,
             [col(c::DISTRICT_CODE)],
