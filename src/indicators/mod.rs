@@ -9,10 +9,11 @@
 //! one method chain. [`assemble`] stacks them and joins each row to its baseline, the same
 //! row computed over the window shifted back to the baseline year; targets are attached
 //! last, with [`TargetRule::is_met`](crate::config::TargetRule::is_met), the one definition
-//! of "met". The indicators are lazy and collected once, as one plan; what many of them
-//! read is worked out before, once: the org units in scope and their populations when the
-//! [`Context`] is made, and a family's rows in a window ([`Context::source`]), read into
-//! memory and stacked under every level once for all the indicators built on them.
+//! of "met". The indicators of a window are lazy and collected together, once for each
+//! distinct window (a period's own window is often another period's baseline); what many
+//! of them read is worked out before, once: the org units in scope and their populations
+//! when the [`Context`] is made, and a family's rows in a window ([`Context::source`]),
+//! read into memory and stacked under every level for all the indicators built on them.
 //!
 //! Two rules shape the helpers. Values above a district are computed from the rows (a child
 //! with cases in two districts is one child of the province), never from district ratios:
