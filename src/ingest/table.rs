@@ -351,7 +351,7 @@ fn merge_scopes<T: CleanTable>(
     let mut seen: KeySet = KeySet::default();
     for scope in scopes {
         seen.clear();
-        seen.reserve(rows_guess(scope.iter().map(|(p, _)| p.as_path())));
+        seen.reserve(rows_guess(ctx, scope.iter().map(|(p, _)| p.as_path())));
         for (path, may_reuse) in scope {
             if *may_reuse {
                 if let Some(file) = reuse(ctx, T::TABLE, path, &mut seen, &mut rejected)? {
@@ -804,7 +804,7 @@ fn read_file<T: CleanTable>(
     // Checked row by row only when read after the files before it; read ahead, the keys
     // are collected and the merge finds any id that comes twice.
     let mut own: Option<(&KeySet, KeySet)> = earlier.map(|earlier| {
-        let room = rows_guess([path]);
+        let room = rows_guess(ctx, [path]);
         (
             earlier,
             KeySet::with_capacity_and_hasher(room, Default::default()),
@@ -901,11 +901,16 @@ enum Seen {
 }
 
 /// Room for the keys of `files` from the start, guessed at a row a 100 bytes (a registry
-/// row is about 140): a set grown step by step moves each key several times.
-fn rows_guess<'p>(files: impl IntoIterator<Item = &'p Path>) -> usize {
+/// row is about 140): a set grown step by step moves each key several times. The sizes
+/// are those the inputs were hashed at; a dry run, which hashes nothing, asks the file
+/// system.
+fn rows_guess<'p>(ctx: &Context, files: impl IntoIterator<Item = &'p Path>) -> usize {
     let bytes: u64 = files
         .into_iter()
-        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .map(|p| match ctx.inputs.get(p) {
+            Some(input) => input.bytes,
+            None => std::fs::metadata(p).map_or(0, |m| m.len()),
+        })
         .sum();
     usize::try_from(bytes / 100)
         .unwrap_or(usize::MAX)
