@@ -65,6 +65,7 @@ use crate::config::Plan;
 use crate::error::Error;
 use crate::reference::OrgUnits;
 use crate::run::layout::{self, Layout};
+use crate::run::writeback::{with_writeback, Writeback};
 use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
 use frames::RejectedRow;
@@ -217,6 +218,17 @@ pub(crate) struct Context<'a> {
     /// The last run's outcomes, when they may be reused.
     pub(crate) previous: Option<&'a Previous>,
     pub(crate) inputs: HashMap<PathBuf, InputFile>,
+    /// Takes each finished output file to disk ahead of the publishing sync.
+    pub(crate) writeback: Option<&'a Writeback>,
+}
+
+impl Context<'_> {
+    /// `path`, just written in full, may go to disk now.
+    pub(crate) fn written(&self, path: &Path) {
+        if let Some(w) = self.writeback {
+            w.push(path);
+        }
+    }
 }
 
 /// A table's files and its rejected rows, not yet written.
@@ -258,15 +270,18 @@ pub fn run(
     let out = Output {
         ingested: built_ingested.clone(),
     };
-    let ctx = Context {
-        units: &units,
-        keys: &keys,
-        plan,
-        out: Some(&out),
-        previous: previous.as_ref(),
-        inputs: inputs.iter().map(|i| (i.path.clone(), i.clone())).collect(),
-    };
-    let outcomes = ingest_sources(&ctx, log)?;
+    let outcomes = with_writeback(|writeback| {
+        let ctx = Context {
+            units: &units,
+            keys: &keys,
+            plan,
+            out: Some(&out),
+            previous: previous.as_ref(),
+            inputs: inputs.iter().map(|i| (i.path.clone(), i.clone())).collect(),
+            writeback: Some(writeback),
+        };
+        ingest_sources(&ctx, log)
+    })?;
     let mut state = State {
         context,
         tables: BTreeMap::new(),
@@ -379,6 +394,7 @@ pub fn check(plan: &Plan, log: &mut dyn FnMut(&str)) -> Result<CheckOutcome, Err
         out: None,
         previous: None,
         inputs: HashMap::new(),
+        writeback: None,
     };
     Ok(CheckOutcome {
         reference_problems,
@@ -436,7 +452,10 @@ impl RejectedRows {
 
 fn write_keys(ctx: &Context, table: &str, path: &Path, keys: &[u128]) -> Result<(), Error> {
     match ctx.out {
-        Some(out) => state::write_keys(&out.ingested, table, path, keys),
+        Some(out) => {
+            ctx.written(&state::write_keys(&out.ingested, table, path, keys)?);
+            Ok(())
+        }
         None => Ok(()),
     }
 }
@@ -488,7 +507,7 @@ pub(crate) fn reuse(
         state::link_or_copy(&previous.ingested.join(part), &out.ingested.join(part))
             .map_err(|e| Error::write(&out.ingested.join(part), e))?;
     }
-    state::write_keys(&out.ingested, table, path, &keys)?;
+    write_keys(ctx, table, path, &keys)?;
     rejected.push_reused(rows);
     Ok(Some(FileSummary {
         reused: true,

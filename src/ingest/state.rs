@@ -245,13 +245,20 @@ fn keys_path(state_dir: &Path, table: &str, input: &Path) -> PathBuf {
 
 /// The unique keys `input` kept, one a line.
 /// Writes a file's keys, 16 bytes each (little-endian): for 4 million rows, 64 MB.
-pub fn write_keys(ingested: &Path, table: &str, input: &Path, keys: &[u128]) -> Result<(), Error> {
+/// Writes an input's kept keys (staged, not synced); returns the file's path.
+pub fn write_keys(
+    ingested: &Path,
+    table: &str,
+    input: &Path,
+    keys: &[u128],
+) -> Result<PathBuf, Error> {
     let path = keys_path(&ingested.join(STATE_DIR), table, input);
     let mut bytes = Vec::with_capacity(keys.len() * 16);
     for k in keys {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
-    write_staged(&path, &bytes).map_err(|e| Error::write(&path, e))
+    write_staged(&path, &bytes).map_err(|e| Error::write(&path, e))?;
+    Ok(path)
 }
 
 pub fn read_keys(ingested: &Path, table: &str, input: &Path) -> Option<Vec<u128>> {

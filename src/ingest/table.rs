@@ -734,6 +734,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
                 .finish()
                 .map_err(|e| Error::polars(&format!("writing {}", w.path.display()), e))?;
             std::fs::rename(&w.tmp, &w.path).map_err(|e| Error::write(&w.path, e))?;
+            self.ctx.written(&w.path);
             parts.push(w.part);
         }
         if let Some(out) = self.ctx.out {
@@ -745,7 +746,9 @@ impl<'a, T: CleanTable> Parts<'a, T> {
                     .frame()
                     .map_err(|e| Error::polars(&format!("counting the {} table", T::TABLE), e))?;
                 let part = part_path(Path::new(""), COUNTS_TABLE, year, self.input);
-                super::write_parquet(&mut df, &out.ingested.join(&part))?;
+                let path = out.ingested.join(&part);
+                super::write_parquet(&mut df, &path)?;
+                self.ctx.written(&path);
                 parts.push(part);
             }
         }

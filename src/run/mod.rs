@@ -12,6 +12,7 @@
 pub mod layout;
 pub mod lock;
 pub mod manifest;
+pub mod writeback;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
