@@ -160,7 +160,12 @@ impl CaseRecord {
 }
 
 pub fn kind(cell: &str) -> CellResult<CaseKind> {
-    let f = fold(row::required("kind", cell)?);
+    kind_folded(cell, &fold(cell))
+}
+
+/// [`kind`] of `cell`, given `fold(cell)`.
+fn kind_folded(cell: &str, f: &str) -> CellResult<CaseKind> {
+    row::required("kind", cell)?;
     if f.contains("xam hai") || f == "abuse" {
         Ok(CaseKind::Abuse)
     } else if f.contains("tai nan") || f.contains("thuong tich") || f == "injury" {
@@ -178,7 +183,12 @@ pub fn kind(cell: &str) -> CellResult<CaseKind> {
 }
 
 pub fn subtype(kind: CaseKind, cell: &str) -> CellResult<&'static str> {
-    let f = fold(row::required("subtype", cell)?);
+    subtype_folded(kind, cell, &fold(cell))
+}
+
+/// [`subtype`] of `cell`, given `fold(cell)`.
+fn subtype_folded(kind: CaseKind, cell: &str, f: &str) -> CellResult<&'static str> {
+    row::required("subtype", cell)?;
     let table = match kind {
         CaseKind::Abuse => ABUSE_SUBTYPES,
         CaseKind::Injury => INJURY_SUBTYPES,
@@ -209,8 +219,13 @@ pub fn subtype(kind: CaseKind, cell: &str) -> CellResult<&'static str> {
         })
 }
 
+#[cfg(test)]
 fn outcome(cell: &str) -> CellResult<Option<&'static str>> {
-    let f = fold(cell);
+    outcome_folded(cell, &fold(cell))
+}
+
+/// [`outcome`] of `cell`, given `fold(cell)`.
+fn outcome_folded(cell: &str, f: &str) -> CellResult<Option<&'static str>> {
     if f.is_empty() {
         Ok(None)
     } else if f.contains("tu vong") || f.contains("chet") || f == "death" {
@@ -265,8 +280,8 @@ fn parse_cells(
         cell("commune"),
         cell("district"),
     )?;
-    let kind = kind(cell("kind"))?;
-    let subtype = subtype(kind, cell("subtype"))?;
+    let kind = kind_folded(cell("kind"), &memo.folded(cell("kind")))?;
+    let subtype = subtype_folded(kind, cell("subtype"), &memo.folded(cell("subtype")))?;
     let occurred_on = row::date("occurred_on", cell("occurred_on"))?;
     let reported_at = row::optional_datetime("reported_at", cell("reported_at"))?;
     let intervened_at = row::optional_datetime("intervened_at", cell("intervened_at"))?;
@@ -317,7 +332,7 @@ fn parse_cells(
         reported_at,
         intervened_at,
         plan_approved_on,
-        outcome: outcome(cell("outcome"))?,
+        outcome: outcome_folded(cell("outcome"), &memo.folded(cell("outcome")))?,
         sex: row::sex("sex", cell("sex"))?,
         birth_year: birth.map(|b| b.year()),
         age: birth.map(|b| row::age_at(b, occurred_on)),

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::reference::{Level, OrgUnits, ResolveError};
 use crate::text::dates::{parse_date, parse_datetime};
+use crate::text::fold;
 use crate::text::numbers::parse_yes_no;
 
 /// Why a row was not kept. The code is what the rejected table and the tests see.
@@ -176,6 +177,8 @@ pub struct Memo {
     words: foldhash::HashMap<String, Option<Arc<str>>>,
     /// Cells by their raw text, tidied (a list of support forms).
     tidied: foldhash::HashMap<String, Option<Arc<str>>>,
+    /// Cells by their raw text, folded (a case's kind, form and outcome).
+    folded: foldhash::HashMap<String, Option<Arc<str>>>,
     key: String,
     /// The place of the row before, by its key: an export lists a commune's children
     /// together, so most rows need no look-up at all.
@@ -241,6 +244,13 @@ impl Memo {
     /// `tidy(cell)`, shared rather than built again: rows repeat a few thousand lists.
     pub fn tidied(&mut self, cell: &str, tidy: fn(&str) -> Option<String>) -> Option<Arc<str>> {
         remembered(&mut self.tidied, cell, |cell| tidy(cell).map(Arc::from))
+    }
+
+    /// `fold(cell)`, shared rather than folded again: a national year of cases names its
+    /// kinds, forms and outcomes in a few dozen ways, 39,000 times.
+    pub fn folded(&mut self, cell: &str) -> Arc<str> {
+        remembered(&mut self.folded, cell, |cell| Some(Arc::from(fold(cell))))
+            .unwrap_or_else(|| Arc::from(""))
     }
 }
 
