@@ -2,7 +2,7 @@
 //! day counts and datetimes as microsecond counts and cast once, so the Parquet types are
 //! exactly `date` and `timestamp[us]` whatever chrono does.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
 use crate::columns as col;
@@ -60,8 +60,11 @@ fn redact(column: &str, reason: crate::sources::row::Reason, detail: String) -> 
     }
 }
 
+/// Days since 1970-01-01, the Parquet date: counted from the common era's first day,
+/// which is cheaper than chrono's duration between two dates (a call per row of 4 million).
 fn days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::default()).num_days() as i32
+    const UNIX_EPOCH_FROM_CE: i32 = 719_163;
+    d.num_days_from_ce() - UNIX_EPOCH_FROM_CE
 }
 
 fn micros(t: NaiveDateTime) -> i64 {
@@ -298,6 +301,19 @@ pub fn rejected(rows: &[RejectedRow]) -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_count_from_the_unix_epoch() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(days(d(1970, 1, 1)), 0);
+        assert_eq!(days(d(1969, 12, 31)), -1);
+        // 2021-06-30: 51 years of days (13 of them leap) and 180 more.
+        assert_eq!(days(d(2021, 6, 30)), 51 * 365 + 13 + 180);
+        assert_eq!(
+            days(d(2021, 6, 30)),
+            (d(2021, 6, 30) - NaiveDate::default()).num_days() as i32
+        );
+    }
 
     #[test]
     fn dates_and_times_get_their_parquet_types() {

@@ -640,6 +640,9 @@ struct Parts<'a, T: CleanTable> {
     ctx: &'a Context<'a>,
     input: &'a Path,
     batches: BTreeMap<i32, Vec<T>>,
+    /// Room for a batch from the start: grown row by row, a file's batch was copied
+    /// again at every doubling.
+    batch_room: usize,
     writers: BTreeMap<i32, PartWriter>,
     tallies: BTreeMap<i32, Tally>,
 }
@@ -657,6 +660,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             ctx,
             input,
             batches: BTreeMap::new(),
+            batch_room: rows_guess(ctx, [input]).min(BATCH_ROWS),
             writers: BTreeMap::new(),
             tallies: BTreeMap::new(),
         }
@@ -668,7 +672,11 @@ impl<'a, T: CleanTable> Parts<'a, T> {
         }
         let year = record.year();
         record.tally(self.tallies.entry(year).or_default());
-        let batch = self.batches.entry(year).or_default();
+        let room = self.batch_room;
+        let batch = self
+            .batches
+            .entry(year)
+            .or_insert_with(|| Vec::with_capacity(room));
         batch.push(record);
         if batch.len() >= BATCH_ROWS {
             self.flush(year)?;
