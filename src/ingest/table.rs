@@ -660,7 +660,11 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             ctx,
             input,
             batches: BTreeMap::new(),
-            batch_room: rows_guess(ctx, [input]).min(BATCH_ROWS),
+            // A dry run keeps no batch.
+            batch_room: match ctx.out {
+                Some(_) => rows_guess(ctx, [input]).min(BATCH_ROWS),
+                None => 0,
+            },
             writers: BTreeMap::new(),
             tallies: BTreeMap::new(),
         }
