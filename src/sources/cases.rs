@@ -10,6 +10,7 @@ use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
+#[cfg(test)]
 use crate::text::fold;
 
 pub const COLUMNS: &[ColumnSpec] = &[
@@ -159,11 +160,12 @@ impl CaseRecord {
     }
 }
 
-pub fn kind(cell: &str) -> CellResult<CaseKind> {
+#[cfg(test)]
+fn kind(cell: &str) -> CellResult<CaseKind> {
     kind_folded(cell, &fold(cell))
 }
 
-/// [`kind`] of `cell`, given `fold(cell)`.
+/// The kind a cell names, given the cell and its folded text.
 fn kind_folded(cell: &str, f: &str) -> CellResult<CaseKind> {
     row::required("kind", cell)?;
     if f.contains("xam hai") || f == "abuse" {
@@ -182,11 +184,12 @@ fn kind_folded(cell: &str, f: &str) -> CellResult<CaseKind> {
     }
 }
 
-pub fn subtype(kind: CaseKind, cell: &str) -> CellResult<&'static str> {
+#[cfg(test)]
+fn subtype(kind: CaseKind, cell: &str) -> CellResult<&'static str> {
     subtype_folded(kind, cell, &fold(cell))
 }
 
-/// [`subtype`] of `cell`, given `fold(cell)`.
+/// The form of `kind` a cell names, given the cell and its folded text.
 fn subtype_folded(kind: CaseKind, cell: &str, f: &str) -> CellResult<&'static str> {
     row::required("subtype", cell)?;
     let table = match kind {
@@ -224,7 +227,7 @@ fn outcome(cell: &str) -> CellResult<Option<&'static str>> {
     outcome_folded(cell, &fold(cell))
 }
 
-/// [`outcome`] of `cell`, given `fold(cell)`.
+/// The outcome a cell names (none when blank), given the cell and its folded text.
 fn outcome_folded(cell: &str, f: &str) -> CellResult<Option<&'static str>> {
     if f.is_empty() {
         Ok(None)

@@ -178,7 +178,7 @@ pub struct Memo {
     /// Cells by their raw text, tidied (a list of support forms).
     tidied: foldhash::HashMap<String, Option<Arc<str>>>,
     /// Cells by their raw text, folded (a case's kind, form and outcome).
-    folded: foldhash::HashMap<String, Option<Arc<str>>>,
+    folded: foldhash::HashMap<String, Arc<str>>,
     key: String,
     /// The place of the row before, by its key: an export lists a commune's children
     /// together, so most rows need no look-up at all.
@@ -212,16 +212,9 @@ impl Memo {
                 return found.clone();
             }
         }
-        let found = match self.places.get(self.key.as_str()) {
-            Some(found) => found.clone(),
-            None => {
-                let found = place(units, commune_code_cell, commune_name_cell, district_cell);
-                if self.places.len() < MEMO_PLACES {
-                    self.places.insert(self.key.clone(), found.clone());
-                }
-                found
-            }
-        };
+        let found = remembered(&mut self.places, &self.key, |_| {
+            place(units, commune_code_cell, commune_name_cell, district_cell)
+        });
         match &mut self.last_place {
             Some((key, last)) => {
                 key.clone_from(&self.key);
@@ -249,18 +242,17 @@ impl Memo {
     /// `fold(cell)`, shared rather than folded again: a national year of cases names its
     /// kinds, forms and outcomes in a few dozen ways, 39,000 times.
     pub fn folded(&mut self, cell: &str) -> Arc<str> {
-        remembered(&mut self.folded, cell, |cell| Some(Arc::from(fold(cell))))
-            .unwrap_or_else(|| Arc::from(""))
+        remembered(&mut self.folded, cell, |cell| Arc::from(fold(cell)))
     }
 }
 
 /// What `make` gives for `cell`, from `memo` when it was made before; remembered while
 /// the memo has room.
-fn remembered(
-    memo: &mut foldhash::HashMap<String, Option<Arc<str>>>,
+fn remembered<V: Clone>(
+    memo: &mut foldhash::HashMap<String, V>,
     cell: &str,
-    make: impl FnOnce(&str) -> Option<Arc<str>>,
-) -> Option<Arc<str>> {
+    make: impl FnOnce(&str) -> V,
+) -> V {
     if let Some(made) = memo.get(cell) {
         return made.clone();
     }
