@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
+use super::dictionary::Dictionaries;
 use crate::columns as col;
 use crate::ingest::pseudonymise::Key;
 use crate::sources::cases::CaseRecord;
@@ -101,7 +102,32 @@ fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> Colum
     column.finish().into_column()
 }
 
+/// How a text column of few distinct values is built: as strings (the clean table's schema,
+/// as every reader sees it), or coded in a part file's dictionaries as it is written.
+pub enum Texts<'d> {
+    Plain,
+    Coded(&'d mut Dictionaries),
+}
+
+impl Texts<'_> {
+    fn column<'a>(
+        &mut self,
+        name: &'static str,
+        values: impl ExactSizeIterator<Item = Option<&'a str>>,
+    ) -> PolarsResult<Column> {
+        match self {
+            Texts::Plain => Ok(text(name, values)),
+            Texts::Coded(dictionaries) => dictionaries.column(name, values),
+        }
+    }
+}
+
 pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
+    registry_as(records, Texts::Plain)
+}
+
+/// The registry's rows, its text columns built as `texts` says.
+pub fn registry_as(records: &[RegistryRecord], mut texts: Texts) -> PolarsResult<DataFrame> {
     let r = records;
     DataFrame::new(
         r.len(),
@@ -116,14 +142,14 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
                 r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),
             ),
             Column::new(col::AGE.into(), r.iter().map(|x| x.age).collect::<Vec<_>>()),
-            text(col::SEX, r.iter().map(|x| x.sex)),
-            text(col::ETHNICITY, r.iter().map(|x| x.ethnicity.as_deref())),
-            text(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code))),
-            text(
+            texts.column(col::SEX, r.iter().map(|x| x.sex))?,
+            texts.column(col::ETHNICITY, r.iter().map(|x| x.ethnicity.as_deref()))?,
+            texts.column(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code)))?,
+            texts.column(
                 col::DISTRICT_CODE,
                 r.iter().map(|x| Some(&*x.district_code)),
-            ),
-            text(col::SPECIAL_GROUP, r.iter().map(|x| x.special_group)),
+            )?,
+            texts.column(col::SPECIAL_GROUP, r.iter().map(|x| x.special_group))?,
             Column::new(
                 col::AT_RISK.into(),
                 r.iter().map(|x| x.at_risk).collect::<Vec<_>>(),
@@ -132,10 +158,10 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
                 col::SUPPORTED.into(),
                 r.iter().map(|x| x.supported).collect::<Vec<_>>(),
             ),
-            text(
+            texts.column(
                 col::SUPPORT_FORMS,
                 r.iter().map(|x| x.support_forms.as_deref()),
-            ),
+            )?,
             date_column(
                 col::UPDATED_ON,
                 r.iter().map(|x| x.updated_on.map(days)).collect(),

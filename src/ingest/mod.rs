@@ -7,6 +7,7 @@
 //! collects the outcomes without writing anything. With one, an input unchanged since the
 //! last run is reused rather than read again (`state.rs` says when that is safe).
 
+pub mod dictionary;
 pub mod district_reports;
 pub mod frames;
 pub mod pseudonymise;

@@ -20,6 +20,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
+use super::dictionary::{Dictionaries, TextSchema};
 use super::frames::{self, RejectedRow};
 use super::RejectedRows;
 use super::{
@@ -68,7 +69,9 @@ pub(crate) trait CleanTable: Sized + Send {
     /// `None` for sources with no id, such as the fund ledger.
     fn unique_key(&self) -> Option<u128>;
     fn year(&self) -> i32;
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame>;
+    /// The records as a batch of the table; `texts` says how to build the text columns of
+    /// few distinct values where the table codes them (the registry: millions of rows).
+    fn frame(records: &[Self], texts: frames::Texts) -> PolarsResult<DataFrame>;
     /// Counts a kept record into the table's tally, if it keeps one.
     fn tally(&self, _: &mut Tally) {}
 }
@@ -198,8 +201,8 @@ impl CleanTable for child_registry::RegistryRecord {
         self.snapshot_date.year()
     }
 
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
-        frames::registry(records)
+    fn frame(records: &[Self], texts: frames::Texts) -> PolarsResult<DataFrame> {
+        frames::registry_as(records, texts)
     }
 
     fn tally(&self, tally: &mut Tally) {
@@ -248,7 +251,8 @@ impl CleanTable for cases::CaseRecord {
         cases::CaseRecord::year(self)
     }
 
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
+    /// A national year holds some 40,000 cases: their texts are left to polars.
+    fn frame(records: &[Self], _: frames::Texts) -> PolarsResult<DataFrame> {
         frames::cases(records)
     }
 }
@@ -280,7 +284,7 @@ impl CleanTable for fund::FundRecord {
         fund::FundRecord::year(self)
     }
 
-    fn frame(records: &[Self]) -> PolarsResult<DataFrame> {
+    fn frame(records: &[Self], _: frames::Texts) -> PolarsResult<DataFrame> {
         frames::fund(records)
     }
 }
@@ -644,6 +648,8 @@ struct Parts<'a, T: CleanTable> {
     /// again at every doubling.
     batch_room: usize,
     writers: BTreeMap<i32, PartWriter>,
+    /// Each part's own dictionaries of its coded text columns.
+    dictionaries: BTreeMap<i32, Dictionaries>,
     tallies: BTreeMap<i32, Tally>,
 }
 
@@ -666,6 +672,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
                 None => 0,
             },
             writers: BTreeMap::new(),
+            dictionaries: BTreeMap::new(),
             tallies: BTreeMap::new(),
         }
     }
@@ -696,7 +703,8 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             return Ok(());
         }
         let polars_error = |e| Error::polars(&format!("building the {} table", T::TABLE), e);
-        let df = T::frame(batch).map_err(polars_error)?;
+        let dictionaries = self.dictionaries.entry(year).or_default();
+        let df = T::frame(batch, frames::Texts::Coded(dictionaries)).map_err(polars_error)?;
         batch.clear();
         if !self.writers.contains_key(&year) {
             let part = part_path(Path::new(""), T::TABLE, year, self.input);
@@ -711,9 +719,13 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             // already. LZ4 saved 2 % of a national registry's bytes (269 MB, not 275) for 4 %
             // of its ingest time; zstd took a tenth. Columns are encoded on this thread:
             // files are already read one per core.
+            // The file declares its coded columns as the text they read back as.
+            let text_schema =
+                TextSchema::of(&T::frame(&[], frames::Texts::Plain).map_err(polars_error)?);
             let writer = ParquetWriter::new(file)
                 .with_compression(ParquetCompression::Uncompressed)
                 .set_parallel(false)
+                .with_key_value_metadata(Some(text_schema.metadata()))
                 .batched(df.schema())
                 .map_err(|e| Error::polars(&format!("writing {}", path.display()), e))?;
             self.writers.insert(
