@@ -1,5 +1,5 @@
 //! Text columns of few distinct values — a commune's code, a sex, an ethnicity, a list of
-//! support forms — handed to the Parquet writer already coded, as a part file is written.
+//! support forms — handed to the Parquet writer already coded, batch by batch.
 //!
 //! Left as text, each cell is copied into a string column, and polars' Parquet writer then
 //! finds the column's dictionary itself: it hashes every cell twice, once to guess whether
@@ -7,88 +7,83 @@
 //! batch's cells are numbered by the address of the text they share (the reader's memo
 //! hands out one `Arc<str>` per distinct text, and fixed texts are `&'static str`), so a
 //! cell costs a look-up among a few hundred addresses, most often none (rows come grouped
-//! by commune), and a text is hashed once a batch. The numbers are a polars Categorical
-//! whose categories belong to the part file alone.
+//! by commune), and a text is hashed once a batch. The numbers and the batch's texts, in
+//! the order it first has them, are a polars Enum.
 //!
-//! The writer stores a Categorical as a dictionary of the texts its row group has, in the
-//! order it first has them, and their codes: the dictionary-encoded `BYTE_ARRAY` (UTF8)
-//! column it writes for such a text column anyway. Only the file's Arrow schema would say
-//! "dictionary": [`TextSchema`] writes the text schema there instead. So the part is the
-//! one the text would have made, byte for byte (the national registry's 63 parts are), and
-//! polars, pyarrow, DuckDB and Spark read plain strings, as before.
-
-use std::collections::HashMap;
+//! The writer stores an Enum as its texts and codes: a dictionary page and the
+//! dictionary-encoded `BYTE_ARRAY` (UTF8) column it writes for such a text column anyway,
+//! the texts in the same order. Only the file's Arrow schema would say "dictionary":
+//! [`TextSchema`] writes the text schema there instead. So a part is the one the text would
+//! have made, byte for byte (the national registry's 63 parts are), and polars, pyarrow,
+//! DuckDB and Spark read plain strings, as before.
 
 use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
 
-/// A part file's coded text columns: for each, the categories of this file alone.
-#[derive(Default)]
-pub struct Dictionaries {
-    columns: HashMap<&'static str, DataType>,
-}
-
-impl Dictionaries {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Column `name` of a batch, as the codes of its texts in this file's dictionary.
-    /// Equal texts at different addresses get the same code; the address only spares
-    /// hashing a text again.
-    pub fn column<'a>(
-        &mut self,
-        name: &'static str,
-        values: impl ExactSizeIterator<Item = Option<&'a str>>,
-    ) -> PolarsResult<Column> {
-        let dtype = self.columns.entry(name).or_insert_with(|| {
-            let categories = Categories::random(name.into(), CategoricalPhysical::U32);
-            let mapping = categories.mapping();
-            DataType::Categorical(categories, mapping)
-        });
-        let DataType::Categorical(_, mapping) = &*dtype else {
-            unreachable!("Dictionaries only makes Categorical types")
+/// Column `name` of a batch, its texts coded: a polars Enum of the texts the batch has, in
+/// the order it first has them, and each row's code. Equal texts at different addresses get
+/// the same code; the address only spares hashing a text again.
+pub fn coded<'a>(
+    name: &'static str,
+    values: impl ExactSizeIterator<Item = Option<&'a str>>,
+) -> PolarsResult<Column> {
+    // Addresses are only compared while the batch holds every text it points at.
+    let mut by_address: foldhash::HashMap<(usize, usize), u32> = Default::default();
+    let mut by_text: foldhash::HashMap<&'a str, u32> = Default::default();
+    let mut texts: Vec<&'a str> = Vec::new();
+    // Rows come grouped (a commune's children together): many repeat the row before.
+    let mut last: Option<((usize, usize), u32)> = None;
+    let rows = values.len();
+    let mut codes: Vec<u32> = Vec::with_capacity(rows);
+    // Which rows are null, once one is.
+    let mut nulls: Vec<bool> = Vec::new();
+    for (row, value) in values.enumerate() {
+        let Some(text) = value else {
+            if nulls.is_empty() {
+                nulls = vec![false; rows];
+            }
+            if let Some(null) = nulls.get_mut(row) {
+                *null = true;
+            }
+            codes.push(0);
+            continue;
         };
-        // Addresses are only compared while the batch holds every text it points at.
-        let mut by_address: foldhash::HashMap<(usize, usize), u32> = Default::default();
-        // Rows come grouped (a commune's children together): many repeat the row before.
-        let mut last: Option<((usize, usize), u32)> = None;
-        let rows = values.len();
-        let mut codes: Vec<u32> = Vec::with_capacity(rows);
-        // Which rows are null, once one is.
-        let mut nulls: Vec<bool> = Vec::new();
-        for (row, value) in values.enumerate() {
-            let Some(text) = value else {
-                if nulls.is_empty() {
-                    nulls = vec![false; rows];
-                }
-                if let Some(null) = nulls.get_mut(row) {
-                    *null = true;
-                }
-                codes.push(0);
-                continue;
-            };
-            let address = (text.as_ptr() as usize, text.len());
-            let code = match last {
-                Some((at, code)) if at == address => code,
-                _ => match by_address.get(&address) {
-                    Some(code) => *code,
-                    None => {
-                        let code = mapping.insert_cat(text)?;
-                        by_address.insert(address, code);
-                        code
-                    }
-                },
-            };
-            last = Some((address, code));
-            codes.push(code);
-        }
-        let mut codes = UInt32Chunked::from_vec(name.into(), codes);
-        if !nulls.is_empty() {
-            codes = codes.set(&BooleanChunked::from_slice(name.into(), &nulls), None)?;
-        }
-        Series::from_cats_and_dtype(&codes.into_series(), dtype, true).map(Column::from)
+        let address = (text.as_ptr() as usize, text.len());
+        let code = match last {
+            Some((at, code)) if at == address => code,
+            _ => *by_address.entry(address).or_insert_with(|| {
+                *by_text.entry(text).or_insert_with(|| {
+                    texts.push(text);
+                    texts.len() as u32 - 1
+                })
+            }),
+        };
+        last = Some((address, code));
+        codes.push(code);
     }
+    let categories = FrozenCategories::new(texts)?;
+    let physical = categories.physical();
+    let dtype = DataType::from_frozen_categories(categories);
+    let nulls = (!nulls.is_empty()).then(|| BooleanChunked::from_slice(name.into(), &nulls));
+    // The codes in the Enum's own width: a byte for up to 256 texts.
+    macro_rules! enum_column {
+        ($categorical:ty, $chunked:ty, $native:ty) => {{
+            let mut codes = <$chunked>::from_vec(
+                name.into(),
+                codes.iter().map(|code| *code as $native).collect(),
+            );
+            if let Some(nulls) = &nulls {
+                codes = codes.set(nulls, None)?;
+            }
+            CategoricalChunked::<$categorical>::from_cats_and_dtype(codes, dtype).into_series()
+        }};
+    }
+    let series = match physical {
+        CategoricalPhysical::U8 => enum_column!(Categorical8Type, UInt8Chunked, u8),
+        CategoricalPhysical::U16 => enum_column!(Categorical16Type, UInt16Chunked, u16),
+        CategoricalPhysical::U32 => enum_column!(Categorical32Type, UInt32Chunked, u32),
+    };
+    Ok(series.into_column())
 }
 
 /// The Arrow schema of a table as text columns, written in place of the one polars would
@@ -117,51 +112,48 @@ mod tests {
 
     use super::*;
 
+    fn codes(column: &Column) -> Vec<Option<u32>> {
+        let physical = column.as_materialized_series().to_physical_repr();
+        let physical = physical.cast(&DataType::UInt32).unwrap();
+        physical.u32().unwrap().iter().collect()
+    }
+
+    fn texts(column: &Column) -> Vec<Option<String>> {
+        let texts = column.cast(&DataType::String).unwrap();
+        let texts = texts.str().unwrap().iter();
+        texts.map(|t| t.map(str::to_string)).collect()
+    }
+
     #[test]
     fn equal_texts_share_a_code_wherever_they_are_held() {
         let shared: Arc<str> = Arc::from("64633");
         let elsewhere = String::from("64633");
         let other: Arc<str> = Arc::from("64636");
         let cells = [
+            Some(&*other),
             Some(&*shared),
             Some(elsewhere.as_str()),
             None,
             Some(&*other),
             Some(&*shared),
         ];
-        let mut dictionaries = Dictionaries::new();
-        let column = dictionaries
-            .column("commune_code", cells.iter().copied())
-            .unwrap();
-        let codes = column.as_materialized_series().to_physical_repr();
-        let codes: Vec<Option<u32>> = codes.u32().unwrap().iter().collect();
-        // "64633" first met at row 0 (code 0), again at rows 1 and 4; "64636" next (code 1).
-        assert_eq!(codes, vec![Some(0), Some(0), None, Some(1), Some(0)]);
-        let texts = column.cast(&DataType::String).unwrap();
-        let texts: Vec<Option<&str>> = texts.str().unwrap().iter().collect();
-        assert_eq!(texts, cells.to_vec());
+        let column = coded("commune_code", cells.iter().copied()).unwrap();
+        // "64636" first, at row 0 (code 0); "64633" at row 1 (code 1), held twice.
+        assert_eq!(
+            codes(&column),
+            vec![Some(0), Some(1), Some(1), None, Some(0), Some(1)]
+        );
+        let expected: Vec<Option<String>> = cells.iter().map(|c| c.map(str::to_string)).collect();
+        assert_eq!(texts(&column), expected);
     }
 
     #[test]
-    fn a_later_batch_of_the_file_keeps_the_codes_of_the_first() {
-        let mut dictionaries = Dictionaries::new();
-        let first = dictionaries
-            .column("sex", [Some("F"), Some("M")].into_iter())
-            .unwrap();
-        let second = dictionaries
-            .column("sex", [Some("M"), Some("X"), Some("F")].into_iter())
-            .unwrap();
-        let codes = |c: &Column| -> Vec<Option<u32>> {
-            let physical = c.as_materialized_series().to_physical_repr();
-            physical.u32().unwrap().iter().collect()
-        };
-        assert_eq!(codes(&first), vec![Some(0), Some(1)]);
-        assert_eq!(codes(&second), vec![Some(1), Some(2), Some(0)]);
-        // Another file's dictionary starts afresh.
-        let other = Dictionaries::new()
-            .column("sex", [Some("M")].into_iter())
-            .unwrap();
-        assert_eq!(codes(&other), vec![Some(0)]);
+    fn a_batch_of_many_texts_is_coded_as_wide_as_it_needs() {
+        // 300 texts do not fit a byte's codes.
+        let cells: Vec<String> = (0..300).map(|i| format!("xã {i}")).collect();
+        let column = coded("commune_code", cells.iter().map(|c| Some(c.as_str()))).unwrap();
+        assert_eq!(codes(&column)[299], Some(299));
+        assert_eq!(texts(&column)[299].as_deref(), Some("xã 299"));
     }
 
     #[test]
@@ -171,14 +163,8 @@ mod tests {
         let cells = [Some("Kinh"), None, Some("Gia Rai"), Some("Kinh")];
         let text =
             DataFrame::new(4, vec![Column::new("ethnicity".into(), cells.to_vec())]).unwrap();
-        let mut dictionaries = Dictionaries::new();
-        let coded = DataFrame::new(
-            4,
-            vec![dictionaries
-                .column("ethnicity", cells.iter().copied())
-                .unwrap()],
-        )
-        .unwrap();
+        let coded =
+            DataFrame::new(4, vec![coded("ethnicity", cells.iter().copied()).unwrap()]).unwrap();
         let file = std::fs::File::create(&path).unwrap();
         let mut writer = ParquetWriter::new(file)
             .with_key_value_metadata(Some(TextSchema::of(&text.clear()).metadata()))

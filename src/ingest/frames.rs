@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
-use super::dictionary::Dictionaries;
+use super::dictionary;
 use crate::columns as col;
 use crate::ingest::pseudonymise::Key;
 use crate::sources::cases::CaseRecord;
@@ -103,21 +103,22 @@ fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> Colum
 }
 
 /// How a text column of few distinct values is built: as strings (the clean table's schema,
-/// as every reader sees it), or coded in a part file's dictionaries as it is written.
-pub enum Texts<'d> {
+/// as every reader sees it), or coded for the Parquet writer (see `dictionary.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
     Plain,
-    Coded(&'d mut Dictionaries),
+    Coded,
 }
 
-impl Texts<'_> {
+impl Texts {
     fn column<'a>(
-        &mut self,
+        self,
         name: &'static str,
         values: impl ExactSizeIterator<Item = Option<&'a str>>,
     ) -> PolarsResult<Column> {
         match self {
             Texts::Plain => Ok(text(name, values)),
-            Texts::Coded(dictionaries) => dictionaries.column(name, values),
+            Texts::Coded => dictionary::coded(name, values),
         }
     }
 }
@@ -127,7 +128,7 @@ pub fn registry(records: &[RegistryRecord]) -> PolarsResult<DataFrame> {
 }
 
 /// The registry's rows, its text columns built as `texts` says.
-pub fn registry_as(records: &[RegistryRecord], mut texts: Texts) -> PolarsResult<DataFrame> {
+pub fn registry_as(records: &[RegistryRecord], texts: Texts) -> PolarsResult<DataFrame> {
     let r = records;
     DataFrame::new(
         r.len(),

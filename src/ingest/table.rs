@@ -20,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::dictionary::{Dictionaries, TextSchema};
+use super::dictionary::TextSchema;
 use super::frames::{self, RejectedRow};
 use super::RejectedRows;
 use super::{
@@ -648,8 +648,6 @@ struct Parts<'a, T: CleanTable> {
     /// again at every doubling.
     batch_room: usize,
     writers: BTreeMap<i32, PartWriter>,
-    /// Each part's own dictionaries of its coded text columns.
-    dictionaries: BTreeMap<i32, Dictionaries>,
     tallies: BTreeMap<i32, Tally>,
 }
 
@@ -672,7 +670,6 @@ impl<'a, T: CleanTable> Parts<'a, T> {
                 None => 0,
             },
             writers: BTreeMap::new(),
-            dictionaries: BTreeMap::new(),
             tallies: BTreeMap::new(),
         }
     }
@@ -703,8 +700,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             return Ok(());
         }
         let polars_error = |e| Error::polars(&format!("building the {} table", T::TABLE), e);
-        let dictionaries = self.dictionaries.entry(year).or_default();
-        let df = T::frame(batch, frames::Texts::Coded(dictionaries)).map_err(polars_error)?;
+        let df = T::frame(batch, frames::Texts::Coded).map_err(polars_error)?;
         batch.clear();
         if !self.writers.contains_key(&year) {
             let part = part_path(Path::new(""), T::TABLE, year, self.input);
