@@ -14,46 +14,7 @@ pub mod pseudonymise;
 pub mod reference;
 pub mod state;
 
-/// The 128-bit keys of a scope. A key is HMAC output, uniformly random bits that no one
-/// without the secret can choose, so its own low 64 bits are its hash: hashing it again
-/// (SipHash cost a tenth of the row loop, foldhash a twentieth) buys nothing.
-pub(crate) type KeySet = std::collections::HashSet<u128, std::hash::BuildHasherDefault<KeyBits>>;
-
-/// The hasher of [`KeySet`]: a key's low 64 bits.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct KeyBits(u64);
-
-impl std::hash::Hasher for KeyBits {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write_u128(&mut self, key: u128) {
-        self.0 = key as u64;
-    }
-
-    /// Not called for a `u128`; folds the bytes in, should anything else be hashed.
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-}
-
-/// Adds a file's `keys` (distinct) to its scope's `seen` when none is there yet, in one
-/// look-up a key; otherwise leaves `seen` as it was and says so.
-pub(crate) fn add_if_disjoint(seen: &mut KeySet, keys: &[u128]) -> bool {
-    seen.reserve(keys.len());
-    for (i, key) in keys.iter().enumerate() {
-        if !seen.insert(*key) {
-            for added in &keys[..i] {
-                seen.remove(added);
-            }
-            return false;
-        }
-    }
-    true
-}
+mod keyset;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -70,6 +31,7 @@ use crate::run::writeback::{with_writeback, Writeback};
 use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
 use frames::RejectedRow;
+pub(crate) use keyset::KeySet;
 use pseudonymise::Pseudonymiser;
 use state::{InputFile, Previous, State};
 
@@ -499,7 +461,7 @@ pub(crate) fn reuse(
         .parts
         .iter()
         .all(|p| previous.ingested.join(p).is_file())
-        || !add_if_disjoint(seen, &keys)
+        || !seen.add_if_disjoint(&keys)
     {
         return Ok(None);
     }

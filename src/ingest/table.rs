@@ -24,8 +24,7 @@ use super::dictionary::TextSchema;
 use super::frames::{self, RejectedRow};
 use super::RejectedRows;
 use super::{
-    add_if_disjoint, create_buffered, part_path, reusable, reuse, write_keys, Context, FileSummary,
-    KeySet,
+    create_buffered, part_path, reusable, reuse, write_keys, Context, FileSummary, KeySet,
 };
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
@@ -370,7 +369,7 @@ fn merge_scopes<T: CleanTable>(
             }
             let done = read.next(path)?;
             log(&format!("  read {}", path.display()));
-            let done = if add_if_disjoint(&mut seen, &done.keys) {
+            let done = if seen.add_if_disjoint(&done.keys) {
                 done
             } else {
                 // It repeats an id, its own or an earlier file's: read again with the
@@ -828,10 +827,7 @@ fn read_file<T: CleanTable>(
     // are collected and the merge finds any id that comes twice.
     let mut own: Option<(&KeySet, KeySet)> = earlier.map(|earlier| {
         let room = rows_guess(ctx, [path]);
-        (
-            earlier,
-            KeySet::with_capacity_and_hasher(room, Default::default()),
-        )
+        (earlier, KeySet::with_capacity(room))
     });
     let mut parts = Parts::<T>::new(ctx, path);
     let mut row = RawRow::default();
