@@ -10,6 +10,7 @@
 mod delimited;
 mod html;
 mod records;
+mod scan;
 mod workbook;
 
 use std::path::{Path, PathBuf};
