@@ -50,6 +50,8 @@ impl KeySet {
     }
 
     /// Room for `additional` more keys without growing.
+    // The zeroing by `resize` is the point: see below.
+    #[allow(clippy::slow_vector_initialization)]
     pub fn reserve(&mut self, additional: usize) {
         let wanted = (self.len + additional).saturating_mul(MAX_LOAD.1) / MAX_LOAD.0 + 1;
         if wanted <= self.slots.len() {
