@@ -56,6 +56,8 @@ impl DelimitedReader {
     pub fn open(path: &Path, limits: &Limits) -> Result<Self, UnreadableFile> {
         let fail = |e: std::io::Error| unreadable(path, "unreadable_file", format!("{e}."));
         let mut file = std::fs::File::open(path).map_err(fail)?;
+        // What the file holds, to size the reader's buffer (UTF-16 becomes less as UTF-8).
+        let size = file.metadata().map_or(0, |m| m.len());
         let mut head = Vec::with_capacity(HEAD_BYTES);
         (&mut file)
             .take(HEAD_BYTES as u64)
@@ -109,7 +111,7 @@ impl DelimitedReader {
 
         Ok(DelimitedReader {
             path: path.to_path_buf(),
-            records: RecordReader::new(stream, sniff_delimiter(&head_text)),
+            records: RecordReader::new(stream, sniff_delimiter(&head_text), size),
             text,
             encoding,
             max_line_bytes: limits.max_line_bytes,
