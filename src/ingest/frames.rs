@@ -203,19 +203,24 @@ pub fn registry_counts(rows: &[CountRow]) -> PolarsResult<DataFrame> {
 }
 
 pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
+    cases_as(records, Texts::Plain)
+}
+
+/// The cases' rows, their text columns built as `texts` says.
+pub fn cases_as(records: &[CaseRecord], texts: Texts) -> PolarsResult<DataFrame> {
     let r = records;
     DataFrame::new(
         r.len(),
         vec![
             keys(col::CASE_KEY, r.iter().map(|x| &x.case_key)),
             keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key)),
-            text(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code))),
-            text(
+            texts.column(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code)))?,
+            texts.column(
                 col::DISTRICT_CODE,
                 r.iter().map(|x| Some(&*x.district_code)),
-            ),
-            text(col::KIND, r.iter().map(|x| Some(x.kind.code()))),
-            text(col::SUBTYPE, r.iter().map(|x| Some(x.subtype))),
+            )?,
+            texts.column(col::KIND, r.iter().map(|x| Some(x.kind.code())))?,
+            texts.column(col::SUBTYPE, r.iter().map(|x| Some(x.subtype)))?,
             date_column(
                 col::OCCURRED_ON,
                 r.iter().map(|x| Some(days(x.occurred_on))).collect(),
@@ -232,8 +237,8 @@ pub fn cases(records: &[CaseRecord]) -> PolarsResult<DataFrame> {
                 col::PLAN_APPROVED_ON,
                 r.iter().map(|x| x.plan_approved_on.map(days)).collect(),
             )?,
-            text(col::OUTCOME, r.iter().map(|x| x.outcome)),
-            text(col::SEX, r.iter().map(|x| x.sex)),
+            texts.column(col::OUTCOME, r.iter().map(|x| x.outcome))?,
+            texts.column(col::SEX, r.iter().map(|x| x.sex))?,
             Column::new(
                 col::BIRTH_YEAR.into(),
                 r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),

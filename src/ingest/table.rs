@@ -69,7 +69,7 @@ pub(crate) trait CleanTable: Sized + Send {
     fn unique_key(&self) -> Option<u128>;
     fn year(&self) -> i32;
     /// The records as a batch of the table; `texts` says how to build the text columns of
-    /// few distinct values where the table codes them (the registry: millions of rows).
+    /// few distinct values where the table codes them (the registry and the cases).
     fn frame(records: &[Self], texts: frames::Texts) -> PolarsResult<DataFrame>;
     /// Counts a kept record into the table's tally, if it keeps one.
     fn tally(&self, _: &mut Tally) {}
@@ -250,9 +250,8 @@ impl CleanTable for cases::CaseRecord {
         cases::CaseRecord::year(self)
     }
 
-    /// A national year holds some 40,000 cases: their texts are left to polars.
-    fn frame(records: &[Self], _: frames::Texts) -> PolarsResult<DataFrame> {
-        frames::cases(records)
+    fn frame(records: &[Self], texts: frames::Texts) -> PolarsResult<DataFrame> {
+        frames::cases_as(records, texts)
     }
 }
 
