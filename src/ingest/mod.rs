@@ -201,15 +201,20 @@ pub struct TableOutcome {
 }
 
 /// Runs the ingest step for the plan into `layout`, printing progress lines through `log`.
-/// `inputs` are the plan's files with their sha256; with `full_refresh` nothing is reused.
+/// `inputs` are the plan's files with their sha256; `units` the plan's org units if they
+/// were read already; with `full_refresh` nothing is reused.
 pub fn run(
     plan: &Plan,
     layout: &Layout,
     inputs: &[InputFile],
+    units: Option<OrgUnits>,
     full_refresh: bool,
     log: &mut dyn FnMut(&str),
 ) -> Result<IngestSummary, Error> {
-    let units = OrgUnits::load(&plan.org_units).map_err(|e| Error::Reference(e.to_string()))?;
+    let units = match units {
+        Some(units) => units,
+        None => OrgUnits::load(&plan.org_units).map_err(|e| Error::Reference(e.to_string()))?,
+    };
     let (keys, secret) =
         Pseudonymiser::from_environment_or_file(plan.secret_key_file.as_deref(), &layout.root)
             .map_err(Error::Secret)?;

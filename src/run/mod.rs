@@ -26,6 +26,7 @@ use crate::error::Error;
 use crate::indicators::{self, IndicatorSummary};
 use crate::ingest::state::{self, InputFile, State};
 use crate::ingest::{self, IngestSummary};
+use crate::reference::OrgUnits;
 use layout::Layout;
 use manifest::{Manifest, Outcome, StepRecord, StepStatus};
 
@@ -166,7 +167,16 @@ fn run_steps(
         (None, Some(from)) => Step::ALL.into_iter().filter(|s| *s >= from).collect(),
         (None, None) => Step::ALL.to_vec(),
     };
-    let inputs = state::hash_inputs(plan, &layout.root.join(".treem-hashes.json"));
+    // The org units (a national list: some 40 ms of folding names) are read while the
+    // inputs are hashed, for an ingest that may run; one that fails is read again, and
+    // reported, by the step.
+    let (inputs, mut org_units) = std::thread::scope(|threads| {
+        let units = steps
+            .contains(&Step::Ingest)
+            .then(|| threads.spawn(|| OrgUnits::load(&plan.org_units).ok()));
+        let inputs = state::hash_inputs(plan, &layout.root.join(".treem-hashes.json"));
+        (inputs, units.and_then(|u| u.join().ok().flatten()))
+    });
     let mut outcome = RunOutcome {
         layout: layout.clone(),
         ingest: None,
@@ -201,8 +211,15 @@ fn run_steps(
         let ran = match step {
             Step::Ingest => {
                 log("Step ingest: reading the sources.");
-                ingest::run(plan, layout, &inputs, options.full_refresh, log)
-                    .map(|summary| outcome.ingest = Some(summary))
+                ingest::run(
+                    plan,
+                    layout,
+                    &inputs,
+                    org_units.take(),
+                    options.full_refresh,
+                    log,
+                )
+                .map(|summary| outcome.ingest = Some(summary))
             }
             Step::Indicators => {
                 log("Step indicators: computing the indicators from the clean tables.");
