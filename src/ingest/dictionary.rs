@@ -75,7 +75,14 @@ pub fn coded<'a>(
             if let Some(nulls) = &nulls {
                 codes = codes.set(nulls, None)?;
             }
-            CategoricalChunked::<$categorical>::from_cats_and_dtype(codes, dtype).into_series()
+            // SAFETY: every code is the index of its text in `texts`, pushed as the code was
+            // given, and `FrozenCategories::new` numbers the nth text n: each code names a
+            // category of `dtype` (a null row's 0 is never looked up). The checked
+            // constructor would look every row's code up again.
+            unsafe {
+                CategoricalChunked::<$categorical>::from_cats_and_dtype_unchecked(codes, dtype)
+            }
+            .into_series()
         }};
     }
     let series = match physical {
