@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Plan;
 use crate::error::Error;
-use crate::reference::OrgUnits;
+use crate::reference::{LoadError, OrgUnits};
 use crate::run::layout::{self, Layout};
 use crate::run::writeback::{with_writeback, Writeback};
 use crate::sources::row::Rejection;
@@ -201,20 +201,19 @@ pub struct TableOutcome {
 }
 
 /// Runs the ingest step for the plan into `layout`, printing progress lines through `log`.
-/// `inputs` are the plan's files with their sha256; `units` the plan's org units if they
-/// were read already; with `full_refresh` nothing is reused.
+/// `inputs` are the plan's files with their sha256; `units` the reading of the plan's org
+/// units if it was done already; with `full_refresh` nothing is reused.
 pub fn run(
     plan: &Plan,
     layout: &Layout,
     inputs: &[InputFile],
-    units: Option<OrgUnits>,
+    units: Option<Result<OrgUnits, LoadError>>,
     full_refresh: bool,
     log: &mut dyn FnMut(&str),
 ) -> Result<IngestSummary, Error> {
-    let units = match units {
-        Some(units) => units,
-        None => OrgUnits::load(&plan.org_units).map_err(|e| Error::Reference(e.to_string()))?,
-    };
+    let units = units
+        .unwrap_or_else(|| OrgUnits::load(&plan.org_units))
+        .map_err(|e| Error::Reference(e.to_string()))?;
     let (keys, secret) =
         Pseudonymiser::from_environment_or_file(plan.secret_key_file.as_deref(), &layout.root)
             .map_err(Error::Secret)?;

@@ -349,7 +349,7 @@ fn merge_scopes<T: CleanTable>(
     let mut summary = TableSummary::new(T::TABLE);
     let mut rejected = RejectedRows::default();
     // One set for every scope, emptied between them: a national snapshot's 4 million keys
-    // take 136 MB, better taken from the kernel once than once a snapshot.
+    // take 128 MB, better taken from the kernel once than once a snapshot.
     let mut seen: KeySet = KeySet::default();
     for scope in scopes {
         seen.clear();

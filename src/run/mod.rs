@@ -168,14 +168,17 @@ fn run_steps(
         (None, None) => Step::ALL.to_vec(),
     };
     // The org units (a national list: some 40 ms of folding names) are read while the
-    // inputs are hashed, for an ingest that may run; one that fails is read again, and
-    // reported, by the step.
+    // inputs are hashed, for an ingest that may run; the step reports a failure to read them.
     let (inputs, mut org_units) = std::thread::scope(|threads| {
         let units = steps
             .contains(&Step::Ingest)
-            .then(|| threads.spawn(|| OrgUnits::load(&plan.org_units).ok()));
+            .then(|| threads.spawn(|| OrgUnits::load(&plan.org_units)));
         let inputs = state::hash_inputs(plan, &layout.root.join(".treem-hashes.json"));
-        (inputs, units.and_then(|u| u.join().ok().flatten()))
+        let units = units.map(|reading| match reading.join() {
+            Ok(units) => units,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        (inputs, units)
     });
     let mut outcome = RunOutcome {
         layout: layout.clone(),
