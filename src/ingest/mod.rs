@@ -9,12 +9,14 @@
 
 pub mod dictionary;
 pub mod district_reports;
+pub mod file_hash;
 pub mod frames;
 pub mod pseudonymise;
 pub mod reference;
 pub mod state;
 
 mod keyset;
+mod sha256_two;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};

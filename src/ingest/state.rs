@@ -11,13 +11,13 @@
 //! keys are kept for that check); otherwise it is read again, and the manifest says so.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::file_hash;
 use super::pseudonymise::Pseudonymiser;
 use super::FileSummary;
 use crate::config::Plan;
@@ -61,22 +61,49 @@ pub fn hash_inputs(plan: &Plan, cache: &Path) -> Vec<InputFile> {
     hash_files(&files, cache)
 }
 
-/// `files` (each with its table) hashed on every core, the ones `cache` knows unchanged
-/// not read again; the cache is then rewritten for these files.
+/// `files` (each with its table) hashed on every core, two at a time on each
+/// ([`file_hash::sha256_pair`]: the larger with the next larger, so that pairs end
+/// together), the ones `cache` knows unchanged not read again; the cache is then
+/// rewritten for these files.
 pub(crate) fn hash_files(files: &[(&'static str, &PathBuf)], cache: &Path) -> Vec<InputFile> {
     use rayon::prelude::*;
     let known: HashCache = std::fs::read(cache)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let hashed: Vec<(InputFile, Option<Stamp>)> = files
-        .par_iter()
-        .map(|(table, path)| {
-            let stamp = stamp(path);
-            let (sha256, bytes) = match (&stamp, known.get(*path)) {
-                (Some(now), Some((then, sha256))) if now == then => (sha256.clone(), now.bytes),
-                _ => sha256_file(path).unwrap_or_default(),
+    let stamps: Vec<Option<Stamp>> = files.par_iter().map(|(_, p)| stamp(p)).collect();
+    let mut hashes: Vec<Option<(String, u64)>> = files
+        .iter()
+        .zip(&stamps)
+        .map(|((_, path), now)| match (now, known.get(*path)) {
+            (Some(now), Some((then, sha256))) if now == then => Some((sha256.clone(), now.bytes)),
+            _ => None,
+        })
+        .collect();
+    let mut unknown: Vec<usize> = (0..files.len()).filter(|&i| hashes[i].is_none()).collect();
+    unknown.sort_by_key(|&i| std::cmp::Reverse(stamps[i].as_ref().map_or(0, |s| s.bytes)));
+    let hashed: Vec<(usize, (String, u64))> = unknown
+        .par_chunks(2)
+        .flat_map_iter(|pair| {
+            let found = match *pair {
+                [a, b] => Vec::from(file_hash::sha256_pair(files[a].1, files[b].1)),
+                _ => vec![file_hash::sha256_file(files[pair[0]].1)],
             };
+            // An unreadable file has no hash (and is then one rejected row).
+            pair.iter()
+                .copied()
+                .zip(found.into_iter().map(Result::unwrap_or_default))
+        })
+        .collect();
+    for (i, found) in hashed {
+        hashes[i] = Some(found);
+    }
+    let hashed: Vec<(InputFile, Option<Stamp>)> = files
+        .iter()
+        .zip(stamps)
+        .zip(hashes)
+        .map(|(((table, path), stamp), hash)| {
+            let (sha256, bytes) = hash.unwrap_or_default();
             let input = InputFile {
                 table: table.to_string(),
                 path: (*path).clone(),
@@ -124,21 +151,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        bytes += n as u64;
-        hasher.update(&buffer[..n]);
-    }
-    Ok((hex::encode(hasher.finalize()), bytes))
-}
+pub use super::file_hash::sha256_file;
 
 /// What every input's outcome depends on besides the input itself.
 pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {

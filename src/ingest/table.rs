@@ -64,6 +64,19 @@ pub(crate) trait CleanTable: Sized + Send {
         ctx: &Context,
         memo: &mut Memo,
     ) -> RowOutcome<Self>;
+    /// Two rows, in order; a table whose rows share work (the registry's keys) does it once.
+    fn parse_two(
+        raws: [&RawRow; 2],
+        map: &ColumnMap,
+        file: &Self::FileContext,
+        ctx: &Context,
+        memo: &mut Memo,
+    ) -> [RowOutcome<Self>; 2] {
+        [
+            Self::parse(raws[0], map, file, ctx, memo),
+            Self::parse(raws[1], map, file, ctx, memo),
+        ]
+    }
     /// Two records of a scope with the same key are duplicates; the later one is rejected.
     /// `None` for sources with no id, such as the fund ledger.
     fn unique_key(&self) -> Option<u128>;
@@ -189,6 +202,16 @@ impl CleanTable for child_registry::RegistryRecord {
         memo: &mut Memo,
     ) -> RowOutcome<Self> {
         child_registry::parse_row(raw, map, *snapshot, ctx.units, ctx.keys, memo)
+    }
+
+    fn parse_two(
+        raws: [&RawRow; 2],
+        map: &ColumnMap,
+        snapshot: &NaiveDate,
+        ctx: &Context,
+        memo: &mut Memo,
+    ) -> [RowOutcome<Self>; 2] {
+        child_registry::parse_two(raws, map, *snapshot, ctx.units, ctx.keys, memo)
     }
 
     /// A child appears once per snapshot (the scope).
@@ -799,7 +822,7 @@ fn read_file<T: CleanTable>(
     earlier: Option<&KeySet>,
     memo: &mut Memo,
 ) -> Result<FileRead, Error> {
-    let mut done = FileRead {
+    let done = FileRead {
         file: FileSummary::new(path, ctx),
         rejected: Vec::new(),
         keys: Vec::new(),
@@ -814,57 +837,132 @@ fn read_file<T: CleanTable>(
         Err(r) => return Ok(unreadable_file(done, path, r)),
     };
     let sheet = opened.sheet.clone();
-    let sheet = sheet.as_deref();
-    for (line, why) in &opened.skipped {
-        done.file.counts.read += 1;
-        done.file.counts.rejected += 1;
-        let r = Rejection::new("", Reason::LineTooLong, why.clone());
-        done.rejected
-            .push(RejectedRow::of(path, sheet, *line, r, false));
-    }
     // Checked row by row only when read after the files before it; read ahead, the keys
     // are collected and the merge finds any id that comes twice.
-    let mut own: Option<(&KeySet, KeySet)> = earlier.map(|earlier| {
+    let own = earlier.map(|earlier| {
         let room = rows_guess(ctx, [path]);
         (earlier, KeySet::with_capacity(room))
     });
-    let mut parts = Parts::<T>::new(ctx, path);
-    let mut row = RawRow::default();
+    let mut counted = Counted {
+        done,
+        own,
+        parts: Parts::<T>::new(ctx, path),
+        path,
+        sheet: sheet.as_deref(),
+        set_aside: std::mem::take(&mut opened.skipped).into_iter().peekable(),
+    };
+    // Rows are parsed two at a time (the registry keys two ids for the price of one). A
+    // line set aside after the first of two waits for it, so rejected rows keep the
+    // file's order.
+    let mut rows = [RawRow::default(), RawRow::default()];
     loop {
-        let next = match opened.rows.next(&mut row) {
-            Ok(Some(next)) => next,
-            Ok(None) => break,
-            Err(e) => {
-                // Unreadable half-way: the file is lost as a whole, and said so.
-                parts.abandon();
-                let message = e.to_string();
-                let fresh = FileRead {
-                    file: FileSummary::new(path, ctx),
-                    rejected: Vec::new(),
-                    keys: Vec::new(),
-                };
-                let r = Rejection::new("", Reason::UnreadableFile, message);
-                return Ok(unreadable_file(fresh, path, r));
+        let mut held = 0;
+        let mut skipped_after = None;
+        let mut ended = false;
+        while held < 2 {
+            match opened.rows.next(&mut rows[held]) {
+                Ok(Some(Record::Skipped(line, why))) if held == 0 => counted.skipped(line, why),
+                Ok(Some(Record::Skipped(line, why))) => {
+                    skipped_after = Some((line, why));
+                    break;
+                }
+                Ok(Some(Record::Row)) => held += usize::from(!rows[held].is_blank()),
+                Ok(None) => {
+                    ended = true;
+                    break;
+                }
+                Err(e) => {
+                    // Unreadable half-way: the file is lost as a whole, and said so.
+                    counted.parts.abandon();
+                    let fresh = FileRead {
+                        file: FileSummary::new(path, ctx),
+                        rejected: Vec::new(),
+                        keys: Vec::new(),
+                    };
+                    let r = Rejection::new("", Reason::UnreadableFile, e.to_string());
+                    return Ok(unreadable_file(fresh, path, r));
+                }
             }
-        };
-        if let Record::Skipped(line, why) = next {
-            done.file.counts.read += 1;
-            done.file.counts.rejected += 1;
-            let r = Rejection::new("", Reason::LineTooLong, why);
-            done.rejected
-                .push(RejectedRow::of(path, sheet, line, r, false));
-            continue;
         }
-        if row.is_blank() {
-            continue;
+        let [first, second] = &rows;
+        match held {
+            2 => {
+                let [a, b] = T::parse_two([first, second], &opened.map, &file_context, ctx, memo);
+                counted.row(first, a)?;
+                counted.row(second, b)?;
+            }
+            1 => counted.row(
+                first,
+                T::parse(first, &opened.map, &file_context, ctx, memo),
+            )?,
+            _ => {}
         }
+        if let Some((line, why)) = skipped_after {
+            counted.skipped(line, why);
+        }
+        if ended {
+            break;
+        }
+    }
+    counted.set_aside_before(usize::MAX);
+    let Counted {
+        mut done, parts, ..
+    } = counted;
+    done.file.read_as = opened.rows.read_as(&opened.read_as);
+    done.file.parts = parts.finish()?;
+    write_keys(ctx, T::TABLE, path, &done.keys)?;
+    Ok(done)
+}
+
+/// A file's rows as they are counted: kept (into the parts), rejected or excluded.
+struct Counted<'a, T: CleanTable> {
+    done: FileRead,
+    /// The earlier files' keys and this file's, when ids are checked row by row.
+    own: Option<(&'a KeySet, KeySet)>,
+    parts: Parts<'a, T>,
+    path: &'a Path,
+    sheet: Option<&'a str>,
+    /// Lines the reader set aside while it looked for the header, counted in their place
+    /// among the rows.
+    set_aside: std::iter::Peekable<std::vec::IntoIter<(usize, String)>>,
+}
+
+impl<T: CleanTable> Counted<'_, T> {
+    /// Counts the lines set aside before `line`.
+    fn set_aside_before(&mut self, line: usize) {
+        while let Some((at, why)) = self.set_aside.next_if(|(at, _)| *at < line) {
+            self.line_too_long(at, why);
+        }
+    }
+
+    /// A record the reader set aside as it read the rows.
+    fn skipped(&mut self, line: usize, why: String) {
+        self.set_aside_before(line);
+        self.line_too_long(line, why);
+    }
+
+    /// A record over the line-length limit.
+    fn line_too_long(&mut self, line: usize, why: String) {
+        self.done.file.counts.read += 1;
+        self.done.file.counts.rejected += 1;
+        let r = Rejection::new("", Reason::LineTooLong, why);
+        self.done
+            .rejected
+            .push(RejectedRow::of(self.path, self.sheet, line, r, false));
+    }
+
+    /// A row with data and what parsing made of it.
+    fn row(&mut self, row: &RawRow, outcome: RowOutcome<T>) -> Result<(), Error> {
+        self.set_aside_before(row.line);
+        let done = &mut self.done;
         done.file.counts.read += 1;
-        match T::parse(&row, &opened.map, &file_context, ctx, memo) {
+        let (path, sheet) = (self.path, self.sheet);
+        match outcome {
             RowOutcome::Kept(record) => {
                 let key = record.unique_key();
                 // The first row of an id is kept (and its key never enters `own` when an
                 // earlier file has it); a later row is a duplicate.
-                let seen = match (key, &mut own) {
+                let seen = match (key, &mut self.own) {
                     (Some(key), Some((earlier, own))) => {
                         if earlier.contains(&key) {
                             Some(Seen::InAnEarlierFile)
@@ -889,7 +987,7 @@ fn read_file<T: CleanTable>(
                     None => {
                         done.keys.extend(key);
                         done.file.counts.kept += 1;
-                        parts.push(record)?;
+                        self.parts.push(record)?;
                     }
                 }
             }
@@ -904,11 +1002,8 @@ fn read_file<T: CleanTable>(
                     .push(RejectedRow::of(path, sheet, row.line, r, true));
             }
         }
+        Ok(())
     }
-    done.file.read_as = opened.rows.read_as(&opened.read_as);
-    done.file.parts = parts.finish()?;
-    write_keys(ctx, T::TABLE, path, &done.keys)?;
-    Ok(done)
 }
 
 /// Where a duplicate's id was seen first.
