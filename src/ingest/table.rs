@@ -952,6 +952,7 @@ impl<T: CleanTable> Counted<'_, T> {
     }
 
     /// A row with data and what parsing made of it.
+    #[inline(always)]
     fn row(&mut self, row: &RawRow, outcome: RowOutcome<T>) -> Result<(), Error> {
         self.set_aside_before(row.line);
         let done = &mut self.done;

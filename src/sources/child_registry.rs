@@ -212,6 +212,7 @@ pub fn parse_two(
     ]
 }
 
+#[inline(always)]
 fn outcome(parsed: CellResult<Parsed>) -> RowOutcome<RegistryRecord> {
     match parsed {
         Ok(Ok(record)) => RowOutcome::Kept(record),
@@ -222,6 +223,7 @@ fn outcome(parsed: CellResult<Parsed>) -> RowOutcome<RegistryRecord> {
 
 type Parsed = Result<RegistryRecord, Rejection>;
 
+#[inline(always)]
 fn parse_cells(
     raw: &RawRow,
     map: &ColumnMap,
