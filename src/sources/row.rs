@@ -197,20 +197,20 @@ impl Memo {
         commune_name_cell: &str,
         district_cell: &str,
     ) -> CellResult<Place> {
-        self.key.clear();
-        for part in [
-            commune_code_cell,
-            "\u{1f}",
-            commune_name_cell,
-            "\u{1f}",
-            district_cell,
-        ] {
-            self.key.push_str(part);
-        }
+        let cells = [commune_code_cell, commune_name_cell, district_cell];
+        // Most rows: the place of the row before, its cells compared where they lie in its
+        // key, with no key built.
         if let Some((key, found)) = &self.last_place {
-            if *key == self.key {
+            if is_key_of(key, cells) {
                 return found.clone();
             }
+        }
+        self.key.clear();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                self.key.push(PLACE_KEY_SEPARATOR);
+            }
+            self.key.push_str(cell);
         }
         let found = remembered(&mut self.places, &self.key, |_| {
             place(units, commune_code_cell, commune_name_cell, district_cell)
@@ -244,6 +244,21 @@ impl Memo {
     pub fn folded(&mut self, cell: &str) -> Arc<str> {
         remembered(&mut self.folded, cell, |cell| Arc::from(fold(cell)))
     }
+}
+
+/// Between a place key's cells.
+const PLACE_KEY_SEPARATOR: char = '\u{1f}';
+
+/// Whether `key` is the three cells joined by [`PLACE_KEY_SEPARATOR`].
+fn is_key_of(key: &str, [a, b, c]: [&str; 3]) -> bool {
+    let (key, sep) = (key.as_bytes(), PLACE_KEY_SEPARATOR as u8);
+    let (b_at, c_at) = (a.len() + 1, a.len() + 1 + b.len() + 1);
+    key.len() == c_at + c.len()
+        && key[..a.len()] == *a.as_bytes()
+        && key[a.len()] == sep
+        && key[b_at..b_at + b.len()] == *b.as_bytes()
+        && key[c_at - 1] == sep
+        && key[c_at..] == *c.as_bytes()
 }
 
 /// What `make` gives for `cell`, from `memo` when it was made before; remembered while
@@ -370,6 +385,25 @@ pub fn short(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_key_matches_its_own_three_cells_and_no_others() {
+        let join = |cells: [&str; 3]| cells.join(&PLACE_KEY_SEPARATOR.to_string());
+        let key = join(["23944", "Ia Kha", "Ia Grai"]);
+        assert!(is_key_of(&key, ["23944", "Ia Kha", "Ia Grai"]));
+        for other in [
+            ["23945", "Ia Kha", "Ia Grai"],
+            ["23944", "Ia Khe", "Ia Grai"],
+            ["23944", "Ia Kha", "Ia Gra"],
+            ["2394", "4Ia Kha", "Ia Grai"],
+            ["23944", "Ia Kha", "Ia Grai "],
+            ["", "", ""],
+        ] {
+            assert!(!is_key_of(&key, other), "{other:?}");
+        }
+        assert!(is_key_of(&join(["", "", ""]), ["", "", ""]));
+        assert!(is_key_of(&join(["", "Xã A", ""]), ["", "Xã A", ""]));
+    }
 
     #[test]
     fn age_counts_completed_years() {
