@@ -1,5 +1,5 @@
 //! Delimited bytes into records: the framing of CSV, before any decoding. A line with no
-//! quote is a record whose cells lie between the delimiters, found sixteen bytes at a time
+//! quote is a record whose cells lie between the delimiters, found thirty-two bytes at a time
 //! (`scan.rs`) — nearly every line of a machine export. A line with a quote goes to
 //! `csv_core`, which knows quoted cells, doubled quotes and records over several lines.
 //!
