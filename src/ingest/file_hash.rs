@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use super::sha256_two::{compress_one, compress_two, digest, INITIAL};
+use super::sha256_two::{compress_one, compress_two, digest, last_blocks, INITIAL};
 
 /// Bytes read from each file at a time: a multiple of the 64-byte block.
 const CHUNK: usize = 1 << 16;
@@ -38,6 +38,7 @@ pub fn sha256_pair(a_path: &Path, b_path: &Path) -> [Hashed; 2] {
         (Err(e), _) => return [Err(e), sha256_file(b_path)],
         (_, Err(e)) => return [sha256_file(a_path), Err(e)],
     };
+    // A stream's result, once it has ended or failed.
     let mut results: [Option<Hashed>; 2] = [None, None];
     while results.iter().any(Option::is_none) {
         for (stream, result) in [&mut a, &mut b].into_iter().zip(results.iter_mut()) {
@@ -47,27 +48,20 @@ pub fn sha256_pair(a_path: &Path, b_path: &Path) -> [Hashed; 2] {
                 }
             }
         }
-        let live = |r: &Option<Hashed>| r.is_none();
-        match (live(&results[0]), live(&results[1])) {
-            (true, true) => {
+        // As many blocks of each as both have, in pairs while both are read.
+        let paired = match &results {
+            [None, None] => {
                 let ((sa, x), (sb, y)) = (a.state_and_blocks(), b.state_and_blocks());
                 let n = x.len().min(y.len());
                 compress_two(sa, sb, &x[..n], &y[..n]);
-                compress_one(sa, &x[n..]);
-                compress_one(sb, &y[n..]);
+                n
             }
-            (true, false) => {
-                let (state, blocks) = a.state_and_blocks();
-                compress_one(state, blocks)
-            }
-            (false, true) => {
-                let (state, blocks) = b.state_and_blocks();
-                compress_one(state, blocks)
-            }
-            (false, false) => break,
-        }
+            _ => 0,
+        };
         for (stream, result) in [&mut a, &mut b].into_iter().zip(results.iter_mut()) {
             if result.is_none() {
+                let (state, blocks) = stream.state_and_blocks();
+                compress_one(state, &blocks[paired..]);
                 stream.consume();
                 if stream.done {
                     *result = Some(Ok(stream.finish()));
@@ -136,14 +130,9 @@ impl Stream {
 
     /// Pads the tail (FIPS 180-4, 5.1.1) and returns the hex digest and the length.
     fn finish(&mut self) -> (String, u64) {
-        let tail = self.filled;
-        let length = self.bytes + tail as u64;
-        let mut last = [0u8; 128];
-        last[..tail].copy_from_slice(&self.buffer[..tail]);
-        last[tail] = 0x80;
-        let blocks = if tail + 1 + 8 > 64 { 2 } else { 1 };
-        last[blocks * 64 - 8..blocks * 64].copy_from_slice(&(length * 8).to_be_bytes());
-        compress_one(&mut self.state, last[..blocks * 64].as_chunks::<64>().0);
+        let length = self.bytes + self.filled as u64;
+        let (last, used) = last_blocks(&self.buffer[..self.filled], length);
+        compress_one(&mut self.state, &last[..used]);
         (hex::encode(digest(&self.state)), length)
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::sha256_two::{compress_one, compress_two, digest, INITIAL};
+use super::sha256_two::{compress_one, compress_two, digest, last_blocks, INITIAL};
 
 pub const SECRET_ENV: &str = "TREEM_SECRET_KEY";
 /// A secret shorter than this is refused: an HMAC is only as strong as its key.
@@ -141,7 +141,10 @@ impl Pseudonymiser {
             Some(block) => compress_one(&mut inner, &[block]),
             None => {
                 let message = [domain, b"\0", tidy(id).as_bytes()].concat();
-                compress_one(&mut inner, padded(&message, BLOCK).as_chunks().0)
+                let (whole, tail) = message.as_chunks::<64>();
+                compress_one(&mut inner, whole);
+                let (last, used) = last_blocks(tail, BLOCK + message.len() as u64);
+                compress_one(&mut inner, &last[..used]);
             }
         }
         let mut outer = self.outer;
@@ -170,33 +173,15 @@ fn one_block(domain: &[u8], id: &str) -> Option<[u8; 64]> {
     if !tidy || len > 55 {
         return None;
     }
-    let mut block = [0u8; 64];
-    block[..domain.len()].copy_from_slice(domain);
-    block[domain.len() + 1..len].copy_from_slice(id.as_bytes());
-    block[len] = 0x80;
-    block[56..].copy_from_slice(&((BLOCK + len as u64) * 8).to_be_bytes());
-    Some(block)
-}
-
-/// `bytes` padded (FIPS 180-4, 5.1.1) as the tail of a hash that has already taken
-/// `before` bytes.
-fn padded(bytes: &[u8], before: u64) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    out.push(0x80);
-    while out.len() % 64 != 56 {
-        out.push(0);
-    }
-    out.extend_from_slice(&((before + bytes.len() as u64) * 8).to_be_bytes());
-    out
+    let mut message = [0u8; 55];
+    message[..domain.len()].copy_from_slice(domain);
+    message[domain.len() + 1..len].copy_from_slice(id.as_bytes());
+    Some(last_blocks(&message[..len], BLOCK + len as u64).0[0])
 }
 
 /// The outer hash's block: the inner digest, padded.
 fn outer_block(inner: &[u32; 8]) -> [u8; 64] {
-    let mut block = [0u8; 64];
-    block[..32].copy_from_slice(&digest(inner));
-    block[32] = 0x80;
-    block[56..].copy_from_slice(&((BLOCK + 32) * 8).to_be_bytes());
-    block
+    last_blocks(&digest(inner), BLOCK + 32).0[0]
 }
 
 /// A child's or a case's key: the 32 bytes of the HMAC, written as 64 hex digits in the

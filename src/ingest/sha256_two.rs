@@ -27,6 +27,21 @@ pub fn digest(state: &[u32; 8]) -> [u8; 32] {
     bytes
 }
 
+/// A message's last blocks (FIPS 180-4, 5.1.1): `tail`, its bytes after its last whole
+/// block (fewer than 64), then 0x80, zeros and the message's `length` in bits; one block
+/// when the tail leaves room for that (up to 55 bytes), else two. Returns the blocks and
+/// how many of them there are.
+pub fn last_blocks(tail: &[u8], length: u64) -> ([[u8; 64]; 2], usize) {
+    debug_assert!(tail.len() < 64);
+    let mut blocks = [[0u8; 64]; 2];
+    let used = if tail.len() < 56 { 1 } else { 2 };
+    let bytes = blocks.as_flattened_mut();
+    bytes[..tail.len()].copy_from_slice(tail);
+    bytes[tail.len()] = 0x80;
+    bytes[used * 64 - 8..used * 64].copy_from_slice(&(length * 8).to_be_bytes());
+    (blocks, used)
+}
+
 /// One stream's blocks, with the `sha2` crate (its own choice of SHA extensions, AVX2 or
 /// plain code).
 pub fn compress_one(state: &mut [u32; 8], blocks: &[[u8; 64]]) {

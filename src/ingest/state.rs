@@ -151,8 +151,6 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-pub use super::file_hash::sha256_file;
-
 /// What every input's outcome depends on besides the input itself.
 pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
     let mut hasher = Sha256::new();
@@ -161,7 +159,11 @@ pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
     hasher.update(b"\0parts: rows + registry_counts");
     for path in [&plan.file, &plan.org_units, &plan.population] {
         hasher.update(b"\0");
-        hasher.update(sha256_file(path).map(|(s, _)| s).unwrap_or_default());
+        hasher.update(
+            file_hash::sha256_file(path)
+                .map(|(s, _)| s)
+                .unwrap_or_default(),
+        );
     }
     // A key of a fixed string identifies the secret without revealing it.
     hasher.update(keys.child_key("treem context").to_string().as_bytes());
@@ -314,7 +316,7 @@ mod tests {
         std::fs::write(&input, "a,b\n1,2\n").unwrap();
         let hash = |input: &PathBuf| hash_files(&[("registry", input)], &cache)[0].sha256.clone();
         let first = hash(&input);
-        assert_eq!(first, sha256_file(&input).unwrap().0);
+        assert_eq!(first, file_hash::sha256_file(&input).unwrap().0);
         assert!(cache.is_file());
 
         // Same size, same modification time: the recorded hash is trusted (the file is
@@ -331,11 +333,11 @@ mod tests {
         file.set_modified(modified + std::time::Duration::from_secs(1))
             .unwrap();
         drop(file);
-        assert_eq!(hash(&input), sha256_file(&input).unwrap().0);
+        assert_eq!(hash(&input), file_hash::sha256_file(&input).unwrap().0);
         assert_ne!(hash(&input), first);
 
         // A broken cache costs only the hashing.
         std::fs::write(&cache, "not json").unwrap();
-        assert_eq!(hash(&input), sha256_file(&input).unwrap().0);
+        assert_eq!(hash(&input), file_hash::sha256_file(&input).unwrap().0);
     }
 }

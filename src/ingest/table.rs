@@ -324,6 +324,17 @@ struct FileRead {
     keys: Vec<u128>,
 }
 
+impl FileRead {
+    /// Nothing read yet.
+    fn new(path: &Path, ctx: &Context) -> FileRead {
+        FileRead {
+            file: FileSummary::new(path, ctx),
+            rejected: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
 /// Ingests the files of one source, in parallel, into its clean table.
 pub(crate) fn ingest_table<T: CleanTable>(
     ctx: &Context,
@@ -822,11 +833,7 @@ fn read_file<T: CleanTable>(
     earlier: Option<&KeySet>,
     memo: &mut Memo,
 ) -> Result<FileRead, Error> {
-    let done = FileRead {
-        file: FileSummary::new(path, ctx),
-        rejected: Vec::new(),
-        keys: Vec::new(),
-    };
+    let done = FileRead::new(path, ctx);
     let opened = T::file_context(path).and_then(|fc| {
         open_source(ctx, T::KIND, T::specs(), path)
             .map(|o| (fc, o))
@@ -874,13 +881,8 @@ fn read_file<T: CleanTable>(
                 Err(e) => {
                     // Unreadable half-way: the file is lost as a whole, and said so.
                     counted.parts.abandon();
-                    let fresh = FileRead {
-                        file: FileSummary::new(path, ctx),
-                        rejected: Vec::new(),
-                        keys: Vec::new(),
-                    };
                     let r = Rejection::new("", Reason::UnreadableFile, e.to_string());
-                    return Ok(unreadable_file(fresh, path, r));
+                    return Ok(unreadable_file(FileRead::new(path, ctx), path, r));
                 }
             }
         }

@@ -296,7 +296,7 @@ fn fingerprint(
     let Some(upstream) = upstream else {
         return Ok(None);
     };
-    let pipeline = state::sha256_file(&plan.file)
+    let pipeline = ingest::file_hash::sha256_file(&plan.file)
         .map(|(s, _)| s)
         .unwrap_or_default();
     // What the reader sees depends on the language too: a pack in English is not the
