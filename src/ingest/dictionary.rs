@@ -19,6 +19,7 @@
 
 use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 
 /// Column `name` of a batch, its texts coded: a polars Enum of the texts the batch has, in
 /// the order it first has them, and each row's code. Equal texts at different addresses get
@@ -64,17 +65,18 @@ pub fn coded<'a>(
     let categories = FrozenCategories::new(texts)?;
     let physical = categories.physical();
     let dtype = DataType::from_frozen_categories(categories);
-    let nulls = (!nulls.is_empty()).then(|| BooleanChunked::from_slice(name.into(), &nulls));
+    // The rows that have a text, packed eight to a byte, given to the codes as they are
+    // made (masking the codes afterwards would build a column of flags and copy the codes).
+    let validity =
+        (!nulls.is_empty()).then(|| Bitmap::from_trusted_len_iter(nulls.iter().map(|null| !null)));
     // The codes in the Enum's own width: a byte for up to 256 texts.
     macro_rules! enum_column {
         ($categorical:ty, $chunked:ty, $native:ty) => {{
-            let mut codes = <$chunked>::from_vec(
+            let codes = <$chunked>::from_vec_validity(
                 name.into(),
                 codes.iter().map(|code| *code as $native).collect(),
+                validity,
             );
-            if let Some(nulls) = &nulls {
-                codes = codes.set(nulls, None)?;
-            }
             // SAFETY: every code is the index of its text in `texts`, pushed as the code was
             // given, and `FrozenCategories::new` numbers the nth text n: each code names a
             // category of `dtype` (a null row's 0 is never looked up). The checked

@@ -4,6 +4,9 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
+use polars_arrow::array::BooleanArray;
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::trusted_len::TrustedLen;
 
 use super::dictionary;
 use crate::columns as col;
@@ -92,14 +95,37 @@ fn text<'a>(name: &str, values: impl ExactSizeIterator<Item = Option<&'a str>>) 
     column.finish().into_column()
 }
 
-/// Keys as their hex digits, written straight into the column.
+/// Keys as their hex digits: the batch's digits written side by side, found to be text
+/// once (not once a key), and copied into the column.
 fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> Column {
-    let mut column = StringChunkedBuilder::new(name.into(), values.len());
-    let mut hex = [0u8; 64];
+    const DIGITS: usize = 64;
+    let rows = values.len();
+    let mut digits: Vec<u8> = Vec::with_capacity(rows * DIGITS);
     for key in values {
-        column.append_value(key.hex(&mut hex));
+        digits.extend_from_slice(&key.digits());
+    }
+    // Hex digits are ASCII: never an error.
+    let digits = simdutf8::basic::from_utf8(&digits).unwrap_or_default();
+    let mut column = StringChunkedBuilder::new(name.into(), rows);
+    for row in 0..rows {
+        column.append_value(
+            digits
+                .get(row * DIGITS..(row + 1) * DIGITS)
+                .unwrap_or_default(),
+        );
     }
     column.finish().into_column()
+}
+
+/// A column of flags, packed eight to a byte as it is built (polars' own collection of a
+/// `bool` slice pushes them one at a time).
+fn flags(name: &str, values: impl TrustedLen<Item = bool>) -> Column {
+    let bits = Bitmap::from_trusted_len_iter(values);
+    BooleanChunked::with_chunk(
+        name.into(),
+        BooleanArray::new(ArrowDataType::Boolean, bits, None),
+    )
+    .into_column()
 }
 
 /// How a text column of few distinct values is built: as strings (the clean table's schema,
@@ -151,14 +177,8 @@ pub fn registry_as(records: &[RegistryRecord], texts: Texts) -> PolarsResult<Dat
                 r.iter().map(|x| Some(&*x.district_code)),
             )?,
             texts.column(col::SPECIAL_GROUP, r.iter().map(|x| x.special_group))?,
-            Column::new(
-                col::AT_RISK.into(),
-                r.iter().map(|x| x.at_risk).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                col::SUPPORTED.into(),
-                r.iter().map(|x| x.supported).collect::<Vec<_>>(),
-            ),
+            flags(col::AT_RISK, r.iter().map(|x| x.at_risk)),
+            flags(col::SUPPORTED, r.iter().map(|x| x.supported)),
             texts.column(
                 col::SUPPORT_FORMS,
                 r.iter().map(|x| x.support_forms.as_deref()),
@@ -333,6 +353,7 @@ pub fn rejected(rows: &[RejectedRow]) -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::pseudonymise::Pseudonymiser;
 
     #[test]
     fn days_count_from_the_unix_epoch() {
@@ -345,6 +366,29 @@ mod tests {
             days(d(2021, 6, 30)),
             (d(2021, 6, 30) - NaiveDate::default()).num_days() as i32
         );
+    }
+
+    #[test]
+    fn keys_and_flags_are_built_row_for_row() {
+        let keys = Pseudonymiser::new(b"a test secret of some length").unwrap();
+        // 70 rows: the flags cross a 64-bit word of their bitmap.
+        let ids: Vec<String> = (0..70).map(|i| format!("HS-{i:04}")).collect();
+        let made: Vec<Key> = ids.iter().map(|id| keys.child_key(id)).collect();
+        let column = super::keys("child_key", made.iter());
+        let read: Vec<&str> = column.str().unwrap().iter().flatten().collect();
+        assert_eq!(read.len(), 70);
+        for (got, key) in read.iter().zip(&made) {
+            assert_eq!(*got, key.to_string());
+            assert_eq!(got.len(), 64);
+        }
+        assert_ne!(read[0], read[1]);
+
+        // Every third row set (24 of them: 0, 3, …, 69), and row 68.
+        let set: Vec<bool> = (0..70).map(|i| i % 3 == 0 || i == 68).collect();
+        let column = flags("at_risk", set.iter().copied());
+        let read: Vec<bool> = column.bool().unwrap().iter().flatten().collect();
+        assert_eq!(read, set);
+        assert_eq!(column.bool().unwrap().sum(), Some(24 + 1));
     }
 
     #[test]

@@ -190,11 +190,12 @@ fn outer_block(inner: &[u32; 8]) -> [u8; 64] {
 pub struct Key([u8; 32]);
 
 impl Key {
-    /// The 64 lowercase hex digits, in `buffer`.
-    pub fn hex<'a>(&self, buffer: &'a mut [u8; 64]) -> &'a str {
-        // 32 bytes always fill 64 digits, and the digits are ASCII.
-        let _ = hex::encode_to_slice(self.0, buffer);
-        std::str::from_utf8(buffer).unwrap_or_default()
+    /// The 64 lowercase hex digits, as bytes (ASCII).
+    pub fn digits(&self) -> [u8; 64] {
+        let mut digits = [0u8; 64];
+        // 32 bytes always fill 64 digits.
+        let _ = hex::encode_to_slice(self.0, &mut digits);
+        digits
     }
 
     /// The first 128 bits: HMAC output, so as good as the whole for telling keys apart,
@@ -208,7 +209,7 @@ impl Key {
 
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.hex(&mut [0; 64]))
+        f.write_str(std::str::from_utf8(&self.digits()).unwrap_or_default())
     }
 }
 
