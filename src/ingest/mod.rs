@@ -16,6 +16,7 @@ pub mod reference;
 pub mod state;
 
 mod keyset;
+mod row_group;
 mod sha256_two;
 mod table;
 

@@ -767,8 +767,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             );
         }
         if let Some(w) = self.writers.get_mut(&year) {
-            w.writer
-                .write_batch(&df)
+            super::row_group::write(&mut w.writer, &df)
                 .map_err(|e| Error::polars(&format!("writing {}", w.path.display()), e))?;
         }
         Ok(())
