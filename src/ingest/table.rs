@@ -132,11 +132,16 @@ impl Tally {
         self.last = at;
         if let Some((_, counts)) = self.by_district.get_mut(at) {
             // The flags and the date first; a group is one of a fixed list of words, so
-            // mostly the same pointer.
+            // mostly the same pointer, and else a letter or two compared in line (the
+            // search passes most keys by, and `==` on text calls memcmp for each).
             let same_key = |k: &TallyKey| {
                 (k.0, k.2, k.3) == (key.0, key.2, key.3)
                     && match (k.1, key.1) {
-                        (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+                        (Some(a), Some(b)) => {
+                            std::ptr::eq(a, b)
+                                || (a.len() == b.len()
+                                    && a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
+                        }
                         (a, b) => a.is_none() && b.is_none(),
                     }
             };
@@ -1077,5 +1082,40 @@ mod tests {
         assert_eq!(district, ["622", "622", "623", "624"]);
         assert_eq!(supported, [false, true, false, true]);
         assert_eq!(n, [1, 2, 2, 1]);
+    }
+
+    #[test]
+    fn a_tally_tells_groups_apart_by_their_text_wherever_it_is_held() {
+        let day = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        let mut tally = Tally::default();
+        let district: Arc<str> = Arc::from("622");
+        // "a" held at another address counts with "a"; "b" (as long) and "đ" apart.
+        let elsewhere: &'static str = Box::leak(String::from("a").into_boxed_str());
+        for group in [
+            Some("a"),
+            Some("b"),
+            Some(elsewhere),
+            Some("đ"),
+            None,
+            Some("a"),
+        ] {
+            tally.add(&district, (day, group, true, false));
+        }
+        let counts = tally.frame().unwrap();
+        let groups = counts.column(crate::columns::SPECIAL_GROUP).unwrap();
+        let n = counts
+            .column(crate::columns::CHILDREN)
+            .unwrap()
+            .i64()
+            .unwrap();
+        let by_group: std::collections::BTreeMap<Option<&str>, i64> = groups
+            .str()
+            .unwrap()
+            .iter()
+            .zip(n.iter().flatten())
+            .collect();
+        let expected = [(None, 1), (Some("a"), 3), (Some("b"), 1), (Some("đ"), 1)];
+        assert_eq!(by_group, expected.into_iter().collect());
+        assert_eq!(counts.height(), 4);
     }
 }
