@@ -16,7 +16,7 @@ use polars::prelude::*;
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::FallibleStreamingIterator;
 use polars_parquet::write::{
-    array_to_columns, get_dtype_encoding, CompressedPage, CompressionOptions, Compressor, DynIter,
+    array_to_columns, get_dtype_encoding, CompressedPage, Compressor, DynIter,
     DynStreamingIterator, Encoding, StatisticsOptions, Version, WriteOptions,
 };
 
@@ -25,15 +25,18 @@ use crate::columns as col;
 /// The columns of keyed hashes: written plain, their minimum and maximum not kept.
 const KEY_COLUMNS: [&str; 2] = [col::CHILD_KEY, col::CASE_KEY];
 
-/// Writes `df` to `writer` as one row group a chunk (a batch is built as one chunk),
-/// uncompressed as the clean tables are (see `table.rs`).
+/// The clean tables' parts are not compressed (why: `table.rs`, where the writer is made
+/// with it); the pages written here are compressed as the writer's own would be.
+pub const COMPRESSION: ParquetCompression = ParquetCompression::Uncompressed;
+
+/// Writes `df` to `writer` as one row group a chunk (a batch is built as one chunk).
 pub fn write<W: Write>(writer: &mut BatchedWriter<W>, df: &DataFrame) -> PolarsResult<()> {
     let fields = writer.parquet_schema().fields().to_vec();
-    // What polars' writer does for a column: ParquetWriter's defaults, uncompressed.
+    // What polars' writer does for a column: ParquetWriter's defaults, and COMPRESSION.
     let options = WriteOptions {
         statistics: StatisticsOptions::default(),
         version: Version::V1,
-        compression: CompressionOptions::Uncompressed,
+        compression: COMPRESSION.into(),
         data_page_size: None,
     };
     let key_options = WriteOptions {
@@ -117,7 +120,7 @@ mod tests {
         .unwrap();
         let path = dir.path().join("part.parquet");
         let mut writer = ParquetWriter::new(std::fs::File::create(&path).unwrap())
-            .with_compression(ParquetCompression::Uncompressed)
+            .with_compression(COMPRESSION)
             .batched(df.schema())
             .unwrap();
         write(&mut writer, &df).unwrap();

@@ -756,7 +756,7 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             let text_schema =
                 TextSchema::of(&T::frame(&[], frames::Texts::Plain).map_err(polars_error)?);
             let writer = ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Uncompressed)
+                .with_compression(super::row_group::COMPRESSION)
                 .set_parallel(false)
                 .with_key_value_metadata(Some(text_schema.metadata()))
                 .batched(df.schema())
