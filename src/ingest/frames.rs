@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
-use polars_arrow::array::BooleanArray;
-use polars_arrow::bitmap::Bitmap;
+use polars_arrow::array::{BinaryViewArray, BooleanArray, View};
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use polars_arrow::trusted_len::TrustedLen;
 
 use super::dictionary;
@@ -75,16 +75,59 @@ fn micros(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp_micros()
 }
 
-fn date_column(name: &str, values: Vec<Option<i32>>) -> PolarsResult<Column> {
-    Series::new(name.into(), values)
-        .cast(&DataType::Date)
-        .map(Column::from)
+fn date_column(
+    name: &str,
+    values: impl ExactSizeIterator<Item = Option<i32>>,
+) -> PolarsResult<Column> {
+    let (values, validity) = values_and_validity(values);
+    Ok(
+        Int32Chunked::from_vec_validity(name.into(), values, validity)
+            .into_date()
+            .into_column(),
+    )
 }
 
-fn datetime_column(name: &str, values: Vec<Option<i64>>) -> PolarsResult<Column> {
-    Series::new(name.into(), values)
-        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
-        .map(Column::from)
+fn datetime_column(
+    name: &str,
+    values: impl ExactSizeIterator<Item = Option<i64>>,
+) -> PolarsResult<Column> {
+    let (values, validity) = values_and_validity(values);
+    Ok(
+        Int64Chunked::from_vec_validity(name.into(), values, validity)
+            .into_datetime(TimeUnit::Microseconds, None)
+            .into_column(),
+    )
+}
+
+/// A column's values and, once one is missing, which are there: the values written
+/// straight into their buffer (a column built from options pushes them one by one).
+fn values_and_validity<T: Default>(
+    values: impl ExactSizeIterator<Item = Option<T>>,
+) -> (Vec<T>, Option<Bitmap>) {
+    let rows = values.len();
+    let mut out = Vec::with_capacity(rows);
+    let mut validity: Option<MutableBitmap> = None;
+    for value in values {
+        match value {
+            Some(value) => {
+                out.push(value);
+                if let Some(validity) = &mut validity {
+                    validity.push(true);
+                }
+            }
+            None => {
+                validity
+                    .get_or_insert_with(|| {
+                        let mut so_far = MutableBitmap::with_capacity(rows);
+                        so_far.extend_constant(out.len(), true);
+                        so_far
+                    })
+                    .push(false);
+                out.push(T::default());
+            }
+        }
+    }
+    (out, validity.map(Bitmap::from))
 }
 
 fn text<'a>(name: &str, values: impl ExactSizeIterator<Item = Option<&'a str>>) -> Column {
@@ -95,26 +138,31 @@ fn text<'a>(name: &str, values: impl ExactSizeIterator<Item = Option<&'a str>>) 
     column.finish().into_column()
 }
 
-/// Keys as their hex digits: the batch's digits written side by side, found to be text
-/// once (not once a key), and copied into the column.
-fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> Column {
+/// Keys as their hex digits: the batch's digits written side by side into one buffer, and
+/// the column's views pointing into it (a string builder would copy every key again).
+fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> PolarsResult<Column> {
     const DIGITS: usize = 64;
     let rows = values.len();
     let mut digits: Vec<u8> = Vec::with_capacity(rows * DIGITS);
+    let mut views: Vec<View> = Vec::with_capacity(rows);
     for key in values {
-        digits.extend_from_slice(&key.digits());
+        let offset = u32::try_from(digits.len()).map_err(
+            |_| polars_err!(ComputeError: "a batch of {rows} keys is too many for one buffer"),
+        )?;
+        let key_digits = key.digits();
+        views.push(View::new_from_bytes(&key_digits, 0, offset));
+        digits.extend_from_slice(&key_digits);
     }
-    // Hex digits are ASCII: never an error.
-    let digits = simdutf8::basic::from_utf8(&digits).unwrap_or_default();
-    let mut column = StringChunkedBuilder::new(name.into(), rows);
-    for row in 0..rows {
-        column.append_value(
-            digits
-                .get(row * DIGITS..(row + 1) * DIGITS)
-                .unwrap_or_default(),
-        );
-    }
-    column.finish().into_column()
+    // The views checked against the buffer, then the buffer found to be text in one pass
+    // (hex digits are ASCII); a text array's own check would look at each key alone.
+    let array = BinaryViewArray::try_new(
+        ArrowDataType::BinaryView,
+        views.into(),
+        vec![digits.into()].into(),
+        None,
+    )?
+    .to_utf8view()?;
+    Ok(StringChunked::with_chunk(name.into(), array).into_column())
 }
 
 /// A column of flags, packed eight to a byte as it is built (polars' own collection of a
@@ -161,9 +209,9 @@ pub fn registry_as(records: &[RegistryRecord], texts: Texts) -> PolarsResult<Dat
         vec![
             date_column(
                 col::SNAPSHOT_DATE,
-                r.iter().map(|x| Some(days(x.snapshot_date))).collect(),
+                r.iter().map(|x| Some(days(x.snapshot_date))),
             )?,
-            keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key)),
+            keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key))?,
             Column::new(
                 col::BIRTH_YEAR.into(),
                 r.iter().map(|x| x.birth_year).collect::<Vec<_>>(),
@@ -183,10 +231,7 @@ pub fn registry_as(records: &[RegistryRecord], texts: Texts) -> PolarsResult<Dat
                 col::SUPPORT_FORMS,
                 r.iter().map(|x| x.support_forms.as_deref()),
             )?,
-            date_column(
-                col::UPDATED_ON,
-                r.iter().map(|x| x.updated_on.map(days)).collect(),
-            )?,
+            date_column(col::UPDATED_ON, r.iter().map(|x| x.updated_on.map(days)))?,
         ],
     )
 }
@@ -200,10 +245,7 @@ pub fn registry_counts(rows: &[CountRow]) -> PolarsResult<DataFrame> {
     DataFrame::new(
         r.len(),
         vec![
-            date_column(
-                col::SNAPSHOT_DATE,
-                r.iter().map(|x| Some(days(x.0))).collect(),
-            )?,
+            date_column(col::SNAPSHOT_DATE, r.iter().map(|x| Some(days(x.0))))?,
             text(col::DISTRICT_CODE, r.iter().map(|x| Some(x.1))),
             text(col::SPECIAL_GROUP, r.iter().map(|x| x.2)),
             Column::new(
@@ -232,8 +274,8 @@ pub fn cases_as(records: &[CaseRecord], texts: Texts) -> PolarsResult<DataFrame>
     DataFrame::new(
         r.len(),
         vec![
-            keys(col::CASE_KEY, r.iter().map(|x| &x.case_key)),
-            keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key)),
+            keys(col::CASE_KEY, r.iter().map(|x| &x.case_key))?,
+            keys(col::CHILD_KEY, r.iter().map(|x| &x.child_key))?,
             texts.column(col::COMMUNE_CODE, r.iter().map(|x| Some(&*x.commune_code)))?,
             texts.column(
                 col::DISTRICT_CODE,
@@ -243,19 +285,19 @@ pub fn cases_as(records: &[CaseRecord], texts: Texts) -> PolarsResult<DataFrame>
             texts.column(col::SUBTYPE, r.iter().map(|x| Some(x.subtype)))?,
             date_column(
                 col::OCCURRED_ON,
-                r.iter().map(|x| Some(days(x.occurred_on))).collect(),
+                r.iter().map(|x| Some(days(x.occurred_on))),
             )?,
             datetime_column(
                 col::REPORTED_AT,
-                r.iter().map(|x| x.reported_at.map(micros)).collect(),
+                r.iter().map(|x| x.reported_at.map(micros)),
             )?,
             datetime_column(
                 col::INTERVENED_AT,
-                r.iter().map(|x| x.intervened_at.map(micros)).collect(),
+                r.iter().map(|x| x.intervened_at.map(micros)),
             )?,
             date_column(
                 col::PLAN_APPROVED_ON,
-                r.iter().map(|x| x.plan_approved_on.map(days)).collect(),
+                r.iter().map(|x| x.plan_approved_on.map(days)),
             )?,
             texts.column(col::OUTCOME, r.iter().map(|x| x.outcome))?,
             texts.column(col::SEX, r.iter().map(|x| x.sex))?,
@@ -273,7 +315,7 @@ pub fn fund(records: &[FundRecord]) -> PolarsResult<DataFrame> {
     DataFrame::new(
         r.len(),
         vec![
-            date_column(col::DATE, r.iter().map(|x| Some(days(x.date))).collect())?,
+            date_column(col::DATE, r.iter().map(|x| Some(days(x.date))))?,
             text(col::KIND, r.iter().map(|x| Some(x.kind.code()))),
             Column::new(
                 col::VALUE_VND.into(),
@@ -319,10 +361,7 @@ pub fn district_reports(rows: &[ReportRow]) -> PolarsResult<DataFrame> {
                 col::VALUE.into(),
                 r.iter().map(|x| x.value).collect::<Vec<_>>(),
             ),
-            date_column(
-                col::SENT_ON,
-                r.iter().map(|x| Some(days(x.sent_on))).collect(),
-            )?,
+            date_column(col::SENT_ON, r.iter().map(|x| Some(days(x.sent_on))))?,
             text(col::FILE, r.iter().map(|x| Some(x.file.as_str()))),
             Column::new(
                 col::VERSION.into(),
@@ -374,7 +413,7 @@ mod tests {
         // 70 rows: the flags cross a 64-bit word of their bitmap.
         let ids: Vec<String> = (0..70).map(|i| format!("HS-{i:04}")).collect();
         let made: Vec<Key> = ids.iter().map(|id| keys.child_key(id)).collect();
-        let column = super::keys("child_key", made.iter());
+        let column = super::keys("child_key", made.iter()).unwrap();
         let read: Vec<&str> = column.str().unwrap().iter().flatten().collect();
         assert_eq!(read.len(), 70);
         for (got, key) in read.iter().zip(&made) {
@@ -392,25 +431,36 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_times_get_their_parquet_types() {
+    fn dates_and_times_get_their_parquet_types_and_keep_their_gaps() {
         let d = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        let t = micros(d.and_hms_opt(10, 30, 0).unwrap());
+        // A gap first, in the middle, last, and none at all.
         let df = DataFrame::new(
-            1,
+            3,
             vec![
-                date_column("d", vec![Some(days(d))]).unwrap(),
-                datetime_column("t", vec![Some(micros(d.and_hms_opt(10, 30, 0).unwrap()))])
-                    .unwrap(),
+                date_column("d", [Some(days(d)), None, Some(0)].into_iter()).unwrap(),
+                datetime_column("t", [None, Some(t), Some(t)].into_iter()).unwrap(),
+                date_column("e", [Some(1), Some(2), None].into_iter()).unwrap(),
+                date_column("f", [Some(-1), Some(0), Some(1)].into_iter()).unwrap(),
             ],
         )
         .unwrap();
         assert_eq!(df.column("d").unwrap().dtype(), &DataType::Date);
         assert_eq!(
-            df.column("d").unwrap().get(0).unwrap().to_string(),
-            "2021-12-31"
+            df.column("t").unwrap().dtype(),
+            &DataType::Datetime(TimeUnit::Microseconds, None)
         );
+        let shown = |name: &str| -> Vec<String> {
+            let column = df.column(name).unwrap();
+            (0..3).map(|i| column.get(i).unwrap().to_string()).collect()
+        };
+        assert_eq!(shown("d"), ["2021-12-31", "null", "1970-01-01"]);
         assert_eq!(
-            df.column("t").unwrap().get(0).unwrap().to_string(),
-            "2021-12-31 10:30:00"
+            shown("t"),
+            ["null", "2021-12-31 10:30:00", "2021-12-31 10:30:00"]
         );
+        assert_eq!(shown("e"), ["1970-01-02", "1970-01-03", "null"]);
+        assert_eq!(shown("f"), ["1969-12-31", "1970-01-01", "1970-01-02"]);
+        assert_eq!(df.column("f").unwrap().null_count(), 0);
     }
 }

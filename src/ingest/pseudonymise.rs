@@ -193,8 +193,11 @@ impl Key {
     /// The 64 lowercase hex digits, as bytes (ASCII).
     pub fn digits(&self) -> [u8; 64] {
         let mut digits = [0u8; 64];
-        // 32 bytes always fill 64 digits.
-        let _ = hex::encode_to_slice(self.0, &mut digits);
+        for (bytes, out) in self.0.chunks_exact(8).zip(digits.chunks_exact_mut(16)) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(bytes);
+            out.copy_from_slice(&hex_digits_of_word(u64::from_be_bytes(word)));
+        }
         digits
     }
 
@@ -217,6 +220,24 @@ impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Key({self})")
     }
+}
+
+/// The 16 lowercase hex digits of eight bytes (`word`, its first byte highest), in a few
+/// word-wide steps rather than a table look-up a digit: every row of a national ingest
+/// writes 64 of them.
+fn hex_digits_of_word(word: u64) -> [u8; 16] {
+    const LOW_NIBBLES: u128 = 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
+    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    // Each byte's two nibbles moved apart, one to a byte of a 128-bit word, in order:
+    // byte i of `word` spread to bytes 2i and 2i+1 (high nibble first, from the top).
+    let mut spread = u128::from(word);
+    spread = (spread | (spread << 32)) & 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
+    spread = (spread | (spread << 16)) & 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
+    spread = (spread | (spread << 8)) & 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
+    let nibbles = (((spread >> 4) & LOW_NIBBLES) << 8) | (spread & LOW_NIBBLES);
+    // A nibble of 10 or more gets a letter: 'a' is 39 past the digit '0' + 10 would be.
+    let letters = ((nibbles + ONES * 6) >> 4) & ONES;
+    (nibbles + ONES * u128::from(b'0') + letters * 39).to_be_bytes()
 }
 
 fn read_secret(path: &Path) -> Result<Vec<u8>, String> {
@@ -310,6 +331,23 @@ mod tests {
             let [ka, kb] = p.child_keys([" te-1 ", "TE-2"]);
             assert_eq!(ka.to_string(), reference(secret, "child", "TE-1"));
             assert_eq!(kb, p.child_key("te-2"));
+        }
+    }
+
+    #[test]
+    fn a_word_is_written_as_its_sixteen_hex_digits_high_nibble_first() {
+        for word in [
+            0,
+            u64::MAX,
+            0x0123_4567_89ab_cdef,
+            0xfedc_ba98_7654_3210,
+            0x0a0b_0c0d_0e0f_9a10,
+        ] {
+            let digits = hex_digits_of_word(word);
+            assert_eq!(
+                std::str::from_utf8(&digits).unwrap(),
+                format!("{word:016x}")
+            );
         }
     }
 
