@@ -18,6 +18,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use plain::plain;
+pub(crate) use plain::plain_lines;
 
 /// Invisible characters that survive copy-paste from web forms and Word and break
 /// equality without showing up on screen.
@@ -75,6 +76,13 @@ fn is_clean(s: &str) -> bool {
 /// checked alone. A gap is checked as text too: a tab between cells sends every record of a
 /// tab-separated file the slow way, as a control would.
 pub fn cells_clean(text: &str, ends: &[usize], gap: usize) -> bool {
+    // Two spaces that straddle a cell boundary would be a cell's edge, refused first.
+    cells_trimmed(text, ends, gap) && plain(text.as_bytes()) == Some(true)
+}
+
+/// [`cells_clean`] of a text already known to be plain (`plain_lines`): whether no cell
+/// starts or ends with a space.
+pub fn cells_trimmed(text: &str, ends: &[usize], gap: usize) -> bool {
     let bytes = text.as_bytes();
     let mut start = 0;
     for &end in ends {
@@ -87,8 +95,7 @@ pub fn cells_clean(text: &str, ends: &[usize], gap: usize) -> bool {
         }
         start = end + gap;
     }
-    // Two spaces that straddle a cell boundary would be a cell's edge, refused above.
-    plain(bytes) == Some(true)
+    true
 }
 
 fn is_clean_unicode(s: &str) -> bool {

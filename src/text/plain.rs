@@ -14,6 +14,26 @@
 //! outside ASCII only lead bytes C3–C6 (U+00C0–U+01BF) or E1 followed by B8–BB
 //! (U+1E00–U+1EFF), the precomposed Vietnamese letters, NFC all of them.
 
+/// Whether whole lines, each ended by its newline, are each plain for sure (`plain` of each
+/// line is `Some(true)`): a reader's buffer checked a stretch of lines at a time, so that a
+/// line found inside such a stretch needs no check of its own. `false` says only that some
+/// line may not be.
+pub(crate) fn plain_lines(bytes: &[u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, as just asked (the answer is cached).
+            return unsafe { plain_lines_avx2(bytes) } == Some(true);
+        }
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        unsafe { plain_lines_sse2(bytes) == Some(true) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        plain_words(bytes, true) == Some(true)
+    }
+}
+
 /// See the module: the check of this processor.
 pub(super) fn plain(bytes: &[u8]) -> Option<bool> {
     #[cfg(target_arch = "x86_64")]
@@ -28,7 +48,7 @@ pub(super) fn plain(bytes: &[u8]) -> Option<bool> {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        plain_words(bytes)
+        plain_words(bytes, false)
     }
 }
 
@@ -36,8 +56,15 @@ pub(super) fn plain(bytes: &[u8]) -> Option<bool> {
 /// byte-wise comparison turned into a bit mask: written once for SSE2 and AVX2, which differ
 /// only in their registers' width and their instructions' names.
 macro_rules! plain_simd {
-    ($name:ident, $feature:literal, $width:literal, $vector:ident, $load:ident, $splat:ident,
-     $gt:ident, $eq:ident, $and:ident, $or:ident, $movemask:ident) => {
+    // The check of one record, and of whole lines (a newline allowed between them).
+    ($name:ident, $lines_name:ident, $feature:literal, $width:literal, $vector:ident,
+     $($instructions:ident),+) => {
+        plain_simd!(@one $name, false, $feature, $width, $vector, $($instructions),+);
+        plain_simd!(@one $lines_name, true, $feature, $width, $vector, $($instructions),+);
+    };
+    (@one $name:ident, $newlines:literal, $feature:literal, $width:literal, $vector:ident,
+     $load:ident, $splat:ident, $gt:ident, $eq:ident, $and:ident, $andnot:ident, $or:ident,
+     $movemask:ident) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $feature)]
         fn $name(bytes: &[u8]) -> Option<bool> {
@@ -67,6 +94,11 @@ macro_rules! plain_simd {
                     $and($gt(splat(0x20), v), $gt(v, splat(0xFF))),
                     $eq(v, splat(0x7F)),
                 );
+                // Lines checked together: a newline is where one ends, not a control.
+                let control = match $newlines {
+                    true => $andnot($eq(v, splat(b'\n')), control),
+                    false => control,
+                };
                 let spaces = mask($eq(v, splat(b' ')));
                 if mask(control) != 0
                     || spaces & (spaces << 1) != 0
@@ -96,6 +128,7 @@ macro_rules! plain_simd {
 
 plain_simd!(
     plain_sse2,
+    plain_lines_sse2,
     "sse2",
     16,
     __m128i,
@@ -104,11 +137,13 @@ plain_simd!(
     _mm_cmpgt_epi8,
     _mm_cmpeq_epi8,
     _mm_and_si128,
+    _mm_andnot_si128,
     _mm_or_si128,
     _mm_movemask_epi8
 );
 plain_simd!(
     plain_avx2,
+    plain_lines_avx2,
     "avx2",
     32,
     __m256i,
@@ -117,13 +152,14 @@ plain_simd!(
     _mm256_cmpgt_epi8,
     _mm256_cmpeq_epi8,
     _mm256_and_si256,
+    _mm256_andnot_si256,
     _mm256_or_si256,
     _mm256_movemask_epi8
 );
 
 /// Eight bytes at a time in a machine word (SWAR).
 #[cfg(any(test, not(target_arch = "x86_64")))]
-fn plain_words(bytes: &[u8]) -> Option<bool> {
+fn plain_words(bytes: &[u8], newlines: bool) -> Option<bool> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut previous_space = false;
@@ -143,6 +179,11 @@ fn plain_words(bytes: &[u8]) -> Option<bool> {
         let delete = word ^ (0x7F * ONES);
         let control = (word.wrapping_sub(0x20 * ONES) & !word & HIGH)
             | (delete.wrapping_sub(ONES) & !delete & HIGH);
+        // Lines checked together: a newline is where one ends, not a control.
+        let control = match newlines {
+            true => control & !zero_bytes(word ^ (u64::from(b'\n') * ONES)),
+            false => control,
+        };
         let spaces = zero_bytes(word ^ (0x20 * ONES));
         if control != 0 || spaces & (spaces << 8) != 0 || (previous_space && spaces & 0x80 != 0) {
             return Some(false);
@@ -204,7 +245,7 @@ mod tests {
     #[test]
     fn the_checks_of_every_processor_pass_the_same_texts() {
         for text in cases() {
-            let words = plain_words(text.as_bytes()) == Some(true);
+            let words = plain_words(text.as_bytes(), false) == Some(true);
             assert_eq!(plain(text.as_bytes()) == Some(true), words, "{text:?}");
             #[cfg(target_arch = "x86_64")]
             {
@@ -217,6 +258,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn lines_checked_together_are_plain_only_when_each_line_is() {
+        let texts = cases();
+        // Every case as a line, then in blocks of a few lines (a newline at every position
+        // of a step), alone and with a plain Vietnamese line around it.
+        let mut blocks: Vec<Vec<&str>> = texts.iter().map(|t| vec![t.as_str()]).collect();
+        let around = "Nguyễn Thị Hằng,Trợ cấp xã hội";
+        for chunk in texts.chunks(3) {
+            let mut lines: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            blocks.push(lines.clone());
+            lines.insert(0, around);
+            lines.push(around);
+            blocks.push(lines);
+        }
+        for lines in blocks {
+            let joined: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let each = lines.iter().all(|l| plain(l.as_bytes()) == Some(true));
+            assert_eq!(plain_lines(joined.as_bytes()), each, "{joined:?}");
+            // The machine-word check may refuse more (a space after a newline), never less.
+            if plain_words(joined.as_bytes(), true) == Some(true) {
+                assert!(each, "{joined:?}");
+            }
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: SSE2 is x86-64's baseline.
+                let sse2 = unsafe { plain_lines_sse2(joined.as_bytes()) };
+                assert_eq!(sse2 == Some(true), each, "{joined:?}");
+            }
+        }
+        // A newline inside a line's text is still refused by the one-line check.
+        assert_ne!(plain("a\nb".as_bytes()), Some(true));
+        assert!(plain_lines("a\nb\n".as_bytes()));
+        assert!(!plain_lines("a\r\nb\n".as_bytes()));
     }
 
     #[test]

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use super::records::RecordReader;
 use super::{unreadable, Limits, RawRow, RawTable, UnreadableFile};
-use crate::text::cells_clean;
 use crate::text::encoding::{
     decode_as, decode_legacy, mostly_utf8, sniff_utf16_head, SourceEncoding,
 };
+use crate::text::{cells_clean, cells_trimmed};
 
 /// The encoding and delimiter are decided on this much of the file's start.
 const HEAD_BYTES: usize = 64 * 1024;
@@ -152,8 +152,8 @@ impl DelimitedReader {
         // A record valid as UTF-8 is UTF-8 whatever the file: 8-bit Vietnamese is almost
         // never valid UTF-8 once it leaves ASCII. Its cells are cut from it by their byte
         // ranges, which fall on the delimiters, so they are valid too.
-        match (simdutf8::basic::from_utf8(record.bytes), self.text) {
-            (Ok(text), mode) => {
+        match (record.text(), self.text) {
+            (Some(text), mode) => {
                 if matches!(mode, RecordText::Legacy(_)) && !text.is_ascii() {
                     self.encoding = SourceEncoding::Mixed;
                 }
@@ -167,7 +167,13 @@ impl DelimitedReader {
                     whole = stripped;
                     *last -= 1;
                 }
-                if cells_clean(whole, &self.ends, record.gap) {
+                // A plain record (checked as the buffer was read) has no '\r', and only its
+                // cells' edges are left to look at.
+                let clean = match record.plain {
+                    true => cells_trimmed(whole, &self.ends, record.gap),
+                    false => cells_clean(whole, &self.ends, record.gap),
+                };
+                if clean {
                     // The usual record: every cell clean already, copied in one go.
                     row.set_clean_cells(line, whole, &self.ends, record.gap);
                 } else {
@@ -178,7 +184,7 @@ impl DelimitedReader {
                     }
                 }
             }
-            (Err(_), mode) => {
+            (None, mode) => {
                 row.clear(line);
                 let legacy = match mode {
                     RecordText::Legacy(legacy) => legacy,

@@ -7,12 +7,17 @@
 //! the only terminator (a CRLF line keeps its `\r` in its last cell, as csv leaves it),
 //! and blank lines skipped.
 
+use std::collections::VecDeque;
 use std::io::Read;
+use std::ops::Range;
 
 use super::scan::{self, Found};
 
 /// Bytes read from the stream at a time, at the most.
 const READ_BYTES: usize = 1 << 20;
+/// Lines are checked for UTF-8 and plain text in stretches of about this many bytes, as
+/// they are read in: a line that is not costs its stretch's lines their own checks.
+const CHECK_BYTES: usize = 4 << 10;
 /// The least room a reader starts with.
 const MIN_READ_BYTES: usize = 64 << 10;
 
@@ -27,11 +32,14 @@ pub(super) struct RawRecord<'a> {
     /// Where each cell ends in `bytes`.
     pub ends: &'a [usize],
     pub gap: usize,
+    /// The record is a whole line of a stretch of the buffer found to be valid UTF-8 and
+    /// plain text (`text::plain_lines`) when it was read in: it needs neither check again.
+    pub plain: bool,
 }
 
-impl RawRecord<'_> {
+impl<'a> RawRecord<'a> {
     /// Cell `i`'s bytes.
-    pub fn cell(&self, i: usize) -> &[u8] {
+    pub fn cell(&self, i: usize) -> &'a [u8] {
         let start = match i {
             0 => 0,
             _ => self.ends.get(i - 1).map_or(0, |end| end + self.gap),
@@ -42,6 +50,20 @@ impl RawRecord<'_> {
 
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// The record as text, if it is valid UTF-8.
+    pub fn text(&self) -> Option<&'a str> {
+        if self.plain {
+            debug_assert!(std::str::from_utf8(self.bytes).is_ok());
+            // SAFETY: a plain record is a whole line of a stretch of the buffer that was
+            // found valid UTF-8 (`RecordReader::check_lines`). The stretch starts and ends at
+            // a line's start, and the line ends before its newline, ASCII: each cut falls
+            // between two characters, so the line is valid UTF-8 too.
+            Some(unsafe { std::str::from_utf8_unchecked(self.bytes) })
+        } else {
+            simdutf8::basic::from_utf8(self.bytes).ok()
+        }
     }
 }
 
@@ -59,6 +81,10 @@ pub(super) struct RecordReader {
     /// A record `csv_core` parsed: its cells run together, and their ends.
     cells: Vec<u8>,
     ends: Vec<usize>,
+    /// Stretches of whole lines of `buffer`, in order, found valid UTF-8 and plain text.
+    plain: VecDeque<Range<usize>>,
+    /// The buffer's lines before this have been checked, plain or not.
+    checked: usize,
 }
 
 impl RecordReader {
@@ -83,6 +109,8 @@ impl RecordReader {
                 .build(),
             cells: Vec::new(),
             ends: Vec::new(),
+            plain: VecDeque::new(),
+            checked: 0,
         }
     }
 
@@ -115,7 +143,20 @@ impl RecordReader {
     /// newline if any.
     fn take_line(&mut self, length: usize) -> RawRecord<'_> {
         let line = self.line;
-        let bytes = &self.buffer[self.start..self.start + length];
+        let (from, to) = (self.start, self.start + length);
+        while self
+            .plain
+            .front()
+            .is_some_and(|stretch| stretch.end <= from)
+        {
+            self.plain.pop_front();
+        }
+        // Its newline inside the stretch too: the whole line was checked.
+        let plain = self
+            .plain
+            .front()
+            .is_some_and(|stretch| stretch.start <= from && to < stretch.end);
+        let bytes = &self.buffer[from..to];
         self.ends.push(length);
         self.start = (self.start + length + 1).min(self.end);
         self.line += 1;
@@ -124,6 +165,7 @@ impl RecordReader {
             bytes,
             ends: &self.ends,
             gap: 1,
+            plain,
         }
     }
 
@@ -161,6 +203,7 @@ impl RecordReader {
                         bytes: &self.cells[..written],
                         ends: &self.ends,
                         gap: 0,
+                        plain: false,
                     }));
                 }
                 R::End => return Ok(None),
@@ -171,16 +214,52 @@ impl RecordReader {
     /// Keeps the unread bytes, at the buffer's start, and reads more after them; a line
     /// longer than the buffer doubles it.
     fn fill(&mut self) -> std::io::Result<()> {
+        let shift = self.start;
         self.buffer.copy_within(self.start..self.end, 0);
-        self.end -= self.start;
+        self.end -= shift;
         self.start = 0;
+        // The stretches move with the bytes; what was read goes (the unread bytes start on
+        // a line's start, so a stretch cut there is still whole lines).
+        self.checked = self.checked.saturating_sub(shift);
+        self.plain.retain_mut(|stretch| {
+            stretch.start = stretch.start.saturating_sub(shift);
+            stretch.end = stretch.end.saturating_sub(shift);
+            stretch.end > 0
+        });
         if self.end == self.buffer.len() {
             self.buffer.resize(self.buffer.len() * 2, 0);
         }
         let read = self.stream.read(&mut self.buffer[self.end..])?;
         self.end += read;
         self.at_end_of_stream = read == 0;
+        self.check_lines();
         Ok(())
+    }
+
+    /// Checks the whole lines read in since the last time, a stretch of about
+    /// [`CHECK_BYTES`] at a time: valid UTF-8 and plain text (`text::plain_lines`), so that
+    /// each line need not be checked alone. One pass over many lines costs less than a
+    /// pass a line: a registry line is 120 bytes.
+    fn check_lines(&mut self) {
+        let unchecked = &self.buffer[self.checked..self.end];
+        let Some(last_newline) = memchr::memrchr(b'\n', unchecked) else {
+            return;
+        };
+        let until = self.checked + last_newline + 1;
+        while self.checked < until {
+            let from = self.checked;
+            let past = (from + CHECK_BYTES).min(until - 1);
+            let to =
+                memchr::memchr(b'\n', &self.buffer[past..until]).map_or(until, |i| past + i + 1);
+            let stretch = &self.buffer[from..to];
+            if simdutf8::basic::from_utf8(stretch).is_ok() && crate::text::plain_lines(stretch) {
+                match self.plain.back_mut() {
+                    Some(last) if last.end == from => last.end = to,
+                    _ => self.plain.push_back(from..to),
+                }
+            }
+            self.checked = to;
+        }
     }
 }
 
@@ -188,19 +267,25 @@ impl RecordReader {
 mod tests {
     use super::*;
 
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// A reader of `bytes`, read `chunk` bytes at a time.
+    fn reader(bytes: &[u8], chunk: usize) -> RecordReader {
+        let bytes: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
+        RecordReader::new(Box::new(Trickle(bytes, chunk)), b',', 0)
+    }
+
     /// Every record of `text`, read `chunk` bytes at a time: (line, cells).
     fn records(text: &str, chunk: usize) -> Vec<(usize, Vec<String>)> {
-        struct Trickle<'a>(&'a [u8], usize);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                let n = self.1.min(buf.len()).min(self.0.len());
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        let bytes: &'static [u8] = Box::leak(text.as_bytes().to_vec().into_boxed_slice());
-        let mut reader = RecordReader::new(Box::new(Trickle(bytes, chunk)), b',', 0);
+        let mut reader = reader(text.as_bytes(), chunk);
         let mut out = Vec::new();
         while let Some(r) = reader.next().unwrap() {
             let cells = (0..r.len())
@@ -209,6 +294,60 @@ mod tests {
             out.push((r.line, cells));
         }
         out
+    }
+
+    #[test]
+    fn a_record_is_plain_only_when_its_line_is_valid_and_plain_text() {
+        // Lines that are plain, and each kind that is not, over several stretches.
+        let plain_line = "TE-00001-000022,Nguyễn Bảo Hằng,12/03/2018,Nữ,Kinh,Có";
+        let not_plain: [&[u8]; 6] = [
+            b"a,b  c",
+            b"a,b\r",
+            b"a\tb,c",
+            b"a,\xE1\xBB",
+            b"a,\xFF\xFEb",
+            "a,e\u{0301}".as_bytes(),
+        ];
+        let mut text: Vec<u8> = Vec::new();
+        let mut expected: Vec<bool> = Vec::new();
+        // About 120 kB, a line that is not plain every 18 kB.
+        for round in 0..2000 {
+            text.extend_from_slice(plain_line.as_bytes());
+            text.push(b'\n');
+            expected.push(true);
+            if round % 300 == 0 {
+                text.extend_from_slice(not_plain[round % not_plain.len()]);
+                text.push(b'\n');
+                expected.push(false);
+            }
+        }
+        // A last line with no newline is read whole, but not as checked.
+        text.extend_from_slice(plain_line.as_bytes());
+        expected.push(false);
+        for chunk in [1, 5, 100, 4096, 5000, 1 << 20] {
+            let mut reader = reader(&text, chunk);
+            let mut seen = Vec::new();
+            while let Some(r) = reader.next().unwrap() {
+                if r.plain {
+                    assert_eq!(r.text(), Some(plain_line), "reads of {chunk} bytes");
+                }
+                seen.push(r.plain);
+            }
+            assert_eq!(seen.len(), expected.len());
+            for (i, (got, plain)) in seen.iter().zip(&expected).enumerate() {
+                // Never plain when the line is not; a plain line may be left unchecked.
+                assert!(!got || *plain, "line {} in reads of {chunk} bytes", i + 1);
+            }
+            // Read in large blocks, most plain lines are found so: a line that is not
+            // costs the lines of its own stretch of about 4 kB (some 70) their check.
+            if chunk >= 4096 {
+                let found = seen.iter().filter(|p| **p).count();
+                assert!(
+                    found > 1500,
+                    "{found} plain lines in reads of {chunk} bytes"
+                );
+            }
+        }
     }
 
     #[test]
