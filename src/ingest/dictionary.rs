@@ -5,7 +5,7 @@
 //! finds the column's dictionary itself: it hashes every cell twice, once to guess whether
 //! a dictionary pays and once to build it. That was a tenth of a national ingest. Here a
 //! batch's cells are numbered by the address of the text they share (the reader's memo
-//! hands out one `Arc<str>` per distinct text, and fixed texts are `&'static str`), so a
+//! hands out one `Rc<str>` per distinct text, and fixed texts are `&'static str`), so a
 //! cell costs a look-up among a few hundred addresses, most often none (rows come grouped
 //! by commune), and a text is hashed once a batch. The numbers and the batch's texts, in
 //! the order it first has them, are a polars Enum.

@@ -14,8 +14,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -43,7 +44,7 @@ const BATCH_ROWS: usize = 128 * 1024;
 
 /// A source that becomes one clean table: how its files are placed, how a row is parsed,
 /// which id must be unique, and which year partition a record goes to.
-pub(crate) trait CleanTable: Sized + Send {
+pub(crate) trait CleanTable: Sized {
     const TABLE: &'static str;
     const KIND: SourceKind;
     /// The column a duplicate is reported against.
@@ -97,14 +98,14 @@ pub(crate) const COUNTS_TABLE: &str = "registry_counts";
 /// Children counted by district, then by (snapshot, group, supported, at risk).
 ///
 /// A row mostly costs a pointer comparison and a short scan, not a hash: an export lists a
-/// district's children together, rows share their district's `Arc` (the place memo hands
+/// district's children together, rows share their district's `Rc` (the place memo hands
 /// out one per place), and a district of one file has a few dozen keys at most (a snapshot,
 /// some sixteen groups, two flags), the common ones counted first.
 #[derive(Default)]
 pub(crate) struct Tally {
     by_district: Vec<DistrictCounts>,
     /// Where each district is in `by_district`, for rows that change district.
-    index: foldhash::HashMap<Arc<str>, usize>,
+    index: foldhash::HashMap<Rc<str>, usize>,
     /// The district counted last.
     last: usize,
 }
@@ -112,11 +113,11 @@ pub(crate) struct Tally {
 type TallyKey = (NaiveDate, Option<&'static str>, bool, bool);
 
 /// A district and how many children it has by key.
-type DistrictCounts = (Arc<str>, Vec<(TallyKey, i64)>);
+type DistrictCounts = (Rc<str>, Vec<(TallyKey, i64)>);
 
 impl Tally {
-    fn add(&mut self, district: &Arc<str>, key: TallyKey) {
-        let same = |d: &Arc<str>| Arc::ptr_eq(d, district) || **d == **district;
+    fn add(&mut self, district: &Rc<str>, key: TallyKey) {
+        let same = |d: &Rc<str>| Rc::ptr_eq(d, district) || **d == **district;
         let at = match self.by_district.get(self.last) {
             Some((last, _)) if same(last) => self.last,
             _ => match self.index.get(district) {
@@ -1060,7 +1061,7 @@ mod tests {
             ("623", false),
             ("624", true),
         ] {
-            tally.add(&Arc::from(district), (day, Some("a"), supported, false));
+            tally.add(&Rc::from(district), (day, Some("a"), supported, false));
         }
         let counts = tally.frame().unwrap();
         let district = counts.column(crate::columns::DISTRICT_CODE).unwrap();
@@ -1088,7 +1089,7 @@ mod tests {
     fn a_tally_tells_groups_apart_by_their_text_wherever_it_is_held() {
         let day = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
         let mut tally = Tally::default();
-        let district: Arc<str> = Arc::from("622");
+        let district: Rc<str> = Rc::from("622");
         // "a" held at another address counts with "a"; "b" (as long) and "đ" apart.
         let elsewhere: &'static str = Box::leak(String::from("a").into_boxed_str());
         for group in [

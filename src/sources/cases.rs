@@ -139,8 +139,8 @@ const INJURY_SUBTYPES: &[(&str, &[&str])] = &[
 pub struct CaseRecord {
     pub case_key: Key,
     pub child_key: Key,
-    pub commune_code: std::sync::Arc<str>,
-    pub district_code: std::sync::Arc<str>,
+    pub commune_code: std::rc::Rc<str>,
+    pub district_code: std::rc::Rc<str>,
     pub kind: CaseKind,
     pub subtype: &'static str,
     pub occurred_on: NaiveDate,

@@ -96,13 +96,13 @@ pub struct RegistryRecord {
     pub birth_year: i32,
     pub age: i32,
     pub sex: Option<&'static str>,
-    pub ethnicity: Option<std::sync::Arc<str>>,
-    pub commune_code: std::sync::Arc<str>,
-    pub district_code: std::sync::Arc<str>,
+    pub ethnicity: Option<std::rc::Rc<str>>,
+    pub commune_code: std::rc::Rc<str>,
+    pub district_code: std::rc::Rc<str>,
     pub special_group: Option<&'static str>,
     pub at_risk: bool,
     pub supported: bool,
-    pub support_forms: Option<std::sync::Arc<str>>,
+    pub support_forms: Option<std::rc::Rc<str>>,
     pub updated_on: Option<NaiveDate>,
 }
 
