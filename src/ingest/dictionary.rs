@@ -19,7 +19,6 @@
 
 use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
-use polars_arrow::bitmap::Bitmap;
 
 /// Column `name` of a batch, its texts coded: a polars Enum of the texts the batch has, in
 /// the order it first has them, and each row's code. Equal texts at different addresses get
@@ -34,21 +33,7 @@ pub fn coded<'a>(
     let mut texts: Vec<&'a str> = Vec::new();
     // Rows come grouped (a commune's children together): many repeat the row before.
     let mut last: Option<((usize, usize), u32)> = None;
-    let rows = values.len();
-    let mut codes: Vec<u32> = Vec::with_capacity(rows);
-    // Which rows are null, once one is.
-    let mut nulls: Vec<bool> = Vec::new();
-    for (row, value) in values.enumerate() {
-        let Some(text) = value else {
-            if nulls.is_empty() {
-                nulls = vec![false; rows];
-            }
-            if let Some(null) = nulls.get_mut(row) {
-                *null = true;
-            }
-            codes.push(0);
-            continue;
-        };
+    let mut code_of = |text: &'a str| {
         let address = (text.as_ptr() as usize, text.len());
         let code = match last {
             Some((at, code)) if at == address => code,
@@ -60,15 +45,15 @@ pub fn coded<'a>(
             }),
         };
         last = Some((address, code));
-        codes.push(code);
-    }
+        code
+    };
+    // The rows that have a text, packed eight to a byte as the codes are made (masking the
+    // codes afterwards would build a column of flags and copy the codes).
+    let (codes, validity) =
+        super::frames::values_and_validity(values.map(|value| value.map(&mut code_of)));
     let categories = FrozenCategories::new(texts)?;
     let physical = categories.physical();
     let dtype = DataType::from_frozen_categories(categories);
-    // The rows that have a text, packed eight to a byte, given to the codes as they are
-    // made (masking the codes afterwards would build a column of flags and copy the codes).
-    let validity =
-        (!nulls.is_empty()).then(|| Bitmap::from_trusted_len_iter(nulls.iter().map(|null| !null)));
     // The codes in the Enum's own width: a byte for up to 256 texts.
     macro_rules! enum_column {
         ($categorical:ty, $chunked:ty, $native:ty) => {{

@@ -101,7 +101,7 @@ fn datetime_column(
 
 /// A column's values and, once one is missing, which are there: the values written
 /// straight into their buffer (a column built from options pushes them one by one).
-fn values_and_validity<T: Default>(
+pub(super) fn values_and_validity<T: Default>(
     values: impl ExactSizeIterator<Item = Option<T>>,
 ) -> (Vec<T>, Option<Bitmap>) {
     let rows = values.len();
