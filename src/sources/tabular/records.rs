@@ -56,10 +56,11 @@ impl<'a> RawRecord<'a> {
     pub fn text(&self) -> Option<&'a str> {
         if self.plain {
             debug_assert!(std::str::from_utf8(self.bytes).is_ok());
-            // SAFETY: a plain record is a whole line of a stretch of the buffer that was
-            // found valid UTF-8 (`RecordReader::check_lines`). The stretch starts and ends at
-            // a line's start, and the line ends before its newline, ASCII: each cut falls
-            // between two characters, so the line is valid UTF-8 too.
+            // SAFETY: a plain record is a line inside a stretch of bytes that was found valid
+            // UTF-8 in one piece (`RecordReader::check_lines`). The line starts where the
+            // record before it ended, after its newline, and ends just before its own
+            // newline: newlines are ASCII, so both cuts fall between two characters and the
+            // line is valid UTF-8 too.
             Some(unsafe { std::str::from_utf8_unchecked(self.bytes) })
         } else {
             simdutf8::basic::from_utf8(self.bytes).ok()
@@ -218,8 +219,8 @@ impl RecordReader {
         self.buffer.copy_within(self.start..self.end, 0);
         self.end -= shift;
         self.start = 0;
-        // The stretches move with the bytes; what was read goes (the unread bytes start on
-        // a line's start, so a stretch cut there is still whole lines).
+        // The stretches move with the bytes, and what was read goes: a stretch cut at the
+        // unread bytes' start keeps every line that `take_line` can still ask about.
         self.checked = self.checked.saturating_sub(shift);
         self.plain.retain_mut(|stretch| {
             stretch.start = stretch.start.saturating_sub(shift);
