@@ -56,11 +56,13 @@ impl Error {
         }
     }
 
-    /// 2 for a bad command line or pipeline file, 75 (EX_TEMPFAIL: try again later) when
+    /// 2 for a bad command line, pipeline file or secret key, 75 (EX_TEMPFAIL: try again later) when
     /// another run holds the lock, 1 for a run that failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::Usage(_) => 2,
+            // A key that is missing, exposed or too short is the operator's to fix, like
+            // the pipeline file.
+            Error::Config(_) | Error::Usage(_) | Error::Secret(_) => 2,
             Error::Locked { .. } => 75,
             _ => 1,
         }

@@ -21,6 +21,7 @@ pub mod pack;
 pub mod quality;
 pub mod reference;
 pub mod run;
+pub mod secret_key;
 pub mod sources;
 pub mod text;
 

@@ -111,7 +111,8 @@ fn a_code_naming_another_district_rejects_the_workbook_naming_sheet_and_cell() {
     };
     wrong.write(&p.path("data/district_reports/2021/chu_se_sai_ma.xlsx"));
     let run = p.run(&[]);
-    run.expect_code(0);
+    // A workbook refused as a whole is a file not read: the data-quality gate fails.
+    run.expect_code(3);
     let err = run.stderr();
     assert!(
         err.contains("chu_se_sai_ma.xlsx")
@@ -208,7 +209,8 @@ fn a_workbook_in_the_folder_of_another_period_is_rejected() {
     std::fs::create_dir_all(p.path("data/district_reports/2021S1")).unwrap();
     Workbook::chu_se_2021().write(&p.path("data/district_reports/2021S1/chu_se.xlsx"));
     let run = p.run(&[]);
-    run.expect_code(0);
+    // Refused as a whole: not read, so the data-quality gate fails.
+    run.expect_code(3);
     assert!(
         run.stderr().contains("period 2021") && run.stderr().contains("folder of period 2021S1"),
         "{}",

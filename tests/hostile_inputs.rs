@@ -428,6 +428,10 @@ fn peak_memory(cwd: &Path, args: &[&str]) -> (u64, i32) {
         .args(args)
         .current_dir(cwd)
         .env("TREEM_SECRET_KEY", "a test secret that is long enough")
+        .env(
+            "TREEM_KEY_DIR",
+            std::env::temp_dir().join("treem-test-keys"),
+        )
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

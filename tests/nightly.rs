@@ -245,6 +245,10 @@ fn a_lock_file_left_by_a_killed_run_does_not_block() {
         .args(["run", "pipelines/p.toml", "--out", "out"])
         .current_dir(p.dir.path())
         .env("TREEM_SECRET_KEY", SECRET)
+        .env(
+            "TREEM_KEY_DIR",
+            std::env::temp_dir().join("treem-test-keys"),
+        )
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -295,6 +299,10 @@ fn a_run_killed_at_any_moment_leaves_the_last_outputs_whole() {
             .args(["run", "--out", &out_arg, "--full-refresh"])
             .current_dir(REPO)
             .env("TREEM_SECRET_KEY", SECRET)
+            .env(
+                "TREEM_KEY_DIR",
+                std::env::temp_dir().join("treem-test-keys"),
+            )
             .stderr(File::create(&log).unwrap())
             .spawn()
             .unwrap();

@@ -76,11 +76,19 @@ fn fixture() -> &'static Fixture {
                 "V6,TE9,Lê Thị Hoa,23944,Khác,Đuối nước,10/06/2021,10/06/2021 17:00,,,Bị thương,Nữ,01/01/2015",
                 // row 8: 21 years old: excluded
                 "V7,TE40,Người Lớn,23944,Tai nạn thương tích,Ngã,10/06/2021,10/06/2021 17:00,,,Bị thương,Nam,01/01/2000",
+                // row 9: born after the case occurred
+                "V8,TE41,Trẻ Sơ Sinh,23944,Tai nạn thương tích,Ngã,10/06/2021,10/06/2021 17:00,,,Bị thương,Nam,07/08/2021",
             ]
             .join("\n"),
         );
         let run = project.run(&[]);
-        run.expect_code(0);
+        // Three files cannot be read at all: the data-quality gate fails (exit 3).
+        run.expect_code(3);
+        assert!(
+            run.stderr().contains("3 files could not be read at all"),
+            "{}",
+            run.stderr()
+        );
         let registry = project.rejections("registry");
         let cases = project.rejections("cases");
         let stderr = run.stderr();
@@ -258,10 +266,10 @@ fn counts_add_up_and_good_rows_are_kept() {
         "{}",
         f.stderr
     );
-    // Cases: 7 rows; rows 2 and 6 kept, row 8 excluded.
+    // Cases: 8 rows; rows 2 and 6 kept, row 8 excluded.
     assert!(
         f.stderr
-            .contains("cases: 7 rows read = 2 kept + 4 rejected + 1 excluded"),
+            .contains("cases: 8 rows read = 2 kept + 5 rejected + 1 excluded"),
         "{}",
         f.stderr
     );
@@ -270,25 +278,78 @@ fn counts_add_up_and_good_rows_are_kept() {
 }
 
 #[test]
-fn rejected_rows_carry_no_name_and_no_raw_id() {
+fn a_birth_after_the_case_is_date_order_on_its_row() {
+    assert!(
+        has(&fixture().cases, "date_order", 9, "birth_date"),
+        "{:?}",
+        fixture().cases
+    );
+}
+
+/// Every name, id and birth date of the fixture, birth dates as written and as treem
+/// would write them: none may appear in a rejected row, whatever its reason.
+#[test]
+fn rejected_rows_carry_no_name_no_raw_id_and_no_birth_date() {
     let f = fixture();
+    let mut personal = vec![
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Ksor Y Nhi",
+        "Đinh Văn Blui",
+        "Người Lớn",
+        "Trẻ Sơ Sinh",
+        "TE1",
+        "TE8",
+        "TE9",
+        "TE40",
+        "TE41",
+        "V1",
+        "V8",
+    ];
+    for (written, iso) in [
+        ("31/02/2012", "2012-02-31"),
+        ("05/03/2012", "2012-03-05"),
+        ("05/01/2022", "2022-01-05"),
+        ("01/01/2004", "2004-01-01"),
+        ("01/01/2000", "2000-01-01"),
+        ("07/08/2021", "2021-08-07"),
+    ] {
+        personal.push(written);
+        personal.push(iso);
+    }
+    let mut reasons = std::collections::BTreeSet::new();
     for table in ["registry", "cases"] {
         let df = common::read_parquet(&f.project.out(&format!("rejected/{table}.parquet")));
         for cell in common::string_cells(&df) {
-            for secret in [
-                "Nguyễn Văn An",
-                "Trần Thị Bình",
-                "Lê Văn Cường",
-                "TE1",
-                "V1",
-                "TE3",
-                "31/02/2012",
-            ] {
+            for value in &personal {
                 assert!(
-                    !cell.contains(secret),
-                    "{table}: {cell:?} contains {secret:?}"
+                    !cell.contains(value),
+                    "{table}: {cell:?} contains {value:?}"
                 );
             }
         }
+        reasons.extend(
+            df.column("reason")
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .flatten()
+                .map(str::to_string),
+        );
+    }
+    // The rows above reach every reason a personal column can be rejected for.
+    for reason in [
+        "missing_value",
+        "bad_date",
+        "duplicate_id",
+        "date_order",
+        "aged_out",
+    ] {
+        assert!(
+            reasons.contains(reason),
+            "{reason} not reached: {reasons:?}"
+        );
     }
 }

@@ -22,6 +22,17 @@ pub fn run(args: Args) -> Result<u8, Error> {
     println!("The pipeline file {} is valid.", path.display());
     let outcome = ingest::check(&plan, &mut |_| {})?;
     let mut problems: Vec<String> = outcome.reference_problems.clone();
+    // A file of a format treem reads that no pattern takes is most likely a submission
+    // the pipeline would never see: a problem. Other files are listed for the record.
+    for line in crate::run::ignored_lines(&plan) {
+        println!("{line}");
+    }
+    problems.extend(plan.sources.iter().flat_map(|s| {
+        s.ignored
+            .iter()
+            .filter(|f| f.readable_format)
+            .map(move |f| format!("{}: not read: {}", f.path.display(), f.reason))
+    }));
     let mut unreadable = 0;
     for t in &outcome.tables {
         let c = t.summary.counts;

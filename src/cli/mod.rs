@@ -2,8 +2,10 @@
 
 pub mod check;
 pub mod generate;
+pub mod key;
 pub mod progress;
 pub mod run;
+pub mod share;
 pub mod sql;
 pub mod status;
 
@@ -39,6 +41,10 @@ pub enum Command {
     Check(check::Args),
     /// The last run: when, how it ended, what changed, targets met.
     Status(status::Args),
+    /// The pipeline's secret key: create, show (where and fingerprint) or rotate it.
+    Key(key::Args),
+    /// Copy what may be shared (clean tables, indicators, pack; never the key) to a folder.
+    Share(share::Args),
 }
 
 /// Runs the parsed command line; the exit code is the caller's to use.
@@ -49,6 +55,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Error> {
         Command::Sql(args) => sql::run(args),
         Command::Check(args) => check::run(args),
         Command::Status(args) => status::run(args),
+        Command::Key(args) => key::run(args),
+        Command::Share(args) => share::run(args),
     }
 }
 

@@ -86,14 +86,40 @@ pub fn lines(m: &Manifest) -> Vec<String> {
     }
     let sum =
         |f: fn(&crate::run::manifest::InputRecord) -> u64| -> u64 { m.inputs.iter().map(f).sum() };
-    let unreadable = m.inputs.iter().filter(|i| i.problem.is_some()).count();
+    let unreadable = m.inputs.iter().filter(|i| i.not_read).count();
     out.push(format!(
-        "Rows: {} read, {} kept, {} rejected, {} excluded; {unreadable} files with problems.",
+        "Rows: {} read, {} kept, {} rejected, {} excluded; {unreadable} file{} not readable.",
         sum(|i| i.rows_read),
         sum(|i| i.kept),
         sum(|i| i.rejected),
-        sum(|i| i.excluded)
+        sum(|i| i.excluded),
+        if unreadable == 1 { "" } else { "s" }
     ));
+    for i in m.inputs.iter().filter(|i| i.not_read).take(MAX_NAMED) {
+        out.push(format!(
+            "  not readable: {}: {}",
+            i.path.display(),
+            i.problem.as_deref().unwrap_or_default()
+        ));
+    }
+    if !m.ignored.is_empty() {
+        out.push(format!(
+            "Ignored: {} file{} under the sources' folders that no pattern takes:",
+            m.ignored.len(),
+            if m.ignored.len() == 1 { "" } else { "s" }
+        ));
+        for f in m.ignored.iter().take(MAX_NAMED) {
+            out.push(format!(
+                "  {} ({}): {}",
+                f.path.display(),
+                f.source,
+                f.reason
+            ));
+        }
+        if m.ignored.len() > MAX_NAMED {
+            out.push(format!("  … and {} more.", m.ignored.len() - MAX_NAMED));
+        }
+    }
     let steps: Vec<String> = m
         .steps
         .iter()

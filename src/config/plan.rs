@@ -32,13 +32,28 @@ impl Period {
     }
 }
 
-/// The files one source's globs matched, in a stable (sorted) order.
+/// The files one source's globs matched, in a stable (sorted) order, and every other file
+/// under the source's folders with why it is not read: nothing there is dropped unsaid.
 #[derive(Debug, Clone)]
 pub struct SourceFiles {
     pub kind: SourceKind,
     pub patterns: Vec<String>,
     pub files: Vec<PathBuf>,
+    pub ignored: Vec<IgnoredFile>,
 }
+
+/// A file under a source's folder that no pattern of any source takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredFile {
+    pub path: PathBuf,
+    pub reason: String,
+    /// A format treem reads: most likely a submission the patterns miss.
+    pub readable_format: bool,
+}
+
+/// The extensions of the files treem reads (`sources::tabular` tells them apart by their
+/// first bytes; these are what offices save them as).
+pub const READABLE_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "txt"];
 
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -47,6 +62,9 @@ pub struct Rules {
     pub holidays: BTreeSet<NaiveDate>,
     pub source_gap_tolerance: f64,
     pub max_rejected_share: f64,
+    /// A file not read at all is a hole in the data that no share of rows shows: the gate
+    /// fails when more than this many are (0 unless the pipeline file says otherwise).
+    pub max_unreadable_files: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +175,14 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             sources.push(resolve_source(kind, globs, base, problems));
         }
     }
+    // Sources may share a folder: a file another source reads is not ignored.
+    let taken: BTreeSet<PathBuf> = sources
+        .iter()
+        .flat_map(|s: &SourceFiles| s.files.iter().cloned())
+        .collect();
+    for source in &mut sources {
+        source.ignored.retain(|f| !taken.contains(&f.path));
+    }
 
     let mut targets = Vec::new();
     for (indicator, expr) in &raw.targets {
@@ -264,6 +290,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             holidays,
             source_gap_tolerance: r.source_gap_tolerance,
             max_rejected_share: r.max_rejected_share,
+            max_unreadable_files: r.max_unreadable_files,
         },
         min_count: raw.disclosure.min_count,
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
@@ -404,6 +431,7 @@ fn resolve_source(
 ) -> SourceFiles {
     let mut files = BTreeSet::new();
     let mut patterns = Vec::new();
+    let mut under = BTreeSet::new();
     for pattern in globs.patterns() {
         patterns.push(pattern.to_string());
         let full = base.join(pattern);
@@ -421,34 +449,94 @@ fn resolve_source(
             ));
             continue;
         }
-        let full = full.to_string_lossy().into_owned();
-        match glob::glob(&full) {
-            Ok(paths) => {
-                for entry in paths {
-                    match entry {
-                        Ok(path) if path.is_file() && !is_office_clutter(&path) => {
-                            files.insert(path);
-                        }
-                        Ok(_) => {}
-                        Err(e) => problems.push(format!(
-                            "Key \"sources.{}\": cannot read \"{}\": {}.",
-                            kind.name(),
-                            e.path().display(),
-                            e.error()
-                        )),
+        // Matched without regard to case, as Windows names files (`BAOCAO.XLSX`); `*`
+        // stays within one folder, `**` crosses folders.
+        let matcher = match globset::GlobBuilder::new(&full.to_string_lossy())
+            .case_insensitive(true)
+            .literal_separator(true)
+            .build()
+        {
+            Ok(glob) => glob.compile_matcher(),
+            Err(e) => {
+                problems.push(format!(
+                    "Key \"sources.{}\": pattern \"{pattern}\" is not a valid glob: {e}.",
+                    kind.name()
+                ));
+                continue;
+            }
+        };
+        for entry in walkdir::WalkDir::new(&root)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let path = e.into_path();
+                    if matcher.is_match(&path) && !is_office_clutter(&path) {
+                        files.insert(path);
+                    } else {
+                        under.insert(path);
                     }
                 }
+                Ok(_) => {}
+                Err(e) => problems.push(format!(
+                    "Key \"sources.{}\": cannot read \"{}\": {e}.",
+                    kind.name(),
+                    e.path().unwrap_or(&root).display(),
+                )),
             }
-            Err(e) => problems.push(format!(
-                "Key \"sources.{}\": pattern \"{pattern}\" is not a valid glob: {e}.",
-                kind.name()
-            )),
         }
     }
+    let ignored = under
+        .into_iter()
+        .filter(|p| !files.contains(p))
+        .map(|path| {
+            let reason = why_ignored(&path, &patterns);
+            let readable_format = !is_office_clutter(&path) && readable_extension(&path);
+            IgnoredFile {
+                path,
+                reason,
+                readable_format,
+            }
+        })
+        .collect();
     SourceFiles {
         kind,
         patterns,
         files: files.into_iter().collect(),
+        ignored,
+    }
+}
+
+fn readable_extension(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        READABLE_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+    })
+}
+
+/// Why a file under a source's folder is not read, in words an officer can act on.
+fn why_ignored(path: &Path, patterns: &[String]) -> String {
+    if is_office_clutter(path) {
+        return "An Excel lock file or a hidden file.".to_string();
+    }
+    let quoted = patterns
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if READABLE_EXTENSIONS.contains(&ext.as_str()) {
+        format!(
+            "No pattern of the source takes it ({quoted}), although treem reads .{ext} files: \
+             add a pattern for it, or move it out of the folder."
+        )
+    } else if ext.is_empty() {
+        format!("No pattern of the source takes it ({quoted}).")
+    } else {
+        format!("No pattern of the source takes it ({quoted}); treem does not read .{ext} files.")
     }
 }
 

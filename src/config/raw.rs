@@ -84,6 +84,9 @@ pub struct RawRules {
     pub holidays: Vec<Datetime>,
     pub source_gap_tolerance: f64,
     pub max_rejected_share: f64,
+    /// Files that could not be read at all before the quality gate fails; 0 by default.
+    #[serde(default)]
+    pub max_unreadable_files: u32,
 }
 
 #[derive(Debug, Deserialize)]

@@ -61,6 +61,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
             kind,
             patterns: Vec::new(),
             files: Vec::new(),
+            ignored: Vec::new(),
         })
         .to_vec(),
         targets: targets
@@ -76,6 +77,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
             holidays: BTreeSet::from([d("2021-04-21")]),
             source_gap_tolerance: 0.05,
             max_rejected_share: 0.01,
+            max_unreadable_files: 0,
         },
         min_count: 5,
         secret_key_file: None,

@@ -112,7 +112,7 @@ pub(crate) fn ingest(
         };
         let outcome = district_reports::read(&tables, &folder, units, &plan.scope);
         for problem in outcome.problems {
-            let message = format!("{}: {}", path.display(), problem.rejection.detail);
+            let message = format!("{}: {}", path.display(), problem.rejection.detail());
             if problem.row > 0 {
                 file.counts.read += 1;
                 file.counts.rejected += 1;
@@ -122,10 +122,11 @@ pub(crate) fn ingest(
                 Some(before) => format!("{before}\n  {message}"),
                 None => message.clone(),
             });
-            let rejection = Rejection {
-                detail: message,
-                ..problem.rejection
-            };
+            let rejection = Rejection::new(
+                problem.rejection.column(),
+                problem.rejection.reason(),
+                message,
+            );
             rejected.push(
                 path,
                 problem.sheet.as_deref(),

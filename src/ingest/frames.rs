@@ -29,7 +29,7 @@ pub struct RejectedRow {
 }
 
 impl RejectedRow {
-    /// The rejected row of `row` of `path`, its detail redacted where it is personal data.
+    /// The rejected row of `row` of `path` (the rejection's detail is safe by construction).
     pub fn of(
         path: &std::path::Path,
         sheet: Option<&str>,
@@ -41,26 +41,11 @@ impl RejectedRow {
             file: path.display().to_string(),
             sheet: sheet.map(str::to_string),
             row: row as u32,
-            column: r.column.to_string(),
-            reason: r.reason.code(),
+            column: r.column().to_string(),
+            reason: r.reason().code(),
             outcome: if excluded { "excluded" } else { "rejected" },
-            detail: redact(r.column, r.reason, r.detail),
+            detail: r.detail().to_string(),
         }
-    }
-}
-
-/// Details of cells that hold personal data are replaced by a generic sentence: the
-/// rejected table must never carry an id, a name or a birth date.
-fn redact(column: &str, reason: crate::sources::row::Reason, detail: String) -> String {
-    use crate::sources::row::Reason;
-    match (column, reason) {
-        ("child_id" | "case_id" | "name", _) | ("birth_date", Reason::BadDate) => match reason {
-            Reason::Missing => "The cell is blank.".to_string(),
-            Reason::DuplicateId => "The id was seen before.".to_string(),
-            Reason::BadDate => "The cell is not a date.".to_string(),
-            _ => format!("The {column} cell is not valid."),
-        },
-        _ => detail,
     }
 }
 

@@ -31,6 +31,7 @@ use crate::error::Error;
 use crate::reference::{LoadError, OrgUnits};
 use crate::run::layout::{self, Layout};
 use crate::run::writeback::{with_writeback, Writeback};
+use crate::secret_key::RunKey;
 use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
 use frames::RejectedRow;
@@ -82,6 +83,13 @@ pub struct FileSummary {
 }
 
 impl FileSummary {
+    /// Nothing of the file was taken: it could not be read, or (a district workbook) it
+    /// was refused as a whole. A workbook with a bad value or a missing sheet was read:
+    /// its `problem` lists what went wrong with the rest.
+    pub fn not_read(&self) -> bool {
+        self.problem.is_some() && self.report.is_none() && self.counts.kept == 0
+    }
+
     pub(crate) fn new(path: &Path, ctx: &Context) -> Self {
         let input = ctx.inputs.get(path);
         FileSummary {
@@ -114,8 +122,9 @@ impl TableSummary {
         self.files.push(file);
     }
 
+    /// Files of which nothing was taken ([`FileSummary::not_read`]).
     pub fn unreadable_files(&self) -> usize {
-        self.files.iter().filter(|f| f.problem.is_some()).count()
+        self.files.iter().filter(|f| f.not_read()).count()
     }
 }
 
@@ -211,19 +220,30 @@ pub fn run(
     layout: &Layout,
     inputs: &[InputFile],
     units: Option<Result<OrgUnits, LoadError>>,
+    key: &RunKey,
     full_refresh: bool,
     log: &mut dyn FnMut(&str),
 ) -> Result<IngestSummary, Error> {
     let units = units
         .unwrap_or_else(|| OrgUnits::load(&plan.org_units))
         .map_err(|e| Error::Reference(e.to_string()))?;
-    let (keys, secret) =
-        Pseudonymiser::from_environment_or_file(plan.secret_key_file.as_deref(), &layout.root)
-            .map_err(Error::Secret)?;
+    let keys = Pseudonymiser::new(key.secret.bytes()).map_err(Error::Secret)?;
     log(&format!(
-        "Child ids are keyed with the secret from {secret}."
+        "Child ids are keyed with the secret from {} (key id {}).",
+        key.secret.location, key.id
     ));
-    let context = state::context_digest(plan, &keys);
+    let context = state::context_digest(plan, &key.id);
+    if let Some(before) = State::load(&layout.ingested()) {
+        if before.key_id.as_deref() != Some(key.id.as_str()) {
+            log(&format!(
+                "The secret key is not the one the clean tables were keyed with (key id {} \
+                 now {}): every input is read again and every child and case key changes, \
+                 so these outputs no longer link to earlier ones.",
+                before.key_id.as_deref().unwrap_or("unknown"),
+                key.id
+            ));
+        }
+    }
     let previous = match full_refresh {
         true => None,
         false => Previous::load(&layout.ingested(), &context),
@@ -254,6 +274,7 @@ pub fn run(
     })?;
     let mut state = State {
         context,
+        key_id: Some(key.id.clone()),
         tables: BTreeMap::new(),
     };
     let mut tables = Vec::new();
@@ -288,7 +309,10 @@ pub fn run(
             },
             match t.unreadable_files() {
                 0 => String::new(),
-                n => format!(", {n} unreadable"),
+                n => format!(
+                    "; {n} not read at all, each a rejected row with row number 0, \
+                     not counted among the rows"
+                ),
             }
         ));
         for f in t.files.iter().filter(|f| f.problem.is_some()) {
@@ -300,14 +324,8 @@ pub fn run(
 
 /// The ingest step's fingerprint for these inputs: equal to the one the clean tables carry
 /// when nothing they are built from has changed.
-pub fn fingerprint(plan: &Plan, layout: &Layout, inputs: &[InputFile]) -> Result<String, Error> {
-    let (keys, _) =
-        Pseudonymiser::from_environment_or_file(plan.secret_key_file.as_deref(), &layout.root)
-            .map_err(Error::Secret)?;
-    Ok(state::fingerprint(
-        &state::context_digest(plan, &keys),
-        inputs,
-    ))
+pub fn fingerprint(plan: &Plan, key: &RunKey, inputs: &[InputFile]) -> String {
+    state::fingerprint(&state::context_digest(plan, &key.id), inputs)
 }
 
 /// Ingests every source of the plan, in a fixed order.

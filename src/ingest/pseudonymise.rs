@@ -2,21 +2,13 @@
 //! across files, snapshots and runs while no raw id leaves ingestion. Without the secret a
 //! key cannot be turned back into an id, nor checked against a guessed one.
 //!
-//! The secret comes from the environment (`TREEM_SECRET_KEY`), else from the key file the
-//! pipeline names, else from `secret.key` in the output folder, created on the first run
-//! with mode 0600 and reused after.
+//! Where the secret lives and how it is guarded is `crate::secret_key`'s business.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::sha256_two::{compress_one, compress_two, digest, last_blocks, INITIAL};
 
-pub const SECRET_ENV: &str = "TREEM_SECRET_KEY";
-/// A secret shorter than this is refused: an HMAC is only as strong as its key.
-const MIN_SECRET_BYTES: usize = 16;
+use crate::secret_key::MIN_SECRET_BYTES;
 
 /// HMAC-SHA-256 (RFC 2104) under the secret, with the two padded keys already compressed:
 /// a short id then costs two compressions, one for the inner hash and one for the outer,
@@ -33,24 +25,6 @@ pub struct Pseudonymiser {
 
 /// An HMAC block: the key's 64 bytes.
 const BLOCK: u64 = 64;
-
-/// Where the secret came from, for the log (never the secret itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretSource {
-    Environment,
-    KeyFile(PathBuf),
-    Created(PathBuf),
-}
-
-impl std::fmt::Display for SecretSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SecretSource::Environment => write!(f, "the environment variable {SECRET_ENV}"),
-            SecretSource::KeyFile(p) => write!(f, "the key file {}", p.display()),
-            SecretSource::Created(p) => write!(f, "a new key file {}", p.display()),
-        }
-    }
-}
 
 impl std::fmt::Debug for Pseudonymiser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,36 +51,6 @@ impl Pseudonymiser {
         compress_one(&mut inner, &[key.map(|b| b ^ 0x36)]);
         compress_one(&mut outer, &[key.map(|b| b ^ 0x5c)]);
         Ok(Pseudonymiser { inner, outer })
-    }
-
-    /// Finds the secret as the module doc says, creating the output folder's key if needed.
-    pub fn from_environment_or_file(
-        key_file: Option<&Path>,
-        out_dir: &Path,
-    ) -> Result<(Self, SecretSource), String> {
-        if let Ok(secret) = std::env::var(SECRET_ENV) {
-            return Ok((
-                Self::new(secret.trim().as_bytes())?,
-                SecretSource::Environment,
-            ));
-        }
-        if let Some(path) = key_file {
-            let secret = read_secret(path)?;
-            return Ok((
-                Self::new(&secret)?,
-                SecretSource::KeyFile(path.to_path_buf()),
-            ));
-        }
-        let path = out_dir.join("secret.key");
-        if path.exists() {
-            let secret = read_secret(&path)?;
-            return Ok((Self::new(&secret)?, SecretSource::KeyFile(path)));
-        }
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let secret = hex::encode(bytes);
-        create_private_file(&path, secret.as_bytes())?;
-        Ok((Self::new(secret.as_bytes())?, SecretSource::Created(path)))
     }
 
     pub fn child_key(&self, child_id: &str) -> Key {
@@ -240,30 +184,6 @@ fn hex_digits_of_word(word: u64) -> [u8; 16] {
     (nibbles + ONES * u128::from(b'0') + letters * 39).to_be_bytes()
 }
 
-fn read_secret(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path)
-        .map(|b| String::from_utf8_lossy(&b).trim().as_bytes().to_vec())
-        .map_err(|e| format!("Cannot read the secret key file {}: {e}.", path.display()))
-}
-
-fn create_private_file(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let fail =
-        |e: std::io::Error| format!("Cannot create the secret key file {}: {e}.", path.display());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(fail)?;
-    file.write_all(contents).map_err(fail)?;
-    file.sync_all().map_err(fail)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,24 +274,5 @@ mod tests {
     #[test]
     fn a_short_secret_is_refused() {
         assert!(Pseudonymiser::new(b"short").is_err());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn the_created_key_file_is_private_and_reused() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        // The variable would win over the file; this test is about the file.
-        if std::env::var(SECRET_ENV).is_ok() {
-            return;
-        }
-        let (a, source) = Pseudonymiser::from_environment_or_file(None, dir.path()).unwrap();
-        let path = dir.path().join("secret.key");
-        assert_eq!(source, SecretSource::Created(path.clone()));
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        let (b, source) = Pseudonymiser::from_environment_or_file(None, dir.path()).unwrap();
-        assert_eq!(source, SecretSource::KeyFile(path));
-        assert_eq!(a.child_key("TE-1"), b.child_key("TE-1"));
     }
 }

@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::file_hash;
-use super::pseudonymise::Pseudonymiser;
 use super::FileSummary;
 use crate::config::Plan;
 use crate::error::Error;
@@ -152,8 +151,9 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-/// What every input's outcome depends on besides the input itself.
-pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
+/// What every input's outcome depends on besides the input itself. The secret enters by
+/// its random id (`crate::secret_key`): nothing derived from it is kept here.
+pub fn context_digest(plan: &Plan, key_id: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // What the parts of an input are (rows, counts): outputs of another layout are not reused.
@@ -166,8 +166,8 @@ pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
                 .unwrap_or_default(),
         );
     }
-    // A key of a fixed string identifies the secret without revealing it.
-    hasher.update(keys.child_key("treem context").to_string().as_bytes());
+    hasher.update(b"\0key id\0");
+    hasher.update(key_id.as_bytes());
     hex::encode(hasher.finalize())
 }
 
@@ -185,6 +185,9 @@ pub fn fingerprint(context: &str, inputs: &[InputFile]) -> String {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct State {
     pub context: String,
+    /// The random id of the secret the keys were made with; none from an older treem.
+    #[serde(default)]
+    pub key_id: Option<String>,
     /// Table name → its files, in the order they were ingested.
     pub tables: BTreeMap<String, Vec<FileSummary>>,
 }

@@ -1039,7 +1039,7 @@ fn rows_guess<'p>(ctx: &Context, files: impl IntoIterator<Item = &'p Path>) -> u
 }
 
 fn unreadable_file(mut done: FileRead, path: &Path, r: Rejection) -> FileRead {
-    done.file.problem = Some(r.detail.clone());
+    done.file.problem = Some(r.detail().to_string());
     done.rejected.push(RejectedRow::of(path, None, 0, r, false));
     done
 }

@@ -36,12 +36,19 @@ pub struct Manifest {
     pub only: Option<String>,
     pub from: Option<String>,
     pub full_refresh: bool,
+    /// The random id of the secret the run keyed with (never the secret, nor anything
+    /// derived from it); none when the run did not ingest.
+    #[serde(default)]
+    pub key_id: Option<String>,
     pub outcome: Outcome,
     /// The error a failed run stopped on.
     pub error: Option<String>,
     /// Why the data-quality gate failed, when it did.
     pub quality_gate: Option<String>,
     pub inputs: Vec<InputRecord>,
+    /// Files under a source's folder that no pattern takes, with why.
+    #[serde(default)]
+    pub ignored: Vec<IgnoredRecord>,
     pub steps: Vec<StepRecord>,
     pub outputs: Vec<OutputRecord>,
 }
@@ -66,8 +73,20 @@ pub struct InputRecord {
     pub rejected: u64,
     pub excluded: u64,
     pub status: InputStatus,
-    /// Why the file could not be read, when it could not.
+    /// What went wrong with the file, when anything did.
     pub problem: Option<String>,
+    /// Nothing of the file was taken: it could not be read, or was refused as a whole.
+    #[serde(default)]
+    pub not_read: bool,
+}
+
+/// A file under a source's folder that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IgnoredRecord {
+    /// The source, as the pipeline file names it (`district_reports`).
+    pub source: String,
+    pub path: PathBuf,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,13 +131,29 @@ impl Manifest {
             only: None,
             from: None,
             full_refresh: false,
+            key_id: None,
             outcome: Outcome::Running,
             error: None,
             quality_gate: None,
             inputs: Vec::new(),
+            ignored: Vec::new(),
             steps: Vec::new(),
             outputs: Vec::new(),
         }
+    }
+
+    pub fn record_ignored(&mut self, plan: &crate::config::Plan) {
+        self.ignored = plan
+            .sources
+            .iter()
+            .flat_map(|s| {
+                s.ignored.iter().map(|f| IgnoredRecord {
+                    source: s.kind.name().to_string(),
+                    path: f.path.clone(),
+                    reason: f.reason.clone(),
+                })
+            })
+            .collect();
     }
 
     pub fn record_inputs(&mut self, summary: &IngestSummary) {
@@ -141,6 +176,7 @@ impl Manifest {
                         InputStatus::Reingested
                     },
                     problem: f.problem.clone(),
+                    not_read: f.not_read(),
                 })
             })
             .collect();

@@ -27,6 +27,7 @@ use crate::indicators::{self, IndicatorSummary};
 use crate::ingest::state::{self, InputFile, State};
 use crate::ingest::{self, IngestSummary};
 use crate::reference::OrgUnits;
+use crate::secret_key::RunKey;
 use layout::Layout;
 use manifest::{Manifest, Outcome, StepRecord, StepStatus};
 
@@ -126,6 +127,7 @@ pub fn run(
     record.only = options.only.map(Step::name);
     record.from = options.from.map(Step::name);
     record.full_refresh = options.full_refresh;
+    record.record_ignored(plan);
     record.write_run(&layout)?;
     let result = run_steps(plan, options, &layout, &mut record, log);
     record.ended = Some(Utc::now());
@@ -180,6 +182,28 @@ fn run_steps(
         });
         (inputs, units)
     });
+    for line in ignored_lines(plan) {
+        log(&line);
+    }
+    // The secret is found (or made) only for a run that ingests; a key left in the output
+    // folder by an older treem is moved out here, under the lock.
+    let key = match steps.contains(&Step::Ingest) {
+        true => {
+            let key = crate::secret_key::for_run(
+                &crate::secret_key::KeyEnv::from_process(),
+                plan.secret_key_file.as_deref(),
+                &plan.name,
+                &layout.root,
+            )
+            .map_err(Error::Secret)?;
+            for event in &key.events {
+                log(&event.to_string());
+            }
+            record.key_id = Some(key.id.clone());
+            Some(key)
+        }
+        false => None,
+    };
     let mut outcome = RunOutcome {
         layout: layout.clone(),
         ingest: None,
@@ -189,7 +213,7 @@ fn run_steps(
     for step in steps {
         let clock = Instant::now();
         let started = Utc::now();
-        let fingerprint = fingerprint(step, plan, options, layout, &inputs)?;
+        let fingerprint = fingerprint(step, plan, options, layout, &inputs, key.as_ref())?;
         let forced = options.full_refresh || options.only == Some(step);
         let unchanged = fingerprint.is_some() && stored_fingerprint(step, layout) == fingerprint;
         let mut done = |status, reason: Option<&str>| {
@@ -219,6 +243,9 @@ fn run_steps(
                     layout,
                     &inputs,
                     org_units.take(),
+                    key.as_ref().ok_or_else(|| {
+                        Error::Internal("the ingest step ran without a key".into())
+                    })?,
                     options.full_refresh,
                     log,
                 )
@@ -254,19 +281,70 @@ fn run_steps(
     }
     if let Some(summary) = &outcome.ingest {
         record.record_inputs(summary);
-        let share = summary.rejected_share();
-        if share > plan.rules.max_rejected_share {
-            outcome.quality_gate = Some(format!(
-                "{:.2} % of the rows read were rejected, above the {:.2} % that rules.max_rejected_share allows.",
-                share * 100.0,
-                plan.rules.max_rejected_share * 100.0
-            ));
-        }
+        outcome.quality_gate = quality_gate(plan, summary);
     }
     if let Some(gate) = &outcome.quality_gate {
         log(&format!("Data-quality gate failed: {gate}"));
     }
     Ok(outcome)
+}
+
+/// Why the data-quality gate fails, if it does: too large a share of the rows rejected,
+/// or more files than allowed that could not be read at all (a district whose every
+/// workbook is unreadable is missing from completeness however few rows that is).
+fn quality_gate(plan: &Plan, summary: &IngestSummary) -> Option<String> {
+    let mut failures = Vec::new();
+    let share = summary.rejected_share();
+    if share > plan.rules.max_rejected_share {
+        failures.push(format!(
+            "{:.2} % of the rows read were rejected, above the {:.2} % that rules.max_rejected_share allows.",
+            share * 100.0,
+            plan.rules.max_rejected_share * 100.0
+        ));
+    }
+    let unreadable: Vec<&std::path::Path> = summary
+        .tables
+        .iter()
+        .flat_map(|t| t.files.iter().filter(|f| f.not_read()))
+        .map(|f| f.path.as_path())
+        .collect();
+    if unreadable.len() > plan.rules.max_unreadable_files as usize {
+        let named: Vec<String> = unreadable
+            .iter()
+            .take(3)
+            .map(|p| p.display().to_string())
+            .collect();
+        failures.push(format!(
+            "{} file{} could not be read at all ({}{}), more than the {} that rules.max_unreadable_files allows.",
+            unreadable.len(),
+            if unreadable.len() == 1 { "" } else { "s" },
+            named.join(", "),
+            if unreadable.len() > 3 { ", …" } else { "" },
+            plan.rules.max_unreadable_files
+        ));
+    }
+    match failures.is_empty() {
+        true => None,
+        false => Some(failures.join(" ")),
+    }
+}
+
+/// What the log, `treem check` and `treem status` say of the files no pattern takes: a
+/// count per source, then each file with its reason.
+pub fn ignored_lines(plan: &Plan) -> Vec<String> {
+    let mut lines = Vec::new();
+    for source in plan.sources.iter().filter(|s| !s.ignored.is_empty()) {
+        lines.push(format!(
+            "{}: {} file{} under its folder not read:",
+            source.kind.name(),
+            source.ignored.len(),
+            if source.ignored.len() == 1 { "" } else { "s" }
+        ));
+        for f in &source.ignored {
+            lines.push(format!("  {}: {}", f.path.display(), f.reason));
+        }
+    }
+    lines
 }
 
 /// The file in a step's output folder that says what it was built from.
@@ -288,9 +366,10 @@ fn fingerprint(
     options: &RunOptions,
     layout: &Layout,
     inputs: &[InputFile],
+    key: Option<&RunKey>,
 ) -> Result<Option<String>, Error> {
     let upstream = match Step::ALL.iter().take_while(|s| **s < step).last() {
-        None => return ingest::fingerprint(plan, layout, inputs).map(Some),
+        None => return Ok(key.map(|key| ingest::fingerprint(plan, key, inputs))),
         Some(before) => stored_fingerprint(*before, layout),
     };
     let Some(upstream) = upstream else {

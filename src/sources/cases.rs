@@ -350,7 +350,7 @@ mod tests {
     fn kinds_and_subtypes_read_from_vietnamese() {
         assert_eq!(kind("Xâm hại"), Ok(CaseKind::Abuse));
         assert_eq!(kind("TAI NẠN THƯƠNG TÍCH"), Ok(CaseKind::Injury));
-        assert_eq!(kind("Khác").unwrap_err().reason, Reason::BadValue);
+        assert_eq!(kind("Khác").unwrap_err().reason(), Reason::BadValue);
         assert_eq!(subtype(CaseKind::Injury, "Đuối nước"), Ok("drowning"));
         assert_eq!(
             subtype(CaseKind::Injury, "Tai nạn giao thông"),
@@ -366,7 +366,7 @@ mod tests {
         );
         assert_eq!(subtype(CaseKind::Abuse, "Mua bán"), Ok("trafficking"));
         assert_eq!(
-            subtype(CaseKind::Abuse, "Đuối nước").unwrap_err().reason,
+            subtype(CaseKind::Abuse, "Đuối nước").unwrap_err().reason(),
             Reason::BadValue
         );
     }

@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(special_group("Trẻ em mồ côi cả cha và mẹ"), Ok(Some("a")));
         assert_eq!(special_group("Trẻ em bị xâm hại tình dục"), Ok(Some("l")));
         assert_eq!(special_group(""), Ok(None));
-        assert_eq!(special_group("z").unwrap_err().reason, Reason::BadValue);
+        assert_eq!(special_group("z").unwrap_err().reason(), Reason::BadValue);
     }
 
     #[test]

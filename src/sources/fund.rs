@@ -124,6 +124,6 @@ mod tests {
         assert_eq!(kind("Tiền mặt"), Ok(FundKind::Cash));
         assert_eq!(kind("HIỆN VẬT"), Ok(FundKind::InKind));
         assert_eq!(kind("Chương trình hỗ trợ"), Ok(FundKind::Programme));
-        assert_eq!(kind("Vàng").unwrap_err().reason, Reason::BadValue);
+        assert_eq!(kind("Vàng").unwrap_err().reason(), Reason::BadValue);
     }
 }

@@ -14,6 +14,7 @@ use crate::text::numbers::parse_yes_no;
 /// Why a row was not kept. The code is what the rejected table and the tests see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reason {
+    // Keep `Reason::ALL` in step: the privacy test walks every reason.
     /// A required cell is blank.
     Missing,
     BadDate,
@@ -45,6 +46,25 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 16] = [
+        Reason::Missing,
+        Reason::BadDate,
+        Reason::BadValue,
+        Reason::UnknownOrgUnit,
+        Reason::AmbiguousOrgUnit,
+        Reason::OrgUnitMismatch,
+        Reason::DuplicateId,
+        Reason::DateOrder,
+        Reason::AgedOut,
+        Reason::UnreadableFile,
+        Reason::MissingColumns,
+        Reason::MissingSheet,
+        Reason::BadNumber,
+        Reason::PeriodMismatch,
+        Reason::TooLarge,
+        Reason::LineTooLong,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Reason::Missing => "missing_value",
@@ -67,21 +87,64 @@ impl Reason {
     }
 }
 
+/// The columns whose values single out a child: a rejection of one of them says what is
+/// wrong in general words and never quotes the cell, nor any date or id read beside it.
+pub const PERSONAL_COLUMNS: [&str; 4] = ["child_id", "case_id", "name", "birth_date"];
+
 /// A row that is not kept: the column at fault, the reason, and a message safe to log.
+///
+/// The message is made safe where the rejection is made: its fields are private, and
+/// [`Rejection::new`] puts a fixed sentence in place of whatever detail was given for a
+/// personal column. No later step has to remember to redact, so a new reason cannot leak.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejection {
-    pub column: &'static str,
-    pub reason: Reason,
-    pub detail: String,
+    column: &'static str,
+    reason: Reason,
+    detail: String,
 }
 
 impl Rejection {
     pub fn new(column: &'static str, reason: Reason, detail: impl Into<String>) -> Self {
+        let detail = match PERSONAL_COLUMNS.contains(&column) {
+            true => personal_detail(column, reason).to_string(),
+            false => detail.into(),
+        };
         Rejection {
             column,
             reason,
-            detail: detail.into(),
+            detail,
         }
+    }
+
+    pub fn column(&self) -> &'static str {
+        self.column
+    }
+
+    pub fn reason(&self) -> Reason {
+        self.reason
+    }
+
+    /// The message, safe to write anywhere.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+}
+
+/// What a rejection of a personal column says: the reason in words, no value.
+fn personal_detail(column: &str, reason: Reason) -> &'static str {
+    match (reason, column) {
+        (Reason::Missing, _) => "The cell is blank.",
+        (Reason::DuplicateId, _) => "The id was seen before.",
+        (Reason::BadDate, _) => "The cell is not a date.",
+        (Reason::DateOrder, _) => {
+            "The birth date comes after another date of the row (the snapshot, or the case)."
+        }
+        (Reason::AgedOut, _) => {
+            "16 or older at the date that counts: not a child under the Law on Children, art. 1."
+        }
+        (_, "child_id" | "case_id") => "The id is not valid.",
+        (_, "name") => "The name is not valid.",
+        _ => "The birth date is not valid.",
     }
 }
 
@@ -387,6 +450,36 @@ pub fn short(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rejection_of_a_personal_column_never_carries_the_values_it_was_given() {
+        let planted = [
+            "TE-64623-000117",
+            "Nguyễn Văn An",
+            "05/03/2012",
+            "2012-03-05",
+            "2012",
+            "17",
+        ];
+        let detail = format!("Born {}", planted.join(", "));
+        for column in PERSONAL_COLUMNS {
+            for reason in Reason::ALL {
+                let r = Rejection::new(column, reason, detail.clone());
+                assert_eq!((r.column(), r.reason()), (column, reason));
+                assert!(!r.detail().is_empty());
+                for value in planted {
+                    assert!(
+                        !r.detail().contains(value),
+                        "{column} {reason:?}: {:?}",
+                        r.detail()
+                    );
+                }
+            }
+        }
+        // Other columns keep their message: it is what a clerk needs to fix the cell.
+        let r = Rejection::new("sex", Reason::BadValue, "\"X\" is not a sex.");
+        assert_eq!(r.detail(), "\"X\" is not a sex.");
+    }
 
     #[test]
     fn a_place_key_matches_its_own_three_cells_and_no_others() {

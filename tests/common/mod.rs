@@ -68,6 +68,11 @@ pub fn treem(cwd: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(cwd)
         .env("TREEM_SECRET_KEY", "a test secret that is long enough")
+        // The ledger of key ids goes to a folder of the tests', not the user's ~/.config.
+        .env(
+            "TREEM_KEY_DIR",
+            std::env::temp_dir().join("treem-test-keys"),
+        )
         .output()
         .expect("the treem binary runs");
     Run {
