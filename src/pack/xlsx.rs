@@ -11,6 +11,10 @@
 //! column is followed by a text column "Giá trị (như in)" holding the value already written
 //! the Vietnamese way (`98,2 %`, `5.419`), identical on every machine, to paste as printed.
 //!
+//! **Units.** Each indicator row names its unit in words — người, vụ, hoạt động, đồng,
+//! ngày, % — and each data-quality value the unit of its form item (xã, có/không …), from
+//! [`words`], so the workbook and the page say the same.
+//!
 //! **Suppression.** A suppressed cell is written as the text `<5` or `x` (right-aligned like
 //! the numbers around it) and never as its value: there is none to write, the published
 //! table does not hold it. A true 0 is the number 0.
@@ -129,7 +133,7 @@ fn indicator_row(contents: &Contents, r: &PublishedRow, named: bool) -> Vec<Out>
         text(words::cell(r.value, min, |v| {
             words::value(v, &r.unit, lang)
         })),
-        text(words::unit(&r.unit, lang)),
+        text(words::unit(&r.indicator, &r.unit, lang)),
         out(r.baseline, value_format(&r.unit), min),
         out(r.change, change_format(&r.unit), min),
         text(words::verdict_text(words::verdict(r), lang)),
@@ -167,6 +171,7 @@ fn scorecard(contents: &Contents) -> Sheet {
             Some(s) => row.extend([
                 out(s.value, value_format(unit), min),
                 text(words::cell(s.value, min, |v| words::value(v, unit, lang))),
+                text(words::unit(&target.indicator, unit, lang)),
                 text(words::goal(&target.rule, unit, lang)),
                 text(words::verdict_text(words::verdict(s), lang)),
                 out(s.baseline, value_format(unit), min),
@@ -177,6 +182,7 @@ fn scorecard(contents: &Contents) -> Sheet {
             None => row.extend([
                 Out::Empty,
                 text(lang.pick("Chưa có số liệu", "No data")),
+                Out::Empty,
                 text(words::goal(&target.rule, unit, lang)),
                 Out::Empty,
                 Out::Empty,
@@ -204,6 +210,7 @@ fn scorecard(contents: &Contents) -> Sheet {
             h.get("indicator"),
             h.get("value"),
             h.get("value_text"),
+            h.get("unit"),
             h.get("goal"),
             h.get("met"),
             h.get("baseline"),
@@ -266,6 +273,7 @@ fn quality(contents: &Contents) -> Sheet {
         .iter()
         .map(|f| {
             let (left, right) = contents.finding_values(f);
+            let (left_unit, right_unit) = contents.finding_units(f);
             vec![
                 text(words::check(&f.check, lang)),
                 text(f.rule.clone()),
@@ -279,8 +287,10 @@ fn quality(contents: &Contents) -> Sheet {
                 ),
                 text(f.left_item.clone().unwrap_or_default()),
                 shown(left),
+                text(left_unit),
                 text(f.right_item.clone().unwrap_or_default()),
                 shown(right),
+                text(right_unit),
                 text(f.detail.clone().unwrap_or_default()),
                 text(f.district.clone().unwrap_or_default()),
             ]
@@ -302,8 +312,10 @@ fn quality(contents: &Contents) -> Sheet {
             h.get("district"),
             h.get("left"),
             h.get("left_value"),
+            h.get("left_unit"),
             h.get("right"),
             h.get("right_value"),
+            h.get("right_unit"),
             h.get("detail"),
             h.get("org_unit_code"),
         ],
@@ -516,14 +528,21 @@ mod tests {
             .iter()
             .find(|r| r.last() == Some(&Data::String("special_support_rate".into())))
             .unwrap();
-        assert_eq!(support[2], Data::String("98,2 %".into()));
-        assert_eq!(support[3], Data::String("≥ 98,5 %".into()));
-        assert_eq!(support[4], Data::String("Không đạt".into()));
+        let at = |name| column(card, name);
+        assert_eq!(
+            support[at("Giá trị (như in)")],
+            Data::String("98,2 %".into())
+        );
+        assert_eq!(support[at("Mục tiêu")], Data::String("≥ 98,5 %".into()));
+        assert_eq!(support[at("Đánh giá")], Data::String("Không đạt".into()));
         let fund = card
             .iter()
             .find(|r| r.last() == Some(&Data::String("fund_raised_vnd".into())))
             .unwrap();
-        assert_eq!(fund[2], Data::String("3.486.900.000".into()));
+        assert_eq!(
+            fund[at("Giá trị (như in)")],
+            Data::String("3.486.900.000".into())
+        );
     }
 
     #[test]
@@ -531,18 +550,81 @@ mod tests {
         let book = read_back(&fixture::contents(Lang::Vi));
         let (name, sheet) = book.last().unwrap();
         assert_eq!(name, "Chất lượng số liệu");
+        let (left, right) = (column(sheet, "Giá trị"), column(sheet, "Giá trị so sánh"));
         let form = sheet[2..]
             .iter()
             .find(|r| r.contains(&Data::String("abused_supported_within_abused".into())))
             .unwrap();
-        assert_eq!(form[6], Data::String("<5".into()));
-        assert_eq!(form[8], Data::String("<5".into()));
-        assert_eq!(form[4], Data::String("Huyện Chư Sê".into()));
+        assert_eq!(form[left], Data::String("<5".into()));
+        assert_eq!(form[right], Data::String("<5".into()));
+        assert_eq!(
+            form[column(sheet, "Huyện")],
+            Data::String("Huyện Chư Sê".into())
+        );
         let gap = sheet[2..]
             .iter()
             .find(|r| r.contains(&Data::String("B1.02_vs_registry".into())))
             .unwrap();
-        assert_eq!((&gap[6], &gap[8]), (&Data::Float(218.0), &Data::Float(0.0)));
+        assert_eq!(
+            (&gap[left], &gap[right]),
+            (&Data::Float(218.0), &Data::Float(0.0))
+        );
+    }
+
+    #[test]
+    fn units_name_what_is_counted_children_cases_or_dong() {
+        let book = read_back(&fixture::contents(Lang::Vi));
+        let all = &book[4].1;
+        let unit = column(all, "Đơn vị tính");
+        assert_eq!(
+            row(all, "abused_children", "64", "")[unit],
+            Data::String("người".into())
+        );
+        assert_eq!(
+            row(all, "special_support_rate", "64", "")[unit],
+            Data::String("%".into())
+        );
+        assert_eq!(
+            row(all, "fund_raised_vnd", "64", "")[unit],
+            Data::String("đồng".into())
+        );
+        let card = &book[0].1;
+        let fund = card
+            .iter()
+            .find(|r| r.last() == Some(&Data::String("fund_raised_vnd".into())))
+            .unwrap();
+        assert_eq!(
+            fund[column(card, "Đơn vị tính")],
+            Data::String("đồng".into())
+        );
+        // Data quality: each value in its form item's unit; 12 children against 9 cases.
+        let quality = &book[5].1;
+        let (left, right) = (
+            column(quality, "Đơn vị tính"),
+            column(quality, "Đơn vị tính (so sánh)"),
+        );
+        let cases = quality[2..]
+            .iter()
+            .find(|r| r.contains(&Data::String("abused_children_within_cases".into())))
+            .unwrap();
+        assert_eq!(cases[left], Data::String("người".into()));
+        assert_eq!(cases[right], Data::String("vụ".into()));
+        // The software's count a source gap is compared with is of the same children.
+        let gap = quality[2..]
+            .iter()
+            .find(|r| r.contains(&Data::String("B1.02_vs_registry".into())))
+            .unwrap();
+        assert_eq!(
+            (&gap[left], &gap[right]),
+            (&"người".into(), &"người".into())
+        );
+        let book = read_back(&fixture::contents(Lang::En));
+        let quality = &book[5].1;
+        let cases = quality[2..]
+            .iter()
+            .find(|r| r.contains(&Data::String("abused_children_within_cases".into())))
+            .unwrap();
+        assert!(cases.contains(&"person".into()) && cases.contains(&"case".into()));
     }
 
     #[test]
