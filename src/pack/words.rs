@@ -201,15 +201,17 @@ pub fn value(x: f64, unit: &str, lang: Lang) -> String {
     }
 }
 
+/// Percentage points, the unit of a change of a ratio: 97,0 % to 98,2 % is "+1,2 điểm %"
+/// (short for "điểm phần trăm"), not "+1,2 %", which would read as 1.2 % of 97,0 %.
+pub fn points(lang: Lang) -> &'static str {
+    lang.pick("điểm %", "pp")
+}
+
 /// A change of `unit`: signed; a ratio's in percentage points.
 pub fn change(x: f64, unit: &str, lang: Lang) -> String {
     let sign = if x > 0.0 { "+" } else { "" };
     match unit {
-        "ratio" => format!(
-            "{sign}{} {}",
-            number(x * 100.0, 1, lang),
-            lang.pick("điểm %", "pp")
-        ),
+        "ratio" => format!("{sign}{} {}", number(x * 100.0, 1, lang), points(lang)),
         _ => format!("{sign}{}", value(x, unit, lang)),
     }
 }

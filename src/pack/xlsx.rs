@@ -10,6 +10,8 @@
 //! different on the province's computers would be a trap in a printed report, every value
 //! column is followed by a text column "Giá trị (như in)" holding the value already written
 //! the Vietnamese way (`98,2 %`, `5.419`), identical on every machine, to paste as printed.
+//! A change of a ratio is held in percentage points (1,2 for 97,0 % → 98,2 %) and shown as
+//! `+1,2 điểm %`, as the page shows it: a `%` format would read as a relative change.
 //!
 //! **Units.** Each indicator row names its unit in words — người, vụ, hoạt động, đồng,
 //! ngày, % — and each data-quality value the unit of its form item (xã, có/không …), from
@@ -31,12 +33,63 @@ use super::words::{self, Headers};
 use super::{Contents, Lang, Shown};
 use crate::error::Error;
 
+/// How a number cell reads: its Excel format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Num {
+    /// A ratio: `98,2 %`.
+    Percent,
+    /// Counts and đồng: `5.419`.
+    Whole,
+    /// Rates per 100,000 and days: `12,3`.
+    Tenths,
+    /// The change of a count or of đồng: `-54`.
+    SignedWhole,
+    /// The change of a rate per 100,000 or of days: `+0,4`.
+    SignedTenths,
+    /// The change of a ratio, the cell holding percentage points: `+1,2 điểm %`.
+    Points,
+}
+
+impl Num {
+    fn value(unit: &str) -> Num {
+        match unit {
+            "ratio" => Num::Percent,
+            "count" | "vnd" => Num::Whole,
+            _ => Num::Tenths,
+        }
+    }
+
+    fn change(unit: &str) -> Num {
+        match unit {
+            "ratio" => Num::Points,
+            "count" | "vnd" => Num::SignedWhole,
+            _ => Num::SignedTenths,
+        }
+    }
+
+    /// The Excel number format. Points are a quoted literal, so the cell is not scaled by
+    /// 100 again as a `%` format would.
+    fn code(self, lang: Lang) -> String {
+        match self {
+            Num::Percent => "0.0 %".into(),
+            Num::Whole => "#,##0".into(),
+            Num::Tenths => "#,##0.0".into(),
+            Num::SignedWhole => "+#,##0;-#,##0;0".into(),
+            Num::SignedTenths => "+#,##0.0;-#,##0.0;0.0".into(),
+            Num::Points => {
+                let points = words::points(lang);
+                format!("+0.0\" {points}\";-0.0\" {points}\";0.0\" {points}\"")
+            }
+        }
+    }
+}
+
 /// A cell of a laid-out sheet.
 #[derive(Debug, Clone, PartialEq)]
 enum Out {
     Text(String),
-    /// A number and its Excel number format.
-    Number(f64, &'static str),
+    /// A number and how it reads.
+    Number(f64, Num),
     /// A suppressed value's label.
     Label(String),
     Empty,
@@ -49,28 +102,20 @@ struct Sheet {
     rows: Vec<Vec<Out>>,
 }
 
-/// The Excel format of a value of `unit`.
-fn value_format(unit: &str) -> &'static str {
-    match unit {
-        "ratio" => "0.0 %",
-        "count" | "vnd" => "#,##0",
-        _ => "#,##0.0",
-    }
-}
-
-fn change_format(unit: &str) -> &'static str {
-    match unit {
-        "ratio" => "+0.0 %;-0.0 %;0.0 %",
-        "count" | "vnd" => "+#,##0;-#,##0;0",
-        _ => "+#,##0.0;-#,##0.0;0.0",
-    }
-}
-
-fn out(cell: Cell, format: &'static str, min_count: u32) -> Out {
+fn out(cell: Cell, num: Num, min_count: u32) -> Out {
     match cell {
-        Cell::Value(v) => Out::Number(v, format),
+        Cell::Value(v) => Out::Number(v, num),
         Cell::Small | Cell::Hidden => Out::Label(cell.label(min_count).unwrap_or_default()),
         Cell::Missing => Out::Empty,
+    }
+}
+
+/// A change from the baseline: a ratio's in percentage points, everything else as it is.
+fn change(cell: Cell, unit: &str, min_count: u32) -> Out {
+    let num = Num::change(unit);
+    match cell {
+        Cell::Value(v) if num == Num::Points => Out::Number(v * 100.0, num),
+        cell => out(cell, num, min_count),
     }
 }
 
@@ -118,7 +163,7 @@ fn row_headers(lang: Lang, named: bool) -> Vec<&'static str> {
 
 fn indicator_row(contents: &Contents, r: &PublishedRow, named: bool) -> Vec<Out> {
     let (lang, min) = (contents.lang, contents.min_count());
-    let count = value_format(words::count_unit(&r.unit));
+    let count = Num::value(words::count_unit(&r.unit));
     let mut cells = Vec::new();
     if named {
         cells.push(text(words::indicator(&r.indicator, lang)));
@@ -129,13 +174,13 @@ fn indicator_row(contents: &Contents, r: &PublishedRow, named: bool) -> Vec<Out>
         text(words::breakdown(r.breakdown.as_deref(), lang)),
         out(r.numerator, count, min),
         out(r.denominator, count, min),
-        out(r.value, value_format(&r.unit), min),
+        out(r.value, Num::value(&r.unit), min),
         text(words::cell(r.value, min, |v| {
             words::value(v, &r.unit, lang)
         })),
         text(words::unit(&r.indicator, &r.unit, lang)),
-        out(r.baseline, value_format(&r.unit), min),
-        out(r.change, change_format(&r.unit), min),
+        out(r.baseline, Num::value(&r.unit), min),
+        change(r.change, &r.unit, min),
         text(words::verdict_text(words::verdict(r), lang)),
         text(r.indicator.clone()),
         text(r.period.clone()),
@@ -169,15 +214,15 @@ fn scorecard(contents: &Contents) -> Sheet {
         let mut row = vec![text(words::indicator(&target.indicator, lang))];
         match score {
             Some(s) => row.extend([
-                out(s.value, value_format(unit), min),
+                out(s.value, Num::value(unit), min),
                 text(words::cell(s.value, min, |v| words::value(v, unit, lang))),
                 text(words::unit(&target.indicator, unit, lang)),
                 text(words::goal(&target.rule, unit, lang)),
                 text(words::verdict_text(words::verdict(s), lang)),
-                out(s.baseline, value_format(unit), min),
-                out(s.change, change_format(unit), min),
-                out(s.numerator, value_format(words::count_unit(unit)), min),
-                out(s.denominator, value_format(words::count_unit(unit)), min),
+                out(s.baseline, Num::value(unit), min),
+                change(s.change, unit, min),
+                out(s.numerator, Num::value(words::count_unit(unit)), min),
+                out(s.denominator, Num::value(words::count_unit(unit)), min),
             ]),
             None => row.extend([
                 Out::Empty,
@@ -264,7 +309,7 @@ fn quality(contents: &Contents) -> Sheet {
     let lang = contents.lang;
     let h = Headers { lang };
     let shown = |s: Shown| match s {
-        Shown::Number(v, unit) => Out::Number(v, value_format(&unit)),
+        Shown::Number(v, unit) => Out::Number(v, Num::value(&unit)),
         Shown::Label(l) => Out::Label(l),
         Shown::Empty => Out::Empty,
     };
@@ -342,7 +387,7 @@ fn width(s: &str) -> f64 {
     s.chars().count() as f64 * 1.1 + 2.0
 }
 
-fn write_sheet(workbook: &mut Workbook, sheet: &Sheet) -> Result<(), XlsxError> {
+fn write_sheet(workbook: &mut Workbook, sheet: &Sheet, lang: Lang) -> Result<(), XlsxError> {
     let title = Format::new().set_bold().set_font_size(13);
     let header = Format::new()
         .set_bold()
@@ -357,7 +402,7 @@ fn write_sheet(workbook: &mut Workbook, sheet: &Sheet) -> Result<(), XlsxError> 
     for (col, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(1, col as u16, *h, &header)?;
     }
-    let mut formats: Vec<(&'static str, Format)> = Vec::new();
+    let mut formats: Vec<(Num, Format)> = Vec::new();
     for (i, row) in sheet.rows.iter().enumerate() {
         let r = i as u32 + 2;
         for (col, cell) in row.iter().enumerate() {
@@ -371,12 +416,12 @@ fn write_sheet(workbook: &mut Workbook, sheet: &Sheet) -> Result<(), XlsxError> 
                     ws.write_string_with_format(r, c, s, &label)?;
                     s.chars().count()
                 }
-                Out::Number(v, f) => {
-                    let format = match formats.iter().find(|(k, _)| k == f) {
+                Out::Number(v, num) => {
+                    let format = match formats.iter().find(|(k, _)| k == num) {
                         Some((_, format)) => format.clone(),
                         None => {
-                            let format = Format::new().set_num_format(*f);
-                            formats.push((f, format.clone()));
+                            let format = Format::new().set_num_format(num.code(lang));
+                            formats.push((*num, format.clone()));
                             format
                         }
                     };
@@ -403,13 +448,16 @@ pub fn write(contents: &Contents, path: &Path) -> Result<(), Error> {
     let failed = |e: XlsxError| Error::write(path, std::io::Error::other(e.to_string()));
     let mut workbook = Workbook::new();
     for sheet in sheets(contents) {
-        write_sheet(&mut workbook, &sheet).map_err(failed)?;
+        write_sheet(&mut workbook, &sheet, contents.lang).map_err(failed)?;
     }
     workbook.save(path).map_err(failed)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+    use std::io::Read;
+
     use calamine::{open_workbook, Data, Reader, Xlsx};
 
     use super::*;
@@ -638,5 +686,76 @@ mod tests {
             .find(|r| r.last() == Some(&Data::String("special_support_rate".into())))
             .unwrap();
         assert_eq!(support[2], Data::String("98.2 %".into()));
+    }
+
+    /// The parts of the written workbook: path inside the zip → XML.
+    fn parts(contents: &Contents) -> BTreeMap<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("indicators.xlsx");
+        write(contents, &path).unwrap();
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut part = zip.by_index(i).unwrap();
+                let mut xml = String::new();
+                part.read_to_string(&mut xml).unwrap();
+                (part.name().to_string(), xml)
+            })
+            .collect()
+    }
+
+    /// The first `<tag …>` of `xml`, attributes and all.
+    fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+        let start = xml.find(&format!("<{tag} "))?;
+        let end = start + xml[start..].find('>')?;
+        Some(&xml[start..=end])
+    }
+
+    /// The value of `name` in an element.
+    fn attr<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+        let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = start + element[start..].find('"')?;
+        Some(&element[start..end])
+    }
+
+    /// The worksheet parts in the workbook's order (rust_xlsxwriter names them so).
+    fn worksheets(parts: &BTreeMap<String, String>) -> Vec<&String> {
+        (1..)
+            .map_while(|i| parts.get(&format!("xl/worksheets/sheet{i}.xml")))
+            .collect()
+    }
+
+    #[test]
+    fn a_change_of_a_rate_reads_in_percentage_points() {
+        let contents = fixture::contents(Lang::Vi);
+        let book = read_back(&contents);
+        let rates = &book[1].1;
+        let r = row(rates, "special_support_rate", "64", "");
+        let change = 5419.0 / 5518.0 - 5211.0 / 5372.0;
+        let at = column(rates, "Thay đổi so với năm gốc");
+        // The cell holds points, 1,2, not the fraction 0,012 a `%` format would show.
+        let Data::Float(points) = r[at] else {
+            panic!("{:?}", r[at])
+        };
+        assert!((points - change * 100.0).abs() < 1e-9, "{points}");
+        // And its format says so: "+1,2 điểm %", never "+1,2 %".
+        let parts = parts(&contents);
+        let sheet = worksheets(&parts)[1];
+        let cell = format!("c r=\"{}{}\"", (b'A' + at as u8) as char, 3);
+        let style: usize = attr(element(sheet, &cell).unwrap(), "s")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let styles = &parts["xl/styles.xml"];
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+        let xf = xfs.match_indices("<xf ").nth(style).unwrap().0;
+        let id = attr(&xfs[xf..], "numFmtId").unwrap();
+        let format = element(styles, &format!("numFmt numFmtId=\"{id}\"")).unwrap();
+        assert_eq!(
+            attr(format, "formatCode"),
+            Some("+0.0&quot; điểm %&quot;;-0.0&quot; điểm %&quot;;0.0&quot; điểm %&quot;")
+        );
+        let parts = self::parts(&fixture::contents(Lang::En));
+        assert!(parts["xl/styles.xml"].contains("+0.0&quot; pp&quot;"));
     }
 }
