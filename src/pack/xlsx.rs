@@ -19,21 +19,28 @@
 //!
 //! **Suppression.** A suppressed cell is written as the text `<5` or `x` (right-aligned like
 //! the numbers around it) and never as its value: there is none to write, the published
-//! table does not hold it. A true 0 is the number 0.
+//! table does not hold it. A true 0 is the number 0. Nothing else of the workbook — header,
+//! footer, defined names — holds a value, and no row or column is hidden.
+//!
+//! **Print.** Every sheet prints as a report: A4 landscape, scaled to the width of one
+//! page and as many pages tall as it needs, its title and header rows repeated on every
+//! page (and frozen on screen), the sheet's name and "page n of N" in the margins. The code
+//! columns at the right, keys for machines, are left out of the print area. Columns are as
+//! wide as their content up to [`MAX_TEXT`] characters; longer text wraps.
 //!
 //! Each sheet is first laid out as a [`Sheet`] (title, headers, cells), then written by one
-//! function that also sizes the columns and freezes the title and header rows.
+//! function that also sizes the columns and sets up the page.
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::disclosure::{Cell, PublishedRow};
 use super::words::{self, Headers};
 use super::{Contents, Lang, Shown};
 use crate::error::Error;
 
-/// How a number cell reads: its Excel format.
+/// How a number cell reads: its Excel format, and the text that format gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Num {
     /// A ratio: `98,2 %`.
@@ -82,12 +89,31 @@ impl Num {
             }
         }
     }
+
+    /// What the cell shows, near enough to size its column.
+    fn text(self, v: f64, lang: Lang) -> String {
+        let sign = if v < 0.0 { "-" } else { "+" };
+        match self {
+            Num::Percent => words::value(v, "ratio", lang),
+            Num::Whole => words::number(v, 0, lang),
+            Num::Tenths => words::number(v, 1, lang),
+            Num::SignedWhole => format!("{sign}{}", words::number(v.abs(), 0, lang)),
+            Num::SignedTenths => format!("{sign}{}", words::number(v.abs(), 1, lang)),
+            Num::Points => format!(
+                "{sign}{} {}",
+                words::number(v.abs(), 1, lang),
+                words::points(lang)
+            ),
+        }
+    }
 }
 
 /// A cell of a laid-out sheet.
 #[derive(Debug, Clone, PartialEq)]
 enum Out {
     Text(String),
+    /// A number written as text the Vietnamese way ("98,2 %"), right-aligned as numbers are.
+    Figure(String),
     /// A number and how it reads.
     Number(f64, Num),
     /// A suppressed value's label.
@@ -100,6 +126,8 @@ struct Sheet {
     title: String,
     headers: Vec<&'static str>,
     rows: Vec<Vec<Out>>,
+    /// How many columns at the right are codes for machines, left out of the print area.
+    codes: usize,
 }
 
 fn out(cell: Cell, num: Num, min_count: u32) -> Out {
@@ -127,6 +155,17 @@ fn text(s: impl Into<String>) -> Out {
         Out::Text(s)
     }
 }
+
+fn figure(s: String) -> Out {
+    if s.is_empty() {
+        Out::Empty
+    } else {
+        Out::Figure(s)
+    }
+}
+
+/// The code columns that end every indicator row.
+const ROW_CODES: usize = 4;
 
 /// The columns of an indicator row, with the indicator's name first when `named`.
 fn row_headers(lang: Lang, named: bool) -> Vec<&'static str> {
@@ -175,7 +214,7 @@ fn indicator_row(contents: &Contents, r: &PublishedRow, named: bool) -> Vec<Out>
         out(r.numerator, count, min),
         out(r.denominator, count, min),
         out(r.value, Num::value(&r.unit), min),
-        text(words::cell(r.value, min, |v| {
+        figure(words::cell(r.value, min, |v| {
             words::value(v, &r.unit, lang)
         })),
         text(words::unit(&r.indicator, &r.unit, lang)),
@@ -215,7 +254,7 @@ fn scorecard(contents: &Contents) -> Sheet {
         match score {
             Some(s) => row.extend([
                 out(s.value, Num::value(unit), min),
-                text(words::cell(s.value, min, |v| words::value(v, unit, lang))),
+                figure(words::cell(s.value, min, |v| words::value(v, unit, lang))),
                 text(words::unit(&target.indicator, unit, lang)),
                 text(words::goal(&target.rule, unit, lang)),
                 text(words::verdict_text(words::verdict(s), lang)),
@@ -265,6 +304,7 @@ fn scorecard(contents: &Contents) -> Sheet {
             h.get("indicator_code"),
         ],
         rows,
+        codes: 1,
     }
 }
 
@@ -285,6 +325,7 @@ fn target_sheet(contents: &Contents, indicator: &str) -> Sheet {
         ),
         headers: row_headers(contents.lang, shown.len() > 1),
         rows,
+        codes: ROW_CODES,
     }
 }
 
@@ -302,6 +343,7 @@ fn all_indicators(contents: &Contents) -> Sheet {
             .rows_of_year()
             .map(|r| indicator_row(contents, r, true))
             .collect(),
+        codes: ROW_CODES,
     }
 }
 
@@ -365,6 +407,7 @@ fn quality(contents: &Contents) -> Sheet {
             h.get("org_unit_code"),
         ],
         rows,
+        codes: 1,
     }
 }
 
@@ -382,64 +425,246 @@ fn sheets(contents: &Contents) -> Vec<Sheet> {
     out
 }
 
-/// The width a column needs for `s`, in Excel's character units.
-fn width(s: &str) -> f64 {
-    s.chars().count() as f64 * 1.1 + 2.0
+/// The widest a column of text grows, in characters; longer text wraps onto more lines.
+/// Thirty keeps most indicator names to two lines, and the widest sheet (every indicator)
+/// large enough to read when it is scaled to one A4 page across.
+const MAX_TEXT: usize = 30;
+
+/// A header wraps at its spaces, into no fewer than this many characters a line.
+const HEADER_LINE: usize = 10;
+
+/// The height of a line of 11-point text, in points (Excel's default row).
+const LINE_HEIGHT: f64 = 15.0;
+
+/// The width of a column showing `chars` characters, in Excel's units (the width of a
+/// digit): Vietnamese text averages a little under a digit a character (0.83 in
+/// LibreOffice's rendering), reckoned at 0.9 so a line surely holds what [`lines`] puts on
+/// it; plus the cell's padding.
+fn width(chars: usize) -> f64 {
+    chars as f64 * 0.9 + 1.5
 }
 
-fn write_sheet(workbook: &mut Workbook, sheet: &Sheet, lang: Lang) -> Result<(), XlsxError> {
+/// The characters an indent of one takes, set on left-aligned text so it does not run
+/// into the number of the column to its left ("84,0 %%" for "84,0 %" then "%").
+const INDENT: usize = 2;
+
+/// The characters a header needs across: its longest word, or a short header whole.
+fn header_chars(header: &str) -> usize {
+    let longest = header
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.max(header.chars().count().min(HEADER_LINE))
+}
+
+/// The characters each column of `sheet` shows across: the widest of its header and its
+/// cells, text no wider than [`MAX_TEXT`] (it wraps), numbers and labels whole (a number
+/// does not wrap: too narrow a column shows "###").
+fn column_chars(sheet: &Sheet, lang: Lang) -> Vec<usize> {
+    let mut chars: Vec<usize> = sheet
+        .headers
+        .iter()
+        .map(|h| header_chars(h) + INDENT)
+        .collect();
+    for row in &sheet.rows {
+        for (col, cell) in row.iter().enumerate() {
+            let needs = match cell {
+                Out::Text(s) => s.chars().count().min(MAX_TEXT) + INDENT,
+                Out::Figure(s) | Out::Label(s) => s.chars().count(),
+                Out::Number(v, num) => num.text(*v, lang).chars().count(),
+                Out::Empty => 0,
+            };
+            if let Some(w) = chars.get_mut(col) {
+                *w = (*w).max(needs);
+            }
+        }
+    }
+    chars
+}
+
+/// The lines `s` takes in a column `across` characters wide, wrapped at spaces as a
+/// spreadsheet wraps it (a word longer than a line is cut).
+fn lines(s: &str, across: usize) -> usize {
+    let across = across.max(1);
+    s.split('\n')
+        .map(|paragraph| {
+            let (mut lines, mut line) = (1, 0);
+            for word in paragraph.split_whitespace() {
+                let n = word.chars().count();
+                if line == 0 {
+                    line = n;
+                } else if line + 1 + n <= across {
+                    line += 1 + n;
+                } else {
+                    lines += 1;
+                    line = n;
+                }
+                while line > across {
+                    lines += 1;
+                    line -= across;
+                }
+            }
+            lines
+        })
+        .sum()
+}
+
+/// The height a row of `texts` (one a column, None where nothing wraps) needs, when it
+/// needs more than one line. Set by hand because neither Excel nor LibreOffice fits the
+/// height of a row to its wrapped text when it opens a file.
+fn row_height<'a>(texts: impl Iterator<Item = Option<&'a str>>, chars: &[usize]) -> Option<f64> {
+    let most = texts
+        .zip(chars)
+        .filter_map(|(text, across)| Some(lines(text?, across.saturating_sub(INDENT))))
+        .max()
+        .unwrap_or(1);
+    (most > 1).then_some(most as f64 * LINE_HEIGHT)
+}
+
+/// What a page of every sheet carries besides the cells.
+struct Page {
+    /// Left: the pack's title; right: the sheet's name (`&A`).
+    header: String,
+    /// Left: what `<5` and `x` mean, since a printed page has no footnote; right: page n
+    /// of N.
+    footer: String,
+}
+
+impl Page {
+    fn of(contents: &Contents) -> Page {
+        let lang = contents.lang;
+        let min = contents.min_count();
+        // `&` starts a control code in a header or footer; text writes it twice.
+        let plain = |s: &str| s.replace('&', "&&");
+        let legend = match lang {
+            Lang::Vi => format!(
+                "<{min}: từ 1 đến {} (không công bố); x: ẩn để không suy ra được ô <{min}",
+                min.saturating_sub(1)
+            ),
+            Lang::En => format!(
+                "<{min}: 1 to {} (not published); x: hidden so that no <{min} cell can be worked out",
+                min.saturating_sub(1)
+            ),
+        };
+        let pages = lang.pick("Trang &P/&N", "Page &P of &N");
+        let header = format!("&L{}&R&A", plain(&contents.title()));
+        let footer = format!("&L&8{}&R{pages}", plain(&legend));
+        // rust_xlsxwriter drops, with only a line on stderr, a header or footer longer
+        // than Excel's 255 characters: fall back to what always fits.
+        let fits = |s: &String| s.chars().count() <= 255;
+        Page {
+            header: Some(header).filter(fits).unwrap_or_else(|| "&R&A".into()),
+            footer: Some(footer)
+                .filter(fits)
+                .unwrap_or_else(|| format!("&R{pages}")),
+        }
+    }
+}
+
+/// Lays out the page of `ws`, whose last row is `last_row` and whose last printed column
+/// is `last_col`.
+fn set_up_page(
+    ws: &mut Worksheet,
+    page: &Page,
+    last_row: u32,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    // 9 is A4, the paper of every office in the province; Excel's default is US Letter.
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    // One page wide, as many tall as it takes (0: no limit).
+    ws.set_print_fit_to_pages(1, 0);
+    // Inches: narrow sides, so the columns print as large as they can.
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.25, 0.25);
+    ws.set_header(&page.header);
+    ws.set_footer(&page.footer);
+    // The footer's legend stays legible however far the sheet is scaled down.
+    ws.set_header_footer_scale_with_doc(false);
+    ws.set_print_gridlines(true);
+    // The title and the header row: on every printed page, and frozen on screen.
+    ws.set_repeat_rows(0, 1)?;
+    ws.set_freeze_panes(2, 0)?;
+    ws.set_print_area(0, 0, last_row, last_col)?;
+    Ok(())
+}
+
+fn write_sheet(
+    workbook: &mut Workbook,
+    sheet: &Sheet,
+    page: &Page,
+    lang: Lang,
+) -> Result<(), XlsxError> {
     let title = Format::new().set_bold().set_font_size(13);
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::Top)
+        .set_indent(1)
         .set_background_color(0xDDE7F0)
-        .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
-    let label = Format::new().set_align(FormatAlign::Right);
+        .set_border_bottom(FormatBorder::Thin);
+    // Every cell sits at the top of its row, so a row with a wrapped name reads level.
+    let wrapped = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::Top)
+        .set_indent(1);
+    let right = Format::new()
+        .set_align(FormatAlign::Right)
+        .set_align(FormatAlign::Top);
+    let chars = column_chars(sheet, lang);
     let ws = workbook.add_worksheet();
     ws.set_name(&sheet.name)?;
+    for (col, c) in chars.iter().enumerate() {
+        ws.set_column_width(col as u16, width(*c))?;
+    }
     ws.write_string_with_format(0, 0, &sheet.title, &title)?;
-    let mut widths: Vec<f64> = sheet.headers.iter().map(|h| width(h).min(24.0)).collect();
     for (col, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(1, col as u16, *h, &header)?;
+    }
+    if let Some(height) = row_height(sheet.headers.iter().map(|h| Some(*h)), &chars) {
+        ws.set_row_height(1, height)?;
     }
     let mut formats: Vec<(Num, Format)> = Vec::new();
     for (i, row) in sheet.rows.iter().enumerate() {
         let r = i as u32 + 2;
         for (col, cell) in row.iter().enumerate() {
             let c = col as u16;
-            let shown = match cell {
+            match cell {
                 Out::Text(s) => {
-                    ws.write_string(r, c, s)?;
-                    s.chars().count()
+                    ws.write_string_with_format(r, c, s, &wrapped)?;
                 }
-                Out::Label(s) => {
-                    ws.write_string_with_format(r, c, s, &label)?;
-                    s.chars().count()
+                Out::Figure(s) | Out::Label(s) => {
+                    ws.write_string_with_format(r, c, s, &right)?;
                 }
                 Out::Number(v, num) => {
-                    let format = match formats.iter().find(|(k, _)| k == num) {
-                        Some((_, format)) => format.clone(),
+                    let format = match formats.iter().position(|(k, _)| k == num) {
+                        Some(at) => &formats[at].1,
                         None => {
-                            let format = Format::new().set_num_format(num.code(lang));
-                            formats.push((*num, format.clone()));
-                            format
+                            let format = Format::new()
+                                .set_num_format(num.code(lang))
+                                .set_align(FormatAlign::Top);
+                            formats.push((*num, format));
+                            &formats[formats.len() - 1].1
                         }
                     };
-                    ws.write_number_with_format(r, c, *v, &format)?;
-                    // Roughly what Excel shows: grouped digits and a decimal.
-                    format!("{v:.1}").len() + (v.abs().log10().max(0.0) / 3.0) as usize + 2
+                    ws.write_number_with_format(r, c, *v, format)?;
                 }
-                Out::Empty => 0,
-            };
-            if let Some(w) = widths.get_mut(col) {
-                *w = w.max(shown as f64 * 1.1 + 2.0).min(60.0);
+                Out::Empty => {}
             }
         }
+        let texts = row.iter().map(|cell| match cell {
+            Out::Text(s) => Some(s.as_str()),
+            _ => None,
+        });
+        if let Some(height) = row_height(texts, &chars) {
+            ws.set_row_height(r, height)?;
+        }
     }
-    for (col, w) in widths.iter().enumerate() {
-        ws.set_column_width(col as u16, *w)?;
-    }
-    ws.set_freeze_panes(2, 0)?;
+    let last_row = (sheet.rows.len() as u32 + 1).max(1);
+    let printed = sheet.headers.len().saturating_sub(sheet.codes).max(1);
+    set_up_page(ws, page, last_row, printed as u16 - 1)?;
     Ok(())
 }
 
@@ -447,8 +672,9 @@ fn write_sheet(workbook: &mut Workbook, sheet: &Sheet, lang: Lang) -> Result<(),
 pub fn write(contents: &Contents, path: &Path) -> Result<(), Error> {
     let failed = |e: XlsxError| Error::write(path, std::io::Error::other(e.to_string()));
     let mut workbook = Workbook::new();
+    let page = Page::of(contents);
     for sheet in sheets(contents) {
-        write_sheet(&mut workbook, &sheet, contents.lang).map_err(failed)?;
+        write_sheet(&mut workbook, &sheet, &page, contents.lang).map_err(failed)?;
     }
     workbook.save(path).map_err(failed)
 }
@@ -675,19 +901,6 @@ mod tests {
         assert!(cases.contains(&"person".into()) && cases.contains(&"case".into()));
     }
 
-    #[test]
-    fn english_headers_with_lang_en() {
-        let book = read_back(&fixture::contents(Lang::En));
-        assert_eq!(book[0].0, "Scorecard");
-        assert_eq!(book[0].1[1][0], Data::String("Indicator".into()));
-        let card = &book[0].1;
-        let support = card
-            .iter()
-            .find(|r| r.last() == Some(&Data::String("special_support_rate".into())))
-            .unwrap();
-        assert_eq!(support[2], Data::String("98.2 %".into()));
-    }
-
     /// The parts of the written workbook: path inside the zip → XML.
     fn parts(contents: &Contents) -> BTreeMap<String, String> {
         let dir = tempfile::tempdir().unwrap();
@@ -726,6 +939,90 @@ mod tests {
     }
 
     #[test]
+    fn every_sheet_prints_on_a4_landscape_one_page_wide_with_its_headers_on_each_page() {
+        let contents = fixture::contents(Lang::Vi);
+        let parts = parts(&contents);
+        let sheets = worksheets(&parts);
+        assert_eq!(sheets.len(), 6);
+        let workbook = &parts["xl/workbook.xml"];
+        for (i, xml) in sheets.iter().enumerate() {
+            let setup = element(xml, "pageSetup").expect("a page setup");
+            assert_eq!(attr(setup, "paperSize"), Some("9"), "A4: sheet {i}");
+            assert_eq!(attr(setup, "orientation"), Some("landscape"), "sheet {i}");
+            // One page wide (1 is the file format's default, so it may go unwritten) and
+            // as many tall as it takes.
+            assert_eq!(attr(setup, "fitToWidth").unwrap_or("1"), "1", "sheet {i}");
+            assert_eq!(attr(setup, "fitToHeight"), Some("0"), "sheet {i}");
+            let fit = element(xml, "pageSetUpPr").expect("fit to page");
+            assert_eq!(attr(fit, "fitToPage"), Some("1"), "sheet {i}");
+            // Frozen below the title and the header row.
+            let pane = element(xml, "pane").expect("a frozen pane");
+            assert_eq!(attr(pane, "ySplit"), Some("2"), "sheet {i}");
+            assert_eq!(attr(pane, "state"), Some("frozen"), "sheet {i}");
+            // The sheet's name in the header, page n of N in the footer.
+            assert!(xml.contains("<oddHeader>") && xml.contains("&amp;A</oddHeader>"));
+            let footer = &xml[xml.find("<oddFooter>").unwrap()..];
+            assert!(
+                footer.contains("Trang &amp;P/&amp;N"),
+                "sheet {i}: {footer}"
+            );
+            assert!(footer.contains("&lt;5: từ 1 đến 4"), "sheet {i}: {footer}");
+            // The title and header rows repeat on every printed page.
+            let titles = format!("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">");
+            let at = workbook
+                .find(&titles)
+                .unwrap_or_else(|| panic!("sheet {i}"));
+            let range = &workbook[at + titles.len()..];
+            assert!(
+                range[..range.find('<').unwrap()].ends_with("!$1:$2"),
+                "{range}"
+            );
+        }
+        // The print area stops before the code columns: the scorecard's three targets in
+        // A1:J5 (its codes in K), every indicator's rows in A1:L{n} (codes in M to P).
+        let area = |sheet: &str| {
+            let name = "<definedName name=\"_xlnm.Print_Area\"";
+            workbook
+                .match_indices(name)
+                .map(|(at, _)| &workbook[at..at + workbook[at..].find("</").unwrap()])
+                .find(|d| d.contains(sheet))
+                .map(|d| d[d.rfind('!').unwrap() + 1..].to_string())
+        };
+        assert_eq!(area("'Đánh giá mục tiêu'").as_deref(), Some("$A$1:$J$5"));
+        assert_eq!(area("'Tất cả chỉ tiêu'").as_deref(), Some("$A$1:$L$8"));
+        assert_eq!(area("'Chất lượng số liệu'").as_deref(), Some("$A$1:$L$5"));
+    }
+
+    #[test]
+    fn columns_fit_their_content_and_long_names_wrap_onto_taller_rows() {
+        let parts = parts(&fixture::contents(Lang::Vi));
+        let all = worksheets(&parts)[4];
+        let widths: Vec<f64> = all
+            .match_indices("<col ")
+            .map(|(at, _)| attr(&all[at..], "width").unwrap().parse().unwrap())
+            .collect();
+        // Widths are stored as whole pixels: within one unit of what was asked.
+        let widest = width(MAX_TEXT + INDENT) + 1.0;
+        assert!(!widths.is_empty());
+        for w in &widths {
+            assert!(*w <= widest, "{widths:?}");
+        }
+        // Column A holds the indicator names, the longest of which wraps: as wide as the
+        // widest text may be, not 60 characters as before.
+        assert!(widths[0] > widest - 2.0, "{widths:?}");
+        // Row 3 (the abused children of 64: a short name) keeps its height; the support
+        // rate's name ("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp") takes two lines.
+        let row = |r: u32| element(all, &format!("row r=\"{r}\"")).map(str::to_string);
+        let short = row(3).unwrap();
+        assert_eq!(attr(&short, "ht"), None, "{short}");
+        let support = (3..9)
+            .filter_map(row)
+            .find(|r| attr(r, "ht") == Some("30"))
+            .expect("a row two lines tall");
+        assert_eq!(attr(&support, "customHeight"), Some("1"));
+    }
+
+    #[test]
     fn a_change_of_a_rate_reads_in_percentage_points() {
         let contents = fixture::contents(Lang::Vi);
         let book = read_back(&contents);
@@ -757,5 +1054,47 @@ mod tests {
         );
         let parts = self::parts(&fixture::contents(Lang::En));
         assert!(parts["xl/styles.xml"].contains("+0.0&quot; pp&quot;"));
+    }
+
+    #[test]
+    fn nothing_but_the_cells_holds_data_no_comment_hidden_cell_or_stray_name() {
+        let parts = parts(&fixture::contents(Lang::Vi));
+        assert!(
+            !parts
+                .keys()
+                .any(|p| p.contains("comments") || p.contains("vml")),
+            "{:?}",
+            parts.keys()
+        );
+        for (name, xml) in &parts {
+            assert!(!xml.contains("hidden=\"1\""), "{name} hides something");
+            assert!(!xml.contains("state=\"hidden\""), "{name} hides a sheet");
+        }
+        // The only defined names are the print titles and areas, ranges of the sheets.
+        let workbook = &parts["xl/workbook.xml"];
+        let names: Vec<&str> = workbook
+            .match_indices("<definedName name=\"")
+            .map(|(at, _)| {
+                let rest = &workbook[at + 19..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(names.len(), 12, "{names:?}");
+        assert!(names
+            .iter()
+            .all(|n| *n == "_xlnm.Print_Titles" || *n == "_xlnm.Print_Area"));
+    }
+
+    #[test]
+    fn english_headers_with_lang_en() {
+        let book = read_back(&fixture::contents(Lang::En));
+        assert_eq!(book[0].0, "Scorecard");
+        assert_eq!(book[0].1[1][0], Data::String("Indicator".into()));
+        let card = &book[0].1;
+        let support = card
+            .iter()
+            .find(|r| r.last() == Some(&Data::String("special_support_rate".into())))
+            .unwrap();
+        assert_eq!(support[2], Data::String("98.2 %".into()));
     }
 }
