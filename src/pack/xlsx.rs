@@ -436,6 +436,9 @@ const HEADER_LINE: usize = 10;
 /// The height of a line of 11-point text, in points (Excel's default row).
 const LINE_HEIGHT: f64 = 15.0;
 
+/// The height of the title row, in points.
+const TITLE_HEIGHT: f64 = 21.0;
+
 /// The width of a column showing `chars` characters, in Excel's units (the width of a
 /// digit): Vietnamese text averages a little under a digit a character (0.83 in
 /// LibreOffice's rendering), reckoned at 0.9 so a line surely holds what [`lines`] puts on
@@ -620,6 +623,8 @@ fn write_sheet(
         ws.set_column_width(col as u16, width(*c))?;
     }
     ws.write_string_with_format(0, 0, &sheet.title, &title)?;
+    // The default 15 points crowd 13-point bold text against the page's top line.
+    ws.set_row_height(0, TITLE_HEIGHT)?;
     for (col, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(1, col as u16, *h, &header)?;
     }
@@ -1013,6 +1018,7 @@ mod tests {
         // Row 3 (the abused children of 64: a short name) keeps its height; the support
         // rate's name ("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp") takes two lines.
         let row = |r: u32| element(all, &format!("row r=\"{r}\"")).map(str::to_string);
+        assert_eq!(row(1).as_deref().and_then(|r| attr(r, "ht")), Some("21"));
         let short = row(3).unwrap();
         assert_eq!(attr(&short, "ht"), None, "{short}");
         let support = (3..9)
