@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use calamine::Data;
-use common::pack::{html_row, sheet_rows, sheets};
+use common::pack::{html_row, part, sheet_rows, sheets, worksheet_xml};
 use common::{treem, REPO};
 use polars::prelude::*;
 use treem::pack::disclosure::{Cell, Published, PublishedRow};
@@ -260,6 +260,91 @@ fn charts_in_the_pack_show_no_suppressed_true_value() {
     }
 }
 
+#[test]
+fn every_sheet_of_the_workbook_prints_a4_landscape_one_page_wide_headers_on_each_page() {
+    let path = sample_out().join("pack/indicators.xlsx");
+    let sheets = worksheet_xml(&path);
+    assert_eq!(sheets.len(), sheets_of(&path), "a part for every sheet");
+    for (i, xml) in sheets.iter().enumerate() {
+        let setup = &xml[xml
+            .find("<pageSetup ")
+            .unwrap_or_else(|| panic!("sheet {i}"))..];
+        let setup = &setup[..setup.find('>').unwrap()];
+        for expected in [
+            "paperSize=\"9\"",
+            "orientation=\"landscape\"",
+            "fitToHeight=\"0\"",
+        ] {
+            assert!(setup.contains(expected), "sheet {i}: {setup}");
+        }
+        // fitToWidth="1" is the format's default, so a writer may leave it out.
+        assert!(!setup.contains("fitToWidth") || setup.contains("fitToWidth=\"1\""));
+        assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheet {i}");
+        assert!(xml.contains("ySplit=\"2\"") && xml.contains("state=\"frozen\""));
+        assert!(xml.contains("&amp;A</oddHeader>") && xml.contains("&amp;P/&amp;N"));
+    }
+    let workbook = part(&path, "xl/workbook.xml").unwrap();
+    assert_eq!(
+        workbook.matches("name=\"_xlnm.Print_Titles\"").count(),
+        sheets.len()
+    );
+    assert_eq!(workbook.matches("!$1:$2<").count(), sheets.len());
+}
+
+/// How many sheets the workbook lists.
+fn sheets_of(path: &Path) -> usize {
+    part(path, "xl/workbook.xml")
+        .unwrap()
+        .matches("<sheet ")
+        .count()
+}
+
+/// The unit each indicator of the sample is counted in, in Vietnamese.
+fn expected_unit(indicator: &str) -> &'static str {
+    match indicator {
+        "abuse_intervention_delay" => "vụ",
+        "participation_activities" => "hoạt động",
+        "at_risk_children" | "abused_children" | "injured_children" | "injury_deaths" => "người",
+        "fund_raised_vnd" => "đồng",
+        "report_days_late" => "ngày",
+        i if i.ends_with("_per_100k") => "trên 100.000 trẻ em",
+        _ => "%",
+    }
+}
+
+#[test]
+fn every_row_of_the_workbook_names_its_unit_and_a_rate_changes_in_points() {
+    let out = sample_out();
+    let df = internal(out);
+    let published = Published::publish(&df, MIN_COUNT).unwrap();
+    let book = sheets(&out.join("pack/indicators.xlsx"));
+    let (_, all) = book.iter().find(|(n, _)| n == "Tất cả chỉ tiêu").unwrap();
+    let (rows, header) = sheet_rows(all).unwrap();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (unit, change) = (at("Đơn vị tính"), at("Thay đổi so với năm gốc"));
+    let mut units = BTreeMap::new();
+    let mut points = 0;
+    for r in published
+        .rows()
+        .iter()
+        .filter(|r| YEAR_PERIODS.contains(&r.period.as_str()))
+    {
+        let key = row_key(&r.indicator, &r.period, &r.org_unit, r.breakdown.as_deref());
+        let row = &rows[&key];
+        let expected = expected_unit(&r.indicator);
+        assert_eq!(row[unit], Data::String(expected.into()), "{key}");
+        *units.entry(expected).or_insert(0) += 1;
+        // A ratio's change in percentage points: 100 times the difference of the ratios.
+        if let (Cell::Value(c), "ratio") = (r.change, r.unit.as_str()) {
+            assert_eq!(row[change], Data::Float(c * 100.0), "{key}");
+            points += 1;
+        }
+    }
+    // Every unit is there, so none of the checks above is vacuous.
+    assert_eq!(units.len(), 7, "{units:?}");
+    assert!(points > 100, "{points}");
+}
+
 /// Every `href="…"` and `src="…"` of a page.
 fn links(page: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -341,6 +426,33 @@ fn only_pack_rebuilds_it_from_the_indicators_with_the_charts_it_finds() {
     assert!(page.contains("Chư Sê"), "district names from org_units");
     let book = sheets(&pack.join("indicators.xlsx"));
     assert_eq!(book[0].0, "Scorecard");
+    // Units in English: cases and activities are not people.
+    let (_, all) = book.iter().find(|(n, _)| n == "All indicators").unwrap();
+    let at = |name: &str| {
+        all[1]
+            .iter()
+            .position(|h| *h == Data::String(name.into()))
+            .unwrap()
+    };
+    let (code, unit) = (at("Indicator code"), at("Unit"));
+    let unit_of = |indicator: &str| {
+        all[2..]
+            .iter()
+            .find(|r| r[code] == Data::String(indicator.into()))
+            .map(|r| r[unit].to_string())
+    };
+    assert_eq!(unit_of("abuse_intervention_delay").as_deref(), Some("case"));
+    assert_eq!(
+        unit_of("participation_activities").as_deref(),
+        Some("activity")
+    );
+    assert_eq!(unit_of("abused_children").as_deref(), Some("person"));
+    assert_eq!(unit_of("report_days_late").as_deref(), Some("days"));
+    let styles = part(&pack.join("indicators.xlsx"), "xl/styles.xml").unwrap();
+    assert!(
+        styles.contains("+0.0&quot; pp&quot;"),
+        "a rate's change in pp"
+    );
     // No staging folder or temporary file is left behind (the lock file and the published
     // versions are the output folder's own).
     let leftovers: Vec<_> = std::fs::read_dir(out.path())

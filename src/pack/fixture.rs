@@ -6,7 +6,8 @@
 //! - special_support_rate: 64: 5419 / 5518 = 98,2 % against ≥ 98,5 % (not met).
 //! - fund_raised_vnd: 64: 3.486.900.000 đồng against ≥ 4.000.000.000.
 //! - findings: a form rule in 633 on counts 4 and 3 (both "<5"), a source gap in 624 of
-//!   218 against 0.
+//!   218 against 0, and a form rule in 625 of 12 abused children (B2.02, người) against 9
+//!   cases (B2.01, vụ).
 
 use std::collections::BTreeMap;
 
@@ -119,6 +120,7 @@ pub fn contents(lang: Lang) -> Contents {
         ("622", "Thành phố Pleiku"),
         ("623", "Thị xã An Khê"),
         ("624", "Thị xã Ayun Pa"),
+        ("625", "Huyện Kbang"),
         ("633", "Huyện Chư Sê"),
     ];
     let target = |indicator: &str, rule: &str| Target {
@@ -139,6 +141,12 @@ pub fn contents(lang: Lang) -> Contents {
                 "624",
                 ("B1.02", 218.0),
                 ("registry", 0.0),
+            ),
+            finding(
+                "abused_children_within_cases",
+                "625",
+                ("B2.02", 12.0),
+                ("B2.01", 9.0),
             ),
         ],
         names: names

@@ -272,6 +272,35 @@ impl Contents {
         (count(f.left_value), count(f.right_value))
     }
 
+    /// The units of a finding's two values in words: a form rule's items in their forms'
+    /// units (B2.02 counts children, B2.01 cases); a source gap's form item and the
+    /// software's count of the same thing in the item's unit; an outlier's value and
+    /// baseline in its indicator's unit.
+    pub fn finding_units(&self, f: &Finding) -> (String, String) {
+        let lang = self.lang;
+        let item = |code: &Option<String>| {
+            code.as_deref()
+                .and_then(|c| words::item_unit(c, lang))
+                .unwrap_or_default()
+                .to_string()
+        };
+        match f.check.as_str() {
+            "outlier" => {
+                let unit = match (&f.left_item, &f.period, &f.district) {
+                    (Some(ind), Some(period), Some(district)) => self
+                        .published
+                        .get(ind, period, district, None)
+                        .map(|r| words::unit(ind, &r.unit, lang)),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                (unit.clone(), unit)
+            }
+            "source_gap" => (item(&f.left_item), item(&f.left_item)),
+            _ => (item(&f.left_item), item(&f.right_item)),
+        }
+    }
+
     /// Findings by (check, severity): how many.
     pub fn finding_counts(&self) -> BTreeMap<(String, String), usize> {
         let mut out = BTreeMap::new();

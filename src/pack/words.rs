@@ -4,6 +4,7 @@
 //! and the page say the same thing in the same words.
 
 use crate::config::target::{Comparison, Goal, TargetRule};
+use crate::sources::district_reports::{find_item, ItemUnit};
 use crate::text::numbers::format_decimal_vi;
 
 use super::disclosure::{Cell, PublishedRow};
@@ -200,15 +201,17 @@ pub fn value(x: f64, unit: &str, lang: Lang) -> String {
     }
 }
 
+/// Percentage points, the unit of a change of a ratio: 97,0 % to 98,2 % is "+1,2 điểm %"
+/// (short for "điểm phần trăm"), not "+1,2 %", which would read as 1.2 % of 97,0 %.
+pub fn points(lang: Lang) -> &'static str {
+    lang.pick("điểm %", "pp")
+}
+
 /// A change of `unit`: signed; a ratio's in percentage points.
 pub fn change(x: f64, unit: &str, lang: Lang) -> String {
     let sign = if x > 0.0 { "+" } else { "" };
     match unit {
-        "ratio" => format!(
-            "{sign}{} {}",
-            number(x * 100.0, 1, lang),
-            lang.pick("điểm %", "pp")
-        ),
+        "ratio" => format!("{sign}{} {}", number(x * 100.0, 1, lang), points(lang)),
         _ => format!("{sign}{}", value(x, unit, lang)),
     }
 }
@@ -266,17 +269,52 @@ pub fn goal(rule: &TargetRule, unit: &str, lang: Lang) -> String {
     format!("{symbol} {goal}")
 }
 
-/// The unit in words, for a column beside the value.
-pub fn unit(unit: &str, lang: Lang) -> String {
+/// What a count counts, in the words of the forms' own "Đơn vị tính" column.
+pub fn counted(what: ItemUnit, lang: Lang) -> &'static str {
+    match what {
+        ItemUnit::Person => lang.pick("người", "person"),
+        ItemUnit::Case => lang.pick("vụ", "case"),
+        ItemUnit::Activity => lang.pick("hoạt động", "activity"),
+        ItemUnit::Commune => lang.pick("xã", "commune"),
+        ItemUnit::YesNo => lang.pick("có/không", "yes/no"),
+        ItemUnit::Vnd => "đồng",
+    }
+}
+
+/// What an indicator of unit `count` counts. The table's unit says only "count", and most
+/// count children, but not all: the intervention delays count abuse cases, participation
+/// counts activities. An indicator not named here gets a neutral word, never "người".
+fn counts_of(indicator: &str) -> Option<ItemUnit> {
+    match indicator {
+        "at_risk_children" | "abused_children" | "injured_children" | "injury_deaths" => {
+            Some(ItemUnit::Person)
+        }
+        "abuse_intervention_delay" => Some(ItemUnit::Case),
+        "participation_activities" => Some(ItemUnit::Activity),
+        _ => None,
+    }
+}
+
+/// The unit of `indicator`'s value (of the table's `unit`) in words, for a column beside it.
+pub fn unit(indicator: &str, unit: &str, lang: Lang) -> String {
     match unit {
         "ratio" => "%",
-        "count" => lang.pick("người", "people"),
+        "count" => match counts_of(indicator) {
+            Some(what) => counted(what, lang),
+            None => lang.pick("số lượng", "count"),
+        },
         "per_100k" => lang.pick("trên 100.000 trẻ em", "per 100,000 children"),
-        "vnd" => lang.pick("đồng", "đồng"),
+        "vnd" => "đồng",
         "days" => lang.pick("ngày", "days"),
         other => other,
     }
     .to_string()
+}
+
+/// The unit of a form item's value (`B3.07` → "xã"), as the forms define it; None for what
+/// is not a form item (the software's count a source gap compares with).
+pub fn item_unit(code: &str, lang: Lang) -> Option<&'static str> {
+    find_item(code).map(|item| counted(item.unit, lang))
 }
 
 /// Column headers, shared by the workbook and the page.
@@ -296,6 +334,8 @@ impl Headers {
             "value" => ("Giá trị", "Value"),
             "value_text" => ("Giá trị (như in)", "Value (as printed)"),
             "unit" => ("Đơn vị tính", "Unit"),
+            "left_unit" => ("Đơn vị tính", "Unit"),
+            "right_unit" => ("Đơn vị tính (so sánh)", "Compared unit"),
             "baseline" => ("Năm gốc", "Baseline"),
             "change" => ("Thay đổi so với năm gốc", "Change from baseline"),
             "goal" => ("Mục tiêu", "Target"),
@@ -360,6 +400,49 @@ mod tests {
             goal(&"< baseline".parse().unwrap(), "count", Lang::Vi),
             "< năm gốc"
         );
+    }
+
+    #[test]
+    fn units_say_what_is_counted_persons_cases_activities_communes() {
+        let vi = |indicator, u| unit(indicator, u, Lang::Vi);
+        let en = |indicator, u| unit(indicator, u, Lang::En);
+        assert_eq!(vi("abused_children", "count"), "người");
+        assert_eq!(en("abused_children", "count"), "person");
+        assert_eq!(vi("abuse_intervention_delay", "count"), "vụ");
+        assert_eq!(en("abuse_intervention_delay", "count"), "case");
+        assert_eq!(vi("participation_activities", "count"), "hoạt động");
+        assert_eq!(en("participation_activities", "count"), "activity");
+        assert_eq!(vi("report_days_late", "days"), "ngày");
+        assert_eq!(en("report_days_late", "days"), "days");
+        assert_eq!(vi("fund_raised_vnd", "vnd"), "đồng");
+        assert_eq!(vi("special_support_rate", "ratio"), "%");
+        assert_eq!(
+            en("abused_children_per_100k", "per_100k"),
+            "per 100,000 children"
+        );
+        // A count the words do not know is not taken for children.
+        assert_eq!(vi("new_count", "count"), "số lượng");
+        assert_eq!(item_unit("B2.01", Lang::Vi), Some("vụ"));
+        assert_eq!(item_unit("B2.02", Lang::En), Some("person"));
+        assert_eq!(item_unit("B3.04", Lang::Vi), Some("hoạt động"));
+        assert_eq!(item_unit("B3.07", Lang::Vi), Some("xã"));
+        assert_eq!(item_unit("B3.08", Lang::En), Some("commune"));
+        assert_eq!(item_unit("B3.01", Lang::Vi), Some("có/không"));
+        assert_eq!(item_unit("B4.02", Lang::En), Some("đồng"));
+        assert_eq!(item_unit("registry", Lang::Vi), None);
+    }
+
+    #[test]
+    fn every_form_item_has_the_unit_its_form_prints() {
+        // The sample's forms carry each item's "Đơn vị tính"; the pack must say the same.
+        for item in crate::generate::district_reports::FORM_ITEMS {
+            assert_eq!(
+                item_unit(item.code, Lang::Vi),
+                Some(item.unit),
+                "{}",
+                item.code
+            );
+        }
     }
 
     #[test]

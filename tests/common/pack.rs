@@ -1,5 +1,6 @@
 //! Readers of a built pack for the tests that check it: the workbook's sheets and keyed
-//! rows, and the page's rows by `data-key`.
+//! rows, its worksheets' XML (for what calamine does not read: the page setup), and the
+//! page's rows by `data-key`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,6 +17,22 @@ pub fn sheets(path: &Path) -> Vec<(String, Vec<Vec<Data>>)> {
             let range = book.worksheet_range(&name).unwrap();
             (name, range.rows().map(|r| r.to_vec()).collect())
         })
+        .collect()
+}
+
+/// The XML of the workbook's part `name` (`xl/workbook.xml`), if it has one.
+pub fn part(path: &Path, name: &str) -> Option<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name(name).ok()?.read_to_string(&mut xml).unwrap();
+    Some(xml)
+}
+
+/// The XML of every worksheet, in the workbook's order (rust_xlsxwriter numbers them so).
+pub fn worksheet_xml(path: &Path) -> Vec<String> {
+    (1..)
+        .map_while(|i| part(path, &format!("xl/worksheets/sheet{i}.xml")))
         .collect()
 }
 
