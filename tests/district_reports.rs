@@ -424,3 +424,62 @@ fn an_english_locale_ledger_is_read_in_thousands_and_what_stays_ambiguous_is_ref
     assert!(!detail.contains("Nguyễn"), "no donor in a message");
     assert_eq!(p.rejections("fund")[0].0, "bad_number");
 }
+
+#[test]
+fn form_values_are_whole_numbers_read_as_their_sheet_column() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    // Chư Sê types "405,0": its Biểu 1 writes "," as the decimal mark, so "30,500" children
+    // could be 30.5 as well as 30,500, and is refused; "98,5" people is no count at all.
+    let mut chu_se = Workbook::chu_se_2021();
+    chu_se.values[0].1 = "'30,500".into(); // B1.01, Biểu 1 row 8
+    chu_se.values[2].1 = "'405,0".into(); // B1.03, row 10
+    chu_se.values[3].1 = "'98,5".into(); // B2.01, Biểu 2 row 8
+    chu_se.values[9].1 = "'125,000,000".into(); // B4.02
+    chu_se.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    // Pleiku writes English thousands throughout: "30,500" is 30,500.
+    let mut pleiku = pleiku_2021();
+    pleiku.values[0].1 = "'30,500".into();
+    pleiku.values[9].1 = "'125,000,000".into();
+    pleiku.write(&p.path("data/district_reports/2021/pleiku.xlsx"));
+    let run = p.run(&[]);
+    run.expect_code(0);
+    let rows = ingested(&p);
+    assert_eq!(value(&rows, "622", "B1.01"), vec![(Some(30_500.0), 1)]);
+    assert_eq!(value(&rows, "622", "B4.02"), vec![(Some(125_000_000.0), 1)]);
+    assert_eq!(value(&rows, "633", "B1.03"), vec![(Some(405.0), 1)]);
+    assert_eq!(value(&rows, "633", "B4.02"), vec![(Some(125_000_000.0), 1)]);
+    assert!(value(&rows, "633", "B1.01").is_empty());
+    assert!(value(&rows, "633", "B2.01").is_empty());
+    assert_eq!(rows.iter().filter(|r| r.0 == "633").count(), 8);
+    let rejected = rejected_details(&p, "district_reports");
+    let at: Vec<(&str, u32, &str)> = rejected
+        .iter()
+        .map(|r| (r.0.as_str(), r.1, r.2.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![("chu_se.xlsx", 8, "value"), ("chu_se.xlsx", 8, "value")]
+    );
+    // Each detail names the workbook, then the sheet, cell and item.
+    let file = "pipelines/../data/district_reports/2021/chu_se.xlsx: ";
+    let details: Vec<&str> = rejected
+        .iter()
+        .filter_map(|r| r.3.strip_prefix(file))
+        .collect();
+    assert!(
+        details.contains(
+            &"Sheet \"Biểu 1\", cell E8 (item B1.01): Cannot read \"30,500\" as a whole \
+              number for sure: with \",\" grouping thousands it is 30500, but cell E10 of the \
+              same column (\"405,0\") uses \",\" as the decimal mark, which makes it 30,5."
+        ),
+        "{details:?}"
+    );
+    assert!(
+        details.contains(
+            &"Sheet \"Biểu 2\", cell E8 (item B2.01): Cannot read \"98,5\" as a whole \
+              number: it has a fractional part."
+        ),
+        "{details:?}"
+    );
+}
