@@ -494,8 +494,10 @@ pub fn value_of(text: &str, item: &FormItem, column: &WholeColumn) -> Result<Opt
     if t.chars().all(|c| c == '-' || c == '–' || c == '—') {
         return Ok(Some(0.0));
     }
+    if !item.unit.is_whole() {
+        return parse_decimal(t).map(Some).map_err(|e| e.to_string());
+    }
     let whole = match item.unit {
-        _ if !item.unit.is_whole() => return parse_decimal(t).map(Some).map_err(|e| e.to_string()),
         ItemUnit::Vnd => parse_vnd_in(t, column),
         _ => parse_integer_in(t, column),
     };
