@@ -338,3 +338,150 @@ fn the_fund_ledger_keeps_corrections_and_rejects_a_bad_kind() {
         vec![("bad_value", 6, "kind")]
     );
 }
+
+/// (file name, row, column, detail) of every rejected row of `table`.
+fn rejected_details(project: &Project, table: &str) -> Vec<(String, u32, String, String)> {
+    let df = read_parquet(&project.out(&format!("rejected/{table}.parquet")));
+    let text = |c: &str| df.column(c).unwrap().str().unwrap().clone();
+    let (file, column, detail) = (text("file"), text("column"), text("detail"));
+    let row = df.column("row").unwrap().u32().unwrap().clone();
+    let mut out: Vec<_> = (0..df.height())
+        .map(|k| {
+            let name = std::path::Path::new(file.get(k).unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let column = column.get(k).unwrap_or("").to_string();
+            let detail = detail.get(k).unwrap_or("").to_string();
+            (name, row.get(k).unwrap(), column, detail)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every kept amount of the fund ledger, sorted.
+fn fund_values(project: &Project) -> Vec<i64> {
+    let mut values: Vec<i64> = common::parquet_files(&project.out("ingested/fund"))
+        .iter()
+        .flat_map(|f| {
+            let df = read_parquet(f);
+            let v = df.column("value_vnd").unwrap().i64().unwrap().clone();
+            v.iter().flatten().collect::<Vec<_>>()
+        })
+        .collect();
+    values.sort();
+    values
+}
+
+#[test]
+fn an_english_locale_ledger_is_read_in_thousands_and_what_stays_ambiguous_is_refused() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    // Saved as CSV on an English-locale computer: "800,000" is 800,000 đồng, as
+    // "13,000,000" in the same column shows (it was read as 800 before).
+    p.file(
+        "data/fund/english.csv",
+        "Ngày,Nhà tài trợ,Hình thức,Giá trị (đồng),Ghi chú\n\
+         05/01/2021,Công ty A,Tiền mặt,\"13,000,000\",\n\
+         06/01/2021,Nguyễn Văn An,Tiền mặt,\"800,000\",\n\
+         07/01/2021,Hội C,Hiện vật,\"900,000\",\n\
+         08/01/2021,Công ty A,Chương trình,94.000.000 đ,typed by hand\n",
+    );
+    // This column writes "." as a decimal point (row 2): "1.500" could be 1.5 đồng as well
+    // as 1,500, and is refused; "800,000" is still 800,000.
+    p.file(
+        "data/fund/decimals.csv",
+        "Ngày,Nhà tài trợ,Hình thức,Giá trị (đồng),Ghi chú\n\
+         05/02/2021,Công ty A,Tiền mặt,\"1,250,000.00\",\n\
+         06/02/2021,Nguyễn Văn An,Tiền mặt,1.500,\n\
+         07/02/2021,Hội C,Tiền mặt,\"800,000\",\n",
+    );
+    let run = p.run(&[]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("fund: 7 rows read = 6 kept + 1 rejected + 0 excluded"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        fund_values(&p),
+        vec![800_000, 800_000, 900_000, 1_250_000, 13_000_000, 94_000_000]
+    );
+    let rejected = rejected_details(&p, "fund");
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    let (file, row, column, detail) = &rejected[0];
+    assert_eq!(
+        (file.as_str(), *row, column.as_str()),
+        ("decimals.csv", 3, "value_vnd")
+    );
+    assert_eq!(
+        detail,
+        "Cannot read \"1.500\" as an amount in đồng for sure: with \".\" grouping thousands \
+         it is 1500, but row 2 of the same column (\"1,250,000.00\") uses \".\" as the \
+         decimal mark, which makes it 1.5."
+    );
+    assert!(!detail.contains("Nguyễn"), "no donor in a message");
+    assert_eq!(p.rejections("fund")[0].0, "bad_number");
+}
+
+#[test]
+fn form_values_are_whole_numbers_read_as_their_sheet_column() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    // Chư Sê types "405,0": its Biểu 1 writes "," as the decimal mark, so "30,500" children
+    // could be 30.5 as well as 30,500, and is refused; "98,5" people is no count at all.
+    let mut chu_se = Workbook::chu_se_2021();
+    chu_se.values[0].1 = "'30,500".into(); // B1.01, Biểu 1 row 8
+    chu_se.values[2].1 = "'405,0".into(); // B1.03, row 10
+    chu_se.values[3].1 = "'98,5".into(); // B2.01, Biểu 2 row 8
+    chu_se.values[9].1 = "'125,000,000".into(); // B4.02
+    chu_se.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    // Pleiku writes English thousands throughout: "30,500" is 30,500.
+    let mut pleiku = pleiku_2021();
+    pleiku.values[0].1 = "'30,500".into();
+    pleiku.values[9].1 = "'125,000,000".into();
+    pleiku.write(&p.path("data/district_reports/2021/pleiku.xlsx"));
+    let run = p.run(&[]);
+    run.expect_code(0);
+    let rows = ingested(&p);
+    assert_eq!(value(&rows, "622", "B1.01"), vec![(Some(30_500.0), 1)]);
+    assert_eq!(value(&rows, "622", "B4.02"), vec![(Some(125_000_000.0), 1)]);
+    assert_eq!(value(&rows, "633", "B1.03"), vec![(Some(405.0), 1)]);
+    assert_eq!(value(&rows, "633", "B4.02"), vec![(Some(125_000_000.0), 1)]);
+    assert!(value(&rows, "633", "B1.01").is_empty());
+    assert!(value(&rows, "633", "B2.01").is_empty());
+    assert_eq!(rows.iter().filter(|r| r.0 == "633").count(), 8);
+    let rejected = rejected_details(&p, "district_reports");
+    let at: Vec<(&str, u32, &str)> = rejected
+        .iter()
+        .map(|r| (r.0.as_str(), r.1, r.2.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![("chu_se.xlsx", 8, "value"), ("chu_se.xlsx", 8, "value")]
+    );
+    // Each detail names the workbook, then the sheet, cell and item.
+    let file = "pipelines/../data/district_reports/2021/chu_se.xlsx: ";
+    let details: Vec<&str> = rejected
+        .iter()
+        .filter_map(|r| r.3.strip_prefix(file))
+        .collect();
+    assert!(
+        details.contains(
+            &"Sheet \"Biểu 1\", cell E8 (item B1.01): Cannot read \"30,500\" as a whole \
+              number for sure: with \",\" grouping thousands it is 30500, but cell E10 of the \
+              same column (\"405,0\") uses \",\" as the decimal mark, which makes it 30,5."
+        ),
+        "{details:?}"
+    );
+    assert!(
+        details.contains(
+            &"Sheet \"Biểu 2\", cell E8 (item B2.01): Cannot read \"98,5\" as a whole \
+              number: it has a fractional part."
+        ),
+        "{details:?}"
+    );
+}

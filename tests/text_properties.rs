@@ -7,7 +7,8 @@ use treem::text::dates::{parse_date, parse_datetime};
 use treem::text::encoding::{decode, decode_legacy_cell, encode_windows_1258};
 use treem::text::legacy::{decode_tcvn3, decode_vni, encode_tcvn3, encode_vni};
 use treem::text::numbers::{
-    format_decimal_vi, format_integer_vi, parse_decimal, parse_integer, parse_vnd, parse_yes_no,
+    format_decimal_vi, format_integer_vi, parse_decimal, parse_integer, parse_integer_in,
+    parse_vnd, parse_vnd_in, parse_yes_no, WholeColumn, WholeNumberError,
 };
 use treem::text::{cells_clean, clean, clean_thoroughly, cleaned, fold};
 
@@ -39,6 +40,20 @@ fn cell_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A whole-number column that has seen `values`.
+fn column<S: AsRef<str>>(values: &[S]) -> WholeColumn {
+    let mut column = WholeColumn::new();
+    for (i, v) in values.iter().enumerate() {
+        column.observe(v.as_ref(), || format!("row {}", i + 2));
+    }
+    column
+}
+
+/// `n` grouped by thousands with `mark`: `1234567` → `1,234,567`.
+fn grouped(n: i64, mark: char) -> String {
+    format_integer_vi(n).replace('.', &mark.to_string())
+}
+
 fn units() -> &'static treem::reference::OrgUnits {
     static UNITS: std::sync::OnceLock<treem::reference::OrgUnits> = std::sync::OnceLock::new();
     UNITS.get_or_init(|| {
@@ -66,7 +81,9 @@ proptest! {
         let _ = units().resolve_commune(&s, Some("633"));
         let _ = units().resolve_commune(&s, None);
         let _ = treem::sources::district_reports::period_key(&s);
-        let _ = treem::sources::district_reports::value_of(&s);
+        for item in treem::sources::district_reports::ITEMS {
+            let _ = treem::sources::district_reports::value_of(&s, item, &column(&[&s]));
+        }
     }
 
     #[test]
@@ -74,6 +91,29 @@ proptest! {
         let _ = parse_decimal(&s);
         let _ = parse_integer(&s);
         let _ = parse_vnd(&s);
+        let _ = parse_integer_in(&s, &column(&[&s]));
+        let _ = parse_vnd_in(&s, &column(&[&s, "1,5", "2.5"]));
+    }
+
+    /// Whatever else a column holds, a whole number grouped the English or the Vietnamese
+    /// way reads as itself or is refused as ambiguous: never a thousand times off.
+    #[test]
+    fn grouped_whole_numbers_are_never_misread(
+        n in -10_000_000_000i64..10_000_000_000,
+        others in proptest::collection::vec("[-(]?[0-9]{1,4}([.,][0-9]{1,4}){0,3}[)]?", 0..6),
+    ) {
+        let column = column(&others);
+        for mark in ['.', ','] {
+            let written = grouped(n, mark);
+            match parse_integer_in(&written, &column) {
+                Ok(read) => prop_assert_eq!(read, n, "{} in a column of {:?}", written, others),
+                Err(WholeNumberError::Ambiguous(a)) => {
+                    prop_assert!((1_000..1_000_000).contains(&n.abs()), "{}", written);
+                    prop_assert_eq!(a.grouped, n.to_string());
+                }
+                Err(e) => prop_assert!(false, "{written}: {e}"),
+            }
+        }
     }
 
     #[test]

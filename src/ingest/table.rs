@@ -53,6 +53,10 @@ pub(crate) trait CleanTable: Sized {
     type FileContext: Send + Sync;
 
     fn specs() -> &'static [ColumnSpec];
+    /// Columns of whole numbers (đồng, counts) read as a column: their values are surveyed
+    /// in a first reading of the file, before any row is parsed. None for the registry and
+    /// the cases, whose files are read once.
+    const WHOLE_NUMBER_COLUMNS: &'static [&'static str] = &[];
     fn file_context(path: &Path) -> Result<Self::FileContext, Rejection>;
     /// Files of different scopes cannot share an id: a child appears once per snapshot.
     fn scope(_: &Self::FileContext) -> Option<NaiveDate> {
@@ -289,6 +293,7 @@ impl CleanTable for fund::FundRecord {
     const KIND: SourceKind = SourceKind::Fund;
     const ID_COLUMN: &'static str = "";
     type FileContext = ();
+    const WHOLE_NUMBER_COLUMNS: &'static [&'static str] = fund::WHOLE_NUMBER_COLUMNS;
 
     fn specs() -> &'static [ColumnSpec] {
         fund::COLUMNS
@@ -677,6 +682,38 @@ fn open_source(
     })
 }
 
+/// Surveys the whole-number `columns` of an opened file over all its data rows, before
+/// any is parsed: a sheet's rows are in memory already; a delimited file is read a first
+/// time, a record at a time, from its start (the rows up to its header passed over), so
+/// memory stays flat. A file that fails half-way is left to the reading proper to report.
+fn survey_whole_columns(
+    ctx: &Context,
+    path: &Path,
+    opened: &mut OpenedFile,
+    columns: &[&'static str],
+) {
+    let map = &mut opened.map;
+    map.survey_whole_columns(columns);
+    match &opened.rows {
+        RowSource::Table(rows) => rows.as_slice().iter().for_each(|row| map.survey(row)),
+        RowSource::Stream { .. } => {
+            let Ok(mut reader) = DelimitedReader::open(path, &ctx.plan.limits) else {
+                return;
+            };
+            let mut row = RawRow::default();
+            let mut rows = 0;
+            while let Ok(Some(record)) = reader.next_row(&mut row) {
+                if record == Record::Row {
+                    if rows > map.header_index {
+                        map.survey(&row);
+                    }
+                    rows += 1;
+                }
+            }
+        }
+    }
+}
+
 /// The Parquet parts of one file being written, one per year, a batch at a time.
 struct Parts<'a, T: CleanTable> {
     ctx: &'a Context<'a>,
@@ -848,6 +885,9 @@ fn read_file<T: CleanTable>(
         Ok(o) => o,
         Err(r) => return Ok(unreadable_file(done, path, r)),
     };
+    if !T::WHOLE_NUMBER_COLUMNS.is_empty() {
+        survey_whole_columns(ctx, path, &mut opened, T::WHOLE_NUMBER_COLUMNS);
+    }
     let sheet = opened.sheet.clone();
     // Checked row by row only when read after the files before it; read ahead, the keys
     // are collected and the merge finds any id that comes twice.

@@ -16,7 +16,7 @@ use crate::config::Scope;
 use crate::reference::{Level, OrgUnits};
 use crate::text::dates::parse_date;
 use crate::text::fold;
-use crate::text::numbers::parse_decimal;
+use crate::text::numbers::{parse_decimal, parse_integer_in, parse_vnd_in, WholeColumn};
 
 /// One item of forms 1–4.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,6 +35,22 @@ pub enum ItemUnit {
     Activity,
     Commune,
     Vnd,
+}
+
+impl ItemUnit {
+    /// Whether the item's values are whole numbers: counts, yes/no and đồng are never
+    /// fractional, so their column's marks are read as rules 7 and 8 of `text::numbers`
+    /// say (`1,500` is 1500). A rate, if a form ever carries one, would say `false`.
+    pub fn is_whole(self) -> bool {
+        match self {
+            ItemUnit::Person
+            | ItemUnit::Case
+            | ItemUnit::YesNo
+            | ItemUnit::Activity
+            | ItemUnit::Commune
+            | ItemUnit::Vnd => true,
+        }
+    }
 }
 
 const fn item(code: &'static str, form: u8, name: &'static str, unit: ItemUnit) -> FormItem {
@@ -403,6 +419,21 @@ pub fn read(
             sent_on: this.2,
             values: Vec::new(),
         });
+        let value_address = |row: &RawRow| {
+            map.position("value")
+                .map(|i| table.address(row, i))
+                .unwrap_or_default()
+        };
+        // The value column's marks, from all its whole-number values, before any is read.
+        let mut column = WholeColumn::new();
+        for row in &table.rows[map.header_index + 1..] {
+            let item = find_item(map.cell(row, "code")).filter(|i| i.form == *form);
+            if item.is_some_and(|i| i.unit.is_whole()) {
+                column.observe(map.cell(row, "value"), || {
+                    format!("cell {}", value_address(row))
+                });
+            }
+        }
         for row in &table.rows[map.header_index + 1..] {
             let code = map.cell(row, "code");
             if code.is_empty() {
@@ -429,13 +460,10 @@ pub fn read(
                 continue;
             }
             let text = map.cell(row, "value");
-            match value_of(text) {
+            match value_of(text, item, &column) {
                 Ok(value) => values.values.push(ReportValue { item, value }),
                 Err(why) => {
-                    let address = map
-                        .position("value")
-                        .map(|i| table.address(row, i))
-                        .unwrap_or_default();
+                    let address = value_address(row);
                     out.problems.push(Problem::new(
                         sheet,
                         row.line,
@@ -455,7 +483,10 @@ pub fn read(
 }
 
 /// A value cell: a number, Vietnamese-formatted text, `-` for zero, blank for not reported.
-pub fn value_of(text: &str) -> Result<Option<f64>, String> {
+/// A whole-number item (every item of forms 1–4) is read as one value of its sheet's
+/// value column, `column` (what all its values show): `1,500` people are 1500, `98,5` is
+/// refused.
+pub fn value_of(text: &str, item: &FormItem, column: &WholeColumn) -> Result<Option<f64>, String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -463,7 +494,15 @@ pub fn value_of(text: &str) -> Result<Option<f64>, String> {
     if t.chars().all(|c| c == '-' || c == '–' || c == '—') {
         return Ok(Some(0.0));
     }
-    parse_decimal(t).map(Some).map_err(|e| e.to_string())
+    if !item.unit.is_whole() {
+        return parse_decimal(t).map(Some).map_err(|e| e.to_string());
+    }
+    let whole = match item.unit {
+        ItemUnit::Vnd => parse_vnd_in(t, column),
+        _ => parse_integer_in(t, column),
+    };
+    // Whole numbers of a form are far below 2^53, where f64 holds every integer.
+    whole.map(|n| Some(n as f64)).map_err(|e| e.to_string())
 }
 
 /// Checks the header block of a sheet: a district of this province, a name that agrees
@@ -600,12 +639,45 @@ mod tests {
 
     #[test]
     fn values_read_vietnamese_text_dashes_and_blanks() {
+        let people = find_item("B1.02").unwrap();
+        let alone = WholeColumn::new();
+        let value_of = |text| value_of(text, people, &alone);
         assert_eq!(value_of("1.234"), Ok(Some(1234.0)));
-        assert_eq!(value_of("98,5"), Ok(Some(98.5)));
+        assert_eq!(value_of("1,234"), Ok(Some(1234.0)));
         assert_eq!(value_of("-"), Ok(Some(0.0)));
         assert_eq!(value_of(""), Ok(None));
         assert_eq!(value_of("42"), Ok(Some(42.0)));
         assert!(value_of("nhiều").is_err());
+    }
+
+    #[test]
+    fn values_are_whole_and_read_as_their_column() {
+        let people = find_item("B1.02").unwrap();
+        let budget = find_item("B4.01").unwrap();
+        assert!(ITEMS.iter().all(|i| i.unit.is_whole()));
+        let alone = WholeColumn::new();
+        // No form item is a rate: 98,5 people is a mistake, not 98.5.
+        let err = value_of("98,5", people, &alone).unwrap_err();
+        assert_eq!(
+            err,
+            "Cannot read \"98,5\" as a whole number: it has a fractional part."
+        );
+        // A column that writes "," as its decimal mark (a đồng value "1.250,00"):
+        // "1,500" people could be 1500 or 1,5.
+        let mut column = WholeColumn::new();
+        column.observe("1.250,00", || "cell E9".into());
+        assert_eq!(value_of("1.250,00", budget, &column), Ok(Some(1250.0)));
+        assert_eq!(value_of("1.500", people, &column), Ok(Some(1500.0)));
+        let err = value_of("1,500", people, &column).unwrap_err();
+        assert!(err.contains("1500") && err.contains("1,5"), "{err}");
+        assert!(
+            err.contains("cell E9 of the same column (\"1.250,00\")"),
+            "{err}"
+        );
+        assert_eq!(
+            value_of("219.000.000 đồng", budget, &column),
+            Ok(Some(219_000_000.0))
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::text::fold;
-use crate::text::numbers::parse_vnd;
+use crate::text::numbers::parse_vnd_in;
 
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
@@ -44,6 +44,11 @@ pub const COLUMNS: &[ColumnSpec] = &[
         required: false,
     },
 ];
+
+/// Columns of whole numbers, read as a column: whether `800,000` groups thousands is
+/// decided from every value of the file's column before any row is parsed
+/// (`text::numbers`, rules 7 and 8).
+pub const WHOLE_NUMBER_COLUMNS: &[&str] = &["value_vnd"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FundKind {
@@ -101,7 +106,7 @@ pub fn parse_row(raw: &RawRow, map: &ColumnMap) -> RowOutcome<FundRecord> {
         let date = row::date("date", cell("date"))?;
         let kind = kind(cell("kind"))?;
         let value = row::required("value_vnd", cell("value_vnd"))?;
-        let value_vnd = parse_vnd(value)
+        let value_vnd = parse_vnd_in(value, map.whole_column("value_vnd"))
             .map_err(|e| Rejection::new("value_vnd", Reason::BadNumber, e.to_string()))?;
         Ok(FundRecord {
             date,

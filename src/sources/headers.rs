@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::tabular::{RawRow, RawTable};
 use crate::text::fold;
+use crate::text::numbers::WholeColumn;
 
 /// One column of a source: its name in the clean table and the headers that mean it.
 #[derive(Debug)]
@@ -26,7 +27,13 @@ pub struct ColumnMap {
     positions: Vec<(&'static str, Option<usize>)>,
     /// Index into the table's rows of the header row.
     pub header_index: usize,
+    /// What all the values of each whole-number column (the fund's amounts) show about
+    /// their marks, surveyed before any row is parsed; none for sources without one.
+    whole_columns: Vec<(&'static str, WholeColumn)>,
 }
+
+/// A whole-number column that no value has told anything about.
+static UNSURVEYED: WholeColumn = WholeColumn::new();
 
 impl ColumnMap {
     /// The cell of `column` in `row`, or "" when the file has no such column or the row is short.
@@ -58,6 +65,40 @@ impl ColumnMap {
 
     pub fn has(&self, column: &str) -> bool {
         self.position(column).is_some()
+    }
+
+    /// Starts a survey of the whole-number `columns` the file has: [`Self::survey`] each
+    /// data row, then read their values with [`Self::whole_column`].
+    pub fn survey_whole_columns(&mut self, columns: &[&'static str]) {
+        self.whole_columns = columns
+            .iter()
+            .filter(|c| self.has(c))
+            .map(|c| (*c, WholeColumn::new()))
+            .collect();
+    }
+
+    /// Takes in the values of one data row of the surveyed columns.
+    pub fn survey(&mut self, row: &RawRow) {
+        for (column, seen) in &mut self.whole_columns {
+            let Some(cell) = self
+                .positions
+                .iter()
+                .find(|(c, _)| c == column)
+                .and_then(|(_, at)| *at)
+                .and_then(|at| row.cell(at))
+            else {
+                continue;
+            };
+            seen.observe(cell, || format!("row {}", row.line));
+        }
+    }
+
+    /// What the values of whole-number `column` showed (nothing, if it was not surveyed).
+    pub fn whole_column(&self, column: &str) -> &WholeColumn {
+        self.whole_columns
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or(&UNSURVEYED, |(_, seen)| seen)
     }
 }
 
@@ -123,6 +164,7 @@ pub fn locate<'t>(
                             .map(|s| (s.column, positions.get(s.column).copied()))
                             .collect(),
                         header_index: index,
+                        whole_columns: Vec::new(),
                     },
                 ));
             }

@@ -241,18 +241,22 @@ const QUOTE_LIMIT: usize = 40;
 
 impl ParseError {
     pub fn new(kind: ParseErrorKind, expected: Expected, value: &str) -> Self {
-        let value = if value.chars().count() > QUOTE_LIMIT {
-            let mut short: String = value.chars().take(QUOTE_LIMIT - 1).collect();
-            short.push('…');
-            short
-        } else {
-            value.to_string()
-        };
         ParseError {
             kind,
             expected,
-            value,
+            value: shortened(value),
         }
+    }
+}
+
+/// `value` as a message quotes it: at most [`QUOTE_LIMIT`] characters.
+fn shortened(value: &str) -> String {
+    if value.chars().count() > QUOTE_LIMIT {
+        let mut short: String = value.chars().take(QUOTE_LIMIT - 1).collect();
+        short.push('…');
+        short
+    } else {
+        value.to_string()
     }
 }
 

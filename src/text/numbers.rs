@@ -1,8 +1,8 @@
 //! Numbers, amounts in đồng and yes/no answers as Vietnamese forms write them.
 //!
 //! Vietnamese style groups thousands with `.` and marks decimals with `,` (`1.234.567`,
-//! `98,5`), but files also arrive with English formatting or none. The rule, applied in
-//! this order:
+//! `98,5`), but files also arrive with English formatting or none. A value alone is read by
+//! this rule, applied in this order:
 //!
 //! 1. Spaces (non-breaking ones too) are removed, and a currency word before or after the
 //!    number — `đồng`, `đ`, `VND`, `VNĐ`, any case, with or without diacritics — is dropped.
@@ -17,31 +17,75 @@
 //!    (`1,234,567`).
 //! 6. Anything else — letters, several decimal marks, a lone `-` — is not a number. Forms
 //!    use `-` for zero, but that is the form reader's decision, not this module's.
+//!
+//! Whole numbers — amounts in đồng, counts of people, cases, activities — are never
+//! fractional, and a column of them is read as one, from what all its values show
+//! ([`WholeColumn`], gathered before any value is read):
+//!
+//! 7. A lone mark followed by exactly three digits (`1.500`, `800,000`) is the layout the
+//!    value alone cannot settle. In a whole-number column it groups thousands (1500,
+//!    800000) — unless another value of the column uses that mark as its decimal mark
+//!    (`1,234.5` or `12.50` for `.`; `1.234,5` or `7,0` for `,`). The value could then be
+//!    1.5 as well as 1500, or 800 as well as 800000: it is refused, naming the value that
+//!    made it so, rather than read a thousand times too large or too small.
+//! 8. Every other layout reads as it does alone: `1.234.567`, `1,234,567`, `1.234,00` and
+//!    `1,234.00` are whole; `98,5` and `1,234.5` have a fractional part and are refused.
 
-use super::{clean, fold, fold_compact, Expected, ParseError, ParseErrorKind};
+use super::{clean, fold, fold_compact, shortened, Expected, ParseError, ParseErrorKind};
 
-/// A number taken apart by the rule above: sign, integer digits, fraction digits.
-struct Digits {
+/// A number taken apart: its sign and what its marks do.
+struct Number {
     negative: bool,
-    whole: String,
-    fraction: String,
+    layout: Layout,
+}
+
+/// What a number's marks (`.` and `,`) do, as far as the number alone says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Layout {
+    /// The layout leaves no doubt (or there is no mark): integer and fraction digits, and
+    /// the marks used as the decimal mark and to group thousands, if any.
+    Settled {
+        whole: String,
+        fraction: String,
+        decimal: Option<char>,
+        grouping: Option<char>,
+    },
+    /// One mark followed by exactly three digits, after a first group of 1–3 digits that
+    /// does not start with `0` (`1.500`, `800,000`): thousands, or a decimal mark.
+    LoneGroup {
+        mark: char,
+        before: String,
+        after: String,
+    },
+}
+
+impl Layout {
+    /// Integer and fraction digits; a lone group's mark groups thousands when `groups`.
+    fn digits(self, groups: bool) -> (String, String) {
+        match self {
+            Layout::Settled {
+                whole, fraction, ..
+            } => (whole, fraction),
+            Layout::LoneGroup { before, after, .. } if groups => (before + &after, String::new()),
+            Layout::LoneGroup { before, after, .. } => (before, after),
+        }
+    }
 }
 
 /// Currency words, folded and without spaces.
 const CURRENCY_WORDS: [&str; 3] = ["d", "dong", "vnd"];
 
-/// Reads a number with the rule of the module documentation.
+/// Reads a number with the rule of the module documentation (rules 1–6: a lone `,` is a
+/// decimal comma).
 pub fn parse_decimal(s: &str) -> Result<f64, ParseError> {
     let text = clean(s);
-    let digits = split_digits(&text).map_err(|k| ParseError::new(k, Expected::Number, &text))?;
+    let number = read_number(&text).map_err(|k| ParseError::new(k, Expected::Number, &text))?;
+    let groups = !matches!(number.layout, Layout::LoneGroup { mark: ',', .. });
+    let (whole, fraction) = number.layout.digits(groups);
     let literal = format!(
         "{}.{}",
-        digits.whole,
-        if digits.fraction.is_empty() {
-            "0"
-        } else {
-            &digits.fraction
-        }
+        whole,
+        if fraction.is_empty() { "0" } else { &fraction }
     );
     let magnitude: f64 = literal
         .parse()
@@ -54,41 +98,253 @@ pub fn parse_decimal(s: &str) -> Result<f64, ParseError> {
         ));
     }
     // `+ 0.0` turns -0 into 0, so "-0" and "0" compare and print alike.
-    Ok(if digits.negative {
+    Ok(if number.negative {
         -magnitude + 0.0
     } else {
         magnitude
     })
 }
 
-/// Reads a whole number; `1.500` is 1500, `1,5` is an error (not an integer).
+/// Reads a whole number alone, a column of one: `1.500` and `1,500` are 1500, `1,5` is an
+/// error (not an integer).
 pub fn parse_integer(s: &str) -> Result<i64, ParseError> {
-    parse_whole(s, Expected::Integer)
+    parse_whole_alone(s, Expected::Integer)
 }
 
-/// Reads an amount in whole đồng, with or without the currency word.
+/// Reads an amount in whole đồng alone, with or without the currency word.
 pub fn parse_vnd(s: &str) -> Result<i64, ParseError> {
-    parse_whole(s, Expected::Amount)
+    parse_whole_alone(s, Expected::Amount)
 }
 
-fn parse_whole(s: &str, expected: Expected) -> Result<i64, ParseError> {
+/// Reads a whole number of `column` (rules 7 and 8).
+pub fn parse_integer_in(s: &str, column: &WholeColumn) -> Result<i64, WholeNumberError> {
+    parse_whole_in(s, column, Expected::Integer)
+}
+
+/// Reads an amount in whole đồng of `column` (rules 7 and 8).
+pub fn parse_vnd_in(s: &str, column: &WholeColumn) -> Result<i64, WholeNumberError> {
+    parse_whole_in(s, column, Expected::Amount)
+}
+
+fn parse_whole_alone(s: &str, expected: Expected) -> Result<i64, ParseError> {
     let text = clean(s);
-    let err = |kind| ParseError::new(kind, expected, &text);
-    let digits = split_digits(&text).map_err(err)?;
-    if digits.fraction.bytes().any(|b| b != b'0') {
+    let number = read_number(&text).map_err(|k| ParseError::new(k, expected, &text))?;
+    whole_of(number, &text, expected)
+}
+
+fn parse_whole_in(
+    s: &str,
+    column: &WholeColumn,
+    expected: Expected,
+) -> Result<i64, WholeNumberError> {
+    let text = clean(s);
+    let number = read_number(&text).map_err(|k| ParseError::new(k, expected, &text))?;
+    if let Layout::LoneGroup {
+        mark,
+        before,
+        after,
+    } = &number.layout
+    {
+        if let Some(decimal) = column.decimal(*mark) {
+            let sign = if number.negative { "-" } else { "" };
+            let fraction = after.trim_end_matches('0');
+            return Err(WholeNumberError::Ambiguous(Box::new(AmbiguousNumber {
+                value: shortened(&text),
+                expected,
+                mark: *mark,
+                grouped: format!("{sign}{before}{after}"),
+                as_decimal: match fraction {
+                    "" => format!("{sign}{before}"),
+                    f => format!("{sign}{before}{mark}{f}"),
+                },
+                decimal: decimal.clone(),
+                grouping: column.grouping(*mark).cloned(),
+            })));
+        }
+    }
+    Ok(whole_of(number, &text, expected)?)
+}
+
+/// The whole number `number` is, a lone group read as thousands.
+fn whole_of(number: Number, text: &str, expected: Expected) -> Result<i64, ParseError> {
+    let err = |kind| ParseError::new(kind, expected, text);
+    let (whole, fraction) = number.layout.digits(true);
+    if fraction.bytes().any(|b| b != b'0') {
         return Err(err(ParseErrorKind::NotAnInteger));
     }
-    let signed = if digits.negative {
-        format!("-{}", digits.whole)
+    let signed = if number.negative {
+        format!("-{whole}")
     } else {
-        digits.whole
+        whole
     };
     // The digits are checked, so the only failure left is overflow.
     signed.parse().map_err(|_| err(ParseErrorKind::TooLarge))
 }
 
-/// Applies steps 1–6 of the module rule to a cleaned, non-empty string.
-fn split_digits(text: &str) -> Result<Digits, ParseErrorKind> {
+/// What the values of one whole-number column show about its marks, gathered over all of
+/// them before any is read: the first value that uses `.`, and `,`, as a decimal mark, and
+/// as a thousands mark, each with where it is. A value of plain digits, or a lone group
+/// (`800,000`), shows nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WholeColumn {
+    dot_decimal: Option<Witness>,
+    comma_decimal: Option<Witness>,
+    dot_grouping: Option<Witness>,
+    comma_grouping: Option<Witness>,
+}
+
+/// A value that shows how its column uses a mark, and where it is (`row 7`, `cell E12`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    pub value: String,
+    pub place: String,
+}
+
+impl WholeColumn {
+    /// A column whose values show nothing yet.
+    pub const fn new() -> Self {
+        WholeColumn {
+            dot_decimal: None,
+            comma_decimal: None,
+            dot_grouping: None,
+            comma_grouping: None,
+        }
+    }
+
+    /// Takes in one value of the column; `place` says where it is, asked for only when
+    /// the value is the first to show something.
+    pub fn observe(&mut self, text: &str, place: impl Fn() -> String) {
+        // Plain digits, the common cell, show nothing.
+        if !text.contains(['.', ',']) {
+            return;
+        }
+        let text = clean(text);
+        let Ok(Number {
+            layout: Layout::Settled {
+                decimal, grouping, ..
+            },
+            ..
+        }) = read_number(&text)
+        else {
+            return;
+        };
+        let witness = || {
+            Some(Witness {
+                value: shortened(&text),
+                place: place(),
+            })
+        };
+        if let Some(slot @ None) = self.decimal_slot(decimal) {
+            *slot = witness();
+        }
+        if let Some(slot @ None) = self.grouping_slot(grouping) {
+            *slot = witness();
+        }
+    }
+
+    /// The mark the column uses as its decimal mark, when its values show exactly one.
+    pub fn decimal_mark(&self) -> Option<char> {
+        match (&self.dot_decimal, &self.comma_decimal) {
+            (Some(_), None) => Some('.'),
+            (None, Some(_)) => Some(','),
+            _ => None,
+        }
+    }
+
+    fn decimal(&self, mark: char) -> Option<&Witness> {
+        match mark {
+            '.' => self.dot_decimal.as_ref(),
+            _ => self.comma_decimal.as_ref(),
+        }
+    }
+
+    fn grouping(&self, mark: char) -> Option<&Witness> {
+        match mark {
+            '.' => self.dot_grouping.as_ref(),
+            _ => self.comma_grouping.as_ref(),
+        }
+    }
+
+    fn decimal_slot(&mut self, mark: Option<char>) -> Option<&mut Option<Witness>> {
+        match mark? {
+            '.' => Some(&mut self.dot_decimal),
+            _ => Some(&mut self.comma_decimal),
+        }
+    }
+
+    fn grouping_slot(&mut self, mark: Option<char>) -> Option<&mut Option<Witness>> {
+        match mark? {
+            '.' => Some(&mut self.dot_grouping),
+            _ => Some(&mut self.comma_grouping),
+        }
+    }
+}
+
+/// Why a value of a whole-number column was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WholeNumberError {
+    /// Not a whole number, whatever its column.
+    Parse(ParseError),
+    /// A lone group (`800,000`) whose mark the column also uses as its decimal mark.
+    Ambiguous(Box<AmbiguousNumber>),
+}
+
+impl From<ParseError> for WholeNumberError {
+    fn from(e: ParseError) -> Self {
+        WholeNumberError::Parse(e)
+    }
+}
+
+/// A value with two readings a thousand times apart, and the values of its column that
+/// give it both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbiguousNumber {
+    pub value: String,
+    expected: Expected,
+    mark: char,
+    /// The value with its mark grouping thousands (`800000`), and as the decimal mark
+    /// (`800`, `1.5`).
+    pub grouped: String,
+    pub as_decimal: String,
+    /// The column's first value with the mark as its decimal mark.
+    pub decimal: Witness,
+    /// The column's first value with the mark grouping thousands, if any.
+    pub grouping: Option<Witness>,
+}
+
+impl std::fmt::Display for WholeNumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WholeNumberError::Parse(e) => e.fmt(f),
+            WholeNumberError::Ambiguous(a) => {
+                let (value, what, mark) = (&a.value, a.expected.describe(), a.mark);
+                let (d, grouped, as_decimal) = (&a.decimal, &a.grouped, &a.as_decimal);
+                match &a.grouping {
+                    None => write!(
+                        f,
+                        "Cannot read \"{value}\" as {what} for sure: with \"{mark}\" grouping \
+                         thousands it is {grouped}, but {} of the same column (\"{}\") uses \
+                         \"{mark}\" as the decimal mark, which makes it {as_decimal}.",
+                        d.place, d.value
+                    ),
+                    Some(g) => write!(
+                        f,
+                        "Cannot read \"{value}\" as {what} for sure: the column uses \"{mark}\" \
+                         both to group thousands ({}: \"{}\") and as the decimal mark ({}: \
+                         \"{}\"), so it could be {grouped} or {as_decimal}.",
+                        g.place, g.value, d.place, d.value
+                    ),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for WholeNumberError {}
+
+/// Applies steps 1–6 of the module rule to a cleaned string, leaving a lone group
+/// (step 4's `1.500`, step 5's `1,500`) for the caller to read.
+fn read_number(text: &str) -> Result<Number, ParseErrorKind> {
     if text.is_empty() {
         return Err(ParseErrorKind::Empty);
     }
@@ -121,16 +377,15 @@ fn split_digits(text: &str) -> Result<Digits, ParseErrorKind> {
 
     let dots = body.matches('.').count();
     let commas = body.matches(',').count();
-    let (whole, fraction) = match (dots, commas) {
-        (0, 0) => (body.to_string(), String::new()),
-        (_, 0) => split_single_kind(body, '.', dots)?,
-        (0, _) => {
-            if commas == 1 {
-                split_at_decimal(body, ',', None)?
-            } else {
-                split_single_kind(body, ',', commas)?
-            }
-        }
+    let layout = match (dots, commas) {
+        (0, 0) => Layout::Settled {
+            whole: body.to_string(),
+            fraction: String::new(),
+            decimal: None,
+            grouping: None,
+        },
+        (_, 0) => single_kind(body, '.', dots)?,
+        (0, _) => single_kind(body, ',', commas)?,
         _ => {
             let last = body.rfind(['.', ',']).ok_or(ParseErrorKind::BadFormat)?;
             let (decimal, thousands) = if body[last..].starts_with(',') {
@@ -138,28 +393,44 @@ fn split_digits(text: &str) -> Result<Digits, ParseErrorKind> {
             } else {
                 ('.', ',')
             };
-            split_at_decimal(body, decimal, Some(thousands))?
+            let (whole, fraction) = split_at_decimal(body, decimal, Some(thousands))?;
+            Layout::Settled {
+                whole,
+                fraction,
+                decimal: Some(decimal),
+                grouping: Some(thousands),
+            }
         }
     };
-    Ok(Digits {
-        negative,
-        whole,
-        fraction,
-    })
+    Ok(Number { negative, layout })
 }
 
-/// Only one kind of separator, `count` times: thousands when the groups say so, else a
-/// single one is the decimal mark (`.` in English style, `,` never reaches here alone).
-fn split_single_kind(
-    body: &str,
-    separator: char,
-    count: usize,
-) -> Result<(String, String), ParseErrorKind> {
-    let groups: Vec<&str> = body.split(separator).collect();
+/// Only one kind of mark, `count` times: thousands when the groups say so (a lone one
+/// left open), else a single one is the decimal mark.
+fn single_kind(body: &str, mark: char, count: usize) -> Result<Layout, ParseErrorKind> {
+    let groups: Vec<&str> = body.split(mark).collect();
     if are_thousands_groups(&groups) {
-        Ok((groups.concat(), String::new()))
+        Ok(match (count, body.split_once(mark)) {
+            (1, Some((before, after))) => Layout::LoneGroup {
+                mark,
+                before: before.to_string(),
+                after: after.to_string(),
+            },
+            _ => Layout::Settled {
+                whole: groups.concat(),
+                fraction: String::new(),
+                decimal: None,
+                grouping: Some(mark),
+            },
+        })
     } else if count == 1 {
-        split_at_decimal(body, separator, None)
+        let (whole, fraction) = split_at_decimal(body, mark, None)?;
+        Ok(Layout::Settled {
+            whole,
+            fraction,
+            decimal: Some(mark),
+            grouping: None,
+        })
     } else {
         Err(ParseErrorKind::BadFormat)
     }
@@ -392,6 +663,8 @@ mod tests {
         assert_eq!(parse_integer("12").unwrap(), 12);
         assert_eq!(parse_integer("-3").unwrap(), -3);
         assert_eq!(parse_integer("7,0").unwrap(), 7);
+        assert_eq!(parse_integer("1,234.00").unwrap(), 1234);
+        assert_eq!(parse_integer("1.234,00").unwrap(), 1234);
         assert_eq!(kind(parse_integer("98,5")), ParseErrorKind::NotAnInteger);
         assert_eq!(kind(parse_integer("1.5")), ParseErrorKind::NotAnInteger);
         assert_eq!(
@@ -402,6 +675,139 @@ mod tests {
             parse_integer("9.223.372.036.854.775.807").unwrap(),
             i64::MAX
         );
+    }
+
+    #[test]
+    fn a_lone_group_alone_is_thousands_in_a_whole_number() {
+        assert_eq!(parse_integer("1,500").unwrap(), 1500);
+        assert_eq!(parse_integer("1.500").unwrap(), 1500);
+        assert_eq!(parse_vnd("800,000").unwrap(), 800_000);
+        assert_eq!(parse_vnd("-800,000 đ").unwrap(), -800_000);
+        assert_eq!(parse_vnd("(1,500)").unwrap(), -1500);
+        // Not a lone group: a first group starting with 0, or not three digits after.
+        assert_eq!(kind(parse_integer("0,500")), ParseErrorKind::NotAnInteger);
+        assert_eq!(kind(parse_integer("1,50")), ParseErrorKind::NotAnInteger);
+        assert_eq!(kind(parse_integer("1.5000")), ParseErrorKind::NotAnInteger);
+        // A number alone with a decimal mark is still one (parse_decimal is unchanged).
+        assert_eq!(parse_decimal("1,500").unwrap(), 1.5);
+    }
+
+    /// A column surveyed from `values`, each at "row 2", "row 3", …
+    fn column(values: &[&str]) -> WholeColumn {
+        let mut column = WholeColumn::new();
+        for (i, v) in values.iter().enumerate() {
+            column.observe(v, || format!("row {}", i + 2));
+        }
+        column
+    }
+
+    fn ambiguous(r: Result<i64, WholeNumberError>) -> AmbiguousNumber {
+        match r {
+            Err(WholeNumberError::Ambiguous(a)) => *a,
+            other => panic!("not ambiguous: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_english_locale_ledger_reads_its_thousands() {
+        // The 2020 ledger saved as CSV on an English-locale computer: every value grouped
+        // with ",", none with a decimal mark. 800,000 is 800000 đồng, not 800.
+        let values = [
+            "13,000,000",
+            "800,000",
+            "1,500,000",
+            "900,000",
+            "94.000.000 đ",
+        ];
+        let c = column(&values);
+        assert_eq!(c.decimal_mark(), None);
+        let read: Vec<i64> = values
+            .iter()
+            .map(|v| parse_vnd_in(v, &c).unwrap())
+            .collect();
+        assert_eq!(read, [13_000_000, 800_000, 1_500_000, 900_000, 94_000_000]);
+        assert_eq!(read.iter().sum::<i64>(), 110_200_000);
+    }
+
+    #[test]
+    fn a_column_with_english_decimals_is_read_english_throughout() {
+        // "1,234.00" shows "." as the decimal mark: "1.500" could be 1.5, and is refused;
+        // "800,000" still groups thousands.
+        let c = column(&["1,234.00", "1.500", "800,000"]);
+        assert_eq!(c.decimal_mark(), Some('.'));
+        assert_eq!(parse_vnd_in("1,234.00", &c).unwrap(), 1234);
+        assert_eq!(parse_vnd_in("800,000", &c).unwrap(), 800_000);
+        let a = ambiguous(parse_vnd_in("1.500", &c));
+        assert_eq!((a.grouped.as_str(), a.as_decimal.as_str()), ("1500", "1.5"));
+        assert_eq!(a.decimal.place, "row 2");
+        assert_eq!(
+            WholeNumberError::Ambiguous(Box::new(a)).to_string(),
+            "Cannot read \"1.500\" as an amount in đồng for sure: with \".\" grouping \
+             thousands it is 1500, but row 2 of the same column (\"1,234.00\") uses \".\" \
+             as the decimal mark, which makes it 1.5."
+        );
+        // Three zeros after the mark: a whole number either way, a thousand apart.
+        let a = ambiguous(parse_vnd_in("-2.000 đ", &c));
+        assert_eq!((a.grouped.as_str(), a.as_decimal.as_str()), ("-2000", "-2"));
+        // A fraction is a fraction, whatever the column.
+        assert_eq!(
+            parse_vnd_in("1,234.50", &c).unwrap_err(),
+            WholeNumberError::Parse(ParseError::new(
+                ParseErrorKind::NotAnInteger,
+                Expected::Amount,
+                "1,234.50"
+            ))
+        );
+    }
+
+    #[test]
+    fn a_column_with_decimal_commas_refuses_a_comma_before_three_digits() {
+        // "7,0" people: "," is this column's decimal mark, so "800,000" may be 800.
+        let c = column(&["12", "7,0", "1.234", "800,000"]);
+        assert_eq!(c.decimal_mark(), Some(','));
+        assert_eq!(parse_integer_in("7,0", &c).unwrap(), 7);
+        assert_eq!(parse_integer_in("1.234", &c).unwrap(), 1234);
+        let a = ambiguous(parse_integer_in("800,000", &c));
+        assert_eq!(
+            (a.grouped.as_str(), a.as_decimal.as_str()),
+            ("800000", "800")
+        );
+        assert_eq!(a.decimal.value, "7,0");
+        assert!(a.grouping.is_none());
+    }
+
+    #[test]
+    fn a_column_of_conflicting_conventions_names_both() {
+        // "." groups thousands in row 2 and is a decimal point in row 3.
+        let c = column(&["1.234.567", "12.50", "1.500", "2,000,000"]);
+        assert_eq!(c.decimal_mark(), Some('.'));
+        let e = parse_integer_in("1.500", &c).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Cannot read \"1.500\" as a whole number for sure: the column uses \".\" both to \
+             group thousands (row 2: \"1.234.567\") and as the decimal mark (row 3: \
+             \"12.50\"), so it could be 1500 or 1.5."
+        );
+        // Both marks as decimal marks: no lone group can be read.
+        let c = column(&["1.234,5", "1,234.5"]);
+        assert_eq!(c.decimal_mark(), None);
+        assert!(parse_integer_in("1,500", &c).is_err());
+        assert!(parse_integer_in("1.500", &c).is_err());
+        assert_eq!(parse_integer_in("1.500.000", &c).unwrap(), 1_500_000);
+    }
+
+    #[test]
+    fn a_column_decides_from_all_its_values_whatever_their_order() {
+        let values = ["800,000", "5", "1.234,00"];
+        let mut reversed = values;
+        reversed.reverse();
+        for order in [values, reversed] {
+            let c = column(&order);
+            assert!(parse_vnd_in("800,000", &c).is_err(), "{order:?}");
+        }
+        // Plain digits, lone groups, blanks and words show nothing.
+        let c = column(&["5", "1.500", "800,000", "", "nhiều", "-", "1.2.3"]);
+        assert_eq!(c, WholeColumn::new());
     }
 
     #[test]

@@ -26,6 +26,22 @@ fn whole_floats_read_back_as_typed() {
 }
 
 #[test]
+fn fractional_floats_never_read_back_as_thousands() {
+    use crate::text::numbers::parse_decimal;
+    // Typed 1.125 written "1.125" would read as 1125; a fourth decimal keeps it 1.125.
+    assert_eq!(super::workbook::format_float(1.125), "1.1250");
+    assert_eq!(super::workbook::format_float(-999.5), "-999.5");
+    assert_eq!(super::workbook::format_float(-12.375), "-12.3750");
+    assert_eq!(super::workbook::format_float(0.125), "0.125");
+    assert_eq!(super::workbook::format_float(1234.125), "1234.125");
+    assert_eq!(super::workbook::format_float(44561.547), "44561.547");
+    for f in [1.125, -12.375, 0.125, 98.5, 1234.125, 999.999] {
+        let text = super::workbook::format_float(f);
+        assert_eq!(parse_decimal(&text), Ok(f), "{text}");
+    }
+}
+
+#[test]
 fn csv_rows_keep_their_line_numbers_across_quoted_newlines() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.csv");

@@ -242,10 +242,21 @@ fn data_ref_text(cell: &DataRef) -> String {
     }
 }
 
+/// A number cell as text that reads back as the same number: whole numbers without a
+/// decimal point, others as Rust writes them — except that a value such as 1.125, whose
+/// text would read as 1125 (a `.` before three digits groups thousands), gets a fourth
+/// decimal (`1.1250`), which makes its `.` a decimal point.
 pub(super) fn format_float(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
+        return format!("{}", f as i64);
     }
+    let mut text = format!("{f}");
+    let digits = text.trim_start_matches('-');
+    let looks_grouped = digits.split_once('.').is_some_and(|(whole, fraction)| {
+        (1..=3).contains(&whole.len()) && !whole.starts_with('0') && fraction.len() == 3
+    });
+    if looks_grouped {
+        text.push('0');
+    }
+    text
 }
