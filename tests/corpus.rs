@@ -71,21 +71,31 @@ struct Outcome {
     counts: String,
 }
 
-/// Ingests `file` alone as a file of `source` in a fresh project.
+/// Ingests `file` alone as a file of `source` in a fresh project; the run exits 0.
 fn ingest(source: Source, file: &Path) -> Outcome {
+    ingest_expecting(source, file, 0)
+}
+
+/// The same, the run exiting `code` (3 when the file is refused whole: the data-quality
+/// gate fails on a file of which nothing was taken).
+fn ingest_expecting(source: Source, file: &Path, code: i32) -> Outcome {
     let p = Project::new();
     p.with_reports_and_fund();
-    // Every file of the report folder, not only `.xlsx`: the corpus has `.xls` and `.ods`.
+    // Every format of the report folder, not only `.xlsx`: the corpus has `.xls`, `.ods`
+    // and `.csv`, as the shipped pipelines take them.
     let pipeline = std::fs::read_to_string(p.path("pipelines/p.toml")).unwrap();
     p.file(
         "pipelines/p.toml",
-        &pipeline.replace("district_reports/*/*.xlsx", "district_reports/*/*"),
+        &pipeline.replace(
+            "district_reports/*/*.xlsx",
+            "district_reports/*/*.{xlsx,xlsm,xls,ods,csv}",
+        ),
     );
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
     let bytes = std::fs::read(file).unwrap();
     p.bytes(&format!("{}/{name}", source.folder()), &bytes);
     let run = p.run(&["--only", "ingest"]);
-    run.expect_code(0);
+    run.expect_code(code);
     let table = source.table();
     let counts = run
         .stderr()
@@ -189,7 +199,7 @@ fn same_rows_but(
 /// `variant` is refused as a whole file: one rejected row, row 0, with `reason`, and a
 /// detail containing `says`.
 fn refused(source: Source, variant: &str, reason: &str, says: &str) {
-    let got = ingest(source, &corpus(variant));
+    let got = ingest_expecting(source, &corpus(variant), 3);
     assert!(got.rows.is_empty(), "{variant}: {}", got.counts);
     let reasons: Vec<(&str, u32)> = got.rejected.iter().map(|r| (r.0.as_str(), r.1)).collect();
     assert_eq!(reasons, vec![(reason, 0)], "{variant}: {}", got.counts);
