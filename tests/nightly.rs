@@ -292,9 +292,20 @@ fn a_run_killed_at_any_moment_leaves_the_last_outputs_whole() {
     assert!(good.len() >= 6, "{good:?}");
     let good_manifest = manifest(out.path());
 
-    let mut killed_mid_ingest = 0;
-    for delay_ms in [50, 300, 800, 1500, 3000, 6000, 12000, 20000] {
-        let log = out.path().join(format!("../kill-{delay_ms}.log"));
+    // Each run is killed (SIGKILL) the moment its log shows it has reached a point: in
+    // the middle of each step, and between them. The points come from the run itself, not
+    // from a clock, so the test kills in the same places on a fast machine and a slow one.
+    let points = [
+        ("Step ingest: reading the sources.", true),
+        ("Reading child_registry", true),
+        ("Reading cases", true),
+        ("Reading district_reports", true),
+        ("Step indicators:", false),
+        ("Step charts:", false),
+        ("Step pack:", false),
+    ];
+    for (i, (point, in_ingest)) in points.iter().enumerate() {
+        let log = out.path().join(format!("../kill-{i}.log"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_treem"))
             .args(["run", "--out", &out_arg, "--full-refresh"])
             .current_dir(REPO)
@@ -306,30 +317,34 @@ fn a_run_killed_at_any_moment_leaves_the_last_outputs_whole() {
             .stderr(File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let finished = child.try_wait().unwrap().is_some();
+        let started = std::time::Instant::now();
+        let mut printed = String::new();
+        while !printed.contains(point) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the run ended before it reached {point:?}:\n{printed}"
+            );
+            assert!(started.elapsed() < Duration::from_secs(300), "{point:?} never came");
+            std::thread::sleep(Duration::from_millis(1));
+            printed = std::fs::read_to_string(&log).unwrap_or_default();
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let printed = std::fs::read_to_string(&log).unwrap_or_default();
         let _ = std::fs::remove_file(&log);
-        // Files are read in parallel and named when all of a table's are done, so a run
-        // killed mid-ingest may have named none yet: the table's start is the mark.
-        if printed.contains("Reading child_registry") && !printed.contains("indicators:") {
-            killed_mid_ingest += 1;
+        if *in_ingest {
+            // Killed before the ingest step published: the step's end line never came.
+            assert!(!printed.contains("registry: "), "{point:?}: {printed}");
         }
         assert_eq!(
             published_counts(out.path()),
             good,
-            "after a kill at {delay_ms} ms (finished: {finished}), log:\n{printed}"
+            "after a kill at {point:?}, log:\n{printed}"
         );
         // The manifest is whole: the last run's, or the killed one's if it got that far.
         let m = manifest(out.path());
         assert!(m.run_id == good_manifest.run_id || m.outcome == Outcome::Done);
     }
-    assert!(
-        killed_mid_ingest >= 2,
-        "only {killed_mid_ingest} kills landed mid-ingest"
-    );
 
     // The next run cleans what the dead ones left and ends as the first did.
     treem(Path::new(REPO), &["run", "--out", &out_arg]).expect_code(0);

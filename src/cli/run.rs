@@ -40,9 +40,14 @@ pub fn run(args: Args) -> Result<u8, Error> {
     let outcome = run::run(&plan, &options, &mut |line| progress.line(line));
     progress.finish();
     let outcome = outcome?;
-    super::log_line(&format!(
-        "Done: outputs in {}.",
-        outcome.layout.root.display()
-    ));
+    let index = outcome.layout.pack().join("index.html");
+    super::log_line(&match index.is_file() {
+        true => format!(
+            "Done: open {} (the pack); all outputs in {}.",
+            index.display(),
+            outcome.layout.root.display()
+        ),
+        false => format!("Done: outputs in {}.", outcome.layout.root.display()),
+    });
     Ok(outcome.exit_code())
 }
