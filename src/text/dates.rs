@@ -7,7 +7,7 @@
 //! error too, because assuming midnight would silently move a case report across a
 //! deadline.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use super::{clean, Expected, ParseError, ParseErrorKind};
 
@@ -63,7 +63,19 @@ pub fn parse_datetime(s: &str) -> Result<NaiveDateTime, ParseError> {
     }
 }
 
-/// Converts an Excel serial (1900 date system) to a date and time, rounded to the second.
+/// Days from the 1900 date system's day 0 to the 1904 system's (1 January 1904): a serial
+/// of a workbook saved with the 1904 system (old Mac Excel, `date1904` in the workbook)
+/// plus this is the same moment's 1900 serial.
+pub const DAYS_1900_TO_1904: f64 = 1462.0;
+
+/// Converts an Excel serial (1900 date system) to a date and time, rounded to the nearest
+/// second (half a second up; 23:59:59.5 is the next midnight).
+///
+/// Rounded, not cut off: a serial holds the time as a fraction of a day, and most times
+/// are not exact in binary. 13:10 on 1 January 2021 is stored as 44197.54861111111, a
+/// hair below 13:10 (13:09:59.99999986); cut off, it would read 13:09:59 and a case
+/// intervened exactly 12 hours after it was received would miss the 12-hour rule by a
+/// second. Excel itself keeps times to the millisecond and shows this one as 13:10:00.
 ///
 /// Excel counts 1900 as a leap year (a bug kept from Lotus 1-2-3): serial 60 is the
 /// non-existent 29 February 1900 and gives `None`; serials before it are one day off
@@ -127,9 +139,18 @@ fn parse_parts(
     if time_part.is_empty() {
         return Ok((date, None));
     }
-    let time = parse_time(&time_part).map_err(err)?;
+    let seconds = parse_time(&time_part).map_err(err)?;
+    // 23:59:59.5 and later round up to the next day's midnight.
+    let (date, seconds) = match seconds.checked_sub(SECONDS_PER_DAY) {
+        Some(over) => (date.succ_opt().ok_or(err(ParseErrorKind::BadTime))?, over),
+        None => (date, seconds),
+    };
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0)
+        .ok_or(err(ParseErrorKind::BadTime))?;
     Ok((date, Some(time)))
 }
+
+const SECONDS_PER_DAY: u32 = 86_400;
 
 /// `Some` when `text` is an Excel serial (`44197`, `44197.5`, `44197,5`).
 fn parse_serial(
@@ -200,8 +221,9 @@ fn parse_date_token(token: &str) -> Result<NaiveDate, ParseErrorKind> {
 }
 
 /// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff`, `10h20`, `10h`, with an optional `AM`/`PM` or
-/// Vietnamese `SA`/`CH` (sáng / chiều).
-fn parse_time(text: &str) -> Result<NaiveTime, ParseErrorKind> {
+/// Vietnamese `SA`/`CH` (sáng / chiều), as seconds from midnight rounded to the nearest
+/// second: 86 400 when `23:59:59.5` or later rounds up to the next day.
+fn parse_time(text: &str) -> Result<u32, ParseErrorKind> {
     let lower = text.to_lowercase();
     let mut body = lower.trim();
     let mut afternoon = None;
@@ -233,10 +255,19 @@ fn parse_time(text: &str) -> Result<NaiveTime, ParseErrorKind> {
     };
     let mut hour = number(parts[0])?;
     let minute = parts.get(1).map_or(Ok(0), |p| number(p))?;
-    let second = match parts.get(2) {
-        // Fractions of a second are dropped: no indicator needs them.
-        Some(p) => number(p.split('.').next().unwrap_or_default())?,
-        None => 0,
+    // Fractions of a second round to the nearest second, as a workbook's serials do: an
+    // export that writes 13:09:59.9998 for 13:10 means 13:10.
+    let (second, round_up) = match parts.get(2).map(|p| p.split_once('.').unwrap_or((p, ""))) {
+        Some((whole, fraction)) => {
+            if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ParseErrorKind::BadTime);
+            }
+            (
+                number(whole)?,
+                matches!(fraction.as_bytes().first(), Some(b'5'..=b'9')),
+            )
+        }
+        None => (0, false),
     };
     if let Some(pm) = afternoon {
         if !(1..=12).contains(&hour) {
@@ -249,7 +280,8 @@ fn parse_time(text: &str) -> Result<NaiveTime, ParseErrorKind> {
             (false, h) => h,
         };
     }
-    NaiveTime::from_hms_opt(hour, minute, second).ok_or(ParseErrorKind::BadTime)
+    let time = NaiveTime::from_hms_opt(hour, minute, second).ok_or(ParseErrorKind::BadTime)?;
+    Ok(time.num_seconds_from_midnight() + u32::from(round_up))
 }
 
 #[cfg(test)]
@@ -321,6 +353,11 @@ mod tests {
         assert_eq!(
             excel_serial_to_datetime(44_197.999_999_9),
             Some(dt(2021, 1, 2, 0, 0, 0))
+        );
+        // 13:10 is stored a hair below (13:09:59.99999986): rounded, not cut off.
+        assert_eq!(
+            excel_serial_to_datetime(44197.54861111111),
+            Some(dt(2021, 1, 1, 13, 10, 0))
         );
         assert_eq!(excel_serial_to_datetime(60.0), None);
         assert_eq!(excel_serial_to_datetime(0.5), None);
@@ -400,9 +437,45 @@ mod tests {
             dt(2021, 3, 5, 0, 5, 0)
         );
         assert_eq!(parse_datetime("44197.5").unwrap(), dt(2021, 1, 1, 12, 0, 0));
+        // A serial typed as text goes through the same rounding as a workbook's cell.
+        assert_eq!(
+            parse_datetime("44197.54861111111").unwrap(),
+            dt(2021, 1, 1, 13, 10, 0)
+        );
         assert_eq!(
             parse_datetime("44197,75").unwrap(),
             dt(2021, 1, 1, 18, 0, 0)
+        );
+    }
+
+    #[test]
+    fn fractions_of_a_second_round_to_the_nearest_second() {
+        assert_eq!(
+            parse_datetime("2021-01-01T13:09:59.9998").unwrap(),
+            dt(2021, 1, 1, 13, 10, 0)
+        );
+        assert_eq!(
+            parse_datetime("2021-01-01T13:09:59.4999").unwrap(),
+            dt(2021, 1, 1, 13, 9, 59)
+        );
+        assert_eq!(
+            parse_datetime("2021-01-01T13:09:59.5").unwrap(),
+            dt(2021, 1, 1, 13, 10, 0)
+        );
+        // Rounding carries across the hour and the day.
+        assert_eq!(
+            parse_datetime("01/01/2021 13:59:59.7").unwrap(),
+            dt(2021, 1, 1, 14, 0, 0)
+        );
+        assert_eq!(
+            parse_datetime("31/12/2021 23:59:59.5").unwrap(),
+            dt(2022, 1, 1, 0, 0, 0)
+        );
+        // As a date alone: the day the rounded moment falls on, as with a serial.
+        assert_eq!(parse_date("2021-12-31T23:59:59.9").unwrap(), d(2022, 1, 1));
+        assert_eq!(
+            parse_datetime("05/03/2021 10:20:30.x").unwrap_err().kind,
+            ParseErrorKind::BadTime
         );
     }
 
