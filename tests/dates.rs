@@ -1,6 +1,6 @@
 //! Dates as workbooks store them and offices write them, through the real binary: a
 //! workbook's date-time cell read to the second (a case intervened exactly 12 hours after
-//! it was received is on time).
+//! it was received is on time); two-digit years and dates in words.
 
 mod common;
 
@@ -111,4 +111,62 @@ fn a_case_intervened_exactly_twelve_hours_after_a_workbook_reception_time_is_tim
         indicator(&p, "abuse_intervention_delay", Some("delay=12h_24h"))[2],
         Some(1.0)
     );
+}
+
+#[test]
+fn a_registry_saved_again_with_two_digit_years_and_words_reads_as_written() {
+    let p = Project::new();
+    p.file(
+        "data/child_registry/2021-12-31/luu_lai.csv",
+        &[
+            common::REGISTRY_HEADER,
+            // row 2: 05/03/12 is 2012 in a pipeline of 2021; the update 30/11/21 is 2021.
+            "TE1,Nguyễn Văn An,05/03/12,Nam,Kinh,23944,,,d,Không,Có,,30/11/21",
+            // row 3: in words, in capitals, without diacritics.
+            "TE2,Trần Thị Bình,NGAY 5 THANG 3 NAM 2013,Nữ,Kinh,23944,,,d,Không,Có,,",
+            // row 4: 25 is 2025 (at most ten years ahead), after the snapshot: date_order.
+            "TE3,Lê Văn Cường,05/03/25,Nam,Kinh,23944,,,d,Không,Có,,",
+            // row 5: 95 is 1995, 26 at the snapshot: excluded as aged out.
+            "TE4,Phạm Thị Dung,05/03/95,Nữ,Kinh,23944,,,d,Không,Có,,",
+            // row 6: dashes with a two-digit year read two ways: bad_date.
+            "TE5,Siu Thị Hiên,05-03-12,Nữ,Jrai,23944,,,d,Không,Có,,",
+        ]
+        .join("\n"),
+    );
+    let run = p.run(&[]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("registry: 5 rows read = 2 kept + 2 rejected + 1 excluded"),
+        "{}",
+        run.stderr()
+    );
+    let kept = read_parquet(&common::parquet_files(&p.out("ingested/registry"))[0]);
+    let years: Vec<Option<i32>> = kept
+        .column("birth_year")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(years, [Some(2012), Some(2013)]);
+    assert_eq!(
+        kept.column("updated_on")
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string(),
+        "2021-11-30"
+    );
+    let rejected = p.rejections("registry");
+    let expected = [
+        ("date_order", 4, "birth_date", "rejected"),
+        ("aged_out", 5, "birth_date", "excluded"),
+        ("bad_date", 6, "birth_date", "rejected"),
+    ];
+    let got: Vec<(&str, u32, &str, &str)> = rejected
+        .iter()
+        .map(|(r, n, c, o)| (r.as_str(), *n, c.as_str(), o.as_str()))
+        .collect();
+    assert_eq!(got, expected);
 }

@@ -268,8 +268,9 @@ fn a_tcvn3_workbook_reads_exactly_as_its_unicode_twin() {
     )
     .unwrap();
     let gia_lai = treem::config::Scope::Province("64".into());
-    let ra = treem::sources::district_reports::read(&a, "2021", &units, &gia_lai);
-    let rb = treem::sources::district_reports::read(&b, "2021", &units, &gia_lai);
+    let century = treem::text::dates::Century::for_reporting_year(2021);
+    let ra = treem::sources::district_reports::read(&a, "2021", &units, &gia_lai, century);
+    let rb = treem::sources::district_reports::read(&b, "2021", &units, &gia_lai, century);
     assert!(
         ra.problems.is_empty() && rb.problems.is_empty(),
         "{:?} {:?}",

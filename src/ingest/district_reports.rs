@@ -110,7 +110,7 @@ pub(crate) fn ingest(
                 continue;
             }
         };
-        let outcome = district_reports::read(&tables, &folder, units, &plan.scope);
+        let outcome = district_reports::read(&tables, &folder, units, &plan.scope, ctx.century());
         for problem in outcome.problems {
             let message = format!("{}: {}", path.display(), problem.rejection.detail);
             if problem.row > 0 {

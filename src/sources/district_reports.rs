@@ -14,7 +14,7 @@ use super::row::{Reason, Rejection};
 use super::tabular::{RawRow, RawTable};
 use crate::config::Scope;
 use crate::reference::{Level, OrgUnits};
-use crate::text::dates::parse_date;
+use crate::text::dates::{parse_date, Century};
 use crate::text::fold;
 use crate::text::numbers::parse_decimal;
 
@@ -305,12 +305,14 @@ pub fn period_key(text: &str) -> Option<String> {
     }
 }
 
-/// Reads one workbook found in the folder of period `folder_period`.
+/// Reads one workbook found in the folder of period `folder_period`; a two-digit year in
+/// `century`.
 pub fn read(
     tables: &[RawTable],
     folder_period: &str,
     units: &OrgUnits,
     scope: &Scope,
+    century: Century,
 ) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let sheets: Vec<(u8, &RawTable)> = FORMS
@@ -364,7 +366,7 @@ pub fn read(
             }
         };
         let block = header_block(table, map.header_index);
-        let this = match check_identity(&block, sheet, folder_period, units, scope) {
+        let this = match check_identity(&block, sheet, folder_period, units, scope, century) {
             Ok(id) => id,
             Err(p) => {
                 out.problems.push(p);
@@ -475,6 +477,7 @@ fn check_identity(
     folder_period: &str,
     units: &OrgUnits,
     scope: &Scope,
+    century: Century,
 ) -> Result<(String, String, NaiveDate), Problem> {
     let sheet_name = sheet.unwrap_or("");
     let missing = |label: &str, column: &'static str| {
@@ -547,7 +550,7 @@ fn check_identity(
         .sent_on
         .clone()
         .ok_or_else(|| missing("Ngày gửi", "sent_on"))?;
-    let sent_on = parse_date(&sent_text).map_err(|e| {
+    let sent_on = parse_date(&sent_text, century).map_err(|e| {
         Problem::new(
             sheet,
             0,
