@@ -169,4 +169,12 @@ fn a_registry_saved_again_with_two_digit_years_and_words_reads_as_written() {
         .map(|(r, n, c, o)| (r.as_str(), *n, c.as_str(), o.as_str()))
         .collect();
     assert_eq!(got, expected);
+    // No birth date in any rejected row, however it was written or read.
+    let details = common::string_cells(&read_parquet(&p.out("rejected/registry.parquet")));
+    for birth in ["05/03/25", "2025-03-05", "05/03/95", "1995", "05-03-12"] {
+        assert!(
+            !details.iter().any(|d| d.contains(birth)),
+            "{birth} in {details:?}"
+        );
+    }
 }

@@ -325,7 +325,8 @@ fn parse_cells(
             return Err(Rejection::new(
                 "birth_date",
                 Reason::DateOrder,
-                format!("Born {b}, after the case occurred ({occurred_on})."),
+                // Not the birth date itself: rejected rows never carry one.
+                format!("Born after the case occurred ({occurred_on})."),
             ));
         }
     }

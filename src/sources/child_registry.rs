@@ -249,7 +249,8 @@ fn parse_cells(
         return Err(Rejection::new(
             "birth_date",
             Reason::DateOrder,
-            format!("Born {birth}, after the snapshot date {snapshot}."),
+            // Not the birth date itself: rejected rows never carry one.
+            format!("Born after the snapshot date {snapshot}."),
         ));
     }
     let age = row::age_at(birth, snapshot);
