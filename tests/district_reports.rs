@@ -202,6 +202,152 @@ fn a_corrected_workbook_is_a_second_version_and_both_are_kept() {
     );
 }
 
+/// The 2021 row of `indicator` for `org_unit`: (numerator, denominator, value).
+fn indicator(project: &Project, indicator: &str, org_unit: &str) -> [Option<f64>; 3] {
+    let df = read_parquet(&project.out("indicators/indicators.parquet"))
+        .lazy()
+        .filter(
+            col("indicator")
+                .eq(lit(indicator))
+                .and(col("period").eq(lit("2021")))
+                .and(col("org_unit").eq(lit(org_unit)))
+                .and(col("breakdown").is_null()),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(df.height(), 1, "{indicator} {org_unit}");
+    let f = |c: &str| df.column(c).unwrap().f64().unwrap().get(0);
+    [f("numerator"), f("denominator"), f("value")]
+}
+
+#[test]
+fn a_sending_date_in_words_or_with_a_two_digit_year_is_read() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    let chu_se = Workbook {
+        sent_on: "ngày 16 tháng 11 năm 2021".into(),
+        ..Workbook::chu_se_2021()
+    };
+    chu_se.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    let pleiku = Workbook {
+        sent_on: "Ngày 22/11/21".into(),
+        ..pleiku_2021()
+    };
+    pleiku.write(&p.path("data/district_reports/2021/pleiku.xlsx"));
+    p.run(&[]).expect_code(0);
+    // Deadline 20/11/2021: Chư Sê on time, Pleiku two days late.
+    assert_eq!(indicator(&p, "report_days_late", "633")[2], Some(0.0));
+    assert_eq!(indicator(&p, "report_days_late", "622")[2], Some(2.0));
+    assert_eq!(p.rejections("district_reports"), []);
+}
+
+#[test]
+fn an_unreadable_sending_date_costs_that_value_only() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    // "hôm qua" (yesterday) in the header block of all four forms.
+    let chu_se = Workbook {
+        sent_on: "hôm qua".into(),
+        ..Workbook::chu_se_2021()
+    };
+    chu_se.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    pleiku_2021().write(&p.path("data/district_reports/2021/pleiku.xlsx"));
+    let run = p.run(&[]);
+    run.expect_code(0);
+    let err = run.stderr();
+    // 10 values each, and the one unreadable date.
+    assert!(
+        err.contains("district_reports: 21 rows read = 20 kept + 1 rejected + 0 excluded"),
+        "{err}"
+    );
+
+    // The forms are kept, with no sending date.
+    let rows = ingested(&p);
+    assert_eq!(rows.iter().filter(|r| r.0 == "633").count(), 10);
+    assert_eq!(value(&rows, "633", "B1.02"), vec![(Some(412.0), 1)]);
+    let files = common::parquet_files(&p.out("ingested/district_reports"));
+    let sent_on: Vec<(String, Option<String>)> = files
+        .iter()
+        .map(|f| {
+            let df = read_parquet(f);
+            let district = df.column("district_code").unwrap().str().unwrap().get(0);
+            let sent = df.column("sent_on").unwrap().get(0).unwrap();
+            let sent = (!sent.is_null()).then(|| sent.to_string());
+            (district.unwrap().to_string(), sent)
+        })
+        .collect();
+    assert!(sent_on.contains(&("633".to_string(), None)), "{sent_on:?}");
+    assert!(
+        sent_on.contains(&("622".to_string(), Some("2021-11-15".to_string()))),
+        "{sent_on:?}"
+    );
+
+    // The date is one rejected value: file, sheet, row and cell, and why.
+    assert_eq!(
+        p.rejections("district_reports"),
+        [(
+            "bad_date".to_string(),
+            5,
+            "sent_on".to_string(),
+            "rejected".to_string()
+        )]
+    );
+    let rejected = read_parquet(&p.out("rejected/district_reports.parquet"));
+    let text = |c: &str| {
+        rejected
+            .column(c)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string()
+    };
+    assert!(text("file").ends_with("chu_se.xlsx"), "{}", text("file"));
+    assert_eq!(text("sheet"), "Biểu 1");
+    let detail = text("detail");
+    for part in [
+        "chu_se.xlsx",
+        "Sheet \"Biểu 1\", cell A5",
+        "\"hôm qua\"",
+        "sheet \"Biểu 4\", cell A5",
+        "sending date is unknown",
+    ] {
+        assert!(detail.contains(part), "{part:?} in {detail}");
+    }
+
+    // Sent, but not on time and with no days late; data quality says why.
+    assert_eq!(indicator(&p, "report_completeness", "64")[0], Some(2.0));
+    assert_eq!(indicator(&p, "report_completeness", "633")[2], Some(1.0));
+    assert_eq!(indicator(&p, "report_timeliness", "64")[0], Some(1.0));
+    assert_eq!(indicator(&p, "report_timeliness", "633")[2], Some(0.0));
+    assert_eq!(indicator(&p, "report_days_late", "633")[2], None);
+    assert_eq!(indicator(&p, "report_days_late", "622")[2], Some(0.0));
+    let quality = read_parquet(&p.out("indicators/data_quality.parquet"))
+        .lazy()
+        .filter(col("check").eq(lit("report_sent_on")))
+        .collect()
+        .unwrap();
+    let s = |c: &str| {
+        quality
+            .column(c)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .map(str::to_string)
+    };
+    assert_eq!(quality.height(), 1);
+    assert_eq!(
+        (s("rule"), s("period"), s("district_code")),
+        (
+            Some("sending_date_unknown".into()),
+            Some("2021".into()),
+            Some("633".into())
+        )
+    );
+}
+
 #[test]
 fn a_workbook_in_the_folder_of_another_period_is_rejected() {
     let p = Project::new();
@@ -270,8 +416,9 @@ fn a_tcvn3_workbook_reads_exactly_as_its_unicode_twin() {
     )
     .unwrap();
     let gia_lai = treem::config::Scope::Province("64".into());
-    let ra = treem::sources::district_reports::read(&a, "2021", &units, &gia_lai);
-    let rb = treem::sources::district_reports::read(&b, "2021", &units, &gia_lai);
+    let century = treem::text::dates::Century::for_reporting_year(2021);
+    let ra = treem::sources::district_reports::read(&a, "2021", &units, &gia_lai, century);
+    let rb = treem::sources::district_reports::read(&b, "2021", &units, &gia_lai, century);
     assert!(
         ra.problems.is_empty() && rb.problems.is_empty(),
         "{:?} {:?}",

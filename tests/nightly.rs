@@ -324,7 +324,10 @@ fn a_run_killed_at_any_moment_leaves_the_last_outputs_whole() {
                 child.try_wait().unwrap().is_none(),
                 "the run ended before it reached {point:?}:\n{printed}"
             );
-            assert!(started.elapsed() < Duration::from_secs(300), "{point:?} never came");
+            assert!(
+                started.elapsed() < Duration::from_secs(300),
+                "{point:?} never came"
+            );
             std::thread::sleep(Duration::from_millis(1));
             printed = std::fs::read_to_string(&log).unwrap_or_default();
         }

@@ -3,7 +3,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
-use treem::text::dates::{parse_date, parse_datetime};
+use treem::text::dates::{parse_date, parse_datetime, Century};
+
+/// Two-digit years as a pipeline of 2021 reads them: 1932-2031.
+const CENTURY: Century = Century::for_reporting_year(2021);
 use treem::text::encoding::{decode, decode_legacy_cell, encode_windows_1258};
 use treem::text::legacy::{decode_tcvn3, decode_vni, encode_tcvn3, encode_vni};
 use treem::text::numbers::{
@@ -70,8 +73,8 @@ proptest! {
 
     #[test]
     fn no_string_makes_a_parser_panic(s in any::<String>()) {
-        let _ = parse_date(&s);
-        let _ = parse_datetime(&s);
+        let _ = parse_date(&s, CENTURY);
+        let _ = parse_datetime(&s, CENTURY);
         let _ = parse_decimal(&s);
         let _ = parse_integer(&s);
         let _ = parse_vnd(&s);
@@ -118,8 +121,8 @@ proptest! {
 
     #[test]
     fn date_like_strings_never_panic(s in "[0-9]{1,5}([/.-][0-9]{1,4}){0,2}( [0-9]{1,2}[:h][0-9]{1,2})?") {
-        let _ = parse_date(&s);
-        let _ = parse_datetime(&s);
+        let _ = parse_date(&s, CENTURY);
+        let _ = parse_datetime(&s, CENTURY);
     }
 
     #[test]
@@ -185,8 +188,17 @@ proptest! {
             d.format("%Y-%m-%d").to_string(),
             d.format("%d-%m-%Y").to_string(),
             d.format("%d.%m.%Y").to_string(),
+            d.format("ngày %d tháng %m năm %Y").to_string(),
+            d.format("%-d THÁNG %-m NĂM %Y").to_string(),
+            d.format("Ngày %d/%m/%Y").to_string(),
         ] {
-            prop_assert_eq!(parse_date(&written).unwrap(), d, "{}", written);
+            prop_assert_eq!(parse_date(&written, CENTURY).unwrap(), d, "{}", written);
+        }
+        // A two-digit year reads back within the century's hundred years, 1932-2031.
+        if (1932..=2031).contains(&d.year()) {
+            for written in [d.format("%d/%m/%y").to_string(), d.format("%-d.%-m.%y").to_string()] {
+                prop_assert_eq!(parse_date(&written, CENTURY).unwrap(), d, "{}", written);
+            }
         }
     }
 

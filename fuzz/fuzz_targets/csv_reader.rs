@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
             .expect("a long secret");
         let snapshot = chrono::NaiveDate::from_ymd_opt(2021, 12, 31).expect("a date");
         for row in table.rows.iter().skip(map.header_index + 1) {
-            let _ = treem::sources::child_registry::parse_row(row, &map, snapshot, units(), &keys, &mut Default::default());
+            let century = treem::text::dates::Century::for_reporting_year(2021);
+            let _ = treem::sources::child_registry::parse_row(row, &map, snapshot, units(), &keys, century, &mut Default::default());
         }
     }
 });

@@ -18,7 +18,9 @@ fuzz_target!(|data: &[u8]| {
         max_cells_per_sheet: 100_000,
     };
     if let Ok(tables) = read_tables_with(&path, &limits) {
-        let _ = treem::sources::district_reports::read(&tables, "2021", units(), "64");
+        let scope = treem::config::Scope::Province("64".into());
+        let century = treem::text::dates::Century::for_reporting_year(2021);
+        let _ = treem::sources::district_reports::read(&tables, "2021", units(), &scope, century);
     }
 });
 

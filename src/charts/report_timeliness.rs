@@ -1,6 +1,7 @@
 //! Report timeliness: a district × period grid of the district reports — sent on time,
-//! late by N days, or not sent (`report_days_late`), with each period's deadline and the
-//! province's on-time count in the column heads.
+//! late by N days, sent on a date that could not be read, or not sent (`report_days_late`,
+//! and `report_completeness` to tell the last two apart), with each period's deadline and
+//! the province's on-time count in the column heads.
 
 use chrono::NaiveDate;
 use plotters::coord::Shift;
@@ -16,6 +17,9 @@ use crate::pack::Lang;
 
 pub const INDICATOR: &str = "report_days_late";
 pub const TIMELINESS: &str = "report_timeliness";
+/// A district's completeness is 1 when it sent a report: with no days late, its sending
+/// date could not be read.
+pub const COMPLETENESS: &str = "report_completeness";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -31,6 +35,9 @@ pub struct ReportTimeliness {
     pub columns: Vec<Column>,
     /// (district name, days late in each column's period), districts by code.
     pub districts: Vec<(String, Vec<Plotted>)>,
+    /// Per district (in the same order) and column: sent, but with no days late because
+    /// the sending date could not be read.
+    pub undated: Vec<Vec<bool>>,
 }
 
 pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
@@ -67,7 +74,26 @@ pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
             (scope.names.name(code), cells)
         })
         .collect();
-    ReportTimeliness { columns, districts }
+    let undated = codes
+        .iter()
+        .map(|code| {
+            scope
+                .periods
+                .iter()
+                .map(|period| {
+                    let at = |indicator| {
+                        Plotted::of(published, indicator, period, code, None, Field::Value).cell
+                    };
+                    at(INDICATOR) == Cell::Missing && at(COMPLETENESS) == Cell::Value(1.0)
+                })
+                .collect()
+        })
+        .collect();
+    ReportTimeliness {
+        columns,
+        districts,
+        undated,
+    }
 }
 
 /// "2021" → "Năm 2021", "2021S1" → "6 tháng đầu năm 2021".
@@ -81,9 +107,15 @@ pub fn period_name(key: &str, lang: Lang) -> String {
     }
 }
 
-/// What a grid cell says, and its colour.
-pub fn status(cell: Cell, lang: Lang) -> (String, RGBColor) {
+/// What a grid cell says, and its colour; `undated` for a report sent on a date that
+/// could not be read.
+pub fn status(cell: Cell, undated: bool, lang: Lang) -> (String, RGBColor) {
     match cell {
+        Cell::Missing if undated => (
+            lang.pick("Đã gửi, không rõ ngày", "Sent, date unknown")
+                .to_string(),
+            RGBColor(0xe8, 0xe2, 0xc8),
+        ),
         Cell::Value(d) if d <= 0.0 => (
             lang.pick("Đúng hạn", "On time").to_string(),
             RGBColor(0xcf, 0xe8, 0xdc),
@@ -183,7 +215,13 @@ impl Chart for ReportTimeliness {
                 anchored(font(size::LABEL), HPos::Right, VPos::Center),
             ))?;
             for (j, p) in cells.iter().enumerate() {
-                let (text, colour) = status(p.cell, lang);
+                let undated = self
+                    .undated
+                    .get(i)
+                    .and_then(|row| row.get(j))
+                    .copied()
+                    .unwrap_or(false);
+                let (text, colour) = status(p.cell, undated, lang);
                 let x = x_of(j);
                 area.draw(&Rectangle::new(
                     [(x + 4, y + 4), (x + col_width - 4, y + ROW - 4)],
@@ -218,7 +256,8 @@ mod tests {
     #[test]
     fn a_grid_of_districts_by_period() {
         // 2020: everyone on time. 2021: 622 on time, 623 four days late, 624 sent nothing.
-        // 2021S1 has no rows at all. Days late are not people: 4 is shown.
+        // 2021S1 has no rows at all. Days late are not people: 4 is shown. 2020's 624 sent
+        // a report whose date could not be read: completeness 1, no days late.
         let late = |unit: &'static str, period: &'static str, v: Option<f64>| {
             count(INDICATOR, unit, None, 0.0, None)
                 .unit("days")
@@ -228,7 +267,9 @@ mod tests {
         let p = publish(&[
             late("622", "2020", Some(0.0)),
             late("623", "2020", Some(0.0)),
-            late("624", "2020", Some(0.0)),
+            late("624", "2020", None),
+            ratio(COMPLETENESS, "624", 1.0, 1.0).period("2020"),
+            ratio(COMPLETENESS, "624", 0.0, 1.0),
             late("622", "2021", Some(0.0)),
             late("623", "2021", Some(4.0)),
             late("624", "2021", None),
@@ -252,12 +293,23 @@ mod tests {
             [
                 ("Pleiku", vec![Value(0.0), Missing, Value(0.0)]),
                 ("An Khê", vec![Value(0.0), Missing, Value(4.0)]),
-                ("Ayun Pa", vec![Value(0.0), Missing, Missing]),
+                ("Ayun Pa", vec![Missing, Missing, Missing]),
             ]
         );
-        assert_eq!(status(Value(4.0), Lang::Vi).0, "Trễ 4 ngày");
-        assert_eq!(status(Value(0.0), Lang::Vi).0, "Đúng hạn");
-        assert_eq!(status(Missing, Lang::En).0, "Not sent");
+        // Only Ayun Pa's 2020 report came undated; in 2021 it sent nothing.
+        assert_eq!(
+            s.undated,
+            [
+                vec![false, false, false],
+                vec![false, false, false],
+                vec![true, false, false]
+            ]
+        );
+        assert_eq!(status(Value(4.0), false, Lang::Vi).0, "Trễ 4 ngày");
+        assert_eq!(status(Value(0.0), false, Lang::Vi).0, "Đúng hạn");
+        assert_eq!(status(Missing, false, Lang::En).0, "Not sent");
+        assert_eq!(status(Missing, true, Lang::Vi).0, "Đã gửi, không rõ ngày");
+        assert_eq!(status(Missing, true, Lang::En).0, "Sent, date unknown");
         assert_eq!(period_name("2021S1", Lang::Vi), "6 tháng đầu năm 2021");
     }
 }

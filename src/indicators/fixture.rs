@@ -191,7 +191,7 @@ pub fn tables(registry: DataFrame, cases: DataFrame) -> Tables {
     }
 }
 
-/// (district, period, item, value, sent on, version)
+/// (district, period, item, value, sent on (`""`: unknown), version)
 pub type Report<'a> = (&'a str, &'a str, &'static str, Option<f64>, &'a str, u32);
 
 pub fn district_reports(values: &[Report]) -> DataFrame {
@@ -204,7 +204,7 @@ pub fn district_reports(values: &[Report]) -> DataFrame {
                 form: item[1..2].parse().unwrap(),
                 item,
                 value: *value,
-                sent_on: d(sent),
+                sent_on: (!sent.is_empty()).then(|| d(sent)),
                 file: format!("{district}_{period}_{version}.xlsx"),
                 version: *version,
             },

@@ -938,7 +938,8 @@ pub fn run(
     })
 }
 
-/// "data quality: 7 findings (1 error, 6 warnings): form_rule 1, source_gap 1, outlier 5."
+/// "data quality: 7 findings (1 error, 6 warnings): form_rule 1, report_sent_on 0,
+/// source_gap 1, outlier 5."
 fn quality_line(findings: &DataFrame) -> String {
     let count = |column: &str, value: &str| {
         findings
@@ -951,10 +952,15 @@ fn quality_line(findings: &DataFrame) -> String {
             })
             .unwrap_or(0)
     };
-    let checks: Vec<String> = ["form_rule", "source_gap", "outlier"]
-        .iter()
-        .map(|k| format!("{k} {}", count(c::CHECK, k)))
-        .collect();
+    let checks: Vec<String> = [
+        "form_rule",
+        crate::quality::sending_dates::CHECK,
+        "source_gap",
+        "outlier",
+    ]
+    .iter()
+    .map(|k| format!("{k} {}", count(c::CHECK, k)))
+    .collect();
     format!(
         "data quality: {} findings ({} errors, {} warnings): {}.",
         findings.height(),

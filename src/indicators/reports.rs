@@ -7,7 +7,8 @@
 //! window with no period — 2020's first half, say — has no baseline). The latest version
 //! of a district's report gives its values; the first sending date decides timeliness.
 //! Every district of the province is expected: a district that sent nothing has not held
-//! the events and has not reported.
+//! the events and has not reported. A report whose sending date could not be read counts
+//! as sent but not as on time (nothing shows it was), and has no days late.
 
 use polars::prelude::*;
 
@@ -122,7 +123,10 @@ fn latest_item(ctx: &Context, period: &Period, item: &str) -> PolarsResult<LazyF
 }
 
 /// One row per expected district: whether and when it first sent its report, and whether
-/// that was on time (on or before the deadline). A resend counts once.
+/// that was on time (on or before the deadline). A resend counts once. The first sending
+/// date is the earliest one known: a version whose date could not be read (null) still
+/// makes the district one that sent, but cannot make it on time, and with no known date
+/// at all its days late are null, as for a district that sent nothing.
 pub fn status(ctx: &Context, period: &Period) -> PolarsResult<LazyFrame> {
     let first_sent = ctx
         .tables
@@ -130,7 +134,10 @@ pub fn status(ctx: &Context, period: &Period) -> PolarsResult<LazyFrame> {
         .clone()
         .filter(col(c::PERIOD).eq(lit(period.key.as_str())))
         .group_by([col(c::DISTRICT_CODE)])
-        .agg([col(c::SENT_ON).min().alias(FIRST_SENT)]);
+        .agg([
+            col(c::SENT_ON).min().alias(FIRST_SENT),
+            lit(true).first().alias(SENT),
+        ]);
     let late_by = (col(FIRST_SENT) - lit(period.report_deadline))
         .dt()
         .total_days(false);
@@ -142,7 +149,7 @@ pub fn status(ctx: &Context, period: &Period) -> PolarsResult<LazyFrame> {
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
-            col(FIRST_SENT).is_not_null().alias(SENT),
+            col(SENT).fill_null(lit(false)),
             col(FIRST_SENT)
                 .lt_eq(lit(period.report_deadline))
                 .fill_null(lit(false))
@@ -292,6 +299,34 @@ mod tests {
             met.column(c::TARGET_MET).unwrap().bool().unwrap().get(0),
             Some(false)
         );
+    }
+
+    #[test]
+    fn a_report_with_an_unknown_sending_date_is_sent_but_not_on_time() {
+        // Deadline 2021-11-20. 622: one version, its date unreadable. 623: an undated
+        // version, then one dated five days late. 624: on time.
+        let reports: &[fixture::Report] = &[
+            ("622", "2021", "B3.01", Some(1.0), "", 1),
+            ("623", "2021", "B3.01", Some(1.0), "", 1),
+            ("623", "2021", "B3.01", Some(1.0), "2021-11-25", 2),
+            ("624", "2021", "B3.01", Some(1.0), "2021-11-18", 1),
+        ];
+        let mut plan = fixture::plan(&[]);
+        for p in &mut plan.periods {
+            p.report_deadline = d(&format!("{}-11-20", p.from.format("%Y")));
+        }
+        let df = compute(&plan, &fixture::report_tables(reports)).unwrap();
+        let (n, dd, _, _) = get(&df, "report_completeness", "64");
+        assert_eq!((n, dd), (Some(3.0), Some(3.0)), "all three sent");
+        let (n, dd, _, _) = get(&df, "report_timeliness", "64");
+        assert_eq!((n, dd), (Some(1.0), Some(3.0)), "only 624 is known on time");
+        assert_eq!(get(&df, "report_timeliness", "622").2, Some(0.0));
+        assert_eq!(get(&df, "report_days_late", "622").2, None, "no date known");
+        // The earliest date known: the undated version may have come earlier, but
+        // nothing shows it, so 623 is not on time.
+        assert_eq!(get(&df, "report_timeliness", "623").2, Some(0.0));
+        assert_eq!(get(&df, "report_days_late", "623").2, Some(5.0));
+        assert_eq!(get(&df, "report_days_late", "624").2, Some(0.0));
     }
 
     #[test]

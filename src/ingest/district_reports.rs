@@ -1,7 +1,9 @@
 //! Ingesting the district report workbooks: each workbook read by
 //! `sources::district_reports`, its problems kept as rejected rows, and the reports of a
 //! district for a period numbered as versions in the order they were sent. All versions
-//! are kept; the latest gives the values, the first decides timeliness (later steps).
+//! are kept; the latest gives the values, the first decides timeliness (later steps). A
+//! version whose sending date is unknown comes before the dated ones: a dated report is
+//! never overridden by one that cannot say when it was sent.
 //!
 //! Versions tie a district's workbooks together, so an unchanged workbook is not read
 //! again but its part is rewritten with the version number it has now (a correction sent
@@ -31,7 +33,8 @@ pub const TABLE: &str = "district_reports";
 pub struct ReportKey {
     pub district_code: String,
     pub period: String,
-    pub sent_on: NaiveDate,
+    /// `None` when no form's header block gives a sending date that can be read.
+    pub sent_on: Option<NaiveDate>,
 }
 
 /// A workbook's report, its values and where it came from.
@@ -110,7 +113,7 @@ pub(crate) fn ingest(
                 continue;
             }
         };
-        let outcome = district_reports::read(&tables, &folder, units, &plan.scope);
+        let outcome = district_reports::read(&tables, &folder, units, &plan.scope, ctx.century());
         for problem in outcome.problems {
             let message = format!("{}: {}", path.display(), problem.rejection.detail());
             if problem.row > 0 {
@@ -136,9 +139,13 @@ pub(crate) fn ingest(
             );
         }
         if let Some(report) = outcome.report {
+            let sent = match report.sent_on {
+                Some(date) => date.to_string(),
+                None => "on an unknown date".to_string(),
+            };
             file.read_as = format!(
-                "district {}, period {}, sent {}",
-                report.district_code, report.period, report.sent_on
+                "district {}, period {}, sent {sent}",
+                report.district_code, report.period
             );
             file.counts.read += report.values.len() as u64;
             file.counts.kept += report.values.len() as u64;
@@ -166,6 +173,7 @@ pub(crate) fn ingest(
     }
     let mut parts: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
     for ((_, period), mut versions) in by_key {
+        // An unknown sending date (None) sorts first: see the module's comment.
         versions.sort_by(|a, b| (a.0.sent_on, a.2).cmp(&(b.0.sent_on, b.2)));
         let year = plan
             .periods

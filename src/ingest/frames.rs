@@ -322,7 +322,8 @@ pub struct ReportRow {
     pub form: i32,
     pub item: &'static str,
     pub value: Option<f64>,
-    pub sent_on: NaiveDate,
+    /// `None` when the report's sending date could not be read.
+    pub sent_on: Option<NaiveDate>,
     pub file: String,
     pub version: u32,
 }
@@ -346,7 +347,7 @@ pub fn district_reports(rows: &[ReportRow]) -> PolarsResult<DataFrame> {
                 col::VALUE.into(),
                 r.iter().map(|x| x.value).collect::<Vec<_>>(),
             ),
-            date_column(col::SENT_ON, r.iter().map(|x| Some(days(x.sent_on))))?,
+            date_column(col::SENT_ON, r.iter().map(|x| x.sent_on.map(days)))?,
             text(col::FILE, r.iter().map(|x| Some(x.file.as_str()))),
             Column::new(
                 col::VERSION.into(),

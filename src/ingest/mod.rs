@@ -34,6 +34,7 @@ use crate::run::writeback::{with_writeback, Writeback};
 use crate::secret_key::RunKey;
 use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
+use crate::text::dates::Century;
 use frames::RejectedRow;
 pub(crate) use keyset::KeySet;
 use pseudonymise::Pseudonymiser;
@@ -198,6 +199,11 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The century of a two-digit year in any date of the sources: the reporting year's.
+    pub(crate) fn century(&self) -> Century {
+        Century::for_reporting_year(self.plan.year)
+    }
+
     /// `path`, just written in full, may go to disk now.
     pub(crate) fn written(&self, path: &Path) {
         if let Some(w) = self.writeback {

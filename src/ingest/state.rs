@@ -158,6 +158,14 @@ pub fn context_digest(plan: &Plan, key_id: &str) -> String {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // What the parts of an input are (rows, counts): outputs of another layout are not reused.
     hasher.update(b"\0parts: rows + registry_counts");
+    // How cells are read, where a change of it changes unchanged inputs' rows: parts read
+    // before workbook times were rounded to the second, before dates in words and
+    // two-digit years were read, or before a report's unreadable sending date kept its
+    // forms, are read again.
+    hasher.update(
+        b"\0dates: workbook times to the nearest second, words, two-digit years; \
+          an unknown sending date keeps the forms",
+    );
     for path in [&plan.file, &plan.org_units, &plan.population] {
         hasher.update(b"\0");
         hasher.update(

@@ -211,7 +211,15 @@ impl CleanTable for child_registry::RegistryRecord {
         ctx: &Context,
         memo: &mut Memo,
     ) -> RowOutcome<Self> {
-        child_registry::parse_row(raw, map, *snapshot, ctx.units, ctx.keys, memo)
+        child_registry::parse_row(
+            raw,
+            map,
+            *snapshot,
+            ctx.units,
+            ctx.keys,
+            ctx.century(),
+            memo,
+        )
     }
 
     fn parse_two(
@@ -221,7 +229,15 @@ impl CleanTable for child_registry::RegistryRecord {
         ctx: &Context,
         memo: &mut Memo,
     ) -> [RowOutcome<Self>; 2] {
-        child_registry::parse_two(raws, map, *snapshot, ctx.units, ctx.keys, memo)
+        child_registry::parse_two(
+            raws,
+            map,
+            *snapshot,
+            ctx.units,
+            ctx.keys,
+            ctx.century(),
+            memo,
+        )
     }
 
     /// A child appears once per snapshot (the scope).
@@ -271,7 +287,7 @@ impl CleanTable for cases::CaseRecord {
         ctx: &Context,
         memo: &mut Memo,
     ) -> RowOutcome<Self> {
-        cases::parse_row(raw, map, ctx.units, ctx.keys, memo)
+        cases::parse_row(raw, map, ctx.units, ctx.keys, ctx.century(), memo)
     }
 
     /// A case id is unique across all years and files.
@@ -303,8 +319,14 @@ impl CleanTable for fund::FundRecord {
         Ok(())
     }
 
-    fn parse(raw: &RawRow, map: &ColumnMap, _: &(), _: &Context, _: &mut Memo) -> RowOutcome<Self> {
-        fund::parse_row(raw, map)
+    fn parse(
+        raw: &RawRow,
+        map: &ColumnMap,
+        _: &(),
+        ctx: &Context,
+        _: &mut Memo,
+    ) -> RowOutcome<Self> {
+        fund::parse_row(raw, map, ctx.century())
     }
 
     /// Ledger rows have no id: two equal gifts on one day are two gifts.

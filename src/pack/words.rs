@@ -363,6 +363,7 @@ impl Headers {
 pub fn check(code: &str, lang: Lang) -> String {
     let (vi, en) = match code {
         "form_rule" => ("Quy tắc biểu mẫu", "Form rule"),
+        "report_sent_on" => ("Ngày gửi báo cáo", "Report sending date"),
         "source_gap" => ("Chênh lệch nguồn số liệu", "Source gap"),
         "outlier" => ("Giá trị bất thường", "Outlier"),
         other => return other.to_string(),

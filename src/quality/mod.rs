@@ -4,6 +4,7 @@
 
 pub mod form_rules;
 pub mod outliers;
+pub mod sending_dates;
 pub mod source_gap;
 
 use polars::prelude::*;
@@ -62,8 +63,8 @@ pub fn shape(lf: LazyFrame) -> LazyFrame {
     ])
 }
 
-/// Every finding: the form rules on the district reports, the source gaps and the
-/// outliers of the assembled indicators.
+/// Every finding: the form rules on the district reports, the reports whose sending date
+/// is unknown, the source gaps and the outliers of the assembled indicators.
 pub fn findings(
     indicators: &LazyFrame,
     reports: &LazyFrame,
@@ -72,6 +73,7 @@ pub fn findings(
     concat(
         [
             form_rules::failures(reports.clone())?,
+            sending_dates::failures(reports.clone()),
             source_gap::failures(indicators, reports, tolerance)?,
             outliers::failures(indicators.clone())?,
         ],

@@ -10,6 +10,7 @@ use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
+use crate::text::dates::Century;
 #[cfg(test)]
 use crate::text::fold;
 
@@ -247,14 +248,16 @@ fn outcome_folded(cell: &str, f: &str) -> CellResult<Option<&'static str>> {
     }
 }
 
+/// One case row; a two-digit year in `century`.
 pub fn parse_row(
     raw: &RawRow,
     map: &ColumnMap,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    century: Century,
     memo: &mut Memo,
 ) -> RowOutcome<CaseRecord> {
-    match parse_cells(raw, map, units, keys, memo) {
+    match parse_cells(raw, map, units, keys, century, memo) {
         Ok(record) => match record.age {
             Some(age) if age >= CHILD_AGE_LIMIT => RowOutcome::Excluded(Rejection::new(
                 "birth_date",
@@ -272,6 +275,7 @@ fn parse_cells(
     map: &ColumnMap,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    century: Century,
     memo: &mut Memo,
 ) -> CellResult<CaseRecord> {
     let cell = |c| map.cell(raw, c);
@@ -285,10 +289,11 @@ fn parse_cells(
     )?;
     let kind = kind_folded(cell("kind"), &memo.folded(cell("kind")))?;
     let subtype = subtype_folded(kind, cell("subtype"), &memo.folded(cell("subtype")))?;
-    let occurred_on = row::date("occurred_on", cell("occurred_on"))?;
-    let reported_at = row::optional_datetime("reported_at", cell("reported_at"))?;
-    let intervened_at = row::optional_datetime("intervened_at", cell("intervened_at"))?;
-    let plan_approved_on = row::optional_date("plan_approved_on", cell("plan_approved_on"))?;
+    let occurred_on = row::date("occurred_on", cell("occurred_on"), century)?;
+    let reported_at = row::optional_datetime("reported_at", cell("reported_at"), century)?;
+    let intervened_at = row::optional_datetime("intervened_at", cell("intervened_at"), century)?;
+    let plan_approved_on =
+        row::optional_date("plan_approved_on", cell("plan_approved_on"), century)?;
     if kind == CaseKind::Abuse && reported_at.is_none() {
         return Err(Rejection::new(
             "reported_at",
@@ -314,13 +319,14 @@ fn parse_cells(
             }
         }
     }
-    let birth = row::optional_date("birth_date", cell("birth_date"))?;
+    let birth = row::optional_date("birth_date", cell("birth_date"), century)?;
     if let Some(b) = birth {
         if b > occurred_on {
             return Err(Rejection::new(
                 "birth_date",
                 Reason::DateOrder,
-                format!("Born {b}, after the case occurred ({occurred_on})."),
+                // Not the birth date itself: rejected rows never carry one.
+                format!("Born after the case occurred ({occurred_on})."),
             ));
         }
     }

@@ -9,6 +9,7 @@ use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::ingest::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
+use crate::text::dates::Century;
 use crate::text::fold;
 
 /// Children are people under 16 (Law on Children 2016, art. 1).
@@ -168,17 +169,19 @@ pub fn special_group(cell: &str) -> CellResult<Option<&'static str>> {
         })
 }
 
-/// Parses one data row of a registry file taken on `snapshot`.
+/// Parses one data row of a registry file taken on `snapshot`; a two-digit year in
+/// `century`.
 pub fn parse_row(
     raw: &RawRow,
     map: &ColumnMap,
     snapshot: NaiveDate,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    century: Century,
     memo: &mut Memo,
 ) -> RowOutcome<RegistryRecord> {
     let key = |id: &str| keys.child_key(id);
-    outcome(parse_cells(raw, map, snapshot, units, key, memo))
+    outcome(parse_cells(raw, map, snapshot, units, key, century, memo))
 }
 
 /// Two rows, their children's keys made together ([`Pseudonymiser::child_keys`]).
@@ -188,6 +191,7 @@ pub fn parse_two(
     snapshot: NaiveDate,
     units: &OrgUnits,
     keys: &Pseudonymiser,
+    century: Century,
     memo: &mut Memo,
 ) -> [RowOutcome<RegistryRecord>; 2] {
     // The child id is the first of COLUMNS.
@@ -199,6 +203,7 @@ pub fn parse_two(
             snapshot,
             units,
             |_: &str| a,
+            century,
             memo,
         )),
         outcome(parse_cells(
@@ -207,6 +212,7 @@ pub fn parse_two(
             snapshot,
             units,
             |_: &str| b,
+            century,
             memo,
         )),
     ]
@@ -231,18 +237,20 @@ fn parse_cells(
     units: &OrgUnits,
     // The key of the row's child id (made ahead when rows come in pairs).
     key: impl FnOnce(&str) -> Key,
+    century: Century,
     memo: &mut Memo,
 ) -> CellResult<Parsed> {
     // In the order of COLUMNS.
     let [child_id, _name, birth_date, sex, ethnicity, commune_code, commune, district, group, at_risk, supported, forms, updated_on] =
         map.cells_in_spec_order::<{ COLUMNS.len() }>(raw);
     let child_id = row::required("child_id", child_id)?;
-    let birth = row::date("birth_date", birth_date)?;
+    let birth = row::date("birth_date", birth_date, century)?;
     if birth > snapshot {
         return Err(Rejection::new(
             "birth_date",
             Reason::DateOrder,
-            format!("Born {birth}, after the snapshot date {snapshot}."),
+            // Not the birth date itself: rejected rows never carry one.
+            format!("Born after the snapshot date {snapshot}."),
         ));
     }
     let age = row::age_at(birth, snapshot);
@@ -260,7 +268,7 @@ fn parse_cells(
         at_risk: row::yes_no("at_risk", at_risk)?,
         supported: row::yes_no("supported", supported)?,
         support_forms: memo.tidied(forms, support_forms),
-        updated_on: row::optional_date("updated_on", updated_on)?,
+        updated_on: row::optional_date("updated_on", updated_on, century)?,
     };
     if age >= CHILD_AGE_LIMIT {
         return Ok(Err(Rejection::new(

@@ -5,7 +5,9 @@
 //!
 //! A problem with the whole workbook (no form at all, a period or district that does not
 //! match) rejects the workbook; a problem with one form or one value rejects just that,
-//! with the sheet and cell named, and the rest is kept.
+//! with the sheet and cell named, and the rest is kept. A sending date that cannot be read
+//! is such a value: the forms are kept, and the report's sending date is unknown (it counts
+//! as sent, not as on time).
 
 use chrono::NaiveDate;
 
@@ -14,9 +16,10 @@ use super::row::{Reason, Rejection};
 use super::tabular::{RawRow, RawTable};
 use crate::config::Scope;
 use crate::reference::{Level, OrgUnits};
-use crate::text::dates::parse_date;
+use crate::text::dates::{parse_date, Century};
 use crate::text::fold;
 use crate::text::numbers::{parse_decimal, parse_integer_in, parse_vnd_in, WholeColumn};
+use crate::text::ParseError;
 
 /// One item of forms 1–4.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -196,9 +199,19 @@ pub struct ReportValue {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HeaderBlock {
     pub unit_name: Option<String>,
-    pub unit_code: Option<(String, String)>,
-    pub period: Option<(String, String)>,
-    pub sent_on: Option<(String, String)>,
+    pub unit_code: Option<Labelled>,
+    pub period: Option<Labelled>,
+    pub sent_on: Option<Labelled>,
+}
+
+/// The value of a header-block label and where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    pub text: String,
+    /// Its cell's address ("B5").
+    pub cell: String,
+    /// Its spreadsheet row.
+    pub row: usize,
 }
 
 /// A workbook read: who sent it, for which period, when, and every value it gives.
@@ -206,7 +219,8 @@ pub struct HeaderBlock {
 pub struct DistrictReport {
     pub district_code: String,
     pub period: String,
-    pub sent_on: NaiveDate,
+    /// `None` when no form's header block gives a sending date that can be read.
+    pub sent_on: Option<NaiveDate>,
     pub values: Vec<ReportValue>,
 }
 
@@ -273,34 +287,37 @@ pub fn header_block(table: &RawTable, until_row: usize) -> HeaderBlock {
                 .into_iter()
                 .find(|l| folded.starts_with(l));
             let Some(label) = label else { continue };
-            let Some((value, at)) = label_value(table, row, i) else {
+            let Some(found) = label_value(table, row, i) else {
                 continue;
             };
-            let found = Some((value.clone(), at));
             match label {
-                "ma don vi" => block.unit_code = block.unit_code.or(found),
-                "don vi" => block.unit_name = block.unit_name.or(Some(value)),
-                "ky bao cao" => block.period = block.period.or(found),
-                _ => block.sent_on = block.sent_on.or(found),
+                "ma don vi" => block.unit_code = block.unit_code.or(Some(found)),
+                "don vi" => block.unit_name = block.unit_name.or(Some(found.text)),
+                "ky bao cao" => block.period = block.period.or(Some(found)),
+                _ => block.sent_on = block.sent_on.or(Some(found)),
             }
         }
     }
     block
 }
 
-fn label_value(table: &RawTable, row: &RawRow, i: usize) -> Option<(String, String)> {
+fn label_value(table: &RawTable, row: &RawRow, i: usize) -> Option<Labelled> {
+    let labelled = |text: &str, j: usize| Labelled {
+        text: text.trim().to_string(),
+        cell: table.address(row, j),
+        row: row.line,
+    };
     let cell = row.cell(i)?;
     if let Some((_, after)) = cell.split_once(':') {
-        let after = after.trim();
-        if !after.is_empty() {
-            return Some((after.to_string(), table.address(row, i)));
+        if !after.trim().is_empty() {
+            return Some(labelled(after, i));
         }
     }
     row.cells()
         .enumerate()
         .skip(i + 1)
         .find(|(_, c)| !c.trim().is_empty())
-        .map(|(j, c)| (c.trim().to_string(), table.address(row, j)))
+        .map(|(j, c)| labelled(c, j))
 }
 
 /// The period key a "Kỳ báo cáo" text names: `6 tháng đầu năm 2021` → `2021S1`,
@@ -321,12 +338,14 @@ pub fn period_key(text: &str) -> Option<String> {
     }
 }
 
-/// Reads one workbook found in the folder of period `folder_period`.
+/// Reads one workbook found in the folder of period `folder_period`; a two-digit year in
+/// `century`.
 pub fn read(
     tables: &[RawTable],
     folder_period: &str,
     units: &OrgUnits,
     scope: &Scope,
+    century: Century,
 ) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let sheets: Vec<(u8, &RawTable)> = FORMS
@@ -359,9 +378,10 @@ pub fn read(
         }
     }
 
-    // The header block of the first form present decides who sent what and when; the
-    // other sheets must not contradict it.
-    let mut identity: Option<(String, String, NaiveDate)> = None;
+    // The header block of the first form present decides who sent what; the other sheets
+    // must not contradict it. The sending date is the first that reads, in form order.
+    let mut identity: Option<(String, String)> = None;
+    let mut sending = SendingDates::default();
     for (form, table) in &sheets {
         let sheet = table.sheet.as_deref();
         let no_aliases = |_: &str| Vec::new();
@@ -413,10 +433,11 @@ pub fn read(
             }
             Some(_) => {}
         }
+        sending.read(&block, sheet, century);
         let values = out.report.get_or_insert_with(|| DistrictReport {
             district_code: this.0.clone(),
             period: this.1.clone(),
-            sent_on: this.2,
+            sent_on: None,
             values: Vec::new(),
         });
         let value_address = |row: &RawRow| {
@@ -479,8 +500,112 @@ pub fn read(
             }
         }
     }
+    if let Some(report) = &mut out.report {
+        report.sent_on = sending.date.as_ref().map(|(date, _)| *date);
+        out.problems.extend(sending.problems());
+    }
     out
 }
+
+/// The sending date ("Ngày gửi") as the forms' header blocks give it: the first that
+/// reads, in form order, and every text that does not. A date that cannot be read costs
+/// that value only: the forms are kept, and without any date the report counts as sent but
+/// not as on time.
+#[derive(Debug, Default)]
+struct SendingDates {
+    /// The date and where it was read (`sheet "Biểu 1", cell B5`).
+    date: Option<(NaiveDate, String)>,
+    /// Each text that cannot be read, once, with the cells that hold it: an office copies
+    /// its header block onto every sheet, and one mistake is one rejected value.
+    unreadable: Vec<UnreadableDate>,
+    /// Whether any header block has the label at all.
+    labelled: bool,
+}
+
+#[derive(Debug)]
+struct UnreadableDate {
+    text: String,
+    why: ParseError,
+    /// Where it was first found.
+    sheet: Option<String>,
+    cell: String,
+    row: usize,
+    /// The other cells that hold it (`sheet "Biểu 2", cell B5`).
+    also_in: Vec<String>,
+}
+
+impl SendingDates {
+    /// Reads the sending date of one sheet's header block.
+    fn read(&mut self, block: &HeaderBlock, sheet: Option<&str>, century: Century) {
+        let Some(found) = &block.sent_on else {
+            return;
+        };
+        self.labelled = true;
+        let at = format!("sheet \"{}\", cell {}", sheet.unwrap_or(""), found.cell);
+        match parse_date(&found.text, century) {
+            Ok(date) => {
+                self.date.get_or_insert((date, at));
+            }
+            Err(why) => match self.unreadable.iter_mut().find(|u| u.text == found.text) {
+                Some(seen) => seen.also_in.push(at),
+                None => self.unreadable.push(UnreadableDate {
+                    text: found.text.clone(),
+                    why,
+                    sheet: sheet.map(str::to_string),
+                    cell: found.cell.clone(),
+                    row: found.row,
+                    also_in: Vec::new(),
+                }),
+            },
+        }
+    }
+
+    /// A rejected value for each text that cannot be read (naming the sheet, the cell and
+    /// why, and what the report's sending date is then), or one for the workbook when no
+    /// form has a sending date at all.
+    fn problems(self) -> Vec<Problem> {
+        let outcome = match &self.date {
+            Some((_, at)) => format!("The sending date is taken from {at}."),
+            None => UNKNOWN_SENDING_DATE.to_string(),
+        };
+        let mut problems: Vec<Problem> = self
+            .unreadable
+            .into_iter()
+            .map(|u| {
+                let also = match u.also_in.is_empty() {
+                    true => String::new(),
+                    false => format!(" The same text is in {}.", u.also_in.join("; ")),
+                };
+                let detail = format!(
+                    "Sheet \"{}\", cell {}: {}{also} {outcome}",
+                    u.sheet.as_deref().unwrap_or(""),
+                    u.cell,
+                    u.why
+                );
+                Problem::new(
+                    u.sheet.as_deref(),
+                    u.row,
+                    "sent_on",
+                    Reason::BadDate,
+                    detail,
+                )
+            })
+            .collect();
+        if !self.labelled {
+            problems.push(Problem::new(
+                None,
+                0,
+                "sent_on",
+                Reason::Missing,
+                format!("No form's header block has \"Ngày gửi\". {UNKNOWN_SENDING_DATE}"),
+            ));
+        }
+        problems
+    }
+}
+
+const UNKNOWN_SENDING_DATE: &str =
+    "The report's sending date is unknown: it counts as sent, but not as on time.";
 
 /// A value cell: a number, Vietnamese-formatted text, `-` for zero, blank for not reported.
 /// A whole-number item (every item of forms 1–4) is read as one value of its sheet's
@@ -506,15 +631,16 @@ pub fn value_of(text: &str, item: &FormItem, column: &WholeColumn) -> Result<Opt
 }
 
 /// Checks the header block of a sheet: a district of this province, a name that agrees
-/// with the code, the period of the folder, a sending date. Returns (district, period,
-/// sent on), or the problem that makes the workbook unusable.
+/// with the code, the period of the folder. Returns (district, period), or the problem
+/// that makes the workbook unusable. The sending date is not part of it: a report whose
+/// date cannot be read still says whose figures they are and for when.
 fn check_identity(
     block: &HeaderBlock,
     sheet: Option<&str>,
     folder_period: &str,
     units: &OrgUnits,
     scope: &Scope,
-) -> Result<(String, String, NaiveDate), Problem> {
+) -> Result<(String, String), Problem> {
     let sheet_name = sheet.unwrap_or("");
     let missing = |label: &str, column: &'static str| {
         Problem::new(
@@ -525,7 +651,11 @@ fn check_identity(
             format!("Sheet \"{sheet_name}\" has no \"{label}\" in its header block."),
         )
     };
-    let (code_text, code_cell) = block
+    let Labelled {
+        text: code_text,
+        cell: code_cell,
+        ..
+    } = block
         .unit_code
         .clone()
         .ok_or_else(|| missing("Mã đơn vị", "unit_code"))?;
@@ -558,7 +688,11 @@ fn check_identity(
             }
         }
     }
-    let (period_text, period_cell) = block
+    let Labelled {
+        text: period_text,
+        cell: period_cell,
+        ..
+    } = block
         .period
         .clone()
         .ok_or_else(|| missing("Kỳ báo cáo", "period"))?;
@@ -582,20 +716,7 @@ fn check_identity(
             ),
         ));
     }
-    let (sent_text, sent_cell) = block
-        .sent_on
-        .clone()
-        .ok_or_else(|| missing("Ngày gửi", "sent_on"))?;
-    let sent_on = parse_date(&sent_text).map_err(|e| {
-        Problem::new(
-            sheet,
-            0,
-            "sent_on",
-            Reason::BadDate,
-            format!("Sheet \"{sheet_name}\", cell {sent_cell}: {e}"),
-        )
-    })?;
-    Ok((district.code.clone(), period, sent_on))
+    Ok((district.code.clone(), period))
 }
 
 /// The district whose name ends the sender's name, if any ("… huyện Chư Sê" → 633).
@@ -627,6 +748,125 @@ fn quoted_list(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sheet of `form` from Chư Sê for 2021, its "Ngày gửi" (row 5, value in B5)
+    /// `sent`, or no such label when `None`; one value, `B{form}.01` = 5, in row 8.
+    fn sheet(form: u8, sent: Option<&str>) -> RawTable {
+        let cells: [&[&str]; 8] = [
+            &["BIỂU"],
+            &["ĐƠN VỊ: Phòng LĐTB&XH huyện Chư Sê"],
+            &["Mã đơn vị:", "633"],
+            &["Kỳ báo cáo: Năm 2021"],
+            &["Ngày gửi:", sent.unwrap_or_default()],
+            &[],
+            &["STT", "Mã số", "Chỉ tiêu", "Đơn vị tính", "Số liệu"],
+            &["1", &format!("B{form}.01"), "Chỉ tiêu", "người", "5"],
+        ];
+        let rows = cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| sent.is_some() || *i != 4)
+            .map(|(i, c)| RawRow::new(i + 1, c.iter()))
+            .collect();
+        RawTable {
+            sheet: Some(format!("Biểu {form}")),
+            encoding: None,
+            first_column: 0,
+            rows,
+            skipped: Vec::new(),
+        }
+    }
+
+    fn read_forms(sent: [Option<&str>; 4]) -> ReadOutcome {
+        let units = OrgUnits::from_csv_reader(
+            include_str!("../../reference/gia_lai_org_units_2021.csv").as_bytes(),
+        )
+        .unwrap();
+        let tables: Vec<RawTable> = FORMS.iter().zip(sent).map(|(&f, s)| sheet(f, s)).collect();
+        let scope = Scope::Province("64".into());
+        read(
+            &tables,
+            "2021",
+            &units,
+            &scope,
+            Century::for_reporting_year(2021),
+        )
+    }
+
+    #[test]
+    fn the_first_sending_date_that_reads_is_the_reports() {
+        // Biểu 1's date is unreadable, Biểu 2's reads, Biểu 3 repeats Biểu 1's mistake,
+        // Biểu 4 has none.
+        let out = read_forms([Some("hôm qua"), Some("16/11/2021"), Some("hôm qua"), None]);
+        let report = out.report.unwrap();
+        assert_eq!(report.sent_on, NaiveDate::from_ymd_opt(2021, 11, 16));
+        assert_eq!(report.values.len(), 4, "every form kept");
+        // One mistake, one rejected value: at its first cell, naming where else it is.
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        let p = &out.problems[0];
+        assert_eq!(
+            (
+                p.sheet.as_deref(),
+                p.row,
+                p.rejection.column(),
+                p.rejection.reason()
+            ),
+            (Some("Biểu 1"), 5, "sent_on", Reason::BadDate)
+        );
+        assert_eq!(
+            p.rejection.detail(),
+            "Sheet \"Biểu 1\", cell B5: Cannot read \"hôm qua\" as a date: the layout is not one that is understood. The same text is in sheet \"Biểu 3\", cell B5. The sending date is taken from sheet \"Biểu 2\", cell B5."
+        );
+    }
+
+    #[test]
+    fn an_unreadable_sending_date_leaves_the_forms_and_an_unknown_date() {
+        let out = read_forms([Some("32/11/2021"); 4]);
+        let report = out.report.unwrap();
+        assert_eq!(report.sent_on, None);
+        assert_eq!(report.values.len(), 4);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(
+            out.problems[0].rejection.detail().ends_with(
+                "The report's sending date is unknown: it counts as sent, but not as on time."
+            ),
+            "{:?}",
+            out.problems
+        );
+    }
+
+    #[test]
+    fn sending_dates_in_words_and_two_digit_years_are_read() {
+        let out = read_forms([Some("ngày 16 tháng 11 năm 2021"), None, None, None]);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(
+            out.report.unwrap().sent_on,
+            NaiveDate::from_ymd_opt(2021, 11, 16)
+        );
+        let out = read_forms([Some("Ngày 16/11/21"); 4]);
+        assert_eq!(
+            out.report.unwrap().sent_on,
+            NaiveDate::from_ymd_opt(2021, 11, 16)
+        );
+    }
+
+    #[test]
+    fn no_sending_date_anywhere_is_one_problem_for_the_workbook() {
+        let out = read_forms([None; 4]);
+        let report = out.report.unwrap();
+        assert_eq!((report.sent_on, report.values.len()), (None, 4));
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        let p = &out.problems[0];
+        assert_eq!(
+            (
+                p.sheet.as_deref(),
+                p.row,
+                p.rejection.column(),
+                p.rejection.reason()
+            ),
+            (None, 0, "sent_on", Reason::Missing)
+        );
+    }
 
     #[test]
     fn period_texts_become_keys() {

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
+use crate::text::dates::Century;
 use crate::text::fold;
 use crate::text::numbers::parse_vnd_in;
 
@@ -100,10 +101,11 @@ pub fn kind(cell: &str) -> CellResult<FundKind> {
     }
 }
 
-pub fn parse_row(raw: &RawRow, map: &ColumnMap) -> RowOutcome<FundRecord> {
+/// One ledger row; a two-digit year in `century`.
+pub fn parse_row(raw: &RawRow, map: &ColumnMap, century: Century) -> RowOutcome<FundRecord> {
     let parsed = (|| -> CellResult<FundRecord> {
         let cell = |c| map.cell(raw, c);
-        let date = row::date("date", cell("date"))?;
+        let date = row::date("date", cell("date"), century)?;
         let kind = kind(cell("kind"))?;
         let value = row::required("value_vnd", cell("value_vnd"))?;
         let value_vnd = parse_vnd_in(value, map.whole_column("value_vnd"))

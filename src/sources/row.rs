@@ -7,7 +7,7 @@ use std::rc::Rc;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::reference::{Level, OrgUnits, ResolveError};
-use crate::text::dates::{parse_date, parse_datetime};
+use crate::text::dates::{parse_date, parse_datetime, Century};
 use crate::text::fold;
 use crate::text::numbers::parse_yes_no;
 
@@ -169,23 +169,32 @@ pub fn required<'a>(column: &'static str, cell: &'a str) -> CellResult<&'a str> 
     }
 }
 
-pub fn date(column: &'static str, cell: &str) -> CellResult<NaiveDate> {
-    parse_date(required(column, cell)?)
+/// A required date; a two-digit year in `century` (the pipeline's reporting year's).
+pub fn date(column: &'static str, cell: &str, century: Century) -> CellResult<NaiveDate> {
+    parse_date(required(column, cell)?, century)
         .map_err(|e| Rejection::new(column, Reason::BadDate, e.to_string()))
 }
 
-pub fn optional_date(column: &'static str, cell: &str) -> CellResult<Option<NaiveDate>> {
+pub fn optional_date(
+    column: &'static str,
+    cell: &str,
+    century: Century,
+) -> CellResult<Option<NaiveDate>> {
     if cell.is_empty() {
         return Ok(None);
     }
-    date(column, cell).map(Some)
+    date(column, cell, century).map(Some)
 }
 
-pub fn optional_datetime(column: &'static str, cell: &str) -> CellResult<Option<NaiveDateTime>> {
+pub fn optional_datetime(
+    column: &'static str,
+    cell: &str,
+    century: Century,
+) -> CellResult<Option<NaiveDateTime>> {
     if cell.is_empty() {
         return Ok(None);
     }
-    parse_datetime(cell)
+    parse_datetime(cell, century)
         .map(Some)
         .map_err(|e| Rejection::new(column, Reason::BadDate, e.to_string()))
 }

@@ -199,6 +199,8 @@ pub enum ParseErrorKind {
     YearOutOfRange,
     /// An Excel serial outside 1..=80000, or 60 (the Lotus 29 February 1900).
     SerialOutOfRange,
+    /// A date that reads two ways (`25-05-21`: day-month-year or year-month-day).
+    Ambiguous,
     /// A date where a date and time is required.
     MissingTime,
     /// A time part that is not a time of day.
@@ -219,6 +221,9 @@ impl ParseErrorKind {
             ParseErrorKind::YearOutOfRange => "the year is out of range",
             ParseErrorKind::SerialOutOfRange => {
                 "an Excel date number must be between 1 and 80000, and not 60"
+            }
+            ParseErrorKind::Ambiguous => {
+                "with dashes and a two-digit year it may be day-month-year or year-month-day; write the year in four digits"
             }
             ParseErrorKind::MissingTime => "the time of day is missing",
             ParseErrorKind::BadTime => "no such time of day",

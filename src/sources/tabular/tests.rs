@@ -104,3 +104,87 @@ fn a_row_keeps_its_cells_in_one_buffer() {
     assert_eq!((row.line, row.len(), row.cell(0)), (8, 1, Some("x y")));
     assert!(RawRow::new(1, ["", ""]).is_blank());
 }
+
+#[test]
+fn date_cells_are_read_to_the_nearest_second() {
+    use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+    let text = |serial: f64, is_1904: bool| {
+        super::workbook::datetime_text(&ExcelDateTime::new(serial, DateTime, is_1904))
+    };
+    // 13:10 on 1 January 2021 is 44197 + 790/1440, stored a hair below: 13:09:59.99999986,
+    // which calamine's own components give as 13:09:59.
+    assert_eq!(text(44197.54861111111, false), "2021-01-01T13:10:00");
+    // The same moment in a 1904 workbook is 1462 days fewer.
+    assert_eq!(text(42735.54861111111, true), "2021-01-01T13:10:00");
+    assert_eq!(text(44197.0, false), "2021-01-01");
+    assert_eq!(text(42735.0, true), "2021-01-01");
+    // 23:59:59.6 rounds to the next day's midnight: a date alone.
+    assert_eq!(text(44197.0 + 86_399.6 / 86_400.0, false), "2021-01-02");
+    // To the nearest second, either way.
+    assert_eq!(
+        text(44197.0 + 30.6 / 86_400.0, false),
+        "2021-01-01T00:00:31"
+    );
+    assert_eq!(
+        text(44197.0 + 30.4 / 86_400.0, false),
+        "2021-01-01T00:00:30"
+    );
+    // No date treem reads: the serial itself, for the date parser to refuse with a reason.
+    assert_eq!(text(60.0, false), "60");
+    assert_eq!(text(0.5, false), "0.5");
+}
+
+/// A workbook of one date-time cell (`moment`: year, month, day, hour, minute), its
+/// workbook part changed to say `date1904` when `in_1904`, read back through `read_tables`.
+fn date_cell_read_back(moment: (u16, u8, u8, u16, u8), in_1904: bool) -> String {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("written.xlsx");
+    let (y, m, d, h, min) = moment;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let moment = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)
+        .unwrap()
+        .and_hms(h, min, 0)
+        .unwrap();
+    book.add_worksheet()
+        .write_datetime_with_format(0, 0, &moment, &format)
+        .unwrap();
+    book.save(&written).unwrap();
+    let path = dir.path().join("read.xlsx");
+    let mut source = zip::ZipArchive::new(std::fs::File::open(&written).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/workbook.xml" && in_1904 {
+            let xml = String::from_utf8(bytes).unwrap();
+            assert!(xml.contains("<workbookPr"), "{xml}");
+            bytes = xml
+                .replace("<workbookPr", "<workbookPr date1904=\"1\"")
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let tables = read_tables(&path).unwrap();
+    tables[0].rows[0].cell(0).unwrap().to_string()
+}
+
+#[test]
+fn a_workbook_date_time_cell_reads_as_the_minute_it_was_written() {
+    // rust_xlsxwriter stores 13:10 as 44197.54861111111, as Excel does.
+    assert_eq!(
+        date_cell_read_back((2021, 1, 1, 13, 10), false),
+        "2021-01-01T13:10:00"
+    );
+    // The same number in a workbook that counts from 1904 is 1462 days later.
+    assert_eq!(
+        date_cell_read_back((2021, 1, 1, 13, 10), true),
+        "2025-01-02T13:10:00"
+    );
+}

@@ -11,10 +11,15 @@
 use std::io::Read;
 use std::path::Path;
 
-use calamine::{open_workbook, open_workbook_auto, Data, DataRef, Reader, Xlsx};
+use calamine::{
+    open_workbook, open_workbook_auto, Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader,
+    Xlsx,
+};
+use chrono::NaiveTime;
 
 use super::{unreadable, Limits, RawRow, RawTable, UnreadableFile};
 use crate::text;
+use crate::text::dates;
 use crate::text::encoding::{detect_legacy_font, font_bytes, LegacyFont};
 
 /// A sheet as cells of text by (row, column), zero-based, before the font is decided.
@@ -203,18 +208,44 @@ fn tables(sheets: Vec<Sheet>) -> Vec<RawTable> {
         .collect()
 }
 
-fn datetime_text(dt: &calamine::ExcelDateTime) -> String {
-    let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
-    if (h, mi, s) == (0, 0, 0) {
-        format!("{y:04}-{mo:02}-{d:02}")
+/// A date cell as ISO text (`2021-01-01`, or `2021-01-01T13:10:00` with its time), the
+/// time rounded to the nearest second by the one conversion every Excel serial goes
+/// through (`text::dates::excel_serial_to_datetime`; its comment says why rounding).
+/// calamine's own components cut the fraction of a second off, so 13:10 read 13:09:59.
+/// A serial outside the dates treem reads (a time of day alone, Excel's 29 February
+/// 1900, past 2119) is given as the number, which the date parser refuses with its reason.
+pub(super) fn datetime_text(dt: &ExcelDateTime) -> String {
+    let serial = if counts_from_1904(dt) {
+        dt.as_f64() + dates::DAYS_1900_TO_1904
     } else {
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+        dt.as_f64()
+    };
+    match dates::excel_serial_to_datetime(serial) {
+        Some(t) if t.time() == NaiveTime::MIN => t.format("%Y-%m-%d").to_string(),
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        None => format_float(serial),
     }
+}
+
+/// Whether a date cell's workbook counts days from 1904 (old Mac Excel's date system).
+/// calamine keeps that flag private, but its date type compares every field, the flag
+/// too: a cell equals its own rebuild with the flag set exactly when the flag is set.
+fn counts_from_1904(dt: &ExcelDateTime) -> bool {
+    let kind = if dt.is_duration() {
+        ExcelDateTimeType::TimeDelta
+    } else {
+        ExcelDateTimeType::DateTime
+    };
+    *dt == ExcelDateTime::new(dt.as_f64(), kind, true)
 }
 
 /// A cell as text: dates in ISO form, whole numbers without a decimal point (so a serial
 /// date `44561` or a code `633` reads back as typed), a formula by its cached value; text
-/// as stored (cleaned once its font is known).
+/// as stored (cleaned once its font is known). Every later stage parses text, so a serial
+/// in a number cell (`44197.54861111111`) and ISO text with fractions of a second (an
+/// `.ods` date, an xlsx ISO date cell) meet the date parser, which rounds them to the
+/// second as [`datetime_text`] does. Only a cell formatted as a date says which date system
+/// its workbook uses: a serial in a plain number cell is read in the 1900 system.
 fn data_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
