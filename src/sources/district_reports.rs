@@ -623,6 +623,7 @@ mod tests {
             first_column: 0,
             rows: Vec::new(),
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
         };
         let tables = [
             t("Bieu1"),

@@ -178,6 +178,7 @@ mod tests {
             encoding: None,
             first_column: 0,
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
             rows: rows
                 .iter()
                 .enumerate()
