@@ -428,14 +428,31 @@ pub fn read(
                 ));
                 continue;
             }
+            let address = map
+                .position("value")
+                .map(|i| table.address(row, i))
+                .unwrap_or_default();
+            // A formula with no stored result reads blank, or as its placeholder: neither
+            // is the value the district sent.
+            let formula = map.position("value").and_then(|i| table.uncomputed(row, i));
+            if let Some(formula) = formula {
+                out.problems.push(Problem::new(
+                    sheet,
+                    row.line,
+                    "value",
+                    Reason::UncomputedFormula,
+                    format!(
+                        "Sheet \"{}\", cell {address} (item {}): {formula}.",
+                        sheet.unwrap_or(""),
+                        item.code
+                    ),
+                ));
+                continue;
+            }
             let text = map.cell(row, "value");
             match value_of(text) {
                 Ok(value) => values.values.push(ReportValue { item, value }),
                 Err(why) => {
-                    let address = map
-                        .position("value")
-                        .map(|i| table.address(row, i))
-                        .unwrap_or_default();
                     out.problems.push(Problem::new(
                         sheet,
                         row.line,
