@@ -544,3 +544,34 @@ fn formulas_that_cannot_be_computed_are_rejected_one_by_one_naming_the_cell() {
         .count();
     assert_eq!(listed, 5, "{}", check.stdout());
 }
+
+#[test]
+fn only_a_workbook_nothing_was_read_from_is_called_unreadable() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    let mut book = Workbook::chu_se_2021();
+    book.values[1].1 = "nhiều".into(); // B1.02: one value rejected, nine kept
+    book.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    p.file("data/district_reports/2021/hong.xlsx", "not a workbook at all");
+    let run = p.run(&[]);
+    run.expect_code(0);
+    let err = run.stderr();
+    // Chư Sê's workbook was read: its rejected value is a row, not an unreadable file.
+    assert!(
+        err.contains(
+            "district_reports: 10 rows read = 9 kept + 1 rejected + 0 excluded (2 files, 1 unreadable)"
+        ),
+        "{err}"
+    );
+    // Its problem is still named, once.
+    assert_eq!(err.matches("cell E9 (item B1.02)").count(), 1, "{err}");
+    let check = common::treem(p.dir.path(), &["check", "pipelines/p.toml"]);
+    check.expect_code(3);
+    let out = check.stdout();
+    assert!(
+        out.contains("2 problems (1 file that cannot be read as a whole):"),
+        "{out}"
+    );
+    let status = common::treem(p.dir.path(), &["status", "--out", "out"]);
+    assert!(status.stdout().contains("files not read: 1."), "{}", status.stdout());
+}

@@ -88,7 +88,7 @@ pub fn lines(m: &Manifest) -> Vec<String> {
         |f: fn(&crate::run::manifest::InputRecord) -> u64| -> u64 { m.inputs.iter().map(f).sum() };
     let unreadable = m.inputs.iter().filter(|i| i.problem.is_some()).count();
     out.push(format!(
-        "Rows: {} read, {} kept, {} rejected, {} excluded; {unreadable} files with problems.",
+        "Rows: {} read, {} kept, {} rejected, {} excluded; files not read: {unreadable}.",
         sum(|i| i.rows_read),
         sum(|i| i.kept),
         sum(|i| i.rejected),
