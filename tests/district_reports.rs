@@ -552,7 +552,10 @@ fn only_a_workbook_nothing_was_read_from_is_called_unreadable() {
     let mut book = Workbook::chu_se_2021();
     book.values[1].1 = "nhiều".into(); // B1.02: one value rejected, nine kept
     book.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
-    p.file("data/district_reports/2021/hong.xlsx", "not a workbook at all");
+    p.file(
+        "data/district_reports/2021/hong.xlsx",
+        "not a workbook at all",
+    );
     let run = p.run(&[]);
     run.expect_code(0);
     let err = run.stderr();
@@ -573,5 +576,126 @@ fn only_a_workbook_nothing_was_read_from_is_called_unreadable() {
         "{out}"
     );
     let status = common::treem(p.dir.path(), &["status", "--out", "out"]);
-    assert!(status.stdout().contains("files not read: 1."), "{}", status.stdout());
+    assert!(
+        status.stdout().contains("files not read: 1."),
+        "{}",
+        status.stdout()
+    );
+}
+
+/// How a statistical form lays out the header of its table.
+#[derive(Clone, Copy)]
+enum FormHeader {
+    /// `STT | Mã số | Chỉ tiêu | Đơn vị tính` each merged down two rows, `Số liệu` merged
+    /// across `Cùng kỳ năm trước | Kỳ báo cáo`, then `A | B | C | D | 1 | 2`.
+    ValueGroup,
+    /// Labels wrapped over two rows (`Mã` / `số`, `Đơn vị` / `tính`), `Số liệu` over its
+    /// one sub-column `Kỳ báo cáo`, `STT` and `Chỉ tiêu` merged down, then `A | B | C | D |
+    /// 1`.
+    SplitLabels,
+}
+
+/// Chư Sê's 2021 report (the values of `Workbook::chu_se_2021`) with its tables laid out
+/// as `header` says; in a value group, last year's column holds each value plus 1,000.
+fn write_statistical_form(path: &std::path::Path, header: FormHeader) {
+    use rust_xlsxwriter::{Format, Workbook as Xlsx};
+    let book_values = Workbook::chu_se_2021().values;
+    let mut book = Xlsx::new();
+    let merged = Format::new();
+    for form in 1..=4u16 {
+        let ws = book.add_worksheet();
+        ws.set_name(format!("Biểu {form}")).unwrap();
+        ws.merge_range(0, 0, 0, 5, &format!("BIỂU {form}"), &merged)
+            .unwrap();
+        ws.write_string(1, 0, "ĐƠN VỊ: Phòng LĐTB&XH huyện Chư Sê")
+            .unwrap();
+        ws.write_string(2, 0, "Mã đơn vị:").unwrap();
+        ws.write_string(2, 1, "633").unwrap();
+        ws.write_string(3, 0, "Kỳ báo cáo: Năm 2021").unwrap();
+        ws.write_string(4, 0, "Ngày gửi: 15/11/2021").unwrap();
+        let (top, bottom) = (6u32, 7u32);
+        let value_column = match header {
+            FormHeader::ValueGroup => {
+                for (c, h) in ["STT", "Mã số", "Chỉ tiêu", "Đơn vị tính"]
+                    .iter()
+                    .enumerate()
+                {
+                    ws.merge_range(top, c as u16, bottom, c as u16, h, &merged)
+                        .unwrap();
+                }
+                ws.merge_range(top, 4, top, 5, "Số liệu", &merged).unwrap();
+                ws.write_string(bottom, 4, "Cùng kỳ năm trước").unwrap();
+                ws.write_string(bottom, 5, "Kỳ báo cáo").unwrap();
+                for (c, n) in ["A", "B", "C", "D", "1", "2"].iter().enumerate() {
+                    ws.write_string(bottom + 1, c as u16, *n).unwrap();
+                }
+                5
+            }
+            FormHeader::SplitLabels => {
+                ws.merge_range(top, 0, bottom, 0, "STT", &merged).unwrap();
+                ws.write_string(top, 1, "Mã").unwrap();
+                ws.write_string(bottom, 1, "số").unwrap();
+                ws.merge_range(top, 2, bottom, 2, "Chỉ tiêu", &merged)
+                    .unwrap();
+                ws.write_string(top, 3, "Đơn vị").unwrap();
+                ws.write_string(bottom, 3, "tính").unwrap();
+                ws.write_string(top, 4, "Số liệu").unwrap();
+                ws.write_string(bottom, 4, "Kỳ báo cáo").unwrap();
+                for (c, n) in ["A", "B", "C", "D", "1"].iter().enumerate() {
+                    // As numbers, the way a form typed in Excel often has them.
+                    match n.parse::<f64>() {
+                        Ok(x) => ws.write_number(bottom + 1, c as u16, x).unwrap(),
+                        Err(_) => ws.write_string(bottom + 1, c as u16, *n).unwrap(),
+                    };
+                }
+                4
+            }
+        };
+        let mut r = bottom + 2;
+        for (code, value) in &book_values {
+            if !code.starts_with(&format!("B{form}.")) {
+                continue;
+            }
+            let (_, name, unit) = common::ITEM_NAMES.iter().find(|i| i.0 == *code).unwrap();
+            let v: f64 = value.parse().unwrap();
+            ws.write_number(r, 0, f64::from(r - bottom - 1)).unwrap();
+            ws.write_string(r, 1, *code).unwrap();
+            ws.write_string(r, 2, *name).unwrap();
+            ws.write_string(r, 3, *unit).unwrap();
+            ws.write_number(r, value_column, v).unwrap();
+            if value_column == 5 {
+                ws.write_number(r, 4, v + 1000.0).unwrap();
+            }
+            r += 1;
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn statistical_form_headers_and_numbering_rows_are_read_exactly() {
+    let typed: Vec<(String, Option<f64>)> = Workbook::chu_se_2021()
+        .values
+        .iter()
+        .map(|(code, text)| (code.to_string(), text.parse().ok()))
+        .collect();
+    for header in [FormHeader::ValueGroup, FormHeader::SplitLabels] {
+        let p = Project::new();
+        p.with_reports_and_fund();
+        write_statistical_form(&p.path("data/district_reports/2021/chu_se.xlsx"), header);
+        let run = p.run(&[]);
+        run.expect_code(0);
+        let err = run.stderr();
+        // Before: the numbering row's "B" read as an item code, one bad_value a sheet, and
+        // the workbook called unreadable.
+        assert!(
+            err.contains(
+                "district_reports: 10 rows read = 10 kept + 0 rejected + 0 excluded (1 files)."
+            ),
+            "{err}"
+        );
+        assert!(p.rejections("district_reports").is_empty());
+        // The period reported, never last year's column (each value + 1,000).
+        assert_eq!(values_of_chu_se(&ingested(&p)), typed);
+    }
 }

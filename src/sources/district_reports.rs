@@ -1,7 +1,8 @@
 //! Source 3, the districts' periodic report workbooks (biểu mẫu 1–4): one workbook per
 //! district per period, a sheet per form. Each sheet opens with a header block read by its
 //! labels (unit, unit code, period, sending date) wherever they sit, then a table
-//! `STT | Mã số | Chỉ tiêu | Đơn vị tính | Số liệu` read item by item through its code.
+//! `STT | Mã số | Chỉ tiêu | Đơn vị tính | Số liệu` read item by item through its code: its
+//! header on one row or two, with its numbering row or not (`form_table`).
 //!
 //! A problem with the whole workbook (no form at all, a period or district that does not
 //! match) rejects the workbook; a problem with one form or one value rejects just that,
@@ -9,7 +10,8 @@
 
 use chrono::NaiveDate;
 
-use super::headers::{self, ColumnSpec};
+use super::form_table;
+use super::headers::ColumnSpec;
 use super::row::{Reason, Rejection};
 use super::tabular::{RawRow, RawTable};
 use crate::config::Scope;
@@ -167,6 +169,16 @@ const TABLE_COLUMNS: &[ColumnSpec] = &[
         headers: &["Số liệu", "Giá trị", "Số lượng", "Kết quả"],
         required: true,
     },
+];
+
+/// Sub-columns of a `Số liệu` group that hold the period reported (others: the same period
+/// of last year, the plan, a comparison).
+const THIS_PERIOD: &[&str] = &[
+    "Kỳ báo cáo",
+    "Kỳ này",
+    "Thực hiện kỳ báo cáo",
+    "Số liệu kỳ báo cáo",
+    "Thực hiện",
 ];
 
 /// One value a workbook gives: `None` when the cell is blank (not reported); `-` is zero.
@@ -348,9 +360,13 @@ pub fn read(
     let mut identity: Option<(String, String, NaiveDate)> = None;
     for (form, table) in &sheets {
         let sheet = table.sheet.as_deref();
-        let no_aliases = |_: &str| Vec::new();
-        let located = headers::locate(std::slice::from_ref(*table), TABLE_COLUMNS, &no_aliases);
-        let (_, map) = match located {
+        let layout = form_table::Layout {
+            specs: TABLE_COLUMNS,
+            key: "code",
+            value: "value",
+            this_period: THIS_PERIOD,
+        };
+        let found = match form_table::locate(table, &layout) {
             Ok(found) => found,
             Err(e) => {
                 out.problems.push(Problem::new(
@@ -363,7 +379,8 @@ pub fn read(
                 continue;
             }
         };
-        let block = header_block(table, map.header_index);
+        let map = &found.columns;
+        let block = header_block(table, found.header_start);
         let this = match check_identity(&block, sheet, folder_period, units, scope) {
             Ok(id) => id,
             Err(p) => {
@@ -403,7 +420,7 @@ pub fn read(
             sent_on: this.2,
             values: Vec::new(),
         });
-        for row in &table.rows[map.header_index + 1..] {
+        for row in &table.rows[found.items_start..] {
             let code = map.cell(row, "code");
             if code.is_empty() {
                 continue; // section headings and blank lines

@@ -29,6 +29,21 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// `specs`' columns at the indexes `found` gives them, the header at row `header_index`.
+    pub(crate) fn new(
+        specs: &[ColumnSpec],
+        found: &HashMap<&'static str, usize>,
+        header_index: usize,
+    ) -> Self {
+        ColumnMap {
+            positions: specs
+                .iter()
+                .map(|s| (s.column, found.get(s.column).copied()))
+                .collect(),
+            header_index,
+        }
+    }
+
     /// The cell of `column` in `row`, or "" when the file has no such column or the row is short.
     pub fn cell<'a>(&self, row: &'a RawRow, column: &str) -> &'a str {
         self.position(column)
@@ -62,7 +77,7 @@ impl ColumnMap {
 }
 
 /// The header row was not found: the required columns that no row of the sheet has.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct MissingColumns {
     pub missing: Vec<&'static str>,
 }
@@ -85,14 +100,7 @@ pub fn locate<'t>(
     specs: &[ColumnSpec],
     aliases: &dyn Fn(&str) -> Vec<String>,
 ) -> Result<(&'t RawTable, ColumnMap), MissingColumns> {
-    let wanted: Vec<(&'static str, Vec<String>)> = specs
-        .iter()
-        .map(|s| {
-            let mut names: Vec<String> = s.headers.iter().map(|h| fold_header(h)).collect();
-            names.extend(aliases(s.column).iter().map(|h| fold_header(h)));
-            (s.column, names)
-        })
-        .collect();
+    let wanted = wanted(specs, aliases);
     let mut fewest_missing: Option<Vec<&'static str>> = None;
     for table in tables {
         for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
@@ -115,16 +123,7 @@ pub fn locate<'t>(
                 .map(|s| s.headers[0])
                 .collect();
             if missing.is_empty() {
-                return Ok((
-                    table,
-                    ColumnMap {
-                        positions: specs
-                            .iter()
-                            .map(|s| (s.column, positions.get(s.column).copied()))
-                            .collect(),
-                        header_index: index,
-                    },
-                ));
+                return Ok((table, ColumnMap::new(specs, &positions, index)));
             }
             if fewest_missing
                 .as_ref()
@@ -145,8 +144,24 @@ pub fn locate<'t>(
     })
 }
 
+/// Each spec's column with the folded headers that name it, the pipeline file's aliases
+/// included.
+pub(crate) fn wanted(
+    specs: &[ColumnSpec],
+    aliases: &dyn Fn(&str) -> Vec<String>,
+) -> Vec<(&'static str, Vec<String>)> {
+    specs
+        .iter()
+        .map(|s| {
+            let mut names: Vec<String> = s.headers.iter().map(|h| fold_header(h)).collect();
+            names.extend(aliases(s.column).iter().map(|h| fold_header(h)));
+            (s.column, names)
+        })
+        .collect()
+}
+
 /// Headers compare without spaces too, so "Mã xã" matches "MaXa" and "Ma_xa".
-fn fold_header(s: &str) -> String {
+pub(crate) fn fold_header(s: &str) -> String {
     fold(s).replace(' ', "")
 }
 
