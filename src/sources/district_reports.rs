@@ -445,10 +445,11 @@ pub fn read(
                 ));
                 continue;
             }
-            let address = map
-                .position("value")
-                .map(|i| table.address(row, i))
-                .unwrap_or_default();
+            let address = || {
+                map.position("value")
+                    .map(|i| table.address(row, i))
+                    .unwrap_or_default()
+            };
             // A formula with no stored result reads blank, or as its placeholder: neither
             // is the value the district sent.
             let formula = map.position("value").and_then(|i| table.uncomputed(row, i));
@@ -459,8 +460,9 @@ pub fn read(
                     "value",
                     Reason::UncomputedFormula,
                     format!(
-                        "Sheet \"{}\", cell {address} (item {}): {formula}.",
+                        "Sheet \"{}\", cell {} (item {}): {formula}.",
                         sheet.unwrap_or(""),
+                        address(),
                         item.code
                     ),
                 ));
@@ -476,8 +478,9 @@ pub fn read(
                         "value",
                         Reason::BadNumber,
                         format!(
-                            "Sheet \"{}\", cell {address} (item {}): {why}",
+                            "Sheet \"{}\", cell {} (item {}): {why}",
                             sheet.unwrap_or(""),
+                            address(),
                             item.code
                         ),
                     ));

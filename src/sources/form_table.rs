@@ -10,7 +10,10 @@
 
 use std::collections::HashMap;
 
-use super::headers::{self, ColumnMap, ColumnSpec, MissingColumns, HEADER_SEARCH_ROWS};
+use super::headers::{
+    self, column_named, missing, row_columns, ColumnMap, ColumnSpec, MissingColumns,
+    HEADER_SEARCH_ROWS,
+};
 use super::tabular::{RawRow, RawTable};
 
 /// Where a form's table lies in its sheet.
@@ -78,7 +81,7 @@ pub fn locate(table: &RawTable, layout: &Layout) -> Result<FormTable, FormTableE
                 return Ok(finish(rows, layout, found, index, 2));
             }
         }
-        let found = one_row(top, &wanted);
+        let found = row_columns(top, &wanted);
         let missing = missing(layout.specs, &found);
         if missing.is_empty() {
             return Ok(finish(rows, layout, found, index, 1));
@@ -111,42 +114,6 @@ fn finish(
         header_start: start,
         items_start: after + usize::from(numbered),
     }
-}
-
-/// The required columns not in `found`, by their first header.
-fn missing(specs: &[ColumnSpec], found: &HashMap<&'static str, usize>) -> Vec<&'static str> {
-    specs
-        .iter()
-        .filter(|s| s.required && !found.contains_key(s.column))
-        .map(|s| s.headers[0])
-        .collect()
-}
-
-/// The first column not found yet that `label` names.
-fn column_named(
-    label: &str,
-    wanted: &[(&'static str, Vec<String>)],
-    found: &HashMap<&'static str, usize>,
-) -> Option<&'static str> {
-    let folded = headers::fold_header(label);
-    if folded.is_empty() {
-        return None;
-    }
-    wanted
-        .iter()
-        .find(|(c, names)| !found.contains_key(c) && names.contains(&folded))
-        .map(|(c, _)| *c)
-}
-
-/// A header of one row: each cell, left to right, names the first column it can.
-fn one_row(row: &RawRow, wanted: &[(&'static str, Vec<String>)]) -> HashMap<&'static str, usize> {
-    let mut found = HashMap::new();
-    for (i, cell) in row.cells().enumerate() {
-        if let Some(column) = column_named(cell, wanted, &found) {
-            found.insert(column, i);
-        }
-    }
-    found
 }
 
 /// A header over `top` and `bottom`: each column's label starts in the top row and may go

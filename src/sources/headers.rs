@@ -104,24 +104,8 @@ pub fn locate<'t>(
     let mut fewest_missing: Option<Vec<&'static str>> = None;
     for table in tables {
         for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-            let mut positions = HashMap::new();
-            for (i, cell) in row.cells().enumerate() {
-                let folded = fold_header(cell);
-                if folded.is_empty() {
-                    continue;
-                }
-                if let Some((column, _)) = wanted
-                    .iter()
-                    .find(|(c, names)| !positions.contains_key(c) && names.contains(&folded))
-                {
-                    positions.insert(*column, i);
-                }
-            }
-            let missing: Vec<&'static str> = specs
-                .iter()
-                .filter(|s| s.required && !positions.contains_key(s.column))
-                .map(|s| s.headers[0])
-                .collect();
+            let positions = row_columns(row, &wanted);
+            let missing = missing(specs, &positions);
             if missing.is_empty() {
                 return Ok((table, ColumnMap::new(specs, &positions, index)));
             }
@@ -134,14 +118,51 @@ pub fn locate<'t>(
         }
     }
     Err(MissingColumns {
-        missing: fewest_missing.unwrap_or_else(|| {
-            specs
-                .iter()
-                .filter(|s| s.required)
-                .map(|s| s.headers[0])
-                .collect()
-        }),
+        missing: fewest_missing.unwrap_or_else(|| missing(specs, &HashMap::new())),
     })
+}
+
+/// The columns a header row names: each cell, left to right, the first column not found
+/// yet that it names.
+pub(crate) fn row_columns(
+    row: &RawRow,
+    wanted: &[(&'static str, Vec<String>)],
+) -> HashMap<&'static str, usize> {
+    let mut found = HashMap::new();
+    for (i, cell) in row.cells().enumerate() {
+        if let Some(column) = column_named(cell, wanted, &found) {
+            found.insert(column, i);
+        }
+    }
+    found
+}
+
+/// The first column not in `found` that `label` names.
+pub(crate) fn column_named(
+    label: &str,
+    wanted: &[(&'static str, Vec<String>)],
+    found: &HashMap<&'static str, usize>,
+) -> Option<&'static str> {
+    let folded = fold_header(label);
+    if folded.is_empty() {
+        return None;
+    }
+    wanted
+        .iter()
+        .find(|(c, names)| !found.contains_key(c) && names.contains(&folded))
+        .map(|(c, _)| *c)
+}
+
+/// The required columns not in `found`, each by its first header.
+pub(crate) fn missing(
+    specs: &[ColumnSpec],
+    found: &HashMap<&'static str, usize>,
+) -> Vec<&'static str> {
+    specs
+        .iter()
+        .filter(|s| s.required && !found.contains_key(s.column))
+        .map(|s| s.headers[0])
+        .collect()
 }
 
 /// Each spec's column with the folded headers that name it, the pipeline file's aliases

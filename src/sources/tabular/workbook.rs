@@ -362,15 +362,17 @@ impl std::io::Write for Mentions {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if !self.found {
             let keep = self.finder.needle().len().saturating_sub(1);
-            let head = &buf[..buf.len().min(keep)];
-            self.tail.extend_from_slice(head);
+            // The seam: the end of what came before, then the start of this.
+            self.tail.extend_from_slice(&buf[..buf.len().min(keep)]);
             self.found = self.finder.find(&self.tail).is_some() || self.finder.find(buf).is_some();
-            let joined: Vec<u8> = if buf.len() >= keep {
-                buf[buf.len() - keep..].to_vec()
+            if buf.len() >= keep {
+                self.tail.clear();
+                self.tail.extend_from_slice(&buf[buf.len() - keep..]);
             } else {
-                self.tail[self.tail.len().saturating_sub(keep)..].to_vec()
-            };
-            self.tail = joined;
+                // `buf` is all in the tail already: keep its last bytes.
+                let excess = self.tail.len().saturating_sub(keep);
+                self.tail.drain(..excess);
+            }
         }
         Ok(buf.len())
     }
