@@ -158,6 +158,10 @@ pub fn context_digest(plan: &Plan, keys: &Pseudonymiser) -> String {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     // What the parts of an input are (rows, counts): outputs of another layout are not reused.
     hasher.update(b"\0parts: rows + registry_counts");
+    // How inputs are read: an unchanged workbook read by an older reader is read again.
+    // Formulas without a stored result are computed, form headers may take two rows, and
+    // a file's problem means it was not read.
+    hasher.update(b"\0reading: formulas computed, two-row form headers");
     for path in [&plan.file, &plan.org_units, &plan.population] {
         hasher.update(b"\0");
         hasher.update(
