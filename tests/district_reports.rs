@@ -632,3 +632,366 @@ fn form_values_are_whole_numbers_read_as_their_sheet_column() {
         "{details:?}"
     );
 }
+
+/// (reason, row, detail) of every rejected district-report row, sorted by row, then detail.
+fn report_rejections(project: &Project) -> Vec<(String, u32, String)> {
+    let df = read_parquet(&project.out("rejected/district_reports.parquet"));
+    let s = |c: &str| -> Vec<String> {
+        df.column(c)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect()
+    };
+    let rows: Vec<u32> = df
+        .column("row")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    let (reasons, details) = (s("reason"), s("detail"));
+    let mut out: Vec<_> = (0..df.height())
+        .map(|i| (reasons[i].clone(), rows[i], details[i].clone()))
+        .collect();
+    out.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
+    out
+}
+
+/// Chư Sê's report with its totals as formulas that give the same values as
+/// `Workbook::chu_se_2021` (item rows from row 8 of each sheet, values in column E).
+fn chu_se_with_formulas() -> Workbook {
+    let mut book = Workbook::chu_se_2021();
+    for (code, formula) in [
+        // Biểu 1: E8 B1.01, E9 B1.02, E10 B1.03 = 405. 412 + 405 + 29,683 = 30,500, through
+        // E9, itself a formula: 405 + 7 = 412.
+        ("B1.01", "=SUM(E9:E10)+29683"),
+        ("B1.02", "=E10+7"),
+        // Biểu 2: E8 B2.01, E9 B2.02 = 3, E10 B2.03. 3 + 1 = 4; (3 × 2 − 3) / 1 = 3.
+        ("B2.01", "=$E$9+1"),
+        ("B2.03", "=(E9*2-E9)/1"),
+        // Biểu 3: E9 B3.05, E10 B3.06 = 18. 18 + 1 = 19.
+        ("B3.05", "=E10+1"),
+        // Biểu 4: E8 B4.02. 100,000,000 + 25,000,000.
+        ("B4.02", "=SUM(100000000,25000000)"),
+    ] {
+        let slot = book.values.iter_mut().find(|v| v.0 == code).unwrap();
+        slot.1 = formula.into();
+    }
+    book
+}
+
+fn values_of_chu_se(rows: &[(String, String, Option<f64>, u32)]) -> Vec<(String, Option<f64>)> {
+    rows.iter()
+        .filter(|r| r.0 == "633")
+        .map(|r| (r.1.clone(), r.2))
+        .collect()
+}
+
+#[test]
+fn formulas_without_a_stored_result_are_computed() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    chu_se_with_formulas().write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    let run = p.run(&[]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("district_reports: 10 rows read = 10 kept + 0 rejected + 0 excluded"),
+        "{}",
+        run.stderr()
+    );
+    let rows = ingested(&p);
+    assert_eq!(value(&rows, "633", "B1.01"), vec![(Some(30_500.0), 1)]);
+    assert_eq!(value(&rows, "633", "B1.02"), vec![(Some(412.0), 1)]);
+    assert_eq!(value(&rows, "633", "B2.01"), vec![(Some(4.0), 1)]);
+    assert_eq!(value(&rows, "633", "B2.03"), vec![(Some(3.0), 1)]);
+    assert_eq!(value(&rows, "633", "B3.05"), vec![(Some(19.0), 1)]);
+    assert_eq!(value(&rows, "633", "B4.02"), vec![(Some(125_000_000.0), 1)]);
+
+    // Exactly what the same report typed as numbers gives, value for value.
+    let typed: Vec<(String, Option<f64>)> = Workbook::chu_se_2021()
+        .values
+        .iter()
+        .map(|(code, text)| (code.to_string(), text.parse().ok()))
+        .collect();
+    assert_eq!(values_of_chu_se(&rows), typed);
+}
+
+#[test]
+fn stored_results_count_unless_the_workbook_asks_to_be_recalculated() {
+    let formula_with = |result: &'static str| {
+        let mut book = Workbook::chu_se_2021();
+        book.values[1].1 = "=E10+7".into(); // B1.02 in E9: 405 + 7 = 412
+        book.formula_result = Some(result);
+        book
+    };
+    let read_b1_02 = |prepare: &dyn Fn(&std::path::Path)| {
+        let p = Project::new();
+        p.with_reports_and_fund();
+        let path = p.path("data/district_reports/2021/chu_se.xlsx");
+        prepare(&path);
+        p.run(&[]).expect_code(0);
+        value(&ingested(&p), "633", "B1.02")
+    };
+    // rust_xlsxwriter's own default: "0" stored in a workbook that asks to be recalculated
+    // when opened, a placeholder; read as it stands, all such values would be 0.
+    assert_eq!(
+        read_b1_02(&|path| formula_with("0").write(path)),
+        vec![(Some(412.0), 1)]
+    );
+    // The same file as Excel saves it, with its result (415, not what the formula gives
+    // now: Excel shows what it stored, and so does treem).
+    assert_eq!(
+        read_b1_02(&|path| {
+            formula_with("415").write(path);
+            common::without_recalculation(path);
+        }),
+        vec![(Some(415.0), 1)]
+    );
+    // Asking to be recalculated, the stored 415 is not the result: the formula is.
+    assert_eq!(
+        read_b1_02(&|path| formula_with("415").write(path)),
+        vec![(Some(412.0), 1)]
+    );
+}
+
+#[test]
+fn formulas_that_cannot_be_computed_are_rejected_one_by_one_naming_the_cell() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    let mut book = Workbook::chu_se_2021();
+    for (code, formula) in [
+        ("B1.02", "=IF(E10>0,412,0)"),   // Biểu 1, E9
+        ("B2.02", "=E10+1"),             // Biểu 2, E9 …
+        ("B2.03", "=E9-1"),              // … and E10: a circle
+        ("B3.05", "='Biểu 1'!E9"),       // Biểu 3, E9: another sheet
+        ("B4.02", "=125000000/(E7-E7)"), // Biểu 4, E8: E7 is the header "Số liệu"
+    ] {
+        book.values.iter_mut().find(|v| v.0 == code).unwrap().1 = formula.into();
+    }
+    book.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    let run = p.run(&[]);
+    run.expect_code(0);
+    let err = run.stderr();
+    assert!(
+        err.contains("district_reports: 10 rows read = 5 kept + 5 rejected + 0 excluded"),
+        "{err}"
+    );
+    let rows = ingested(&p);
+    for code in ["B1.02", "B2.02", "B2.03", "B3.05", "B4.02"] {
+        assert!(
+            value(&rows, "633", code).is_empty(),
+            "{code} is not ingested"
+        );
+    }
+    // The other values of the same sheets are.
+    assert_eq!(value(&rows, "633", "B1.03"), vec![(Some(405.0), 1)]);
+    assert_eq!(value(&rows, "633", "B2.01"), vec![(Some(4.0), 1)]);
+    assert_eq!(value(&rows, "633", "B3.06"), vec![(Some(18.0), 1)]);
+
+    let rejected = report_rejections(&p);
+    let reasons: Vec<(&str, u32)> = rejected.iter().map(|r| (r.0.as_str(), r.1)).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            ("uncomputed_formula", 8),
+            ("uncomputed_formula", 9),
+            ("uncomputed_formula", 9),
+            ("uncomputed_formula", 9),
+            ("uncomputed_formula", 10),
+        ],
+        "{rejected:?}"
+    );
+    let detail = |needle: &str| {
+        rejected
+            .iter()
+            .find(|r| r.2.contains(needle))
+            .map(|r| r.2.clone())
+            .unwrap_or_else(|| panic!("no rejection with {needle:?}: {rejected:?}"))
+    };
+    let d = detail("cell E9 (item B1.02)");
+    assert!(
+        d.contains("Sheet \"Biểu 1\"")
+            && d.contains("\"=IF(E10>0,412,0)\" has no stored result and cannot be computed")
+            && d.contains("the function IF"),
+        "{d}"
+    );
+    // The circle is found once and named alike for each of its cells.
+    let d = detail("cell E9 (item B2.02)");
+    assert!(d.contains("a circle (E9 → E10 → E9)"), "{d}");
+    let d = detail("cell E10 (item B2.03)");
+    assert!(d.contains("a circle (E9 → E10 → E9)"), "{d}");
+    let d = detail("cell E9 (item B3.05)");
+    assert!(d.contains("another sheet (\"Biểu 1\")"), "{d}");
+    let d = detail("cell E8 (item B4.02)");
+    assert!(d.contains("cell E7 holds text"), "{d}");
+
+    // `treem check` lists each of them.
+    let check = common::treem(p.dir.path(), &["check", "pipelines/p.toml"]);
+    check.expect_code(3);
+    let listed = check
+        .stdout()
+        .lines()
+        .filter(|l| l.contains("uncomputed_formula"))
+        .count();
+    assert_eq!(listed, 5, "{}", check.stdout());
+}
+
+#[test]
+fn only_a_workbook_nothing_was_read_from_is_called_unreadable() {
+    let p = Project::new();
+    p.with_reports_and_fund();
+    let mut book = Workbook::chu_se_2021();
+    book.values[1].1 = "nhiều".into(); // B1.02: one value rejected, nine kept
+    book.write(&p.path("data/district_reports/2021/chu_se.xlsx"));
+    p.file(
+        "data/district_reports/2021/hong.xlsx",
+        "not a workbook at all",
+    );
+    let run = p.run(&[]);
+    run.expect_code(0);
+    let err = run.stderr();
+    // Chư Sê's workbook was read: its rejected value is a row, not an unreadable file.
+    assert!(
+        err.contains(
+            "district_reports: 10 rows read = 9 kept + 1 rejected + 0 excluded (2 files, 1 unreadable)"
+        ),
+        "{err}"
+    );
+    // Its problem is still named, once.
+    assert_eq!(err.matches("cell E9 (item B1.02)").count(), 1, "{err}");
+    let check = common::treem(p.dir.path(), &["check", "pipelines/p.toml"]);
+    check.expect_code(3);
+    let out = check.stdout();
+    assert!(
+        out.contains("2 problems (1 file that cannot be read as a whole):"),
+        "{out}"
+    );
+    let status = common::treem(p.dir.path(), &["status", "--out", "out"]);
+    assert!(
+        status.stdout().contains("files not read: 1."),
+        "{}",
+        status.stdout()
+    );
+}
+
+/// How a statistical form lays out the header of its table.
+#[derive(Clone, Copy)]
+enum FormHeader {
+    /// `STT | Mã số | Chỉ tiêu | Đơn vị tính` each merged down two rows, `Số liệu` merged
+    /// across `Cùng kỳ năm trước | Kỳ báo cáo`, then `A | B | C | D | 1 | 2`.
+    ValueGroup,
+    /// Labels wrapped over two rows (`Mã` / `số`, `Đơn vị` / `tính`), `Số liệu` over its
+    /// one sub-column `Kỳ báo cáo`, `STT` and `Chỉ tiêu` merged down, then `A | B | C | D |
+    /// 1`.
+    SplitLabels,
+}
+
+/// Chư Sê's 2021 report (the values of `Workbook::chu_se_2021`) with its tables laid out
+/// as `header` says; in a value group, last year's column holds each value plus 1,000.
+fn write_statistical_form(path: &std::path::Path, header: FormHeader) {
+    use rust_xlsxwriter::{Format, Workbook as Xlsx};
+    let book_values = Workbook::chu_se_2021().values;
+    let mut book = Xlsx::new();
+    let merged = Format::new();
+    for form in 1..=4u16 {
+        let ws = book.add_worksheet();
+        ws.set_name(format!("Biểu {form}")).unwrap();
+        ws.merge_range(0, 0, 0, 5, &format!("BIỂU {form}"), &merged)
+            .unwrap();
+        ws.write_string(1, 0, "ĐƠN VỊ: Phòng LĐTB&XH huyện Chư Sê")
+            .unwrap();
+        ws.write_string(2, 0, "Mã đơn vị:").unwrap();
+        ws.write_string(2, 1, "633").unwrap();
+        ws.write_string(3, 0, "Kỳ báo cáo: Năm 2021").unwrap();
+        ws.write_string(4, 0, "Ngày gửi: 15/11/2021").unwrap();
+        let (top, bottom) = (6u32, 7u32);
+        let value_column = match header {
+            FormHeader::ValueGroup => {
+                for (c, h) in ["STT", "Mã số", "Chỉ tiêu", "Đơn vị tính"]
+                    .iter()
+                    .enumerate()
+                {
+                    ws.merge_range(top, c as u16, bottom, c as u16, h, &merged)
+                        .unwrap();
+                }
+                ws.merge_range(top, 4, top, 5, "Số liệu", &merged).unwrap();
+                ws.write_string(bottom, 4, "Cùng kỳ năm trước").unwrap();
+                ws.write_string(bottom, 5, "Kỳ báo cáo").unwrap();
+                for (c, n) in ["A", "B", "C", "D", "1", "2"].iter().enumerate() {
+                    ws.write_string(bottom + 1, c as u16, *n).unwrap();
+                }
+                5
+            }
+            FormHeader::SplitLabels => {
+                ws.merge_range(top, 0, bottom, 0, "STT", &merged).unwrap();
+                ws.write_string(top, 1, "Mã").unwrap();
+                ws.write_string(bottom, 1, "số").unwrap();
+                ws.merge_range(top, 2, bottom, 2, "Chỉ tiêu", &merged)
+                    .unwrap();
+                ws.write_string(top, 3, "Đơn vị").unwrap();
+                ws.write_string(bottom, 3, "tính").unwrap();
+                ws.write_string(top, 4, "Số liệu").unwrap();
+                ws.write_string(bottom, 4, "Kỳ báo cáo").unwrap();
+                for (c, n) in ["A", "B", "C", "D", "1"].iter().enumerate() {
+                    // As numbers, the way a form typed in Excel often has them.
+                    match n.parse::<f64>() {
+                        Ok(x) => ws.write_number(bottom + 1, c as u16, x).unwrap(),
+                        Err(_) => ws.write_string(bottom + 1, c as u16, *n).unwrap(),
+                    };
+                }
+                4
+            }
+        };
+        let mut r = bottom + 2;
+        for (code, value) in &book_values {
+            if !code.starts_with(&format!("B{form}.")) {
+                continue;
+            }
+            let (_, name, unit) = common::ITEM_NAMES.iter().find(|i| i.0 == *code).unwrap();
+            let v: f64 = value.parse().unwrap();
+            ws.write_number(r, 0, f64::from(r - bottom - 1)).unwrap();
+            ws.write_string(r, 1, *code).unwrap();
+            ws.write_string(r, 2, *name).unwrap();
+            ws.write_string(r, 3, *unit).unwrap();
+            ws.write_number(r, value_column, v).unwrap();
+            if value_column == 5 {
+                ws.write_number(r, 4, v + 1000.0).unwrap();
+            }
+            r += 1;
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn statistical_form_headers_and_numbering_rows_are_read_exactly() {
+    let typed: Vec<(String, Option<f64>)> = Workbook::chu_se_2021()
+        .values
+        .iter()
+        .map(|(code, text)| (code.to_string(), text.parse().ok()))
+        .collect();
+    for header in [FormHeader::ValueGroup, FormHeader::SplitLabels] {
+        let p = Project::new();
+        p.with_reports_and_fund();
+        write_statistical_form(&p.path("data/district_reports/2021/chu_se.xlsx"), header);
+        let run = p.run(&[]);
+        run.expect_code(0);
+        let err = run.stderr();
+        // Before: the numbering row's "B" read as an item code, one bad_value a sheet, and
+        // the workbook called unreadable.
+        assert!(
+            err.contains(
+                "district_reports: 10 rows read = 10 kept + 0 rejected + 0 excluded (1 files)."
+            ),
+            "{err}"
+        );
+        assert!(p.rejections("district_reports").is_empty());
+        // The period reported, never last year's column (each value + 1,000).
+        assert_eq!(values_of_chu_se(&ingested(&p)), typed);
+    }
+}

@@ -226,6 +226,7 @@ proptest! {
             first_column: 0,
             rows: rows.into_iter().enumerate().map(|(i, cells)| RawRow::new(i + 1, cells)).collect(),
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
         };
         let none = |_: &str| Vec::new();
         let _ = treem::sources::headers::locate(std::slice::from_ref(&table), treem::sources::child_registry::COLUMNS, &none);

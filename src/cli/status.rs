@@ -88,7 +88,7 @@ pub fn lines(m: &Manifest) -> Vec<String> {
         |f: fn(&crate::run::manifest::InputRecord) -> u64| -> u64 { m.inputs.iter().map(f).sum() };
     let unreadable = m.inputs.iter().filter(|i| i.not_read).count();
     out.push(format!(
-        "Rows: {} read, {} kept, {} rejected, {} excluded; {unreadable} file{} not readable.",
+        "Rows: {} read, {} kept, {} rejected, {} excluded; {unreadable} file{} not read.",
         sum(|i| i.rows_read),
         sum(|i| i.kept),
         sum(|i| i.rejected),

@@ -114,17 +114,14 @@ pub(crate) fn ingest(
             }
         };
         let outcome = district_reports::read(&tables, &folder, units, &plan.scope, ctx.century());
+        let mut messages = Vec::new();
         for problem in outcome.problems {
             let message = format!("{}: {}", path.display(), problem.rejection.detail());
             if problem.row > 0 {
                 file.counts.read += 1;
                 file.counts.rejected += 1;
             }
-            // Workbooks are few and each problem needs a person: name them all in the log.
-            file.problem = Some(match file.problem.take() {
-                Some(before) => format!("{before}\n  {message}"),
-                None => message.clone(),
-            });
+            messages.push(message.clone());
             let rejection = Rejection::new(
                 problem.rejection.column(),
                 problem.rejection.reason(),
@@ -137,6 +134,16 @@ pub(crate) fn ingest(
                 rejection,
                 false,
             );
+        }
+        // Workbooks are few and each problem needs a person: all are named in the log. The
+        // file's own problem, which the summaries count as a file not read, is only for a
+        // workbook of which nothing was taken; one with a rejected value was read.
+        if outcome.report.is_none() && !messages.is_empty() {
+            file.problem = Some(messages.join("\n  "));
+        } else {
+            for message in &messages {
+                log(&format!("    {message}"));
+            }
         }
         if let Some(report) = outcome.report {
             let sent = match report.sent_on {

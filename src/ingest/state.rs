@@ -166,6 +166,10 @@ pub fn context_digest(plan: &Plan, key_id: &str) -> String {
         b"\0dates: workbook times to the nearest second, words, two-digit years; \
           an unknown sending date keeps the forms",
     );
+    // How inputs are read: an unchanged workbook read by an older reader is read again.
+    // Formulas without a stored result are computed, form headers may take two rows, and
+    // a file's problem means it was not read.
+    hasher.update(b"\0reading: formulas computed, two-row form headers");
     for path in [&plan.file, &plan.org_units, &plan.population] {
         hasher.update(b"\0");
         hasher.update(

@@ -663,6 +663,7 @@ fn open_source(
             first_column: 0,
             rows: Vec::new(),
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
         };
         let mut row = RawRow::default();
         while head.rows.len() < HEADER_SEARCH_ROWS {

@@ -1,7 +1,8 @@
 //! Source 3, the districts' periodic report workbooks (biểu mẫu 1–4): one workbook per
 //! district per period, a sheet per form. Each sheet opens with a header block read by its
 //! labels (unit, unit code, period, sending date) wherever they sit, then a table
-//! `STT | Mã số | Chỉ tiêu | Đơn vị tính | Số liệu` read item by item through its code.
+//! `STT | Mã số | Chỉ tiêu | Đơn vị tính | Số liệu` read item by item through its code: its
+//! header on one row or two, with its numbering row or not (`form_table`).
 //!
 //! A problem with the whole workbook (no form at all, a period or district that does not
 //! match) rejects the workbook; a problem with one form or one value rejects just that,
@@ -11,7 +12,8 @@
 
 use chrono::NaiveDate;
 
-use super::headers::{self, ColumnSpec};
+use super::form_table;
+use super::headers::ColumnSpec;
 use super::row::{Reason, Rejection};
 use super::tabular::{RawRow, RawTable};
 use crate::config::Scope;
@@ -186,6 +188,16 @@ const TABLE_COLUMNS: &[ColumnSpec] = &[
         headers: &["Số liệu", "Giá trị", "Số lượng", "Kết quả"],
         required: true,
     },
+];
+
+/// Sub-columns of a `Số liệu` group that hold the period reported (others: the same period
+/// of last year, the plan, a comparison).
+const THIS_PERIOD: &[&str] = &[
+    "Kỳ báo cáo",
+    "Kỳ này",
+    "Thực hiện kỳ báo cáo",
+    "Số liệu kỳ báo cáo",
+    "Thực hiện",
 ];
 
 /// One value a workbook gives: `None` when the cell is blank (not reported); `-` is zero.
@@ -384,9 +396,13 @@ pub fn read(
     let mut sending = SendingDates::default();
     for (form, table) in &sheets {
         let sheet = table.sheet.as_deref();
-        let no_aliases = |_: &str| Vec::new();
-        let located = headers::locate(std::slice::from_ref(*table), TABLE_COLUMNS, &no_aliases);
-        let (_, map) = match located {
+        let layout = form_table::Layout {
+            specs: TABLE_COLUMNS,
+            key: "code",
+            value: "value",
+            this_period: THIS_PERIOD,
+        };
+        let found = match form_table::locate(table, &layout) {
             Ok(found) => found,
             Err(e) => {
                 out.problems.push(Problem::new(
@@ -399,7 +415,8 @@ pub fn read(
                 continue;
             }
         };
-        let block = header_block(table, map.header_index);
+        let map = &found.columns;
+        let block = header_block(table, found.header_start);
         let this = match check_identity(&block, sheet, folder_period, units, scope) {
             Ok(id) => id,
             Err(p) => {
@@ -447,7 +464,7 @@ pub fn read(
         };
         // The value column's marks, from all its whole-number values, before any is read.
         let mut column = WholeColumn::new();
-        for row in &table.rows[map.header_index + 1..] {
+        for row in &table.rows[found.items_start..] {
             let item = find_item(map.cell(row, "code")).filter(|i| i.form == *form);
             if item.is_some_and(|i| i.unit.is_whole()) {
                 column.observe(map.cell(row, "value"), || {
@@ -455,7 +472,7 @@ pub fn read(
                 });
             }
         }
-        for row in &table.rows[map.header_index + 1..] {
+        for row in &table.rows[found.items_start..] {
             let code = map.cell(row, "code");
             if code.is_empty() {
                 continue; // section headings and blank lines
@@ -480,19 +497,38 @@ pub fn read(
                 ));
                 continue;
             }
+            let address = || value_address(row);
+            // A formula with no stored result reads blank, or as its placeholder: neither
+            // is the value the district sent.
+            let formula = map.position("value").and_then(|i| table.uncomputed(row, i));
+            if let Some(formula) = formula {
+                out.problems.push(Problem::new(
+                    sheet,
+                    row.line,
+                    "value",
+                    Reason::UncomputedFormula,
+                    format!(
+                        "Sheet \"{}\", cell {} (item {}): {formula}.",
+                        sheet.unwrap_or(""),
+                        address(),
+                        item.code
+                    ),
+                ));
+                continue;
+            }
             let text = map.cell(row, "value");
             match value_of(text, item, &column) {
                 Ok(value) => values.values.push(ReportValue { item, value }),
                 Err(why) => {
-                    let address = value_address(row);
                     out.problems.push(Problem::new(
                         sheet,
                         row.line,
                         "value",
                         Reason::BadNumber,
                         format!(
-                            "Sheet \"{}\", cell {address} (item {}): {why}",
+                            "Sheet \"{}\", cell {} (item {}): {why}",
                             sheet.unwrap_or(""),
+                            address(),
                             item.code
                         ),
                     ));
@@ -774,6 +810,7 @@ mod tests {
             first_column: 0,
             rows,
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
         }
     }
 
@@ -935,6 +972,7 @@ mod tests {
             first_column: 0,
             rows: Vec::new(),
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
         };
         let tables = [
             t("Bieu1"),

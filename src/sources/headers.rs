@@ -36,6 +36,22 @@ pub struct ColumnMap {
 static UNSURVEYED: WholeColumn = WholeColumn::new();
 
 impl ColumnMap {
+    /// `specs`' columns at the indexes `found` gives them, the header at row `header_index`.
+    pub(crate) fn new(
+        specs: &[ColumnSpec],
+        found: &HashMap<&'static str, usize>,
+        header_index: usize,
+    ) -> Self {
+        ColumnMap {
+            positions: specs
+                .iter()
+                .map(|s| (s.column, found.get(s.column).copied()))
+                .collect(),
+            header_index,
+            whole_columns: Vec::new(),
+        }
+    }
+
     /// The cell of `column` in `row`, or "" when the file has no such column or the row is short.
     pub fn cell<'a>(&self, row: &'a RawRow, column: &str) -> &'a str {
         self.position(column)
@@ -103,7 +119,7 @@ impl ColumnMap {
 }
 
 /// The header row was not found: the required columns that no row of the sheet has.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct MissingColumns {
     pub missing: Vec<&'static str>,
 }
@@ -126,47 +142,14 @@ pub fn locate<'t>(
     specs: &[ColumnSpec],
     aliases: &dyn Fn(&str) -> Vec<String>,
 ) -> Result<(&'t RawTable, ColumnMap), MissingColumns> {
-    let wanted: Vec<(&'static str, Vec<String>)> = specs
-        .iter()
-        .map(|s| {
-            let mut names: Vec<String> = s.headers.iter().map(|h| fold_header(h)).collect();
-            names.extend(aliases(s.column).iter().map(|h| fold_header(h)));
-            (s.column, names)
-        })
-        .collect();
+    let wanted = wanted(specs, aliases);
     let mut fewest_missing: Option<Vec<&'static str>> = None;
     for table in tables {
         for (index, row) in table.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-            let mut positions = HashMap::new();
-            for (i, cell) in row.cells().enumerate() {
-                let folded = fold_header(cell);
-                if folded.is_empty() {
-                    continue;
-                }
-                if let Some((column, _)) = wanted
-                    .iter()
-                    .find(|(c, names)| !positions.contains_key(c) && names.contains(&folded))
-                {
-                    positions.insert(*column, i);
-                }
-            }
-            let missing: Vec<&'static str> = specs
-                .iter()
-                .filter(|s| s.required && !positions.contains_key(s.column))
-                .map(|s| s.headers[0])
-                .collect();
+            let positions = row_columns(row, &wanted);
+            let missing = missing(specs, &positions);
             if missing.is_empty() {
-                return Ok((
-                    table,
-                    ColumnMap {
-                        positions: specs
-                            .iter()
-                            .map(|s| (s.column, positions.get(s.column).copied()))
-                            .collect(),
-                        header_index: index,
-                        whole_columns: Vec::new(),
-                    },
-                ));
+                return Ok((table, ColumnMap::new(specs, &positions, index)));
             }
             if fewest_missing
                 .as_ref()
@@ -177,18 +160,71 @@ pub fn locate<'t>(
         }
     }
     Err(MissingColumns {
-        missing: fewest_missing.unwrap_or_else(|| {
-            specs
-                .iter()
-                .filter(|s| s.required)
-                .map(|s| s.headers[0])
-                .collect()
-        }),
+        missing: fewest_missing.unwrap_or_else(|| missing(specs, &HashMap::new())),
     })
 }
 
+/// The columns a header row names: each cell, left to right, the first column not found
+/// yet that it names.
+pub(crate) fn row_columns(
+    row: &RawRow,
+    wanted: &[(&'static str, Vec<String>)],
+) -> HashMap<&'static str, usize> {
+    let mut found = HashMap::new();
+    for (i, cell) in row.cells().enumerate() {
+        if let Some(column) = column_named(cell, wanted, &found) {
+            found.insert(column, i);
+        }
+    }
+    found
+}
+
+/// The first column not in `found` that `label` names.
+pub(crate) fn column_named(
+    label: &str,
+    wanted: &[(&'static str, Vec<String>)],
+    found: &HashMap<&'static str, usize>,
+) -> Option<&'static str> {
+    let folded = fold_header(label);
+    if folded.is_empty() {
+        return None;
+    }
+    wanted
+        .iter()
+        .find(|(c, names)| !found.contains_key(c) && names.contains(&folded))
+        .map(|(c, _)| *c)
+}
+
+/// The required columns not in `found`, each by its first header.
+pub(crate) fn missing(
+    specs: &[ColumnSpec],
+    found: &HashMap<&'static str, usize>,
+) -> Vec<&'static str> {
+    specs
+        .iter()
+        .filter(|s| s.required && !found.contains_key(s.column))
+        .map(|s| s.headers[0])
+        .collect()
+}
+
+/// Each spec's column with the folded headers that name it, the pipeline file's aliases
+/// included.
+pub(crate) fn wanted(
+    specs: &[ColumnSpec],
+    aliases: &dyn Fn(&str) -> Vec<String>,
+) -> Vec<(&'static str, Vec<String>)> {
+    specs
+        .iter()
+        .map(|s| {
+            let mut names: Vec<String> = s.headers.iter().map(|h| fold_header(h)).collect();
+            names.extend(aliases(s.column).iter().map(|h| fold_header(h)));
+            (s.column, names)
+        })
+        .collect()
+}
+
 /// Headers compare without spaces too, so "Mã xã" matches "MaXa" and "Ma_xa".
-fn fold_header(s: &str) -> String {
+pub(crate) fn fold_header(s: &str) -> String {
     fold(s).replace(' ', "")
 }
 
@@ -220,6 +256,7 @@ mod tests {
             encoding: None,
             first_column: 0,
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
             rows: rows
                 .iter()
                 .enumerate()

@@ -6,6 +6,7 @@
 pub mod cases;
 pub mod child_registry;
 pub mod district_reports;
+pub mod form_table;
 pub mod fund;
 pub mod headers;
 pub mod row;

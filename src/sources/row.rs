@@ -43,6 +43,8 @@ pub enum Reason {
     TooLarge,
     /// A record longer than `limits.max_line_bytes`; the rest of its file is read.
     LineTooLong,
+    /// A formula cell whose workbook stores no result, and that treem cannot compute.
+    UncomputedFormula,
 }
 
 impl Reason {
@@ -83,6 +85,7 @@ impl Reason {
             Reason::PeriodMismatch => "period_mismatch",
             Reason::TooLarge => "too_large",
             Reason::LineTooLong => "line_too_long",
+            Reason::UncomputedFormula => "uncomputed_formula",
         }
     }
 }

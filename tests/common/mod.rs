@@ -295,8 +295,13 @@ pub struct Workbook {
     pub period_text: String,
     pub sent_on: String,
     /// (item code, cell text); a text that parses as a number is written as a number,
-    /// unless it starts with an apostrophe.
+    /// unless it starts with an apostrophe; one that starts with `=` is a formula.
     pub values: Vec<(&'static str, String)>,
+    /// What a formula cell stores as its result: `None` nothing (as openpyxl and some
+    /// export tools write them), `Some(r)` the text `r` (rust_xlsxwriter's own default is
+    /// "0"). rust_xlsxwriter always asks for recalculation when the workbook is opened; see
+    /// `without_recalculation`.
+    pub formula_result: Option<&'static str>,
     /// Sheet names for forms 1–4; `None` leaves that form out.
     pub sheets: [Option<&'static str>; 4],
     /// Maps every text cell before writing (e.g. to legacy TCVN3 font bytes).
@@ -343,6 +348,7 @@ impl Workbook {
                 Some("Biểu 4"),
             ],
             text: |s| s.to_string(),
+            formula_result: None,
         }
     }
 
@@ -382,6 +388,14 @@ impl Workbook {
                 ws.write_string(r, 1, *code).unwrap();
                 ws.write_string(r, 2, t(name)).unwrap();
                 ws.write_string(r, 3, t(unit)).unwrap();
+                if value.starts_with('=') {
+                    // An empty result means the default one, which is set per sheet.
+                    let result = self.formula_result.unwrap_or("");
+                    ws.set_formula_result_default(result);
+                    ws.write_formula(r, 4, value.as_str()).unwrap();
+                    r += 1;
+                    continue;
+                }
                 // As in Excel, a leading apostrophe makes a text cell of what looks a number.
                 match (value.strip_prefix('\''), value.parse::<f64>()) {
                     (Some(text), _) => ws.write_string(r, 4, text).unwrap(),
@@ -393,4 +407,30 @@ impl Workbook {
         }
         book.save(path).unwrap();
     }
+}
+
+/// Rewrites the workbook at `path` as one that does not ask to be recalculated when opened
+/// (as Excel and LibreOffice save them), so that the results stored with its formulas
+/// count. Panics if it did not ask.
+pub fn without_recalculation(path: &Path) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut source = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = ::zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Deflated);
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(data).unwrap();
+            assert!(text.contains(r#" fullCalcOnLoad="1""#), "{text}");
+            data = text.replace(r#" fullCalcOnLoad="1""#, "").into_bytes();
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap();
 }

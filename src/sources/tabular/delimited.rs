@@ -230,6 +230,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<RawTable, UnreadableFile> {
         first_column: 0,
         rows,
         skipped,
+        uncomputed: Vec::new(),
     })
 }
 

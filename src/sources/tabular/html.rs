@@ -56,6 +56,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<Vec<RawTable>, UnreadableFil
             first_column: 0,
             rows,
             skipped: Vec::new(),
+            uncomputed: Vec::new(),
         });
     }
     Ok(out)

@@ -8,6 +8,7 @@
 //! with a message that names the limit — before it can exhaust the machine.
 
 mod delimited;
+mod formula;
 mod html;
 mod records;
 mod scan;
@@ -122,12 +123,63 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
     /// Rows left out, with their line and why (a line over the length limit).
     pub skipped: Vec<(usize, String)>,
+    /// Workbooks: the formula cells whose value is not known, by line and column.
+    pub uncomputed: Vec<UncomputedFormula>,
 }
 
 impl RawTable {
     /// The spreadsheet address ("E12") of cell `index` of `row`.
     pub fn address(&self, row: &RawRow, index: usize) -> String {
         format!("{}{}", column_letters(self.first_column + index), row.line)
+    }
+
+    /// The formula of cell `index` of `row`, when its value is not known.
+    pub fn uncomputed(&self, row: &RawRow, index: usize) -> Option<&UncomputedFormula> {
+        let at = (row.line, self.first_column + index);
+        self.uncomputed
+            .binary_search_by_key(&at, |u| (u.line, u.column))
+            .ok()
+            .and_then(|i| self.uncomputed.get(i))
+    }
+}
+
+/// A formula cell whose value is not known: the workbook stores no result of it (or only
+/// a placeholder, where it asks to be recalculated when opened), and it is not one that
+/// treem computes. Its cell reads as blank (or as the placeholder): a reader that needs the
+/// value rejects it with this.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncomputedFormula {
+    /// Spreadsheet row, 1-based as `RawRow::line`.
+    pub line: usize,
+    /// Zero-based sheet column.
+    pub column: usize,
+    /// As stored, without its `=`.
+    pub formula: String,
+    /// Why it was not computed.
+    pub why: String,
+    /// The cell stores a value, which does not count: the workbook asks to be recalculated.
+    pub placeholder: bool,
+}
+
+/// `the formula "=IF(E9>0,1,0)" has no stored result and cannot be computed: it uses …`
+impl std::fmt::Display for UncomputedFormula {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Enough to recognise the formula; a message is not the place for a long one.
+        const SHOWN: usize = 120;
+        let mut shown: String = self.formula.chars().take(SHOWN).collect();
+        if self.formula.chars().count() > SHOWN {
+            shown.push('…');
+        }
+        let stored = if self.placeholder {
+            " (the workbook asks to be recalculated when opened, so the value stored with it is a placeholder)"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "the formula \"={shown}\" has no stored result{stored} and cannot be computed: {}",
+            self.why
+        )
     }
 }
 

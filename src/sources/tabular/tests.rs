@@ -188,3 +188,172 @@ fn a_workbook_date_time_cell_reads_as_the_minute_it_was_written() {
         "2025-01-02T13:10:00"
     );
 }
+
+/// An xlsx of one sheet "Biểu 1" whose `<sheetData>` is `rows`, written part by part (so
+/// that a test can put in it what no library writes); `calc_pr` goes in the workbook.
+fn raw_xlsx(path: &std::path::Path, calc_pr: &str, rows: &str) {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Biểu 1" sheetId="1" r:id="rId1"/></sheets>{calc_pr}</workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#),
+        ),
+    ];
+    for (name, text) in parts {
+        out.start_file(name, options).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// Every cell of a table as (address, text), and its uncomputed formulas.
+type CellsRead = (Vec<(String, String)>, Vec<UncomputedFormula>);
+
+/// The only table's cells and uncomputed formulas.
+fn cells_and_uncomputed(path: &std::path::Path) -> Result<CellsRead, UnreadableFile> {
+    let tables = read_tables(path)?;
+    let table = &tables[0];
+    let mut cells = Vec::new();
+    for row in &table.rows {
+        for (i, text) in row.cells().enumerate() {
+            if !text.is_empty() {
+                cells.push((table.address(row, i), text.to_string()));
+            }
+        }
+    }
+    Ok((cells, table.uncomputed.clone()))
+}
+
+#[test]
+fn shared_formulas_without_results_are_computed_cell_by_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.xlsx");
+    // E2:E4 = C + D of their own row, written as Excel writes a formula filled down: the
+    // first cell holds it, the others point to it by index. No results stored.
+    raw_xlsx(
+        &path,
+        "",
+        r#"<row r="2"><c r="C2"><v>1</v></c><c r="D2"><v>10</v></c><c r="E2"><f t="shared" ref="E2:E4" si="0">C2+D2</f></c></row>
+<row r="3"><c r="C3"><v>2</v></c><c r="D3"><v>20</v></c><c r="E3"><f t="shared" si="0"/></c></row>
+<row r="4"><c r="C4"><v>3</v></c><c r="D4"><v>30</v></c><c r="E4"><f t="shared" si="0"/></c><c r="F4"><f>SUM(E2:E4)*$C$2</f><v>7</v></c></row>"#,
+    );
+    let (cells, uncomputed) = cells_and_uncomputed(&path).unwrap();
+    let text = |at: &str| cells.iter().find(|c| c.0 == at).map(|c| c.1.as_str());
+    // 1 + 10, 2 + 20, 3 + 30
+    assert_eq!(
+        (text("E2"), text("E3"), text("E4")),
+        (Some("11"), Some("22"), Some("33"))
+    );
+    // A formula with a stored result, in a workbook that does not ask to be recalculated:
+    // the stored 7, not (11 + 22 + 33) × 1.
+    assert_eq!(text("F4"), Some("7"));
+    assert!(uncomputed.is_empty(), "{uncomputed:?}");
+
+    // Asking to be recalculated, the 7 is a placeholder and the formula counts: 66.
+    raw_xlsx(
+        &path,
+        r#"<calcPr calcId="124519" fullCalcOnLoad="1"/>"#,
+        r#"<row r="2"><c r="E2"><v>11</v></c><c r="F2"><f>SUM(E2:E3)*2</f><v>7</v></c><c r="G2"><f>IF(E2&gt;0,1,0)</f><v>0</v></c></row>
+<row r="3"><c r="E3"><v>22</v></c></row>"#,
+    );
+    let (cells, uncomputed) = cells_and_uncomputed(&path).unwrap();
+    let text = |at: &str| cells.iter().find(|c| c.0 == at).map(|c| c.1.as_str());
+    assert_eq!(text("F2"), Some("66"));
+    // What cannot be computed keeps its placeholder as text and is listed, with the
+    // formula unescaped as the file means it.
+    assert_eq!(text("G2"), Some("0"));
+    assert_eq!(uncomputed.len(), 1);
+    let g2 = &uncomputed[0];
+    assert_eq!(
+        (g2.line, g2.column, g2.formula.as_str()),
+        (2, 6, "IF(E2>0,1,0)")
+    );
+    assert!(g2.placeholder);
+    assert!(
+        g2.to_string().starts_with(
+            "the formula \"=IF(E2>0,1,0)\" has no stored result (the workbook asks to be recalculated"
+        ),
+        "{g2}"
+    );
+}
+
+#[test]
+fn shared_formulas_that_would_expand_past_the_limits_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    let refused = |rows: &str| {
+        raw_xlsx(&path, "", rows);
+        match cells_and_uncomputed(&path) {
+            Err(e) => (e.reason, e.message),
+            Ok(read) => panic!("read: {read:?}"),
+        }
+    };
+    // calamine would write this formula out for each of the sheet's 17 billion cells.
+    let (reason, message) =
+        refused(r#"<row r="1"><c r="A1"><f t="shared" ref="A1:XFD1048576" si="0">1</f></c></row>"#);
+    assert_eq!(reason, "too_large");
+    assert!(
+        message.contains("cover 17179869184 cells") && message.contains("max_cells_per_sheet"),
+        "{message}"
+    );
+    // … or keep four billion slots for its index.
+    let (reason, message) = refused(
+        r#"<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="4000000000">1</f></c></row>"#,
+    );
+    assert_eq!(reason, "too_large");
+    assert!(message.contains("numbered up to 4000000000"), "{message}");
+    // A modest rectangle of a long formula: 1,000,000 cells × 2,001 bytes, over 1 GiB.
+    let long = format!("1{}", "+1".repeat(1000));
+    let (reason, message) = refused(&format!(
+        r#"<row r="1"><c r="A1"><f t="shared" ref="A1:A1000000" si="0">{long}</f></c></row>"#
+    ));
+    assert_eq!(reason, "too_large");
+    assert!(message.contains("max_xlsx_inflated_bytes"), "{message}");
+}
+
+#[test]
+fn a_word_split_across_writes_is_still_seen() {
+    use std::io::Write;
+    for cut in 0..=8 {
+        let text = b"<f t=\"shared\"";
+        let mut seen = super::workbook::Mentions::new(b"shared");
+        seen.write_all(&text[..cut]).unwrap();
+        seen.write_all(&text[cut..]).unwrap();
+        assert!(seen.found, "cut at {cut}");
+    }
+    // Byte by byte too.
+    let mut seen = super::workbook::Mentions::new(b"shared");
+    for b in b"xx shared xx" {
+        seen.write_all(&[*b]).unwrap();
+    }
+    assert!(seen.found);
+    let mut split = super::workbook::Mentions::new(b"shared");
+    for chunk in [&b"sha"[..], b"r", b"ed"] {
+        split.write_all(chunk).unwrap();
+    }
+    assert!(split.found, "sha|r|ed");
+    let mut apart = super::workbook::Mentions::new(b"shared");
+    for chunk in [&b"shar"[..], b"e", b" d"] {
+        apart.write_all(chunk).unwrap();
+    }
+    assert!(!apart.found, "share d is not the word");
+}
