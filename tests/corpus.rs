@@ -251,12 +251,9 @@ same_rows_as! {
     registry_utf16: Registry "registry_utf16.csv" = REGISTRY, 30;
     registry_utf16_tab: Registry "registry_utf16_tab.txt" = REGISTRY, 30;
     /// Dates saved as a Vietnamese office shows them: `03/01/18`.
-    #[ignore = "needs the fix for Vietnamese text dates and two-digit years"]
     registry_dates_as_shown: Registry "registry_dates_as_shown.csv" = REGISTRY, 30;
-    /// Date-times as serials: 13:22 reads back as 13:21:59 today.
-    #[ignore = "needs the fix rounding Excel date-time serials to the second"]
+    /// Date-times as serials: 13:22 once read back as 13:21:59; rounded to the second now.
     cases_xlsx: Cases "cases.xlsx" = CASES, 20;
-    #[ignore = "needs the fix rounding Excel date-time serials to the second"]
     cases_xls: Cases "cases.xls" = CASES, 20;
     cases_ods: Cases "cases.ods" = CASES, 20;
     cases_semicolon: Cases "cases_semicolon.csv" = CASES, 20;
@@ -265,7 +262,6 @@ same_rows_as! {
     cases_cp1258: Cases "cases_cp1258.csv" = CASES, 20;
     /// Dates and times saved as a Vietnamese office shows them: `01/01/20 07:30 sáng`,
     /// `02/01/20 06:44 chiều`.
-    #[ignore = "needs the fix for Vietnamese text dates and two-digit years"]
     cases_dates_as_shown: Cases "cases_dates_as_shown.csv" = CASES, 20;
     fund_2021_xlsx: Fund "fund_2021.xlsx" = FUND_2021, 95;
     fund_2021_xls: Fund "fund_2021.xls" = FUND_2021, 95;

@@ -325,13 +325,23 @@ fn parse_date_token(token: &str, century: Century) -> Result<NaiveDate, ParseErr
 }
 
 /// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff`, `10h20`, `10h`, with an optional `AM`/`PM` or
-/// Vietnamese `SA`/`CH` (sáng / chiều), as seconds from midnight rounded to the nearest
+/// Vietnamese `SA`/`CH` or the words `sáng`/`chiều` (what LibreOffice writes for a 12-hour
+/// time in a Vietnamese locale), as seconds from midnight rounded to the nearest
 /// second: 86 400 when `23:59:59.5` or later rounds up to the next day.
 fn parse_time(text: &str) -> Result<u32, ParseErrorKind> {
     let lower = text.to_lowercase();
     let mut body = lower.trim();
     let mut afternoon = None;
-    for (suffix, pm) in [("am", false), ("sa", false), ("pm", true), ("ch", true)] {
+    for (suffix, pm) in [
+        ("am", false),
+        ("sa", false),
+        ("sáng", false),
+        ("sang", false),
+        ("pm", true),
+        ("ch", true),
+        ("chiều", true),
+        ("chieu", true),
+    ] {
         if let Some(rest) = body.strip_suffix(suffix) {
             body = rest.trim_end();
             afternoon = Some(pm);
@@ -626,6 +636,15 @@ mod tests {
         assert_eq!(
             parse_datetime("05/03/2021 2:05 PM", Y2021).unwrap(),
             dt(2021, 3, 5, 14, 5, 0)
+        );
+        // LibreOffice in a Vietnamese locale writes the words.
+        assert_eq!(
+            parse_datetime("01/01/20 07:30 sáng", Y2021).unwrap(),
+            dt(2020, 1, 1, 7, 30, 0)
+        );
+        assert_eq!(
+            parse_datetime("02/01/20 06:54 chiều", Y2021).unwrap(),
+            dt(2020, 1, 2, 18, 54, 0)
         );
         assert_eq!(
             parse_datetime("05/03/2021 12:05 SA", Y2021).unwrap(),
