@@ -981,7 +981,7 @@ mod tests {
     }
 
     #[test]
-    fn no_panic_on_arbitrary_input() {
+    fn whatever_resolves_is_a_unit_of_its_level_that_resolves_to_itself() {
         let units = units();
         let alphabet: Vec<char> = "0123456789 .HTPXhtpxĐđ'Chư Sê IaO".chars().collect();
         let mut state: u64 = 0x1234_5678_9ABC_DEF0;
@@ -993,9 +993,23 @@ mod tests {
                 state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
                 s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
             }
-            let _ = units.resolve_district(&s);
-            let _ = units.resolve_commune(&s, None);
-            let _ = units.resolve_commune(&s, Some("633"));
+            if let Ok(d) = units.resolve_district(&s) {
+                assert_eq!(d.level, Level::District, "{s:?}");
+                assert_eq!(
+                    units.resolve_district(&d.code).map(|u| &u.code),
+                    Ok(&d.code)
+                );
+            }
+            for within in [None, Some("633")] {
+                if let Ok(c) = units.resolve_commune(&s, within) {
+                    assert_eq!(c.level, Level::Commune, "{s:?}");
+                    if let Some(district) = within {
+                        assert_eq!(c.parent_code.as_deref(), Some(district), "{s:?}");
+                    }
+                }
+            }
         }
+        // The names above do resolve, so the checks are reached.
+        assert!(units.resolve_district("Chư Sê").is_ok());
     }
 }

@@ -719,7 +719,9 @@ mod tests {
     }
 
     #[test]
-    fn no_panic_on_arbitrary_bytes() {
+    fn any_bytes_decode_to_clean_nfc_text() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfc = |t: &str| t.nfc().collect::<String>() == t;
         let mut state: u64 = 0xD1B5_4A32_D192_ED03;
         for _ in 0..500 {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
@@ -730,10 +732,17 @@ mod tests {
                     (state >> 40) as u8
                 })
                 .collect();
+            // Whatever came in, what treem goes on with is Unicode in NFC.
             let decoded = decode(&bytes);
-            let _ = decode_legacy_cell(&decoded.text);
-            let latin: String = bytes.iter().map(|&b| char::from(b)).collect();
-            let _ = decode_legacy_cell(&latin);
+            assert!(nfc(&decoded.text), "{bytes:?}");
+            for cell in [
+                decoded.text.clone(),
+                bytes.iter().map(|&b| char::from(b)).collect(),
+            ] {
+                if let Some(text) = decode_legacy_cell(&cell) {
+                    assert!(nfc(&text), "{cell:?} gave {text:?}");
+                }
+            }
         }
     }
 }

@@ -914,11 +914,12 @@ mod tests {
     }
 
     #[test]
-    fn no_panic_on_arbitrary_input() {
+    fn whatever_is_read_as_a_number_is_finite_and_reads_back_the_same() {
         let alphabet: Vec<char> = "0123456789.,-()+ đồngVNDx\u{2212}\u{00A0}é"
             .chars()
             .collect();
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut read = 0;
         for _ in 0..2000 {
             let mut s = String::new();
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
@@ -927,10 +928,20 @@ mod tests {
                 state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
                 s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
             }
-            let _ = parse_decimal(&s);
-            let _ = parse_integer(&s);
-            let _ = parse_vnd(&s);
-            let _ = parse_yes_no(&s);
+            if let Ok(x) = parse_decimal(&s) {
+                assert!(x.is_finite(), "{s:?} gave {x}");
+            }
+            // A whole number, written back the Vietnamese way, reads as itself.
+            for parsed in [parse_integer(&s), parse_vnd(&s)] {
+                if let Ok(n) = parsed {
+                    read += 1;
+                    assert_eq!(parse_integer(&format_integer_vi(n)), Ok(n), "{s:?}");
+                }
+            }
+            if let Err(e) = parse_yes_no(&s) {
+                assert!(!e.to_string().is_empty(), "{s:?}");
+            }
         }
+        assert!(read > 20, "only {read} texts read as whole numbers");
     }
 }
