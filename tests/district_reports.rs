@@ -853,12 +853,20 @@ fn only_a_workbook_nothing_was_read_from_is_called_unreadable() {
         "not a workbook at all",
     );
     let run = p.run(&[]);
-    run.expect_code(0);
+    // The workbook not read at all fails the data-quality gate; the one with a bad value
+    // does not count against it.
+    run.expect_code(3);
     let err = run.stderr();
     // Chư Sê's workbook was read: its rejected value is a row, not an unreadable file.
     assert!(
         err.contains(
-            "district_reports: 10 rows read = 9 kept + 1 rejected + 0 excluded (2 files, 1 unreadable)"
+            "district_reports: 10 rows read = 9 kept + 1 rejected + 0 excluded (2 files; 1 not read at all"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "1 file could not be read at all (pipelines/../data/district_reports/2021/hong.xlsx)"
         ),
         "{err}"
     );
@@ -873,7 +881,7 @@ fn only_a_workbook_nothing_was_read_from_is_called_unreadable() {
     );
     let status = common::treem(p.dir.path(), &["status", "--out", "out"]);
     assert!(
-        status.stdout().contains("files not read: 1."),
+        status.stdout().contains("1 file not read."),
         "{}",
         status.stdout()
     );
