@@ -165,3 +165,150 @@ impl DateOrder {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use crate::sources::child_registry::COLUMNS;
+    use crate::sources::headers::ColumnMap;
+    use crate::sources::row::{Memo, Reason};
+    use crate::sources::tabular::RawRow;
+    use crate::text::dates::Century;
+
+    const CENTURY: Century = Century::for_reporting_year(2021);
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// A memo whose file's date columns are birth_date and updated_on, surveyed on `rows`.
+    fn surveyed(rows: &[RawRow]) -> Memo {
+        let found = [("birth_date", 0), ("updated_on", 1)].into_iter().collect();
+        let map = ColumnMap::new(COLUMNS, &found, 0);
+        let mut memo = Memo::default();
+        memo.survey_dates(&map, &["birth_date", "updated_on"], rows);
+        memo
+    }
+
+    #[test]
+    fn a_file_that_shows_month_first_rejects_its_two_way_dates_and_reads_the_rest() {
+        let mut memo = surveyed(&[]);
+        // LibreOffice en-US: 16 January 2021, then 4 January 2021.
+        assert_eq!(
+            memo.date(3, "updated_on", "01/16/21", CENTURY),
+            Ok(d(2021, 1, 16))
+        );
+        let r = memo.date(4, "updated_on", "01/04/21", CENTURY).unwrap_err();
+        assert_eq!((r.column(), r.reason()), ("updated_on", Reason::BadDate));
+        assert_eq!(
+            r.detail(),
+            "The file writes dates month first (row 3, updated_on: 01/16/21): \"01/04/21\" could be 4 January or 1 April."
+        );
+        // The same day and month, and a time after the date, read one way only.
+        assert_eq!(
+            memo.date(5, "updated_on", "04/04/2021", CENTURY),
+            Ok(d(2021, 4, 4))
+        );
+        assert_eq!(
+            memo.optional_datetime(6, "reported_at", "01/16/2021 10:20", CENTURY),
+            Ok(Some(d(2021, 1, 16).and_hms_opt(10, 20, 0).unwrap()))
+        );
+        assert_eq!(memo.date_refusal(), None);
+    }
+
+    #[test]
+    fn a_survey_decides_before_the_first_row_is_read_and_never_quotes_a_birth_date() {
+        let rows = [
+            RawRow::new(2, ["03/04/2012", "01/04/21"]),
+            RawRow::new(3, ["01/16/2012", "01/04/21"]),
+        ];
+        let mut memo = surveyed(&rows);
+        // Row 2 is rejected though the evidence comes a row later; the birth date that
+        // shows it is named by row and column, not quoted.
+        let r = memo.date(2, "updated_on", "01/04/21", CENTURY).unwrap_err();
+        assert_eq!(
+            r.detail(),
+            "The file writes dates month first (row 3, birth_date): \"01/04/21\" could be 4 January or 1 April."
+        );
+        let r = memo
+            .date(2, "birth_date", "03/04/2012", CENTURY)
+            .unwrap_err();
+        assert_eq!((r.column(), r.reason()), ("birth_date", Reason::BadDate));
+        assert_eq!(r.detail(), "The cell is not a date.");
+        // A new file starts afresh.
+        let mut memo = memo;
+        let found = [("updated_on", 1)].into_iter().collect();
+        memo.survey_dates(&ColumnMap::new(COLUMNS, &found, 0), &["updated_on"], &[]);
+        assert_eq!(
+            memo.date(2, "updated_on", "01/04/21", CENTURY),
+            Ok(d(2021, 4, 1))
+        );
+    }
+
+    #[test]
+    fn a_day_first_file_reads_as_it_always_did() {
+        let mut memo = surveyed(&[]);
+        assert_eq!(
+            memo.date(2, "updated_on", "01/04/2021", CENTURY),
+            Ok(d(2021, 4, 1))
+        );
+        assert_eq!(
+            memo.date(3, "updated_on", "16/01/2021", CENTURY),
+            Ok(d(2021, 1, 16))
+        );
+        assert_eq!(
+            memo.optional_datetime(3, "reported_at", "02/03/2021 10:20", CENTURY),
+            Ok(Some(d(2021, 3, 2).and_hms_opt(10, 20, 0).unwrap()))
+        );
+        assert_eq!(
+            memo.date(4, "updated_on", "2021-01-04", CENTURY),
+            Ok(d(2021, 1, 4))
+        );
+        assert_eq!(memo.date_refusal(), None);
+    }
+
+    #[test]
+    fn a_month_first_date_in_a_day_first_file_is_rejected_and_makes_the_file_mixed() {
+        let mut memo = surveyed(&[]);
+        assert!(memo.date(2, "updated_on", "01/04/2021", CENTURY).is_ok());
+        assert!(memo.date(3, "updated_on", "16/01/2021", CENTURY).is_ok());
+        let r = memo
+            .date(4, "updated_on", "01/16/2021", CENTURY)
+            .unwrap_err();
+        assert_eq!(
+            r.detail(),
+            "\"01/16/2021\" reads only month first, but the file writes dates day first (row 3, updated_on: 16/01/2021). If the file mixes both orders, the 1 dates before it that read either way were read day first and may be wrong; from here on such dates are rejected."
+        );
+        let r = memo
+            .date(5, "updated_on", "02/03/2021", CENTURY)
+            .unwrap_err();
+        assert_eq!(
+            r.detail(),
+            "The file writes dates both day first (row 3, updated_on: 16/01/2021) and month first (row 4, updated_on: 01/16/2021): \"02/03/2021\" could be 2 March or 3 February."
+        );
+        // One-way dates still read.
+        assert_eq!(
+            memo.date(6, "updated_on", "13/03/2021", CENTURY),
+            Ok(d(2021, 3, 13))
+        );
+        assert_eq!(memo.date_refusal(), None);
+    }
+
+    #[test]
+    fn month_first_found_after_two_way_dates_were_read_refuses_the_file() {
+        let mut memo = surveyed(&[]);
+        assert_eq!(
+            memo.date(2, "updated_on", "01/04/2021", CENTURY),
+            Ok(d(2021, 4, 1))
+        );
+        assert_eq!(
+            memo.date(900, "updated_on", "01/16/2021", CENTURY),
+            Ok(d(2021, 1, 16))
+        );
+        assert_eq!(
+            memo.date_refusal().as_deref(),
+            Some("The file writes dates month first (row 900, updated_on: 01/16/2021), which shows only after 1 dates that read either way had been read day first: they may be wrong, so the file is refused whole. Save it with dates as dd/mm/yyyy (a Vietnamese locale) and run again.")
+        );
+    }
+}

@@ -110,9 +110,9 @@ pub fn parse_datetime(s: &str, century: Century) -> Result<NaiveDateTime, ParseE
 pub enum OrderHint {
     /// Nothing: not a `a/b/y` date (ISO, a serial, words, a bad date), or `a` = `b`.
     None,
-    /// `a/b/y` with `a` > 12 and `b` ≤ 12: only day-first reads it.
+    /// `a/b/y` with `a` 13–31 and `b` ≤ 12: only day-first reads it.
     DayFirst,
-    /// `a/b/y` with `b` > 12 and `a` ≤ 12: only month-first reads it.
+    /// `a/b/y` with `b` 13–31 and `a` ≤ 12: only month-first reads it.
     MonthFirst,
     /// `a/b/y` with `a` ≠ `b`, both 1–12: day-first and month-first read two dates.
     Either { a: u32, b: u32 },
@@ -150,8 +150,8 @@ pub fn order_hint(text: &str) -> OrderHint {
     match (a, b) {
         (0, _) | (_, 0) => OrderHint::None,
         _ if a == b => OrderHint::None,
-        (13.., 1..=12) => OrderHint::DayFirst,
-        (1..=12, 13..) => OrderHint::MonthFirst,
+        (13..=31, 1..=12) => OrderHint::DayFirst,
+        (1..=12, 13..=31) => OrderHint::MonthFirst,
         (1..=12, 1..=12) => OrderHint::Either { a, b },
         _ => OrderHint::None,
     }
@@ -467,6 +467,36 @@ fn parse_time(text: &str) -> Result<u32, ParseErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_hints_tell_day_first_month_first_and_two_way_dates_apart() {
+        use OrderHint::*;
+        for (text, hint) in [
+            ("16/01/2021", DayFirst),
+            ("16.01.21", DayFirst),
+            ("16-01-2021 10:20", DayFirst),
+            ("01/16/21", MonthFirst),
+            ("1/16/2021", MonthFirst),
+            ("01/04/21", Either { a: 1, b: 4 }),
+            ("1/4/2021", Either { a: 1, b: 4 }),
+            ("04/04/2021", None),
+            ("2021-01-04", None),
+            ("2021-01-16T10:20:00", None),
+            ("21-01-16", None),
+            ("44197", None),
+            ("ngày 16 tháng 01 năm 2021", None),
+            ("32/01/2021", None),
+            ("00/04/2021", None),
+            ("", None),
+        ] {
+            assert_eq!(order_hint(text), hint, "{text}");
+        }
+        assert_eq!(
+            swap_day_and_month("01/16/21 10:20").as_deref(),
+            Some("16/01/21 10:20")
+        );
+        assert_eq!(swap_day_and_month("2021"), Option::None);
+    }
 
     /// Two-digit years as the sample's pipeline reads them.
     const Y2021: Century = Century::for_reporting_year(2021);
