@@ -9,8 +9,10 @@
 //! The file, not the column, is the unit: one program with one locale wrote all its
 //! dates, and a column of few values (a plan's approval date) takes the order its other
 //! columns show. Evidence is gathered before any row is parsed from the rows at hand — a
-//! workbook's every row, a streamed CSV's first 64 KB (what its reader holds already: no
-//! second pass over a national file) — and then row by row as the file is read.
+//! workbook's every row, a streamed CSV's first 64 KB (read ahead with its header: no
+//! second pass over a national file) — and then row by row as the file is read. Month
+//! first found only after two-way dates were read day first refuses the file whole
+//! ([`DateOrder::refusal`]); the README's "The order of day and month" says what remains.
 
 use crate::text::dates::{order_hint, swap_day_and_month, OrderHint};
 use crate::text::ParseError;
@@ -237,7 +239,6 @@ mod tests {
         assert_eq!((r.column(), r.reason()), ("birth_date", Reason::BadDate));
         assert_eq!(r.detail(), "The cell is not a date.");
         // A new file starts afresh.
-        let mut memo = memo;
         let found = [("updated_on", 1)].into_iter().collect();
         memo.survey_dates(&ColumnMap::new(COLUMNS, &found, 0), &["updated_on"], &[]);
         assert_eq!(
