@@ -39,6 +39,10 @@ use crate::sources::tabular::{
 };
 use crate::sources::{cases, child_registry, fund, SourceKind};
 
+/// How much of a streamed file's start is read ahead for the order of its dates: its
+/// reader's first block, some 450 registry rows.
+const DATE_SURVEY_BYTES: usize = 64 * 1024;
+
 /// Records built into one frame and written as one row group.
 const BATCH_ROWS: usize = 128 * 1024;
 
@@ -57,6 +61,9 @@ pub(crate) trait CleanTable: Sized {
     /// in a first reading of the file, before any row is parsed. None for the registry and
     /// the cases, whose files are read once.
     const WHOLE_NUMBER_COLUMNS: &'static [&'static str] = &[];
+    /// Columns of text dates, whose order of day and month is decided from the file's
+    /// values (`sources::date_order`).
+    const DATE_COLUMNS: &'static [&'static str];
     fn file_context(path: &Path) -> Result<Self::FileContext, Rejection>;
     /// Files of different scopes cannot share an id: a child appears once per snapshot.
     fn scope(_: &Self::FileContext) -> Option<NaiveDate> {
@@ -182,6 +189,7 @@ impl CleanTable for child_registry::RegistryRecord {
     const KIND: SourceKind = SourceKind::ChildRegistry;
     const ID_COLUMN: &'static str = "child_id";
     type FileContext = NaiveDate;
+    const DATE_COLUMNS: &'static [&'static str] = child_registry::DATE_COLUMNS;
 
     fn specs() -> &'static [ColumnSpec] {
         child_registry::COLUMNS
@@ -271,6 +279,7 @@ impl CleanTable for cases::CaseRecord {
     const KIND: SourceKind = SourceKind::Cases;
     const ID_COLUMN: &'static str = "case_id";
     type FileContext = ();
+    const DATE_COLUMNS: &'static [&'static str] = cases::DATE_COLUMNS;
 
     fn specs() -> &'static [ColumnSpec] {
         cases::COLUMNS
@@ -310,6 +319,7 @@ impl CleanTable for fund::FundRecord {
     const ID_COLUMN: &'static str = "";
     type FileContext = ();
     const WHOLE_NUMBER_COLUMNS: &'static [&'static str] = fund::WHOLE_NUMBER_COLUMNS;
+    const DATE_COLUMNS: &'static [&'static str] = fund::DATE_COLUMNS;
 
     fn specs() -> &'static [ColumnSpec] {
         fund::COLUMNS
@@ -324,9 +334,9 @@ impl CleanTable for fund::FundRecord {
         map: &ColumnMap,
         _: &(),
         ctx: &Context,
-        _: &mut Memo,
+        memo: &mut Memo,
     ) -> RowOutcome<Self> {
-        fund::parse_row(raw, map, ctx.century())
+        fund::parse_row(raw, map, ctx.century(), memo)
     }
 
     /// Ledger rows have no id: two equal gifts on one day are two gifts.
@@ -666,10 +676,16 @@ fn open_source(
             uncomputed: Vec::new(),
         };
         let mut row = RawRow::default();
-        while head.rows.len() < HEADER_SEARCH_ROWS {
+        // Past the header, the rows of the file's first block are held too: the order
+        // of its dates is decided on them before any is parsed, with no second pass.
+        let mut bytes = 0;
+        while head.rows.len() < HEADER_SEARCH_ROWS || bytes < DATE_SURVEY_BYTES {
             match reader.next_row(&mut row).map_err(unreadable)? {
                 None => break,
-                Some(Record::Row) => head.rows.push(std::mem::take(&mut row)),
+                Some(Record::Row) => {
+                    bytes += row.cells().map(|c| c.len() + 1).sum::<usize>();
+                    head.rows.push(std::mem::take(&mut row));
+                }
                 Some(Record::Skipped(line, why)) => head.skipped.push((line, why)),
             }
         }
@@ -911,6 +927,13 @@ fn read_file<T: CleanTable>(
     if !T::WHOLE_NUMBER_COLUMNS.is_empty() {
         survey_whole_columns(ctx, path, &mut opened, T::WHOLE_NUMBER_COLUMNS);
     }
+    // The order of day and month, from the rows at hand: a sheet's all, a stream's
+    // first block (read ahead by `open_source`); the rest adds to it as it is read.
+    let at_hand = match &opened.rows {
+        RowSource::Table(rows) => rows.as_slice(),
+        RowSource::Stream { pending, .. } => pending.as_slice(),
+    };
+    memo.survey_dates(&opened.map, T::DATE_COLUMNS, at_hand);
     let sheet = opened.sheet.clone();
     // Checked row by row only when read after the files before it; read ahead, the keys
     // are collected and the merge finds any id that comes twice.
@@ -975,6 +998,13 @@ fn read_file<T: CleanTable>(
         }
     }
     counted.set_aside_before(usize::MAX);
+    // Month first showed only after dates that read either way had been kept read day
+    // first: the file goes whole, as one unreadable half-way does, not silently wrong.
+    if let Some(why) = memo.date_refusal() {
+        counted.parts.abandon();
+        let r = Rejection::new("", Reason::BadDate, why);
+        return Ok(unreadable_file(FileRead::new(path, ctx), path, r));
+    }
     let Counted {
         mut done, parts, ..
     } = counted;

@@ -14,6 +14,16 @@ use crate::text::dates::Century;
 #[cfg(test)]
 use crate::text::fold;
 
+/// The columns of dates and times, read in the order the file shows
+/// ([`super::date_order`]).
+pub const DATE_COLUMNS: &[&str] = &[
+    "occurred_on",
+    "reported_at",
+    "intervened_at",
+    "plan_approved_on",
+    "birth_date",
+];
+
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
         column: "case_id",
@@ -289,11 +299,13 @@ fn parse_cells(
     )?;
     let kind = kind_folded(cell("kind"), &memo.folded(cell("kind")))?;
     let subtype = subtype_folded(kind, cell("subtype"), &memo.folded(cell("subtype")))?;
-    let occurred_on = row::date("occurred_on", cell("occurred_on"), century)?;
-    let reported_at = row::optional_datetime("reported_at", cell("reported_at"), century)?;
-    let intervened_at = row::optional_datetime("intervened_at", cell("intervened_at"), century)?;
+    let line = raw.line;
+    let occurred_on = memo.date(line, "occurred_on", cell("occurred_on"), century)?;
+    let reported_at = memo.optional_datetime(line, "reported_at", cell("reported_at"), century)?;
+    let intervened_at =
+        memo.optional_datetime(line, "intervened_at", cell("intervened_at"), century)?;
     let plan_approved_on =
-        row::optional_date("plan_approved_on", cell("plan_approved_on"), century)?;
+        memo.optional_date(line, "plan_approved_on", cell("plan_approved_on"), century)?;
     if kind == CaseKind::Abuse && reported_at.is_none() {
         return Err(Rejection::new(
             "reported_at",
@@ -319,7 +331,7 @@ fn parse_cells(
             }
         }
     }
-    let birth = row::optional_date("birth_date", cell("birth_date"), century)?;
+    let birth = memo.optional_date(line, "birth_date", cell("birth_date"), century)?;
     if let Some(b) = birth {
         if b > occurred_on {
             return Err(Rejection::new(

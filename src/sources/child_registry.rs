@@ -15,6 +15,9 @@ use crate::text::fold;
 /// Children are people under 16 (Law on Children 2016, art. 1).
 pub const CHILD_AGE_LIMIT: i32 = 16;
 
+/// The columns of dates, read in the order the file shows ([`super::date_order`]).
+pub const DATE_COLUMNS: &[&str] = &["birth_date", "updated_on"];
+
 /// The registry's columns. Rows are parsed by position in this list (`parse_cells`).
 pub const COLUMNS: &[ColumnSpec; 13] = &[
     ColumnSpec {
@@ -244,7 +247,7 @@ fn parse_cells(
     let [child_id, _name, birth_date, sex, ethnicity, commune_code, commune, district, group, at_risk, supported, forms, updated_on] =
         map.cells_in_spec_order::<{ COLUMNS.len() }>(raw);
     let child_id = row::required("child_id", child_id)?;
-    let birth = row::date("birth_date", birth_date, century)?;
+    let birth = memo.date(raw.line, "birth_date", birth_date, century)?;
     if birth > snapshot {
         return Err(Rejection::new(
             "birth_date",
@@ -268,7 +271,7 @@ fn parse_cells(
         at_risk: row::yes_no("at_risk", at_risk)?,
         supported: row::yes_no("supported", supported)?,
         support_forms: memo.tidied(forms, support_forms),
-        updated_on: row::optional_date("updated_on", updated_on, century)?,
+        updated_on: memo.optional_date(raw.line, "updated_on", updated_on, century)?,
     };
     if age >= CHILD_AGE_LIMIT {
         return Ok(Err(Rejection::new(

@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::headers::{ColumnMap, ColumnSpec};
-use super::row::{self, CellResult, Reason, Rejection, RowOutcome};
+use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::text::dates::Century;
 use crate::text::fold;
@@ -49,6 +49,9 @@ pub const COLUMNS: &[ColumnSpec] = &[
 /// Columns of whole numbers, read as a column: whether `800,000` groups thousands is
 /// decided from every value of the file's column before any row is parsed
 /// (`text::numbers`, rules 7 and 8).
+/// The column of dates, read in the order the file shows ([`super::date_order`]).
+pub const DATE_COLUMNS: &[&str] = &["date"];
+
 pub const WHOLE_NUMBER_COLUMNS: &[&str] = &["value_vnd"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,11 +104,17 @@ pub fn kind(cell: &str) -> CellResult<FundKind> {
     }
 }
 
-/// One ledger row; a two-digit year in `century`.
-pub fn parse_row(raw: &RawRow, map: &ColumnMap, century: Century) -> RowOutcome<FundRecord> {
+/// One ledger row; a two-digit year in `century`, the date in the order the file shows
+/// (`memo`'s survey of it).
+pub fn parse_row(
+    raw: &RawRow,
+    map: &ColumnMap,
+    century: Century,
+    memo: &mut Memo,
+) -> RowOutcome<FundRecord> {
     let parsed = (|| -> CellResult<FundRecord> {
         let cell = |c| map.cell(raw, c);
-        let date = row::date("date", cell("date"), century)?;
+        let date = memo.date(raw.line, "date", cell("date"), century)?;
         let kind = kind(cell("kind"))?;
         let value = row::required("value_vnd", cell("value_vnd"))?;
         let value_vnd = parse_vnd_in(value, map.whole_column("value_vnd"))

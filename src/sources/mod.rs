@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod child_registry;
+pub mod date_order;
 pub mod district_reports;
 pub mod form_table;
 pub mod fund;

@@ -6,6 +6,9 @@ use std::rc::Rc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::date_order::DateOrder;
+use super::headers::ColumnMap;
+use super::tabular::RawRow;
 use crate::reference::{Level, OrgUnits, ResolveError};
 use crate::text::dates::{parse_date, parse_datetime, Century};
 use crate::text::fold;
@@ -138,6 +141,9 @@ fn personal_detail(column: &str, reason: Reason) -> &'static str {
     match (reason, column) {
         (Reason::Missing, _) => "The cell is blank.",
         (Reason::DuplicateId, _) => "The id was seen before.",
+        // Also a date that reads two ways in a file that writes month first (see
+        // `date_order`): the column and the code say enough, the other columns' rejections
+        // name the cell that shows the order, and a birth date is never quoted.
         (Reason::BadDate, _) => "The cell is not a date.",
         (Reason::DateOrder, _) => {
             "The birth date comes after another date of the row (the snapshot, or the case)."
@@ -260,12 +266,99 @@ pub struct Memo {
     /// The place of the row before, by its key: an export lists a commune's children
     /// together, so most rows need no look-up at all.
     last_place: Option<(String, CellResult<Place>)>,
+    /// What the text dates of the file being read show of their order: set for each file
+    /// by [`Memo::survey_dates`], then added to as its rows are read.
+    dates: DateOrder,
+}
+
+/// Whether a cell of `column` may be quoted in a message: a birth date never is.
+fn quotable(column: &str) -> bool {
+    !PERSONAL_COLUMNS.contains(&column)
 }
 
 /// The most places a memo holds; past it, places are resolved every time.
 const MEMO_PLACES: usize = 100_000;
 
 impl Memo {
+    /// Starts a file: what the `columns` of `rows` (those at hand before parsing: a
+    /// workbook's all, a streamed file's first block) show of its dates' order.
+    pub fn survey_dates<'r>(
+        &mut self,
+        map: &ColumnMap,
+        columns: &[&'static str],
+        rows: impl IntoIterator<Item = &'r RawRow>,
+    ) {
+        self.dates = DateOrder::default();
+        let at: Vec<(&'static str, usize)> = columns
+            .iter()
+            .filter_map(|c| map.position(c).map(|i| (*c, i)))
+            .collect();
+        if at.is_empty() {
+            return;
+        }
+        for row in rows {
+            for &(column, i) in &at {
+                if let Some(cell) = row.cell(i) {
+                    self.dates.observe(row.line, column, quotable(column), cell);
+                }
+            }
+        }
+    }
+
+    /// Why the file just read cannot be kept for its dates' order, if so.
+    pub fn date_refusal(&self) -> Option<String> {
+        self.dates.refusal()
+    }
+
+    /// A required date of row `line`, read in the order its file shows; a two-digit year
+    /// in `century`.
+    pub fn date(
+        &mut self,
+        line: usize,
+        column: &'static str,
+        cell: &str,
+        century: Century,
+    ) -> CellResult<NaiveDate> {
+        let cell = required(column, cell)?;
+        self.dates
+            .read(line, column, quotable(column), cell, |text| {
+                parse_date(text, century)
+            })
+            .map_err(|why| Rejection::new(column, Reason::BadDate, why))
+    }
+
+    pub fn optional_date(
+        &mut self,
+        line: usize,
+        column: &'static str,
+        cell: &str,
+        century: Century,
+    ) -> CellResult<Option<NaiveDate>> {
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        self.date(line, column, cell, century).map(Some)
+    }
+
+    /// A date with its time of day (see `parse_datetime`), read in its file's order.
+    pub fn optional_datetime(
+        &mut self,
+        line: usize,
+        column: &'static str,
+        cell: &str,
+        century: Century,
+    ) -> CellResult<Option<NaiveDateTime>> {
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        self.dates
+            .read(line, column, quotable(column), cell, |text| {
+                parse_datetime(text, century)
+            })
+            .map(Some)
+            .map_err(|why| Rejection::new(column, Reason::BadDate, why))
+    }
+
     /// [`place`], remembered by its three cells.
     pub fn place(
         &mut self,

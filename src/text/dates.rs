@@ -104,6 +104,72 @@ pub fn parse_datetime(s: &str, century: Century) -> Result<NaiveDateTime, ParseE
     }
 }
 
+/// What a date's text shows about the order of its day and month, for the rule that
+/// decides a column's order from its values (`sources::date_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderHint {
+    /// Nothing: not a `a/b/y` date (ISO, a serial, words, a bad date), or `a` = `b`.
+    None,
+    /// `a/b/y` with `a` 13–31 and `b` ≤ 12: only day-first reads it.
+    DayFirst,
+    /// `a/b/y` with `b` 13–31 and `a` ≤ 12: only month-first reads it.
+    MonthFirst,
+    /// `a/b/y` with `a` ≠ `b`, both 1–12: day-first and month-first read two dates.
+    Either { a: u32, b: u32 },
+}
+
+/// The order `text` shows: its first word (a time may follow) as `a/b/y`, `a-b-y` or
+/// `a.b.y`, `a` and `b` of one or two digits, `y` of two or four. Words (`ngày 16 tháng
+/// 11`) and ISO dates say which part is which and show nothing.
+pub fn order_hint(text: &str) -> OrderHint {
+    let token = text.split([' ', 'T']).next().unwrap_or_default();
+    let Some(separator) = token.bytes().find(|b| !b.is_ascii_digit()) else {
+        return OrderHint::None;
+    };
+    if !matches!(separator, b'/' | b'-' | b'.') {
+        return OrderHint::None;
+    }
+    let mut groups = token.split(separator as char);
+    let (Some(a), Some(b), Some(y), None) =
+        (groups.next(), groups.next(), groups.next(), groups.next())
+    else {
+        return OrderHint::None;
+    };
+    let short = |g: &str| (1..=2).contains(&g.len()) && g.bytes().all(|d| d.is_ascii_digit());
+    // `21-01-16` may be year-month-day: a two-digit year with dashes shows nothing.
+    let year = match (separator, y.len()) {
+        (b'-', 4) | (b'/' | b'.', 2 | 4) => y.bytes().all(|d| d.is_ascii_digit()),
+        _ => false,
+    };
+    if !short(a) || !short(b) || !year {
+        return OrderHint::None;
+    }
+    let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else {
+        return OrderHint::None;
+    };
+    match (a, b) {
+        (0, _) | (_, 0) => OrderHint::None,
+        _ if a == b => OrderHint::None,
+        (13..=31, 1..=12) => OrderHint::DayFirst,
+        (1..=12, 13..=31) => OrderHint::MonthFirst,
+        (1..=12, 1..=12) => OrderHint::Either { a, b },
+        _ => OrderHint::None,
+    }
+}
+
+/// `text` with its first two groups swapped (`01/16/21 10:20` → `16/01/21 10:20`): a
+/// month-first date as the day-first parser reads it. `None` when it is no `a/b/y` date.
+pub fn swap_day_and_month(text: &str) -> Option<String> {
+    let separator = text.bytes().find(|b| !b.is_ascii_digit())?;
+    if !matches!(separator, b'/' | b'-' | b'.') {
+        return None;
+    }
+    let mut parts = text.splitn(3, separator as char);
+    let (a, b, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    let sep = separator as char;
+    Some(format!("{b}{sep}{a}{sep}{rest}"))
+}
+
 /// Days from the 1900 date system's day 0 to the 1904 system's (1 January 1904): a serial
 /// of a workbook saved with the 1904 system (old Mac Excel, `date1904` in the workbook)
 /// plus this is the same moment's 1900 serial.
@@ -401,6 +467,36 @@ fn parse_time(text: &str) -> Result<u32, ParseErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_hints_tell_day_first_month_first_and_two_way_dates_apart() {
+        use OrderHint::*;
+        for (text, hint) in [
+            ("16/01/2021", DayFirst),
+            ("16.01.21", DayFirst),
+            ("16-01-2021 10:20", DayFirst),
+            ("01/16/21", MonthFirst),
+            ("1/16/2021", MonthFirst),
+            ("01/04/21", Either { a: 1, b: 4 }),
+            ("1/4/2021", Either { a: 1, b: 4 }),
+            ("04/04/2021", None),
+            ("2021-01-04", None),
+            ("2021-01-16T10:20:00", None),
+            ("21-01-16", None),
+            ("44197", None),
+            ("ngày 16 tháng 01 năm 2021", None),
+            ("32/01/2021", None),
+            ("00/04/2021", None),
+            ("", None),
+        ] {
+            assert_eq!(order_hint(text), hint, "{text}");
+        }
+        assert_eq!(
+            swap_day_and_month("01/16/21 10:20").as_deref(),
+            Some("16/01/21 10:20")
+        );
+        assert_eq!(swap_day_and_month("2021"), Option::None);
+    }
 
     /// Two-digit years as the sample's pipeline reads them.
     const Y2021: Century = Century::for_reporting_year(2021);
