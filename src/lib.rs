@@ -13,8 +13,10 @@ pub mod charts;
 pub mod cli;
 pub mod columns;
 pub mod config;
+pub mod disclosure;
 pub mod error;
 pub mod generate;
+pub mod hash;
 pub mod indicators;
 pub mod ingest;
 pub mod pack;
@@ -23,6 +25,7 @@ pub mod reference;
 pub mod run;
 pub mod secret_key;
 pub mod sources;
+pub mod store;
 pub mod text;
 
 pub use error::Error;

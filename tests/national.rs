@@ -294,7 +294,7 @@ fn province_totals_add_up_to_the_country() {
 #[test]
 fn the_pack_speaks_for_the_country_and_keeps_every_suppressed_cell_suppressed() {
     use common::pack::{html_row, sheet_rows, sheets};
-    use treem::pack::disclosure::{Parents, Published};
+    use treem::disclosure::{Parents, Published};
     use treem::pack::html::{escape, row_key, ROW_COLUMNS};
 
     let project = national_project();

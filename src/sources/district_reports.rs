@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::headers::{self, ColumnSpec};
 use super::row::{Reason, Rejection};
 use super::tabular::{RawRow, RawTable};
-use crate::config::Scope;
+use crate::reference::Scope;
 use crate::reference::{Level, OrgUnits};
 use crate::text::dates::parse_date;
 use crate::text::fold;
