@@ -7,11 +7,13 @@
 //! match) rejects the workbook; a problem with one form or one value rejects just that,
 //! with the sheet and cell named, and the rest is kept.
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 
 use super::headers::{self, ColumnSpec};
 use super::row::{Reason, Rejection};
-use super::tabular::{RawRow, RawTable};
+use super::tabular::{read_tables_with, Limits, RawRow, RawTable};
 use crate::reference::Scope;
 use crate::reference::{Level, OrgUnits};
 use crate::text::dates::parse_date;
@@ -319,6 +321,48 @@ pub fn period_key(text: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Why a workbook was refused whole before its forms were read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    pub reason: Reason,
+    /// The column its rejected row names ("period", or none for an unreadable file).
+    pub column: &'static str,
+    pub message: String,
+}
+
+/// Reads the workbook at `path`, laid out as the source is sent: in a folder named for its
+/// period (`2021S1/`), which must be one of `periods` (the pipeline's), then every form
+/// of it ([`read`]).
+pub fn read_workbook(
+    path: &Path,
+    periods: &[&str],
+    limits: &Limits,
+    units: &OrgUnits,
+    scope: &Scope,
+) -> Result<ReadOutcome, Refused> {
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !periods.contains(&folder.as_str()) {
+        return Err(Refused {
+            reason: Reason::PeriodMismatch,
+            column: "period",
+            message: format!(
+                "its folder \"{folder}\" is not a period of the pipeline ({}).",
+                periods.join(", ")
+            ),
+        });
+    }
+    let tables = read_tables_with(path, limits).map_err(|e| Refused {
+        reason: Reason::UnreadableFile,
+        column: "",
+        message: e.message,
+    })?;
+    Ok(read(&tables, &folder, units, scope))
 }
 
 /// Reads one workbook found in the folder of period `folder_period`.
