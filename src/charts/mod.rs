@@ -2,7 +2,8 @@
 //! plots, as published [`Cell`]s, so tests can check them without looking at pixels) and a
 //! [`Chart`] implementation that paints them, once into a print PNG and once into an SVG.
 //!
-//! Charts draw only from the disclosure-controlled [`Published`] table: a suppressed cell
+//! Charts draw only from the disclosure-controlled [`Published`] table, which the run makes
+//! once and hands to the charts and the pack alike (`crate::disclosure`): a suppressed cell
 //! gets no bar and its `<5` / `x` label, a true 0 is drawn as 0. The font (DejaVu Sans) is
 //! carried in the binary and registered once, so Vietnamese diacritics need no system font;
 //! numbers are written in Vietnamese style (`98,5 %`, `5.545`, `3,5 tỷ đồng`) unless the

@@ -6,6 +6,10 @@
 //! The same code runs dry for `treem check`: with no [`Output`] it parses every file and
 //! collects the outcomes without writing anything. With one, an input unchanged since the
 //! last run is reused rather than read again (`state.rs` says when that is safe).
+//!
+//! Each source's columns, row rules and reading are in `crate::sources`; this step is the
+//! machinery they share (streaming, batches, keys, reuse, frames, rejected rows), and it
+//! writes through `crate::store` like every step.
 
 pub mod dictionary;
 pub mod district_reports;

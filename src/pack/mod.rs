@@ -1,10 +1,10 @@
 //! The published pack: what report writers take away. Everything in it is drawn from the
 //! disclosure-controlled table of `disclosure`, never from the internal indicators.
 //!
-//! The pack step reads the indicators step's Parquet, publishes it, gathers what the
-//! renderers need into one [`Contents`] (names, findings, provenance, charts) and builds
-//! `index.html`, `indicators.xlsx` and `charts/` in the staging folder before swapping the
-//! whole folder in as `<out>/pack/`, so a reader never finds half a pack. The renderers
+//! The pack step takes the published table the run made (`crate::disclosure`), gathers
+//! what the renderers need into one [`Contents`] (names, findings, provenance, charts) and
+//! builds `index.html`, `indicators.xlsx` and `charts/` in the staging folder before
+//! swapping the whole folder in as `<out>/pack/`, so a reader never finds half a pack. The renderers
 //! (`xlsx`, `html`) are pure functions of [`Contents`]; tests build one by hand.
 
 pub mod html;

@@ -1,7 +1,10 @@
 //! The step graph of `treem run`: which steps run, in order, into which output folder, and
 //! what the run's outcome means for the exit code. Around the steps: the lock of the output
-//! folder (`lock.rs`), outputs published atomically (`layout.rs`) and the manifest of every
-//! run (`manifest.rs`).
+//! folder (`lock.rs`) and the manifest of every run (`manifest.rs`). Between them: the
+//! indicators published under disclosure control once, for the charts and the pack.
+//!
+//! The run only orchestrates. The output folder and atomic publishing that every step uses
+//! are `crate::store`'s, beneath the steps, so that no step imports the run that drives it.
 //!
 //! A step is skipped when what it reads has not changed: each step leaves a fingerprint in
 //! its output folder (`.treem-fingerprint`: for ingest, the inputs' sha256 and everything
