@@ -7,10 +7,10 @@
 //!
 //! `scripts/check_layers.sh` runs this test and prints the edges.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+mod common;
 
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 /// Modules that only the command line may import.
 const ABOVE: [&str; 2] = ["run", "cli"];
@@ -22,7 +22,7 @@ type Edges = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
 
 #[test]
 fn no_module_reaches_back_into_another_nor_up_into_run() {
-    let edges = edges(&Path::new(REPO).join("src"));
+    let edges = edges(&Path::new(common::REPO).join("src"));
     println!("Imports between the modules of src/ (module -> what it names: files):");
     for (from, tos) in &edges {
         for (to, files) in tos {
@@ -73,7 +73,7 @@ fn a_circle_is_found() {
 /// module -> module it names -> the files (relative to `src/`) that name it.
 fn edges(src: &Path) -> Edges {
     let mut edges = Edges::new();
-    for file in rust_files(src) {
+    for file in common::files_with_extension(src, "rs") {
         let relative = file
             .strip_prefix(src)
             .unwrap_or(&file)
@@ -100,23 +100,6 @@ fn edges(src: &Path) -> Edges {
         }
     }
     edges
-}
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The top-level modules a file's code names through `crate::`: `crate::a::b`,
