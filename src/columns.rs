@@ -1,5 +1,6 @@
-//! Column names of the clean tables, in one place: every step and every test names a column
-//! through these, so a rename is one edit and a typo is a compile error.
+//! Column names of the clean tables and of the indicators table, in one place, with the few
+//! values every step names (the levels, the country): every step and every test names a
+//! column through these, so a rename is one edit and a typo is a compile error.
 
 pub const YEAR: &str = "year";
 pub const SNAPSHOT_DATE: &str = "snapshot_date";
@@ -72,3 +73,15 @@ pub const BASELINE_DENOMINATOR: &str = "baseline_denominator";
 pub const CHANGE: &str = "change";
 pub const TARGET: &str = "target";
 pub const TARGET_MET: &str = "target_met";
+
+// The values of `level` in the indicators table, and the country's row: every step that
+// reads the table names them, so they live here rather than in the step that writes it.
+pub const LEVEL_COUNTRY: &str = "country";
+pub const LEVEL_PROVINCE: &str = "province";
+pub const LEVEL_DISTRICT: &str = "district";
+
+/// The org_unit of the country row (ISO 3166 code of Viet Nam).
+pub const COUNTRY: &str = "VN";
+/// The country's name wherever a reader sees it (the org units list only provinces and
+/// below).
+pub const COUNTRY_NAME: &str = "Việt Nam";

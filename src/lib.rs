@@ -4,17 +4,23 @@
 //! outcome to an exit code. The modules follow the data flow:
 //! `config` (the pipeline file) → `sources` (decode and parse what communes and districts
 //! send) → `ingest` (row rules, pseudonymisation, clean Parquet) → `indicators` (the long
-//! table of indicators with baselines and targets), driven by `run`; `charts` and `pack` draw the published, disclosure-controlled
-//! indicators for the report.
-//! `text` is everything about Vietnamese text, numbers, dates and legacy encodings;
-//! `reference` is the official list of administrative units; `generate` makes sample data.
+//! table of indicators with baselines and targets, with the `quality` checks) → `charts`
+//! and `pack`, which draw the indicators as `disclosure` publishes them, once per run.
+//! `run` drives the steps and sits above them; nothing but `cli` imports it. What the
+//! steps share sits beneath them: `store` (the output folder, atomic publishing, Parquet),
+//! `hash` (file hashes, child keys), `columns` (names and levels), `reference` (the
+//! official administrative units, the scope), `text` (Vietnamese text, numbers, dates,
+//! legacy encodings). `generate` makes sample data. `tests/layers.rs` keeps the imports
+//! one way.
 
 pub mod charts;
 pub mod cli;
 pub mod columns;
 pub mod config;
+pub mod disclosure;
 pub mod error;
 pub mod generate;
+pub mod hash;
 pub mod indicators;
 pub mod ingest;
 pub mod pack;
@@ -23,6 +29,7 @@ pub mod reference;
 pub mod run;
 pub mod secret_key;
 pub mod sources;
+pub mod store;
 pub mod text;
 
 pub use error::Error;

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use common::{treem, REPO};
 use polars::prelude::*;
 use treem::charts::{svg_texts, Charts, Field, OrgUnitNames, Plotted, Scope};
-use treem::pack::disclosure::{Cell, Published};
-use treem::pack::Lang;
+use treem::disclosure::{Cell, Published};
+use treem::text::Lang;
 
 const CHARTS: [&str; 10] = [
     "t1_support_rate",

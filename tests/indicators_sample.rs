@@ -187,3 +187,10 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_registry_counted_at_ingestion_is_the_registry_counted_from_its_rows() {
+    let out = &sample_run().out;
+    let differs = treem::indicators::registry::recount_differs(&out.path().join("ingested"));
+    assert_eq!(differs.unwrap(), None);
+}

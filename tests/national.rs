@@ -294,7 +294,7 @@ fn province_totals_add_up_to_the_country() {
 #[test]
 fn the_pack_speaks_for_the_country_and_keeps_every_suppressed_cell_suppressed() {
     use common::pack::{html_row, sheet_rows, sheets};
-    use treem::pack::disclosure::{Parents, Published};
+    use treem::disclosure::{Parents, Published};
     use treem::pack::html::{escape, row_key, ROW_COLUMNS};
 
     let project = national_project();
@@ -411,6 +411,12 @@ fn on_a_generated_national_set_every_province_adds_up_to_the_country() {
     project.run(&["--only", "ingest"]).expect_code(0);
     let run = project.run(&["--only", "indicators"]);
     run.expect_code(0);
+    let differs = treem::indicators::registry::recount_differs(&project.out("ingested"));
+    assert_eq!(
+        differs.unwrap(),
+        None,
+        "registry_counts is not the registry counted"
+    );
     let df = read_parquet(&project.out("indicators/indicators.parquet"));
     let cells = cells(&df);
     let checked = check_levels_add_up(&cells, 63, 705);

@@ -16,7 +16,7 @@ use calamine::Data;
 use common::pack::{html_row, part, sheet_rows, sheets, worksheet_xml};
 use common::{treem, REPO};
 use polars::prelude::*;
-use treem::pack::disclosure::{Cell, Published, PublishedRow};
+use treem::disclosure::{Cell, Published, PublishedRow};
 use treem::pack::html::{escape, row_key, ROW_COLUMNS};
 
 const YEAR_PERIODS: [&str; 2] = ["2021S1", "2021"];

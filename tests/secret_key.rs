@@ -256,7 +256,7 @@ fn an_old_key_in_the_output_folder_is_moved_out_and_keeps_the_keys() {
     #[cfg(unix)]
     assert_eq!(mode(&keys.join("test.key")), 0o600);
     // The child keys are those the old key gave.
-    let expected = treem::ingest::pseudonymise::Pseudonymiser::new(old.as_bytes())
+    let expected = treem::hash::pseudonymise::Pseudonymiser::new(old.as_bytes())
         .unwrap()
         .child_key("TE-1")
         .to_string();

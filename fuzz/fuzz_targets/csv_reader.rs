@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let none = |_: &str| Vec::new();
     let specs = treem::sources::child_registry::COLUMNS;
     if let Ok((table, map)) = treem::sources::headers::locate(&tables, specs, &none) {
-        let keys = treem::ingest::pseudonymise::Pseudonymiser::new(b"fuzzing secret, long enough")
+        let keys = treem::hash::pseudonymise::Pseudonymiser::new(b"fuzzing secret, long enough")
             .expect("a long secret");
         let snapshot = chrono::NaiveDate::from_ymd_opt(2021, 12, 31).expect("a date");
         for row in table.rows.iter().skip(map.header_index + 1) {

@@ -10,9 +10,9 @@ use super::{
     cell_text, goal_percent, palette, percent, sort_by_value, DrawResult, Field, Plotted,
     PlottedRow, Scope,
 };
-use crate::indicators::LEVEL_COUNTRY;
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::columns::LEVEL_COUNTRY;
+use crate::disclosure::{Cell, Published};
+use crate::text::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictRates {

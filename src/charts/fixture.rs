@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use super::{OrgUnitNames, Scope};
 use crate::columns as c;
-use crate::pack::disclosure::Published;
+use crate::disclosure::Published;
 
 /// One row of the indicators table; period 2021 unless changed.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{anchored, bold, font, palette, size, DrawResult};
-use crate::pack::disclosure::Cell;
+use crate::disclosure::Cell;
 
 /// One bar: the published cell, the text drawn for it and its colour.
 #[derive(Debug, Clone)]

@@ -2,7 +2,8 @@
 //! plots, as published [`Cell`]s, so tests can check them without looking at pixels) and a
 //! [`Chart`] implementation that paints them, once into a print PNG and once into an SVG.
 //!
-//! Charts draw only from the disclosure-controlled [`Published`] table: a suppressed cell
+//! Charts draw only from the disclosure-controlled [`Published`] table, which the run makes
+//! once and hands to the charts and the pack alike (`crate::disclosure`): a suppressed cell
 //! gets no bar and its `<5` / `x` label, a true 0 is drawn as 0. The font (DejaVu Sans) is
 //! carried in the binary and registered once, so Vietnamese diacritics need no system font;
 //! numbers are written in Vietnamese style (`98,5 %`, `5.545`, `3,5 tỷ đồng`) unless the
@@ -36,10 +37,11 @@ use polars::prelude::*;
 
 use crate::columns as c;
 use crate::config::{Plan, Target};
+use crate::disclosure::{Cell, Published, PublishedRow};
 use crate::error::Error;
-use crate::pack::disclosure::{Cell, Published, PublishedRow};
-use crate::pack::Lang;
+use crate::store::layout::{swap_in, Layout};
 use crate::text::numbers::{format_decimal_vi, format_integer_vi};
+use crate::text::Lang;
 
 /// The font family every chart asks for; registered from the embedded DejaVu fonts.
 pub const FONT: &str = "sans";
@@ -273,7 +275,7 @@ impl OrgUnitNames {
     /// Reads code and name of every unit from the clean org units table.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let context = format!("reading the org unit names from {}", path.display());
-        let df = crate::indicators::scan_parquet_file(path)
+        let df = crate::store::parquet::scan_parquet_file(path)
             .and_then(|lf| lf.select([col(c::CODE), col(c::NAME)]).collect())
             .map_err(|e| Error::polars(&context, e))?;
         let codes = df
@@ -297,9 +299,7 @@ impl OrgUnitNames {
     pub fn name(&self, code: &str) -> String {
         match self.names.get(code) {
             Some(name) => name.clone(),
-            None if code == crate::indicators::COUNTRY => {
-                crate::indicators::COUNTRY_NAME.to_string()
-            }
+            None if code == crate::columns::COUNTRY => crate::columns::COUNTRY_NAME.to_string(),
             None => code.to_string(),
         }
     }
@@ -309,7 +309,7 @@ impl OrgUnitNames {
 #[derive(Debug, Clone)]
 pub struct Scope {
     /// The unit the charts speak for: the province, or the country of a pipeline with
-    /// several provinces ([`TopUnit`](crate::indicators::TopUnit)).
+    /// several provinces ([`TopUnit`](crate::reference::TopUnit)).
     pub top: String,
     /// The top unit's level: province, or country.
     pub top_level: &'static str,
@@ -336,7 +336,7 @@ impl Scope {
                 plan.year
             ))
         })?;
-        let top = crate::indicators::TopUnit::of(&plan.scope);
+        let top = crate::reference::TopUnit::of(&plan.scope);
         Ok(Scope {
             top: top.code,
             top_level: top.level,
@@ -709,38 +709,25 @@ pub fn render_all(
     charts.save_all(lang, dir)
 }
 
-/// The charts step: reads `indicators/indicators.parquet`, publishes it under disclosure
-/// control, draws every chart in a staging folder and swaps it in as `charts/`.
+/// The charts step: draws every chart of `published` (the indicators under disclosure
+/// control, [`crate::disclosure::publish_outputs`]) in a staging folder and swaps it in as
+/// `charts/`.
 pub fn run(
     plan: &Plan,
-    layout: &crate::run::layout::Layout,
+    layout: &Layout,
+    published: &Published,
     lang: Lang,
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<PathBuf>, Error> {
-    let table_path = layout.indicators().join("indicators.parquet");
-    if !table_path.is_file() {
-        return Err(Error::Usage(format!(
-            "There is no indicators table \"{}\": run the indicators step first (`treem run`).",
-            table_path.display()
-        )));
-    }
-    let context = format!("reading {}", table_path.display());
-    let table = crate::indicators::scan_parquet_file(&table_path)
-        .and_then(LazyFrame::collect)
-        .map_err(|e| Error::polars(&context, e))?;
     let org_units = layout.ingested().join("org_units.parquet");
-    let parents = crate::pack::disclosure::Parents::load(&org_units)
-        .map_err(|e| Error::polars(&format!("reading {}", org_units.display()), e))?;
-    let published = Published::publish_under(&table, &parents, plan.min_count)
-        .map_err(|e| Error::polars("applying disclosure control to the indicators", e))?;
     let names = OrgUnitNames::load(&org_units)?;
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("charts");
     std::fs::create_dir_all(&built).map_err(|e| Error::write(&built, e))?;
-    let files = render_all(&published, plan, &names, lang, &built, log)?;
+    let files = render_all(published, plan, &names, lang, &built, log)?;
     let target = layout.charts();
-    crate::run::layout::swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
+    swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
     let _ = std::fs::remove_dir_all(&staging);
     log(&format!(
         "charts: {} files written to {}.",

@@ -12,8 +12,8 @@ use super::{
     anchored, bold, count, font, page, palette, size, Chart, DrawResult, Field, Plotted,
     PlottedRow, Scope,
 };
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::disclosure::{Cell, Published};
+use crate::text::Lang;
 
 pub const INDICATOR: &str = "report_days_late";
 pub const TIMELINESS: &str = "report_timeliness";
@@ -44,7 +44,7 @@ pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
     let mut codes: Vec<String> = published
         .rows()
         .iter()
-        .filter(|r| r.indicator == INDICATOR && r.level == crate::indicators::LEVEL_DISTRICT)
+        .filter(|r| r.indicator == INDICATOR && r.level == crate::columns::LEVEL_DISTRICT)
         .map(|r| r.org_unit.clone())
         .collect();
     codes.sort();

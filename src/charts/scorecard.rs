@@ -12,8 +12,8 @@ use super::{
     suppression_note, Chart, DrawResult, Field, Plotted, PlottedRow, Scope,
 };
 use crate::config::target::{Comparison, Goal, TargetRule};
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::disclosure::{Cell, Published};
+use crate::text::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -216,7 +216,7 @@ impl Chart for Scorecard {
         lang: Lang,
     ) -> DrawResult<(), DB> {
         let notes = vec![
-            if self.top_level == crate::indicators::LEVEL_COUNTRY {
+            if self.top_level == crate::columns::LEVEL_COUNTRY {
                 lang.pick(
                     "Giá trị toàn quốc trong năm báo cáo, so với mục tiêu của Kế hoạch số 18/KH-SLĐTB&XH",
                     "The country's values in the reporting year against the targets of plan No. 18/KH-SLĐTB&XH",

@@ -10,9 +10,9 @@ use super::{
     cell_text, count, page, palette, signed_count, suppression_note, DrawResult, Field, Plotted,
     PlottedRow, Scope,
 };
-use crate::pack::disclosure::Published;
-use crate::pack::Lang;
+use crate::disclosure::Published;
 use crate::sources::cases::CaseKind;
+use crate::text::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subtype {

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::district_rates::{self, DistrictRates};
 use super::{page, suppression_note, Chart, DrawResult, PlottedRow, Scope};
-use crate::pack::disclosure::Published;
-use crate::pack::Lang;
+use crate::disclosure::Published;
+use crate::text::Lang;
 
 pub const INDICATOR: &str = "special_support_rate";
 
@@ -82,7 +82,7 @@ impl Chart for SupportRate {
 mod tests {
     use super::*;
     use crate::charts::fixture::{publish, ratio, scope};
-    use crate::pack::disclosure::Cell;
+    use crate::disclosure::Cell;
 
     #[test]
     fn districts_by_rate_with_a_small_district_and_its_complement_hidden() {

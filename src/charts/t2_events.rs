@@ -9,9 +9,9 @@ use super::hbars::{self, Bar, Panel, RefLine, Row};
 use super::{
     cell_text, count, page, palette, percent, Chart, DrawResult, Field, Plotted, PlottedRow, Scope,
 };
+use crate::disclosure::{Cell, Published};
 use crate::indicators::reports::EVENTS;
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::text::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::district_rates::{self, DistrictRates};
 use super::{page, Chart, DrawResult, PlottedRow, Scope};
-use crate::pack::disclosure::Published;
-use crate::pack::Lang;
+use crate::disclosure::Published;
+use crate::text::Lang;
 
 pub const INDICATOR: &str = "staff_trained_rate";
 
@@ -72,7 +72,7 @@ impl Chart for StaffTrained {
 mod tests {
     use super::*;
     use crate::charts::fixture::{publish, ratio, scope};
-    use crate::pack::disclosure::Cell;
+    use crate::disclosure::Cell;
 
     #[test]
     fn officers_are_not_children_so_small_districts_stay() {

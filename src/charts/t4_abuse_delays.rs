@@ -10,9 +10,9 @@ use super::{
     cell_text, count, page, palette, percent, suppression_note, Chart, DrawResult, Field, Plotted,
     PlottedRow, Scope,
 };
+use crate::disclosure::{Cell, Published};
 use crate::indicators::cases::delay_labels;
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::text::Lang;
 
 pub const DELAY: &str = "abuse_intervention_delay";
 pub const TIMELY: &str = "abuse_intervention_timely_rate";

@@ -11,8 +11,8 @@ use super::{
     cell_text, count, page, palette, signed_count, sort_by_value, suppression_note, Chart,
     DrawResult, Field, Plotted, PlottedRow, Scope,
 };
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::disclosure::{Cell, Published};
+use crate::text::Lang;
 
 pub const INDICATOR: &str = "injured_children";
 

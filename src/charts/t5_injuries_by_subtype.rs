@@ -6,9 +6,9 @@ use plotters::prelude::*;
 
 use super::subtypes::{self, SubtypeCounts};
 use super::{Chart, DrawResult, PlottedRow, Scope};
-use crate::pack::disclosure::Published;
-use crate::pack::Lang;
+use crate::disclosure::Published;
 use crate::sources::cases::CaseKind;
+use crate::text::Lang;
 
 pub const INDICATOR: &str = "injured_children";
 
@@ -64,7 +64,7 @@ impl Chart for InjuriesBySubtype {
 mod tests {
     use super::*;
     use crate::charts::fixture::{count, publish, scope};
-    use crate::pack::disclosure::Cell;
+    use crate::disclosure::Cell;
 
     #[test]
     fn injury_subtypes_follow_the_export_list_and_small_baselines_are_suppressed() {

@@ -11,9 +11,9 @@ use super::{
     anchored, billion_vnd, bold, cell_text, font, page, palette, size, Chart, DrawResult, Field,
     Plotted, PlottedRow, Scope,
 };
-use crate::pack::disclosure::{Cell, Published};
-use crate::pack::Lang;
+use crate::disclosure::{Cell, Published};
 use crate::text::numbers::format_decimal_vi;
+use crate::text::Lang;
 
 pub const INDICATOR: &str = "fund_raised_vnd";
 const KINDS: [&str; 3] = ["cash", "in_kind", "programme"];

@@ -24,7 +24,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Language of the charts and the pack.
     #[arg(long, value_enum, default_value = "vi")]
-    pub lang: crate::pack::Lang,
+    pub lang: crate::text::Lang,
 }
 
 pub fn run(args: Args) -> Result<u8, Error> {

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config;
 use crate::error::Error;
-use crate::run::{self, layout::Layout, lock::RunLock};
+use crate::run::{self, lock::RunLock};
 use crate::secret_key::{self, KeyEnv, Location};
+use crate::store::Layout;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -11,8 +11,9 @@ use polars::sql::SQLContext;
 
 use crate::config;
 use crate::error::Error;
-use crate::indicators::{scan_parquet_file, scan_partitioned};
-use crate::run::{default_out, layout::Layout};
+use crate::run::default_out;
+use crate::store::parquet::{scan_parquet_file, scan_partitioned};
+use crate::store::Layout;
 
 /// The most rows and columns a table prints; CSV prints everything.
 const MAX_ROWS: usize = 500;

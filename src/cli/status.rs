@@ -11,8 +11,8 @@ use crate::columns as c;
 use crate::config;
 use crate::error::Error;
 use crate::run::default_out;
-use crate::run::layout::Layout;
 use crate::run::manifest::{InputStatus, Manifest, Outcome, StepStatus};
+use crate::store::Layout;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -137,18 +137,18 @@ pub fn lines(m: &Manifest) -> Vec<String> {
 /// for its top level: the country when the table has one, the province otherwise.
 fn targets_line(layout: &Layout) -> Option<String> {
     let path = layout.indicators().join("indicators.parquet");
-    let table = crate::indicators::scan_parquet_file(&path).ok()?;
+    let table = crate::store::parquet::scan_parquet_file(&path).ok()?;
     let has_country = table
         .clone()
-        .filter(col(c::LEVEL).eq(lit(crate::indicators::LEVEL_COUNTRY)))
+        .filter(col(c::LEVEL).eq(lit(crate::columns::LEVEL_COUNTRY)))
         .limit(1)
         .collect()
         .ok()?
         .height()
         > 0;
     let top = match has_country {
-        true => crate::indicators::LEVEL_COUNTRY,
-        false => crate::indicators::LEVEL_PROVINCE,
+        true => crate::columns::LEVEL_COUNTRY,
+        false => crate::columns::LEVEL_PROVINCE,
     };
     let df = table
         .filter(

@@ -4,14 +4,13 @@
 
 pub mod plan;
 pub mod raw;
-pub mod scope;
 pub mod target;
 
 use std::fmt;
 use std::path::PathBuf;
 
+pub use crate::reference::scope::Scope;
 pub use plan::{load, Period, Plan, Rules, SourceFiles, Target};
-pub use scope::Scope;
 pub use target::{Comparison, Goal, TargetRule};
 
 /// Everything wrong with a pipeline file, reported together.

@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use toml::value::Datetime;
 
 use super::raw::{self, Globs, RawPipeline, RawProvinces};
-use super::scope::Scope;
 use super::target::{TargetRule, KNOWN_INDICATORS};
 use super::ConfigError;
+use crate::reference::Scope;
 use crate::sources::tabular::Limits;
 use crate::sources::SourceKind;
 

@@ -7,8 +7,9 @@
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
-use super::{Context, Window, LEVEL_PROVINCE};
+use super::{Context, Window};
 use crate::columns as c;
+use crate::columns::LEVEL_PROVINCE;
 use crate::sources::fund::FundKind;
 
 pub const INDICATOR: &str = "fund_raised_vnd";

@@ -37,12 +37,13 @@ use std::path::Path;
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
-use crate::columns as c;
+use crate::columns::{self as c, COUNTRY, LEVEL_COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
 use crate::config::{Period, Plan, Rules, Scope};
 use crate::error::Error;
 use crate::ingest::frames;
-use crate::run::layout::{swap_in, Layout};
 use crate::sources::SourceKind;
+use crate::store::layout::{swap_in, Layout};
+use crate::store::parquet::{scan_parquet_file, scan_partitioned};
 
 /// The columns of a computed row, in order; [`assemble`] adds baseline and change, the
 /// targets add target and target_met.
@@ -60,43 +61,6 @@ pub const ROW_COLUMNS: [&str; 9] = [
 
 /// The columns that name a row: one value per indicator × period × org unit × breakdown.
 const KEY_COLUMNS: [&str; 5] = [c::INDICATOR, c::PERIOD, c::ORG_UNIT, c::LEVEL, c::BREAKDOWN];
-
-pub const LEVEL_COUNTRY: &str = "country";
-pub const LEVEL_PROVINCE: &str = "province";
-pub const LEVEL_DISTRICT: &str = "district";
-
-/// The org_unit of the country row (ISO 3166 code of Viet Nam).
-pub const COUNTRY: &str = "VN";
-/// The country's name wherever a reader sees it (the org units list only provinces and
-/// below).
-pub const COUNTRY_NAME: &str = "Việt Nam";
-
-/// The unit a plan's summaries speak for (scorecard, status, charts, pack) and the level of
-/// the units shown beside it: a province and its districts, or the country and its
-/// provinces when the pipeline covers several provinces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopUnit {
-    pub code: String,
-    pub level: &'static str,
-    pub child_level: &'static str,
-}
-
-impl TopUnit {
-    pub fn of(scope: &Scope) -> Self {
-        match scope.single_province() {
-            Some(province) => TopUnit {
-                code: province.to_string(),
-                level: LEVEL_PROVINCE,
-                child_level: LEVEL_DISTRICT,
-            },
-            None => TopUnit {
-                code: COUNTRY.to_string(),
-                level: LEVEL_COUNTRY,
-                child_level: LEVEL_PROVINCE,
-            },
-        }
-    }
-}
 
 /// A working column: the province a district belongs to.
 const PROVINCE_CODE: &str = "__province_code";
@@ -257,38 +221,6 @@ impl Tables {
         };
         Ok((tables, counts))
     }
-}
-
-/// Scans one Parquet file.
-pub fn scan_parquet_file(path: &Path) -> PolarsResult<LazyFrame> {
-    LazyFrame::scan_parquet(
-        PlRefPath::new(path.to_string_lossy().as_ref()),
-        ScanArgsParquet::default(),
-    )
-}
-
-/// Scans a hive-partitioned table folder (`<table>/year=YYYY/*.parquet`); `None` when it
-/// holds no Parquet file.
-pub fn scan_partitioned(dir: &Path) -> Option<PolarsResult<LazyFrame>> {
-    let has_parts = std::fs::read_dir(dir).ok()?.flatten().any(|e| {
-        e.path().is_dir()
-            && std::fs::read_dir(e.path()).is_ok_and(|parts| {
-                parts
-                    .flatten()
-                    .any(|p| p.path().extension().is_some_and(|x| x == "parquet"))
-            })
-    });
-    if !has_parts {
-        return None;
-    }
-    let pattern = dir.join("*").join("*.parquet");
-    Some(LazyFrame::scan_parquet(
-        PlRefPath::new(pattern.to_string_lossy().as_ref()),
-        ScanArgsParquet {
-            hive_options: HiveOptions::new_enabled(),
-            ..Default::default()
-        },
-    ))
 }
 
 /// What every family needs: the tables, the provinces in scope, the plan's rules and the
@@ -911,7 +843,7 @@ pub fn run(
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("indicators");
-    crate::ingest::write_parquet(&mut table, &built.join("indicators.parquet"))?;
+    crate::store::parquet::write_parquet(&mut table, &built.join("indicators.parquet"))?;
     let mut findings = crate::quality::findings(
         &table.clone().lazy(),
         &tables.district_reports,
@@ -919,7 +851,7 @@ pub fn run(
     )
     .and_then(LazyFrame::collect)
     .map_err(|e| Error::polars("checking the data quality", e))?;
-    crate::ingest::write_parquet(&mut findings, &built.join("data_quality.parquet"))?;
+    crate::store::parquet::write_parquet(&mut findings, &built.join("data_quality.parquet"))?;
     let target = layout.indicators();
     swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
     let _ = std::fs::remove_dir_all(&staging);
@@ -1105,17 +1037,6 @@ mod tests {
         assert!(!fixture::has_org_unit(&t, "special_support_rate", COUNTRY));
         let r = row(&t, "special_support_rate", "2021", "64", None);
         assert_eq!((r.numerator, r.denominator), (Some(4.0), Some(5.0)));
-    }
-
-    #[test]
-    fn the_top_unit_is_the_country_of_several_provinces() {
-        let top = TopUnit::of(&Scope::AllProvinces);
-        assert_eq!(
-            (top.code.as_str(), top.child_level),
-            (COUNTRY, LEVEL_PROVINCE)
-        );
-        let top = TopUnit::of(&Scope::Province("64".into()));
-        assert_eq!((top.code.as_str(), top.level), ("64", LEVEL_PROVINCE));
     }
 
     #[test]

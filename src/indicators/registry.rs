@@ -1,12 +1,24 @@
 //! Indicators of the child registry, from the latest snapshot within a period's window:
 //! the support rate of children in special circumstances (T1), their share of all children,
 //! and the children at risk. A window without a snapshot gives no rows (no baseline).
+//!
+//! Every registry indicator reads the registry counted: children per snapshot, district and
+//! the columns the indicators group by. The ingest step's tally is the source of truth: it
+//! counts the rows as they stream past and writes the counts beside them
+//! (`ingested/registry_counts/`), which costs nothing then, while counting a national
+//! registry again from its Parquet would be most of this step's time. [`counts`] is the
+//! same table defined from the rows, kept for clean tables that have no counts (tests,
+//! tables made by hand) and as the check on the tally: [`recount_differs`] counts the rows
+//! again and compares, and the end-to-end tests run it on the sample and on a generated
+//! national set. It is not run by the step itself, which would pay the very cost the tally
+//! saves.
 
 use polars::prelude::*;
 
 use super::{Breakdown, Context, Unit, Window};
 use crate::columns as c;
 use crate::sources::child_registry::special_group_letters;
+use crate::store::parquet::scan_partitioned;
 
 pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
     let snapshot = ctx.source(latest_snapshot(ctx, w))?;
@@ -71,6 +83,52 @@ pub fn counts(registry: &LazyFrame) -> PolarsResult<DataFrame> {
         .collect_with_engine(Engine::Streaming)
         // One plan without sinks gives one frame: `Multiple` comes only from several sinks.
         .map(|result| result.unwrap_single())
+}
+
+/// Where the counts ingestion wrote under `ingested/` differ from the registry counted
+/// again from its rows ([`counts`]): the first few differing rows as text, or `None` when
+/// they agree. Parts of one district in several files are summed first, as the indicators
+/// sum them.
+pub fn recount_differs(ingested: &std::path::Path) -> PolarsResult<Option<String>> {
+    let Some(registry) = scan_partitioned(&ingested.join("registry")).transpose()? else {
+        return Ok(None);
+    };
+    let tallied = scan_partitioned(&ingested.join("registry_counts"))
+        .transpose()?
+        .ok_or_else(|| polars_err!(NoData: "the clean tables have no registry_counts"))?;
+    let keys = || {
+        [
+            col(c::SNAPSHOT_DATE),
+            col(c::DISTRICT_CODE).cast(DataType::String),
+            col(c::SPECIAL_GROUP).cast(DataType::String),
+            col(c::SUPPORTED),
+            col(c::AT_RISK),
+        ]
+    };
+    let summed = |counted: LazyFrame| {
+        counted
+            .select(count_columns())
+            .group_by(keys())
+            .agg([col(CHILDREN).sum().alias("tallied")])
+    };
+    let compared = summed(tallied)
+        .join(
+            summed(counts(&registry)?.lazy()).rename(["tallied"], ["recounted"], true),
+            keys(),
+            keys(),
+            JoinArgs {
+                nulls_equal: true,
+                ..JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns)
+            },
+        )
+        .filter(
+            col("tallied")
+                .fill_null(lit(0))
+                .neq(col("recounted").fill_null(lit(0))),
+        )
+        .sort_by_exprs(keys(), SortMultipleOptions::default())
+        .collect()?;
+    Ok((compared.height() > 0).then(|| format!("{}", compared.head(Some(10)))))
 }
 
 /// The counted registry of the latest snapshot taken within the window.
@@ -216,5 +274,24 @@ mod tests {
             row(&t, "at_risk_children", "2021", "64", None).unit,
             "count"
         );
+    }
+
+    #[test]
+    fn a_tally_that_disagrees_with_the_rows_is_found() {
+        use polars::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let part = |table: &str| dir.path().join(table).join("year=2021/a.parquet");
+        let mut registry = fixture::registry(CHILDREN);
+        crate::store::parquet::write_parquet(&mut registry, &part("registry")).unwrap();
+        let mut counted = super::counts(&registry.lazy()).unwrap();
+        crate::store::parquet::write_parquet(&mut counted, &part("registry_counts")).unwrap();
+        assert_eq!(super::recount_differs(dir.path()).unwrap(), None);
+
+        let children = counted.column(super::CHILDREN).unwrap().i64().unwrap() + 1;
+        let mut wrong = counted.clone();
+        wrong.with_column(children.into_column()).unwrap();
+        crate::store::parquet::write_parquet(&mut wrong, &part("registry_counts")).unwrap();
+        let differs = super::recount_differs(dir.path()).unwrap();
+        assert!(differs.is_some_and(|d| d.contains("622")));
     }
 }

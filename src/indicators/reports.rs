@@ -12,8 +12,9 @@
 
 use polars::prelude::*;
 
-use super::{Context, Window, LEVEL_DISTRICT};
+use super::{Context, Window};
 use crate::columns as c;
+use crate::columns::LEVEL_DISTRICT;
 use crate::config::Period;
 use crate::sources::SourceKind;
 

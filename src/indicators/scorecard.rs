@@ -6,9 +6,9 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::TopUnit;
 use crate::columns as c;
 use crate::config::{Period, Plan};
+use crate::reference::TopUnit;
 
 /// The period a scorecard is for: the one whose window is the whole reporting year, else
 /// the period of that year that ends last.

@@ -1,9 +1,14 @@
 //! Ingesting the district report workbooks: each workbook read by
-//! `sources::district_reports`, its problems kept as rejected rows, and the reports of a
-//! district for a period numbered as versions in the order they were sent. All versions
-//! are kept; the latest gives the values, the first decides timeliness (later steps). A
-//! version whose sending date is unknown comes before the dated ones: a dated report is
-//! never overridden by one that cannot say when it was sent.
+//! `sources::district_reports` (its period folder, its forms, its row rules: all that
+//! knows the source), its problems kept as rejected rows, and the reports of a district for
+//! a period numbered as versions in the order they were sent. All versions are kept; the
+//! latest gives the values, the first decides timeliness (later steps). A version whose
+//! sending date is unknown comes before the dated ones: a dated report is never overridden
+//! by one that cannot say when it was sent.
+//!
+//! What stays here is the ingest step's part: reusing an unchanged workbook, its keys and
+//! rejected rows, the versions and the Parquet parts. It sits with the step's generic
+//! machinery (`mod.rs`, `state.rs`, `frames.rs`), which `sources` must not import.
 //!
 //! Versions tie a district's workbooks together, so an unchanged workbook is not read
 //! again but its part is rewritten with the version number it has now (a correction sent
@@ -24,7 +29,6 @@ use crate::config::SourceFiles;
 use crate::error::Error;
 use crate::sources::district_reports::{self, DistrictReport};
 use crate::sources::row::{Reason, Rejection};
-use crate::sources::tabular::read_tables_with;
 
 pub const TABLE: &str = "district_reports";
 
@@ -86,34 +90,22 @@ pub(crate) fn ingest(
                 );
                 file.problem = Some(message);
             };
-        let folder = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !plan.periods.iter().any(|p| p.key == folder) {
-            let keys: Vec<&str> = plan.periods.iter().map(|p| p.key.as_str()).collect();
-            fail(
-                &mut file,
-                Reason::PeriodMismatch,
-                "period",
-                format!(
-                    "its folder \"{folder}\" is not a period of the pipeline ({}).",
-                    keys.join(", ")
-                ),
-            );
-            summary.files.push(file);
-            continue;
-        }
-        let tables = match read_tables_with(path, &plan.limits) {
-            Ok(t) => t,
-            Err(e) => {
-                fail(&mut file, Reason::UnreadableFile, "", e.message);
+        let periods: Vec<&str> = plan.periods.iter().map(|p| p.key.as_str()).collect();
+        let outcome = match district_reports::read_workbook(
+            path,
+            &periods,
+            &plan.limits,
+            units,
+            &plan.scope,
+            ctx.century(),
+        ) {
+            Ok(outcome) => outcome,
+            Err(refused) => {
+                fail(&mut file, refused.reason, refused.column, refused.message);
                 summary.files.push(file);
                 continue;
             }
         };
-        let outcome = district_reports::read(&tables, &folder, units, &plan.scope, ctx.century());
         let mut messages = Vec::new();
         for problem in outcome.problems {
             let message = format!("{}: {}", path.display(), problem.rejection.detail());

@@ -10,7 +10,7 @@ use polars_arrow::trusted_len::TrustedLen;
 
 use super::dictionary;
 use crate::columns as col;
-use crate::ingest::pseudonymise::Key;
+use crate::hash::pseudonymise::Key;
 use crate::sources::cases::CaseRecord;
 use crate::sources::child_registry::RegistryRecord;
 use crate::sources::fund::FundRecord;
@@ -378,7 +378,7 @@ pub fn rejected(rows: &[RejectedRow]) -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::pseudonymise::Pseudonymiser;
+    use crate::hash::pseudonymise::Pseudonymiser;
 
     #[test]
     fn days_count_from_the_unix_epoch() {

@@ -6,18 +6,19 @@
 //! The same code runs dry for `treem check`: with no [`Output`] it parses every file and
 //! collects the outcomes without writing anything. With one, an input unchanged since the
 //! last run is reused rather than read again (`state.rs` says when that is safe).
+//!
+//! Each source's columns, row rules and reading are in `crate::sources`; this step is the
+//! machinery they share (streaming, batches, keys, reuse, frames, rejected rows), and it
+//! writes through `crate::store` like every step.
 
 pub mod dictionary;
 pub mod district_reports;
-pub mod file_hash;
 pub mod frames;
-pub mod pseudonymise;
 pub mod reference;
 pub mod state;
 
 mod keyset;
 mod row_group;
-mod sha256_two;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,16 +29,17 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Plan;
 use crate::error::Error;
+use crate::hash::pseudonymise::Pseudonymiser;
 use crate::reference::{LoadError, OrgUnits};
-use crate::run::layout::{self, Layout};
-use crate::run::writeback::{with_writeback, Writeback};
 use crate::secret_key::RunKey;
 use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
+use crate::store::layout::{self, Layout};
+use crate::store::parquet::{create_buffered, write_parquet};
+use crate::store::writeback::{with_writeback, Writeback};
 use crate::text::dates::Century;
 use frames::RejectedRow;
 pub(crate) use keyset::KeySet;
-use pseudonymise::Pseudonymiser;
 use state::{InputFile, Previous, State};
 
 /// Rows read = kept + rejected + excluded, for a file or a whole table.
@@ -517,31 +519,4 @@ pub(crate) fn part_path(ingested: &Path, table: &str, year: i32, input: &Path) -
         .join(table)
         .join(format!("year={year}"))
         .join(format!("{}.parquet", &hex::encode(digest)[..16]))
-}
-
-/// A new file for a Parquet writer, buffered: the writer hands its pages over in pieces of
-/// a few bytes (a national run made 300,000 write calls for 39,000 cases). The writer's
-/// footer flushes the buffer, so a failed write is still reported.
-pub(crate) fn create_buffered(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
-    Ok(std::io::BufWriter::with_capacity(
-        1 << 20,
-        std::fs::File::create(path)?,
-    ))
-}
-
-/// Writes `df` under a temporary name beside `path`, then renames it into place.
-pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), Error> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-    }
-    let tmp = layout::temporary_name(path);
-    let file = create_buffered(&tmp).map_err(|e| Error::write(path, e))?;
-    let written = ParquetWriter::new(file)
-        .finish(df)
-        .map_err(|e| Error::polars(&format!("writing {}", path.display()), e))
-        .and_then(|_| std::fs::rename(&tmp, path).map_err(|e| Error::write(path, e)));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

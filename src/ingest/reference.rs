@@ -72,7 +72,7 @@ pub fn sink(lf: LazyFrame, out: &Path, source: &Path) -> Result<(), Error> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
-    let tmp = crate::run::layout::temporary_name(out);
+    let tmp = crate::store::layout::temporary_name(out);
     lf.sink(
         SinkDestination::File {
             target: SinkTarget::Path(PlRefPath::new(tmp.to_string_lossy().as_ref())),

@@ -17,11 +17,11 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::file_hash;
 use super::FileSummary;
 use crate::config::Plan;
 use crate::error::Error;
-use crate::run::layout::{write_atomic, write_staged};
+use crate::hash::file_hash;
+use crate::store::layout::{write_atomic, write_staged};
 
 pub const STATE_DIR: &str = ".treem-state";
 const STATE_FILE: &str = "state.json";
@@ -257,7 +257,7 @@ impl Previous {
     pub fn rejected_rows(&self, table: &str, path: &Path) -> Result<DataFrame, Error> {
         let file = self.rejected.join(format!("{table}.parquet"));
         let context = || format!("reading the earlier rejected rows of {}", file.display());
-        crate::indicators::scan_parquet_file(&file)
+        crate::store::parquet::scan_parquet_file(&file)
             .and_then(|lf| {
                 lf.filter(col(crate::columns::FILE).eq(lit(path.display().to_string())))
                     .collect()

@@ -30,7 +30,6 @@ use super::{
 use super::{TableOutcome, TableSummary};
 use crate::config::SourceFiles;
 use crate::error::Error;
-use crate::run::layout::temporary_name;
 use crate::sources::headers::{self, ColumnMap, ColumnSpec, HEADER_SEARCH_ROWS};
 use crate::sources::row::{Memo, Reason, Rejection, RowOutcome};
 use crate::sources::tabular::{
@@ -38,6 +37,7 @@ use crate::sources::tabular::{
     UnreadableFile,
 };
 use crate::sources::{cases, child_registry, fund, SourceKind};
+use crate::store::layout::temporary_name;
 
 /// How much of a streamed file's start is read ahead for the order of its dates: its
 /// reader's first block, some 450 registry rows.

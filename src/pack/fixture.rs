@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::disclosure::Published;
-use super::{Contents, Finding, InputFile, Lang, Provenance};
+use super::{Contents, Finding, InputFile, Provenance};
 use crate::columns as c;
 use crate::config::Target;
+use crate::disclosure::Published;
+use crate::text::Lang;
 
 /// (indicator, org_unit, numerator, denominator, value, unit, baseline, target, met)
 type Spec = (

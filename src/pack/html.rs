@@ -11,9 +11,10 @@
 
 use std::fmt::Write;
 
-use super::disclosure::{Cell, PublishedRow};
 use super::words::{self, Headers};
-use super::{Contents, Lang, Shown};
+use super::{Contents, Shown};
+use crate::disclosure::{Cell, PublishedRow};
+use crate::text::Lang;
 
 /// The cells of an indicator row of the page, in order (keys of [`Headers`]).
 pub const ROW_COLUMNS: [&str; 9] = [

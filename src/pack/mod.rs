@@ -1,13 +1,12 @@
 //! The published pack: what report writers take away. Everything in it is drawn from the
 //! disclosure-controlled table of `disclosure`, never from the internal indicators.
 //!
-//! The pack step reads the indicators step's Parquet, publishes it, gathers what the
-//! renderers need into one [`Contents`] (names, findings, provenance, charts) and builds
-//! `index.html`, `indicators.xlsx` and `charts/` in the staging folder before swapping the
-//! whole folder in as `<out>/pack/`, so a reader never finds half a pack. The renderers
+//! The pack step takes the published table the run made (`crate::disclosure`), gathers
+//! what the renderers need into one [`Contents`] (names, findings, provenance, charts) and
+//! builds `index.html`, `indicators.xlsx` and `charts/` in the staging folder before
+//! swapping the whole folder in as `<out>/pack/`, so a reader never finds half a pack. The renderers
 //! (`xlsx`, `html`) are pure functions of [`Contents`]; tests build one by hand.
 
-pub mod disclosure;
 pub mod html;
 pub mod words;
 pub mod xlsx;
@@ -21,32 +20,10 @@ use sha2::{Digest, Sha256};
 
 use crate::columns as c;
 use crate::config::{Plan, Target};
+use crate::disclosure::{Cell, Published, PublishedRow};
 use crate::error::Error;
-use crate::run::layout::{swap_in, Layout};
-use disclosure::{Cell, Parents, Published, PublishedRow};
-
-/// The language of what a reader sees: Vietnamese by default (`--lang en` for English).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-impl Lang {
-    /// Picks the text of this language.
-    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
-    }
-
-    /// The HTML `lang` attribute.
-    pub fn code(self) -> &'static str {
-        self.pick("vi", "en")
-    }
-}
+use crate::store::layout::{swap_in, Layout};
+use crate::text::Lang;
 
 /// One row of `indicators/data_quality.parquet`.
 #[derive(Debug, Clone, PartialEq)]
@@ -194,9 +171,7 @@ impl Contents {
     pub fn name(&self, code: &str) -> String {
         match self.names.get(code) {
             Some(name) => name.clone(),
-            None if code == crate::indicators::COUNTRY => {
-                crate::indicators::COUNTRY_NAME.to_string()
-            }
+            None if code == crate::columns::COUNTRY => crate::columns::COUNTRY_NAME.to_string(),
             None => code.to_string(),
         }
     }
@@ -446,23 +421,16 @@ pub struct PackSummary {
     pub charts: usize,
 }
 
-/// Runs the step: publishes the indicators under `layout` and builds `<out>/pack/`.
+/// Runs the step: builds `<out>/pack/` from `published` (the indicators under disclosure
+/// control, [`crate::disclosure::publish_outputs`]) and the rest of `layout`.
 pub fn run(
     plan: &Plan,
     layout: &Layout,
+    published: Published,
     lang: Lang,
     log: &mut dyn FnMut(&str),
 ) -> Result<PackSummary, Error> {
-    let indicators = read_parquet(&layout.indicators().join("indicators.parquet"))?;
     let quality = read_parquet(&layout.indicators().join("data_quality.parquet"))?;
-    let org_units = layout.ingested().join("org_units.parquet");
-    let parents = if org_units.is_file() {
-        Parents::load(&org_units).map_err(|e| Error::polars("reading the org units' parents", e))?
-    } else {
-        Parents::default()
-    };
-    let published = Published::publish_under(&indicators, &parents, plan.min_count)
-        .map_err(|e| Error::polars("applying disclosure control", e))?;
     let findings =
         read_findings(&quality).map_err(|e| Error::polars("reading the data-quality table", e))?;
     let names = match std::fs::File::open(layout.ingested().join("org_units.parquet")) {
@@ -494,7 +462,7 @@ pub fn run(
     let contents = Contents {
         findings,
         names,
-        top: crate::indicators::TopUnit::of(&plan.scope).code,
+        top: crate::reference::TopUnit::of(&plan.scope).code,
         year: plan.year,
         periods: plan
             .periods

@@ -7,8 +7,8 @@ use crate::config::target::{Comparison, Goal, TargetRule};
 use crate::sources::district_reports::{find_item, ItemUnit};
 use crate::text::numbers::format_decimal_vi;
 
-use super::disclosure::{Cell, PublishedRow};
-use super::Lang;
+use crate::disclosure::{Cell, PublishedRow};
+use crate::text::Lang;
 
 /// The indicator's name in words.
 pub fn indicator(code: &str, lang: Lang) -> String {

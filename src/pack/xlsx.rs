@@ -35,10 +35,11 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::disclosure::{Cell, PublishedRow};
 use super::words::{self, Headers};
-use super::{Contents, Lang, Shown};
+use super::{Contents, Shown};
+use crate::disclosure::{Cell, PublishedRow};
 use crate::error::Error;
+use crate::text::Lang;
 
 /// How a number cell reads: its Excel format, and the text that format gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,10 @@
 //! Data-quality checks: what the data says about itself. Each check returns rows of the
 //! one `data_quality` table — which check, which rule, how serious, for which district and
 //! period, and the values behind it — so a statistician reads every finding in one place.
+//!
+//! The indicators step runs the checks and the disclosure control reads what they name;
+//! what the checks share with the indicators (columns, levels) is in `crate::columns`, so
+//! this module imports no step.
 
 pub mod form_rules;
 pub mod outliers;

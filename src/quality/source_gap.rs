@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::{shape, Severity};
 use crate::columns as c;
-use crate::indicators::LEVEL_DISTRICT;
+use crate::columns::LEVEL_DISTRICT;
 
 /// (form item, indicator, its column that counts the same thing, the source's name).
 pub const PAIRS: [(&str, &str, &str, &str); 4] = [

@@ -4,5 +4,7 @@
 //! Kept apart from `sources` because it is read once per run and shared by all of them.
 
 pub mod org_units;
+pub mod scope;
 
 pub use org_units::{Level, LoadError, OrgUnit, OrgUnits, ResolveError};
+pub use scope::{Scope, TopUnit};

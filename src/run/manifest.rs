@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::layout::{published, write_atomic, Layout};
 use crate::error::Error;
 use crate::ingest::IngestSummary;
+use crate::store::layout::{published, write_atomic, Layout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,10 @@
 //! The step graph of `treem run`: which steps run, in order, into which output folder, and
 //! what the run's outcome means for the exit code. Around the steps: the lock of the output
-//! folder (`lock.rs`), outputs published atomically (`layout.rs`) and the manifest of every
-//! run (`manifest.rs`).
+//! folder (`lock.rs`) and the manifest of every run (`manifest.rs`). Between them: the
+//! indicators published under disclosure control once, for the charts and the pack.
+//!
+//! The run only orchestrates. The output folder and atomic publishing that every step uses
+//! are `crate::store`'s, beneath the steps, so that no step imports the run that drives it.
 //!
 //! A step is skipped when what it reads has not changed: each step leaves a fingerprint in
 //! its output folder (`.treem-fingerprint`: for ingest, the inputs' sha256 and everything
@@ -9,10 +12,8 @@
 //! pipeline file and the treem version), and a step whose fingerprint is unchanged does
 //! not run again unless it is named with `--only` or the run is a `--full-refresh`.
 
-pub mod layout;
 pub mod lock;
 pub mod manifest;
-pub mod writeback;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,13 +23,14 @@ use clap::ValueEnum;
 use sha2::{Digest, Sha256};
 
 use crate::config::Plan;
+use crate::disclosure::{self, Published};
 use crate::error::Error;
 use crate::indicators::{self, IndicatorSummary};
 use crate::ingest::state::{self, InputFile, State};
 use crate::ingest::{self, IngestSummary};
 use crate::reference::OrgUnits;
 use crate::secret_key::RunKey;
-use layout::Layout;
+use crate::store::layout::{self, Layout};
 use manifest::{Manifest, Outcome, StepRecord, StepStatus};
 
 /// The steps of a run, in the order they run.
@@ -71,7 +73,7 @@ pub struct RunOptions {
     /// The output folder; `out/<pipeline name>` when not given.
     pub out: Option<PathBuf>,
     /// The language of the charts and the pack.
-    pub lang: crate::pack::Lang,
+    pub lang: crate::text::Lang,
 }
 
 #[derive(Debug)]
@@ -210,6 +212,8 @@ fn run_steps(
         indicators: None,
         quality_gate: None,
     };
+    // Disclosure control, computed once for the charts and the pack when either runs.
+    let mut published: Option<Published> = None;
     for step in steps {
         let clock = Instant::now();
         let started = Utc::now();
@@ -257,11 +261,20 @@ fn run_steps(
             }
             Step::Charts => {
                 log("Step charts: drawing the published indicators.");
-                crate::charts::run(plan, layout, options.lang, log).map(|_| ())
+                published_once(&mut published, plan, layout).and_then(|published| {
+                    crate::charts::run(plan, layout, published, options.lang, log).map(|_| ())
+                })
             }
             Step::Pack => {
                 log("Step pack: publishing the indicators under disclosure control.");
-                crate::pack::run(plan, layout, options.lang, log).map(|_| ())
+                // The last step to read the table: it takes it.
+                match published.take() {
+                    Some(published) => Ok(published),
+                    None => disclosure::publish_outputs(layout, plan.min_count),
+                }
+                .and_then(|published| {
+                    crate::pack::run(plan, layout, published, options.lang, log).map(|_| ())
+                })
             }
         };
         if let Err(e) = ran {
@@ -287,6 +300,20 @@ fn run_steps(
         log(&format!("Data-quality gate failed: {gate}"));
     }
     Ok(outcome)
+}
+
+/// The indicators under disclosure control, published by the first step that needs them.
+fn published_once<'a>(
+    published: &'a mut Option<Published>,
+    plan: &Plan,
+    layout: &Layout,
+) -> Result<&'a Published, Error> {
+    if published.is_none() {
+        *published = Some(disclosure::publish_outputs(layout, plan.min_count)?);
+    }
+    published
+        .as_ref()
+        .ok_or_else(|| Error::Internal("the published table went missing".into()))
 }
 
 /// Why the data-quality gate fails, if it does: too large a share of the rows rejected,
@@ -375,7 +402,7 @@ fn fingerprint(
     let Some(upstream) = upstream else {
         return Ok(None);
     };
-    let pipeline = ingest::file_hash::sha256_file(&plan.file)
+    let pipeline = crate::hash::file_hash::sha256_file(&plan.file)
         .map(|(s, _)| s)
         .unwrap_or_default();
     // What the reader sees depends on the language too: a pack in English is not the

@@ -8,7 +8,7 @@ use super::child_registry::CHILD_AGE_LIMIT;
 use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
-use crate::ingest::pseudonymise::{Key, Pseudonymiser};
+use crate::hash::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
 use crate::text::dates::Century;
 #[cfg(test)]

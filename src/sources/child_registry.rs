@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
-use crate::ingest::pseudonymise::{Key, Pseudonymiser};
+use crate::hash::pseudonymise::{Key, Pseudonymiser};
 use crate::reference::OrgUnits;
 use crate::text::dates::Century;
 use crate::text::fold;

@@ -10,13 +10,15 @@
 //! is such a value: the forms are kept, and the report's sending date is unknown (it counts
 //! as sent, not as on time).
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 
 use super::form_table;
 use super::headers::ColumnSpec;
 use super::row::{Reason, Rejection};
-use super::tabular::{RawRow, RawTable};
-use crate::config::Scope;
+use super::tabular::{read_tables_with, Limits, RawRow, RawTable};
+use crate::reference::Scope;
 use crate::reference::{Level, OrgUnits};
 use crate::text::dates::{parse_date, Century};
 use crate::text::fold;
@@ -348,6 +350,49 @@ pub fn period_key(text: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Why a workbook was refused whole before its forms were read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    pub reason: Reason,
+    /// The column its rejected row names ("period", or none for an unreadable file).
+    pub column: &'static str,
+    pub message: String,
+}
+
+/// Reads the workbook at `path`, laid out as the source is sent: in a folder named for its
+/// period (`2021S1/`), which must be one of `periods` (the pipeline's), then every form
+/// of it ([`read`]).
+pub fn read_workbook(
+    path: &Path,
+    periods: &[&str],
+    limits: &Limits,
+    units: &OrgUnits,
+    scope: &Scope,
+    century: Century,
+) -> Result<ReadOutcome, Refused> {
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !periods.contains(&folder.as_str()) {
+        return Err(Refused {
+            reason: Reason::PeriodMismatch,
+            column: "period",
+            message: format!(
+                "its folder \"{folder}\" is not a period of the pipeline ({}).",
+                periods.join(", ")
+            ),
+        });
+    }
+    let tables = read_tables_with(path, limits).map_err(|e| Refused {
+        reason: Reason::UnreadableFile,
+        column: "",
+        message: e.message,
+    })?;
+    Ok(read(&tables, &folder, units, scope, century))
 }
 
 /// Reads one workbook found in the folder of period `folder_period`; a two-digit year in

@@ -1,7 +1,11 @@
 //! What communes and districts send, one file per source: how each is found, decoded and
 //! read into typed records. `tabular` turns any CSV or workbook into rows of text, `headers`
 //! finds the columns by their Vietnamese names, and each source file (`child_registry`,
-//! `cases`) turns one row into a record or says which column is wrong and why.
+//! `cases`) turns one row into a record or says which column is wrong and why; the
+//! district reports' file also says how its workbooks are laid out and read whole.
+//!
+//! Beneath the ingest step, which drives these files and writes what they return; nothing
+//! here imports a step.
 
 pub mod cases;
 pub mod child_registry;

@@ -1,4 +1,5 @@
-//! Vietnamese text: normalisation, matching, numbers, dates and legacy encodings.
+//! Vietnamese text: normalisation, matching, numbers, dates and legacy encodings, and the
+//! language ([`Lang`]) of what a reader sees.
 //!
 //! Everything that reads a human-typed value goes through here, so that one cell is
 //! cleaned, matched and parsed the same way whichever source it came from. The parsers
@@ -7,6 +8,7 @@
 
 pub mod dates;
 pub mod encoding;
+mod lang;
 pub mod legacy;
 pub mod numbers;
 mod plain;
@@ -17,6 +19,7 @@ use std::fmt;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+pub use lang::Lang;
 use plain::plain;
 pub(crate) use plain::plain_lines;
 

@@ -90,6 +90,11 @@ pub fn parquet_rows(dir: &Path) -> usize {
 }
 
 pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    files_with_extension(dir, "parquet")
+}
+
+/// Every file under `dir` whose extension is `extension`, sorted.
+pub fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -100,7 +105,7 @@ pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "parquet") {
+            } else if p.extension().is_some_and(|x| x == extension) {
                 out.push(p);
             }
         }

@@ -6,6 +6,8 @@
 //! the provinces in scope), each province and each district. "all" is resolved against the
 //! org-units table when the indicators are computed, since the plan reads no data.
 
+use crate::columns::{COUNTRY, LEVEL_COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+
 /// The provinces a pipeline covers, as written in the pipeline file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -58,6 +60,33 @@ impl Scope {
     }
 }
 
+/// The unit a plan's summaries speak for (scorecard, status, charts, pack) and the level of
+/// the units shown beside it: a province and its districts, or the country and its
+/// provinces when the pipeline covers several provinces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopUnit {
+    pub code: String,
+    pub level: &'static str,
+    pub child_level: &'static str,
+}
+
+impl TopUnit {
+    pub fn of(scope: &Scope) -> Self {
+        match scope.single_province() {
+            Some(province) => TopUnit {
+                code: province.to_string(),
+                level: LEVEL_PROVINCE,
+                child_level: LEVEL_DISTRICT,
+            },
+            None => TopUnit {
+                code: COUNTRY.to_string(),
+                level: LEVEL_COUNTRY,
+                child_level: LEVEL_PROVINCE,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +104,16 @@ mod tests {
         assert!(two.covers("01") && !two.covers("70"));
         assert!(Scope::AllProvinces.covers("70"));
         assert!(!Scope::Province("64".into()).covers("01"));
+    }
+
+    #[test]
+    fn the_top_unit_is_the_country_of_several_provinces() {
+        let top = TopUnit::of(&Scope::AllProvinces);
+        assert_eq!(
+            (top.code.as_str(), top.child_level),
+            (COUNTRY, LEVEL_PROVINCE)
+        );
+        let top = TopUnit::of(&Scope::Province("64".into()));
+        assert_eq!((top.code.as_str(), top.level), ("64", LEVEL_PROVINCE));
     }
 }

@@ -27,13 +27,44 @@
 //!
 //! This is a per-group algorithm over a few thousand rows, so it runs on plain rows rather
 //! than as polars expressions; the result goes back into a polars frame.
+//!
+//! A module of its own beneath the charts and the pack, which both draw from one
+//! [`Published`] table: the run publishes the indicators once ([`publish_outputs`]) and
+//! hands the table to both steps, so the two can never show different cells.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
 use crate::columns as c;
-use crate::indicators::{COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::{COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::error::Error;
+use crate::store::parquet::scan_parquet_file;
+use crate::store::Layout;
+
+/// The indicators step's table in `layout` published under disclosure control, each
+/// district adding up to its province in the clean org units (without them, a table of
+/// one province: its districts add up to it).
+pub fn publish_outputs(layout: &Layout, min_count: u32) -> Result<Published, Error> {
+    let table_path = layout.indicators().join("indicators.parquet");
+    if !table_path.is_file() {
+        return Err(Error::Usage(format!(
+            "There is no indicators table \"{}\": run the indicators step first (`treem run`).",
+            table_path.display()
+        )));
+    }
+    let table = scan_parquet_file(&table_path)
+        .and_then(LazyFrame::collect)
+        .map_err(|e| Error::polars(&format!("reading {}", table_path.display()), e))?;
+    let org_units = layout.ingested().join("org_units.parquet");
+    let parents = match org_units.is_file() {
+        true => Parents::load(&org_units)
+            .map_err(|e| Error::polars(&format!("reading {}", org_units.display()), e))?,
+        false => Parents::default(),
+    };
+    Published::publish_under(&table, &parents, min_count)
+        .map_err(|e| Error::polars("applying disclosure control to the indicators", e))
+}
 
 /// How a count of people enters an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,7 +361,7 @@ impl Parents {
 
     /// Reads the clean org units table at `path`.
     pub fn load(path: &std::path::Path) -> PolarsResult<Self> {
-        let df = crate::indicators::scan_parquet_file(path)?
+        let df = scan_parquet_file(path)?
             .select([col(c::CODE), col(c::LEVEL), col(c::PARENT_CODE)])
             .collect()?;
         Self::from_org_units(&df)

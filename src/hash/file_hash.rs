@@ -140,7 +140,7 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::sha256_two::sample_bytes as data;
+    use crate::hash::sha256_two::sample_bytes as data;
     use sha2::{Digest, Sha256};
 
     fn expected(bytes: &[u8]) -> String {
