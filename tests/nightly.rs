@@ -459,3 +459,26 @@ fn check_lists_a_broken_workbook_cell_and_writes_nothing() {
     p.pipeline("colour = \"blue\"");
     treem(p.dir.path(), &["check", "pipelines/p.toml"]).expect_code(2);
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_stops_treem_quietly() {
+    let p = Project::new();
+    p.file(
+        "data/child_registry/2021-12-31/a.csv",
+        &registry_file(&["TE1"]),
+    );
+    p.run(&[]).expect_code(0);
+    // `treem status | head -0`: the reader is gone before treem writes a line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["status", "pipelines/p.toml", "--out", "out"])
+        .current_dir(p.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
