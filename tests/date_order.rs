@@ -10,36 +10,10 @@ use polars::prelude::*;
 
 /// (file name, row, column, reason, detail) of every rejected row of `table`, by row.
 fn rejected(project: &Project, table: &str) -> Vec<(String, u32, String, String, String)> {
-    let df = read_parquet(&project.out(&format!("rejected/{table}.parquet")));
-    let s = |c: &str| -> Vec<String> {
-        df.column(c)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect()
-    };
-    let rows: Vec<u32> = df
-        .column("row")
-        .unwrap()
-        .u32()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect();
-    let (files, columns, reasons, details) = (s("file"), s("column"), s("reason"), s("detail"));
-    let mut out: Vec<_> = (0..df.height())
-        .map(|i| {
-            let name = files[i].rsplit('/').next().unwrap_or("").to_string();
-            (
-                name,
-                rows[i],
-                columns[i].clone(),
-                reasons[i].clone(),
-                details[i].clone(),
-            )
-        })
+    let mut out: Vec<_> = project
+        .rejected(table)
+        .into_iter()
+        .map(|r| (r.file_name, r.row, r.column, r.reason, r.detail))
         .collect();
     out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     out

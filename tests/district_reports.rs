@@ -635,27 +635,10 @@ fn form_values_are_whole_numbers_read_as_their_sheet_column() {
 
 /// (reason, row, detail) of every rejected district-report row, sorted by row, then detail.
 fn report_rejections(project: &Project) -> Vec<(String, u32, String)> {
-    let df = read_parquet(&project.out("rejected/district_reports.parquet"));
-    let s = |c: &str| -> Vec<String> {
-        df.column(c)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect()
-    };
-    let rows: Vec<u32> = df
-        .column("row")
-        .unwrap()
-        .u32()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect();
-    let (reasons, details) = (s("reason"), s("detail"));
-    let mut out: Vec<_> = (0..df.height())
-        .map(|i| (reasons[i].clone(), rows[i], details[i].clone()))
+    let mut out: Vec<_> = project
+        .rejected("district_reports")
+        .into_iter()
+        .map(|r| (r.reason, r.row, r.detail))
         .collect();
     out.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
     out

@@ -122,34 +122,10 @@ struct Corpus {
 
 /// (file name, reason, row, detail) of every rejected row of `table`.
 fn rejected(project: &Project, table: &str) -> Vec<(String, String, u32, String)> {
-    let df = common::read_parquet(&project.out(&format!("rejected/{table}.parquet")));
-    let s = |c: &str| -> Vec<String> {
-        df.column(c)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect()
-    };
-    let rows: Vec<u32> = df
-        .column("row")
-        .unwrap()
-        .u32()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect();
-    let (files, reasons, details) = (s("file"), s("reason"), s("detail"));
-    (0..df.height())
-        .map(|i| {
-            let name = Path::new(&files[i])
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (name, reasons[i].clone(), rows[i], details[i].clone())
-        })
+    project
+        .rejected(table)
+        .into_iter()
+        .map(|r| (r.file_name, r.reason, r.row, r.detail))
         .collect()
 }
 

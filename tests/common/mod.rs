@@ -259,38 +259,68 @@ min_count = 5
 
     /// (reason, row, column, outcome) of every rejected row of `table`, sorted by row.
     pub fn rejections(&self, table: &str) -> Vec<(String, u32, String, String)> {
-        let df = read_parquet(&self.out(&format!("rejected/{table}.parquet")));
-        let s = |c: &str| -> Vec<String> {
-            df.column(c)
-                .unwrap()
-                .str()
-                .unwrap()
-                .iter()
-                .map(|v| v.unwrap_or("").to_string())
-                .collect()
-        };
-        let rows: Vec<u32> = df
-            .column("row")
-            .unwrap()
-            .u32()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap())
-            .collect();
-        let (reasons, columns, outcomes) = (s("reason"), s("column"), s("outcome"));
-        let mut out: Vec<_> = (0..df.height())
-            .map(|i| {
-                (
-                    reasons[i].clone(),
-                    rows[i],
-                    columns[i].clone(),
-                    outcomes[i].clone(),
-                )
-            })
+        let mut out: Vec<_> = self
+            .rejected(table)
+            .into_iter()
+            .map(|r| (r.reason, r.row, r.column, r.outcome))
             .collect();
         out.sort_by_key(|r| r.1);
         out
     }
+
+    /// Every rejected row of `table`, in the table's order.
+    pub fn rejected(&self, table: &str) -> Vec<Rejected> {
+        rejected_rows(&self.out(&format!("rejected/{table}.parquet")))
+    }
+}
+
+/// A rejected row as the tests read it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    /// The file's name, without its folders.
+    pub file_name: String,
+    pub row: u32,
+    pub column: String,
+    pub reason: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// Every row of a rejected table (`rejected/<table>.parquet`).
+pub fn rejected_rows(path: &Path) -> Vec<Rejected> {
+    let df = read_parquet(path);
+    let s = |c: &str| -> Vec<String> {
+        df.column(c)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect()
+    };
+    let rows: Vec<u32> = df
+        .column("row")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    let (files, columns, reasons) = (s("file"), s("column"), s("reason"));
+    let (outcomes, details) = (s("outcome"), s("detail"));
+    (0..df.height())
+        .map(|i| Rejected {
+            file_name: Path::new(&files[i])
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            row: rows[i],
+            column: columns[i].clone(),
+            reason: reasons[i].clone(),
+            outcome: outcomes[i].clone(),
+            detail: details[i].clone(),
+        })
+        .collect()
 }
 
 /// A district report workbook to write in a test: the header block and the values.
