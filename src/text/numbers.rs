@@ -932,11 +932,9 @@ mod tests {
                 assert!(x.is_finite(), "{s:?} gave {x}");
             }
             // A whole number, written back the Vietnamese way, reads as itself.
-            for parsed in [parse_integer(&s), parse_vnd(&s)] {
-                if let Ok(n) = parsed {
-                    read += 1;
-                    assert_eq!(parse_integer(&format_integer_vi(n)), Ok(n), "{s:?}");
-                }
+            for n in [parse_integer(&s), parse_vnd(&s)].into_iter().flatten() {
+                read += 1;
+                assert_eq!(parse_integer(&format_integer_vi(n)), Ok(n), "{s:?}");
             }
             if let Err(e) = parse_yes_no(&s) {
                 assert!(!e.to_string().is_empty(), "{s:?}");
