@@ -298,11 +298,7 @@ pub fn read(path: &Path, location: Location) -> Result<Secret, String> {
     let text = std::fs::read(path)
         .map_err(|e| format!("Cannot read the secret key file {}: {e}.", path.display()))?;
     let text = String::from_utf8_lossy(&text);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    let lines = secret_lines(&text);
     match lines.as_slice() {
         [secret] => Secret::new(secret.as_bytes().to_vec(), location),
         [] => Err(format!("The secret key file {} is empty.", path.display())),
@@ -465,12 +461,16 @@ fn move_legacy_out(legacy: &Path, location: &Location) -> Result<Event, String> 
     }
 }
 
-fn trimmed(bytes: &[u8]) -> Vec<u8> {
-    String::from_utf8_lossy(bytes)
-        .lines()
+/// A key file's lines that are not blank or `#` comments, trimmed: the secret's line.
+fn secret_lines(text: &str) -> Vec<&str> {
+    text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect::<Vec<_>>()
+        .collect()
+}
+
+fn trimmed(bytes: &[u8]) -> Vec<u8> {
+    secret_lines(&String::from_utf8_lossy(bytes))
         .join("\n")
         .into_bytes()
 }

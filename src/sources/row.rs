@@ -179,36 +179,6 @@ pub fn required<'a>(column: &'static str, cell: &'a str) -> CellResult<&'a str> 
     }
 }
 
-/// A required date; a two-digit year in `century` (the pipeline's reporting year's).
-pub fn date(column: &'static str, cell: &str, century: Century) -> CellResult<NaiveDate> {
-    parse_date(required(column, cell)?, century)
-        .map_err(|e| Rejection::new(column, Reason::BadDate, e.to_string()))
-}
-
-pub fn optional_date(
-    column: &'static str,
-    cell: &str,
-    century: Century,
-) -> CellResult<Option<NaiveDate>> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    date(column, cell, century).map(Some)
-}
-
-pub fn optional_datetime(
-    column: &'static str,
-    cell: &str,
-    century: Century,
-) -> CellResult<Option<NaiveDateTime>> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    parse_datetime(cell, century)
-        .map(Some)
-        .map_err(|e| Rejection::new(column, Reason::BadDate, e.to_string()))
-}
-
 pub fn yes_no(column: &'static str, cell: &str) -> CellResult<bool> {
     parse_yes_no(cell).map_err(|e| Rejection::new(column, Reason::BadValue, e.to_string()))
 }
