@@ -134,7 +134,9 @@ fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> Polar
         let offset = u32::try_from(digits.len()).map_err(
             |_| polars_err!(ComputeError: "a batch of {rows} keys is too many for one buffer"),
         )?;
-        let key_digits = key.digits();
+        let mut key_digits = [0u8; DIGITS];
+        hex::encode_to_slice(key.bytes(), &mut key_digits)
+            .map_err(|e| polars_err!(ComputeError: "writing a key as hex: {e}"))?;
         views.push(View::new_from_bytes(&key_digits, 0, offset));
         digits.extend_from_slice(&key_digits);
     }

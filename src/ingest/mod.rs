@@ -17,7 +17,6 @@ pub mod state;
 
 mod keyset;
 mod row_group;
-mod sha256_two;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};

@@ -69,19 +69,6 @@ pub(crate) trait CleanTable: Sized {
         ctx: &Context,
         memo: &mut Memo,
     ) -> RowOutcome<Self>;
-    /// Two rows, in order; a table whose rows share work (the registry's keys) does it once.
-    fn parse_two(
-        raws: [&RawRow; 2],
-        map: &ColumnMap,
-        file: &Self::FileContext,
-        ctx: &Context,
-        memo: &mut Memo,
-    ) -> [RowOutcome<Self>; 2] {
-        [
-            Self::parse(raws[0], map, file, ctx, memo),
-            Self::parse(raws[1], map, file, ctx, memo),
-        ]
-    }
     /// Two records of a scope with the same key are duplicates; the later one is rejected.
     /// `None` for sources with no id, such as the fund ledger.
     fn unique_key(&self) -> Option<u128>;
@@ -212,16 +199,6 @@ impl CleanTable for child_registry::RegistryRecord {
         memo: &mut Memo,
     ) -> RowOutcome<Self> {
         child_registry::parse_row(raw, map, *snapshot, ctx.units, ctx.keys, memo)
-    }
-
-    fn parse_two(
-        raws: [&RawRow; 2],
-        map: &ColumnMap,
-        snapshot: &NaiveDate,
-        ctx: &Context,
-        memo: &mut Memo,
-    ) -> [RowOutcome<Self>; 2] {
-        child_registry::parse_two(raws, map, *snapshot, ctx.units, ctx.keys, memo)
     }
 
     /// A child appears once per snapshot (the scope).
@@ -903,52 +880,22 @@ fn read_file<T: CleanTable>(
         sheet: sheet.as_deref(),
         set_aside: std::mem::take(&mut opened.skipped).into_iter().peekable(),
     };
-    // Rows are parsed two at a time (the registry keys two ids for the price of one). A
-    // line set aside after the first of two waits for it, so rejected rows keep the
-    // file's order.
-    let mut rows = [RawRow::default(), RawRow::default()];
+    let mut row = RawRow::default();
     loop {
-        let mut held = 0;
-        let mut skipped_after = None;
-        let mut ended = false;
-        while held < 2 {
-            match opened.rows.next(&mut rows[held]) {
-                Ok(Some(Record::Skipped(line, why))) if held == 0 => counted.skipped(line, why),
-                Ok(Some(Record::Skipped(line, why))) => {
-                    skipped_after = Some((line, why));
-                    break;
-                }
-                Ok(Some(Record::Row)) => held += usize::from(!rows[held].is_blank()),
-                Ok(None) => {
-                    ended = true;
-                    break;
-                }
-                Err(e) => {
-                    // Unreadable half-way: the file is lost as a whole, and said so.
-                    counted.parts.abandon();
-                    let r = Rejection::new("", Reason::UnreadableFile, e.to_string());
-                    return Ok(unreadable_file(FileRead::new(path, ctx), path, r));
-                }
+        match opened.rows.next(&mut row) {
+            Ok(Some(Record::Skipped(line, why))) => counted.skipped(line, why),
+            Ok(Some(Record::Row)) if row.is_blank() => {}
+            Ok(Some(Record::Row)) => {
+                let outcome = T::parse(&row, &opened.map, &file_context, ctx, memo);
+                counted.row(&row, outcome)?;
             }
-        }
-        let [first, second] = &rows;
-        match held {
-            2 => {
-                let [a, b] = T::parse_two([first, second], &opened.map, &file_context, ctx, memo);
-                counted.row(first, a)?;
-                counted.row(second, b)?;
+            Ok(None) => break,
+            Err(e) => {
+                // Unreadable half-way: the file is lost as a whole, and said so.
+                counted.parts.abandon();
+                let r = Rejection::new("", Reason::UnreadableFile, e.to_string());
+                return Ok(unreadable_file(FileRead::new(path, ctx), path, r));
             }
-            1 => counted.row(
-                first,
-                T::parse(first, &opened.map, &file_context, ctx, memo),
-            )?,
-            _ => {}
-        }
-        if let Some((line, why)) = skipped_after {
-            counted.skipped(line, why);
-        }
-        if ended {
-            break;
         }
     }
     counted.set_aside_before(usize::MAX);
