@@ -9,6 +9,8 @@
 //! `text` is everything about Vietnamese text, numbers, dates and legacy encodings;
 //! `reference` is the official list of administrative units; `generate` makes sample data.
 
+#![forbid(unsafe_code)]
+
 pub mod charts;
 pub mod cli;
 pub mod columns;

@@ -1,5 +1,7 @@
 //! The `treem` binary: parse the command line, run, map the outcome to an exit code.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
