@@ -13,6 +13,8 @@
 //! legacy encodings). `generate` makes sample data. `tests/layers.rs` keeps the imports
 //! one way.
 
+#![forbid(unsafe_code)]
+
 pub mod charts;
 pub mod cli;
 pub mod columns;

@@ -1,11 +1,12 @@
 //! The `treem` binary: parse the command line, run, map the outcome to an exit code.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    tune_allocator();
     quiet_on_closed_pipe();
     let cli = treem::cli::Cli::parse();
     match treem::cli::dispatch(cli) {
@@ -35,25 +36,3 @@ fn quiet_on_closed_pipe() {
         report(info)
     }));
 }
-
-/// Keeps glibc's allocator from handing memory back to the kernel only to ask for it again.
-/// Each batch of rows, and each column polars builds from it, is a few megabytes allocated
-/// and freed; by default glibc maps such a block afresh every time (or trims the heap top),
-/// and the kernel zeroes every page again on first touch. Memory freed is kept instead, up
-/// to 256 MiB a heap, and blocks under 32 MiB come from the heap. Measured on a national
-/// snapshot: a third fewer page faults and 4 % less CPU for the ingest step, half the page
-/// faults and 15 % less CPU for the indicators step; peak memory as before (the benchmark
-/// prints it).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn tune_allocator() {
-    // SAFETY: `mallopt` only changes allocator parameters, and runs before any other thread
-    // exists. A refused setting returns 0 and leaves glibc's default, which is still correct.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_allocator() {}

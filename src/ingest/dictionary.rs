@@ -3,19 +3,19 @@
 //!
 //! Left as text, each cell is copied into a string column, and polars' Parquet writer then
 //! finds the column's dictionary itself: it hashes every cell twice, once to guess whether
-//! a dictionary pays and once to build it. That was a tenth of a national ingest. Here a
-//! batch's cells are numbered by the address of the text they share (the reader's memo
-//! hands out one `Rc<str>` per distinct text, and fixed texts are `&'static str`), so a
-//! cell costs a look-up among a few hundred addresses, most often none (rows come grouped
-//! by commune), and a text is hashed once a batch. The numbers and the batch's texts, in
-//! the order it first has them, are a polars Enum.
+//! a dictionary pays and once to build it — more time, and more memory for the copies,
+//! than the numbering here. A batch's cells are numbered by the address of the text they
+//! share (the reader's memo hands out one `Rc<str>` per distinct text, and fixed texts are
+//! `&'static str`), so a cell costs a look-up among a few hundred addresses, most often
+//! none (rows come grouped by commune), and a text is hashed once a batch. The numbers and
+//! the batch's texts, in the order it first has them, are a polars Enum.
 //!
 //! The writer stores an Enum as its texts and codes: a dictionary page and the
 //! dictionary-encoded `BYTE_ARRAY` (UTF8) column it writes for such a text column anyway,
 //! the texts in the same order. Only the file's Arrow schema would say "dictionary":
-//! [`TextSchema`] writes the text schema there instead. So a part is the one the text would
-//! have made, byte for byte (the national registry's 63 parts are), and polars, pyarrow,
-//! DuckDB and Spark read plain strings, as before.
+//! [`TextSchema`] writes the text schema there instead, as polars itself writes it for the
+//! text columns. So a part is the one the text would have made, byte for byte, and polars,
+//! pyarrow, DuckDB and Spark read plain strings, as before.
 
 use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
@@ -47,37 +47,32 @@ pub fn coded<'a>(
         last = Some((address, code));
         code
     };
-    // The rows that have a text, packed eight to a byte as the codes are made (masking the
-    // codes afterwards would build a column of flags and copy the codes).
-    let (codes, validity) =
-        super::frames::values_and_validity(values.map(|value| value.map(&mut code_of)));
-    let categories = FrozenCategories::new(texts)?;
-    let physical = categories.physical();
-    let dtype = DataType::from_frozen_categories(categories);
+    let codes: Vec<Option<u32>> = values.map(|value| value.map(&mut code_of)).collect();
+    let dtype = DataType::from_frozen_categories(FrozenCategories::new(texts)?);
     // The codes in the Enum's own width: a byte for up to 256 texts.
-    macro_rules! enum_column {
-        ($categorical:ty, $chunked:ty, $native:ty) => {{
-            let codes = <$chunked>::from_vec_validity(
-                name.into(),
-                codes.iter().map(|code| *code as $native).collect(),
-                validity,
-            );
-            // SAFETY: every code is the index of its text in `texts`, pushed as the code was
-            // given, and `FrozenCategories::new` numbers the nth text n: each code names a
-            // category of `dtype` (a null row's 0 is never looked up). The checked
-            // constructor would look every row's code up again.
-            unsafe {
-                CategoricalChunked::<$categorical>::from_cats_and_dtype_unchecked(codes, dtype)
-            }
-            .into_series()
-        }};
-    }
-    let series = match physical {
-        CategoricalPhysical::U8 => enum_column!(Categorical8Type, UInt8Chunked, u8),
-        CategoricalPhysical::U16 => enum_column!(Categorical16Type, UInt16Chunked, u16),
-        CategoricalPhysical::U32 => enum_column!(Categorical32Type, UInt32Chunked, u32),
+    let codes = match dtype.cat_physical()? {
+        CategoricalPhysical::U8 => narrowed::<UInt8Type>(name, &codes)?,
+        CategoricalPhysical::U16 => narrowed::<UInt16Type>(name, &codes)?,
+        CategoricalPhysical::U32 => narrowed::<UInt32Type>(name, &codes)?,
     };
-    Ok(series.into_column())
+    // Checked: every code must name a text (each is its text's place in `texts`, which
+    // `FrozenCategories` numbers in order).
+    Ok(Series::from_cats_and_dtype(&codes, &dtype, true)?.into_column())
+}
+
+/// The codes as a column of `T`, which holds every one of them.
+fn narrowed<T>(name: &str, codes: &[Option<u32>]) -> PolarsResult<Series>
+where
+    T: PolarsNumericType,
+    T::Native: TryFrom<u32>,
+    ChunkedArray<T>: IntoSeries,
+{
+    let codes = codes
+        .iter()
+        .map(|code| code.map(T::Native::try_from).transpose())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| polars_err!(ComputeError: "the codes of {name} do not fit their Enum"))?;
+    Ok(super::frames::numbers::<T>(name, codes.into_iter()).into_series())
 }
 
 /// The Arrow schema of a table as text columns, written in place of the one polars would
@@ -85,14 +80,25 @@ pub fn coded<'a>(
 pub struct TextSchema(KeyValueMetadata);
 
 impl TextSchema {
-    /// The schema of `text_frame`, a table's frame with its text columns as strings.
-    pub fn of(text_frame: &DataFrame) -> Self {
-        let arrow = text_frame.schema().to_arrow(CompatLevel::newest());
-        let key = polars_parquet::write::schema_to_metadata_key(&arrow);
-        TextSchema(KeyValueMetadata::from_static(vec![(
-            key.key,
-            key.value.unwrap_or_default(),
-        )]))
+    /// The schema of `text_frame`, a table's frame with its text columns as strings: the
+    /// file-level metadata polars writes for it, taken from an empty file written in
+    /// memory (polars makes that schema's text, but does not hand it out).
+    pub fn of(text_frame: &DataFrame) -> PolarsResult<Self> {
+        let mut file = Vec::new();
+        ParquetWriter::new(&mut file).finish(&mut text_frame.clear())?;
+        let mut reader = ParquetReader::new(std::io::Cursor::new(file));
+        let pairs: Vec<(String, String)> = reader
+            .get_metadata()?
+            .key_value_metadata
+            .iter()
+            .flatten()
+            .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+            .collect();
+        polars_ensure!(
+            !pairs.is_empty(),
+            ComputeError: "polars wrote no Arrow schema for the text columns"
+        );
+        Ok(TextSchema(KeyValueMetadata::from_static(pairs)))
     }
 
     pub fn metadata(&self) -> KeyValueMetadata {
@@ -150,23 +156,33 @@ mod tests {
         assert_eq!(texts(&column)[299].as_deref(), Some("xã 299"));
     }
 
+    /// The bytes of a Parquet file of `frame` written by polars' batched writer.
+    fn written(frame: &DataFrame, metadata: Option<KeyValueMetadata>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut writer = ParquetWriter::new(&mut bytes)
+            .with_key_value_metadata(metadata)
+            .batched(frame.schema())
+            .unwrap();
+        writer.write_batch(frame).unwrap();
+        writer.finish().unwrap();
+        drop(writer);
+        bytes
+    }
+
     #[test]
-    fn a_coded_part_reads_back_as_the_text_it_was_built_from() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("part.parquet");
+    fn a_coded_part_is_the_file_its_text_makes_and_reads_back_as_text() {
         let cells = [Some("Kinh"), None, Some("Gia Rai"), Some("Kinh")];
         let text =
             DataFrame::new(4, vec![Column::new("ethnicity".into(), cells.to_vec())]).unwrap();
         let coded =
             DataFrame::new(4, vec![coded("ethnicity", cells.iter().copied()).unwrap()]).unwrap();
-        let file = std::fs::File::create(&path).unwrap();
-        let mut writer = ParquetWriter::new(file)
-            .with_key_value_metadata(Some(TextSchema::of(&text.clear()).metadata()))
-            .batched(coded.schema())
-            .unwrap();
-        writer.write_batch(&coded).unwrap();
-        writer.finish().unwrap();
+        let schema = TextSchema::of(&text).unwrap().metadata();
+        let bytes = written(&coded, Some(schema));
+        assert_eq!(bytes, written(&text, None));
 
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part.parquet");
+        std::fs::write(&path, &bytes).unwrap();
         let read = LazyFrame::scan_parquet(
             PlRefPath::new(path.to_string_lossy().as_ref()),
             ScanArgsParquet::default(),

@@ -4,9 +4,6 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
-use polars_arrow::array::{BinaryViewArray, BooleanArray, View};
-use polars_arrow::bitmap::{Bitmap, MutableBitmap};
-use polars_arrow::trusted_len::TrustedLen;
 
 use super::dictionary;
 use crate::columns as col;
@@ -64,55 +61,44 @@ fn date_column(
     name: &str,
     values: impl ExactSizeIterator<Item = Option<i32>>,
 ) -> PolarsResult<Column> {
-    let (values, validity) = values_and_validity(values);
-    Ok(
-        Int32Chunked::from_vec_validity(name.into(), values, validity)
-            .into_date()
-            .into_column(),
-    )
+    Ok(numbers::<Int32Type>(name, values).into_date().into_column())
 }
 
 fn datetime_column(
     name: &str,
     values: impl ExactSizeIterator<Item = Option<i64>>,
 ) -> PolarsResult<Column> {
-    let (values, validity) = values_and_validity(values);
-    Ok(
-        Int64Chunked::from_vec_validity(name.into(), values, validity)
-            .into_datetime(TimeUnit::Microseconds, None)
-            .into_column(),
-    )
+    Ok(numbers::<Int64Type>(name, values)
+        .into_datetime(TimeUnit::Microseconds, None)
+        .into_column())
 }
 
-/// A column's values and, once one is missing, which are there: the values written
-/// straight into their buffer (a column built from options pushes them one by one).
-pub(super) fn values_and_validity<T: Default>(
-    values: impl ExactSizeIterator<Item = Option<T>>,
-) -> (Vec<T>, Option<Bitmap>) {
-    let rows = values.len();
-    let mut out = Vec::with_capacity(rows);
-    let mut validity: Option<MutableBitmap> = None;
+/// A column of numbers, some missing: the values written straight into their buffer, and
+/// which are there only once one is not (polars' builder from options pushes every value
+/// and its flag one at a time).
+pub(super) fn numbers<T: PolarsNumericType>(
+    name: &str,
+    values: impl ExactSizeIterator<Item = Option<T::Native>>,
+) -> ChunkedArray<T> {
+    let mut out = Vec::with_capacity(values.len());
+    let mut missing = Vec::new();
     for value in values {
         match value {
-            Some(value) => {
-                out.push(value);
-                if let Some(validity) = &mut validity {
-                    validity.push(true);
-                }
-            }
+            Some(value) => out.push(value),
             None => {
-                validity
-                    .get_or_insert_with(|| {
-                        let mut so_far = MutableBitmap::with_capacity(rows);
-                        so_far.extend_constant(out.len(), true);
-                        so_far
-                    })
-                    .push(false);
-                out.push(T::default());
+                missing.push(out.len());
+                out.push(T::Native::default());
             }
         }
     }
-    (out, validity.map(Bitmap::from))
+    let validity = (!missing.is_empty()).then(|| {
+        let mut present = vec![true; out.len()];
+        for at in missing {
+            present[at] = false;
+        }
+        present.into_iter().collect()
+    });
+    ChunkedArray::from_vec_validity(name.into(), out, validity)
 }
 
 fn text<'a>(name: &str, values: impl ExactSizeIterator<Item = Option<&'a str>>) -> Column {
@@ -123,42 +109,24 @@ fn text<'a>(name: &str, values: impl ExactSizeIterator<Item = Option<&'a str>>) 
     column.finish().into_column()
 }
 
-/// Keys as their hex digits: the batch's digits written side by side into one buffer, and
-/// the column's views pointing into it (a string builder would copy every key again).
+/// Keys as their 64 hex digits: the batch's digits written side by side into one buffer,
+/// found to be text once (hex digits are ASCII), and the column built from its slices.
 fn keys<'a>(name: &str, values: impl ExactSizeIterator<Item = &'a Key>) -> PolarsResult<Column> {
     const DIGITS: usize = 64;
-    let rows = values.len();
-    let mut digits: Vec<u8> = Vec::with_capacity(rows * DIGITS);
-    let mut views: Vec<View> = Vec::with_capacity(rows);
-    for key in values {
-        let offset = u32::try_from(digits.len()).map_err(
-            |_| polars_err!(ComputeError: "a batch of {rows} keys is too many for one buffer"),
-        )?;
-        let key_digits = key.digits();
-        views.push(View::new_from_bytes(&key_digits, 0, offset));
-        digits.extend_from_slice(&key_digits);
+    let mut digits = vec![0u8; values.len() * DIGITS];
+    for (key, out) in values.zip(digits.chunks_exact_mut(DIGITS)) {
+        hex::encode_to_slice(key.bytes(), out)
+            .map_err(|e| polars_err!(ComputeError: "writing a key as hex: {e}"))?;
     }
-    // The views checked against the buffer, then the buffer found to be text in one pass
-    // (hex digits are ASCII); a text array's own check would look at each key alone.
-    let array = BinaryViewArray::try_new(
-        ArrowDataType::BinaryView,
-        views.into(),
-        vec![digits.into()].into(),
-        None,
-    )?
-    .to_utf8view()?;
-    Ok(StringChunked::with_chunk(name.into(), array).into_column())
+    let digits = String::from_utf8(digits)
+        .map_err(|e| polars_err!(ComputeError: "a key's hex digits are not text: {e}"))?;
+    let keys = (0..digits.len() / DIGITS).map(|i| &digits[i * DIGITS..(i + 1) * DIGITS]);
+    Ok(StringChunked::from_iter_values(name.into(), keys).into_column())
 }
 
-/// A column of flags, packed eight to a byte as it is built (polars' own collection of a
-/// `bool` slice pushes them one at a time).
-fn flags(name: &str, values: impl TrustedLen<Item = bool>) -> Column {
-    let bits = Bitmap::from_trusted_len_iter(values);
-    BooleanChunked::with_chunk(
-        name.into(),
-        BooleanArray::new(ArrowDataType::Boolean, bits, None),
-    )
-    .into_column()
+/// A column of flags.
+fn flags(name: &str, values: impl Iterator<Item = bool>) -> Column {
+    BooleanChunked::from_iter_values(name.into(), values).into_column()
 }
 
 /// How a text column of few distinct values is built: as strings (the clean table's schema,

@@ -18,7 +18,6 @@ pub mod reference;
 pub mod state;
 
 mod keyset;
-mod row_group;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};

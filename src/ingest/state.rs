@@ -60,10 +60,9 @@ pub fn hash_inputs(plan: &Plan, cache: &Path) -> Vec<InputFile> {
     hash_files(&files, cache)
 }
 
-/// `files` (each with its table) hashed on every core, two at a time on each
-/// ([`file_hash::sha256_pair`]: the larger with the next larger, so that pairs end
-/// together), the ones `cache` knows unchanged not read again; the cache is then
-/// rewritten for these files.
+/// `files` (each with its table) hashed on every core, the largest first so that no core
+/// is left with a large file at the end, the ones `cache` knows unchanged not read again;
+/// the cache is then rewritten for these files.
 pub(crate) fn hash_files(files: &[(&'static str, &PathBuf)], cache: &Path) -> Vec<InputFile> {
     use rayon::prelude::*;
     let known: HashCache = std::fs::read(cache)
@@ -82,18 +81,9 @@ pub(crate) fn hash_files(files: &[(&'static str, &PathBuf)], cache: &Path) -> Ve
     let mut unknown: Vec<usize> = (0..files.len()).filter(|&i| hashes[i].is_none()).collect();
     unknown.sort_by_key(|&i| std::cmp::Reverse(stamps[i].as_ref().map_or(0, |s| s.bytes)));
     let hashed: Vec<(usize, (String, u64))> = unknown
-        .par_chunks(2)
-        .flat_map_iter(|pair| {
-            let found = match *pair {
-                [a, b] => Vec::from(file_hash::sha256_pair(files[a].1, files[b].1)),
-                [a] => vec![file_hash::sha256_file(files[a].1)],
-                _ => Vec::new(),
-            };
-            // An unreadable file has no hash (and is then one rejected row).
-            pair.iter()
-                .copied()
-                .zip(found.into_iter().map(Result::unwrap_or_default))
-        })
+        .par_iter()
+        // An unreadable file has no hash (and is then one rejected row).
+        .map(|&i| (i, file_hash::sha256_file(files[i].1).unwrap_or_default()))
         .collect();
     for (i, found) in hashed {
         hashes[i] = Some(found);

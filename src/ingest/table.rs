@@ -76,19 +76,6 @@ pub(crate) trait CleanTable: Sized {
         ctx: &Context,
         memo: &mut Memo,
     ) -> RowOutcome<Self>;
-    /// Two rows, in order; a table whose rows share work (the registry's keys) does it once.
-    fn parse_two(
-        raws: [&RawRow; 2],
-        map: &ColumnMap,
-        file: &Self::FileContext,
-        ctx: &Context,
-        memo: &mut Memo,
-    ) -> [RowOutcome<Self>; 2] {
-        [
-            Self::parse(raws[0], map, file, ctx, memo),
-            Self::parse(raws[1], map, file, ctx, memo),
-        ]
-    }
     /// Two records of a scope with the same key are duplicates; the later one is rejected.
     /// `None` for sources with no id, such as the fund ledger.
     fn unique_key(&self) -> Option<u128>;
@@ -221,24 +208,6 @@ impl CleanTable for child_registry::RegistryRecord {
     ) -> RowOutcome<Self> {
         child_registry::parse_row(
             raw,
-            map,
-            *snapshot,
-            ctx.units,
-            ctx.keys,
-            ctx.century(),
-            memo,
-        )
-    }
-
-    fn parse_two(
-        raws: [&RawRow; 2],
-        map: &ColumnMap,
-        snapshot: &NaiveDate,
-        ctx: &Context,
-        memo: &mut Memo,
-    ) -> [RowOutcome<Self>; 2] {
-        child_registry::parse_two(
-            raws,
             map,
             *snapshot,
             ctx.units,
@@ -828,12 +797,15 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             // shrinks, and the other columns are dictionary- and run-length-encoded
             // already. LZ4 saved 2 % of a national registry's bytes (269 MB, not 275) for 4 %
             // of its ingest time; zstd took a tenth. Columns are encoded on this thread:
-            // files are already read one per core.
+            // files are already read one per core. Every column keeps its least and
+            // greatest value, the keys' too (which rule out no row group: random keys span
+            // the whole range), as polars' writer has no setting a column.
             // The file declares its coded columns as the text they read back as.
-            let text_schema =
-                TextSchema::of(&T::frame(&[], frames::Texts::Plain).map_err(polars_error)?);
+            let text_schema = T::frame(&[], frames::Texts::Plain)
+                .and_then(|frame| TextSchema::of(&frame))
+                .map_err(polars_error)?;
             let writer = ParquetWriter::new(file)
-                .with_compression(super::row_group::COMPRESSION)
+                .with_compression(ParquetCompression::Uncompressed)
                 .set_parallel(false)
                 .with_key_value_metadata(Some(text_schema.metadata()))
                 .batched(df.schema())
@@ -849,7 +821,8 @@ impl<'a, T: CleanTable> Parts<'a, T> {
             );
         }
         if let Some(w) = self.writers.get_mut(&year) {
-            super::row_group::write(&mut w.writer, &df)
+            w.writer
+                .write_batch(&df)
                 .map_err(|e| Error::polars(&format!("writing {}", w.path.display()), e))?;
         }
         Ok(())
@@ -949,52 +922,22 @@ fn read_file<T: CleanTable>(
         sheet: sheet.as_deref(),
         set_aside: std::mem::take(&mut opened.skipped).into_iter().peekable(),
     };
-    // Rows are parsed two at a time (the registry keys two ids for the price of one). A
-    // line set aside after the first of two waits for it, so rejected rows keep the
-    // file's order.
-    let mut rows = [RawRow::default(), RawRow::default()];
+    let mut row = RawRow::default();
     loop {
-        let mut held = 0;
-        let mut skipped_after = None;
-        let mut ended = false;
-        while held < 2 {
-            match opened.rows.next(&mut rows[held]) {
-                Ok(Some(Record::Skipped(line, why))) if held == 0 => counted.skipped(line, why),
-                Ok(Some(Record::Skipped(line, why))) => {
-                    skipped_after = Some((line, why));
-                    break;
-                }
-                Ok(Some(Record::Row)) => held += usize::from(!rows[held].is_blank()),
-                Ok(None) => {
-                    ended = true;
-                    break;
-                }
-                Err(e) => {
-                    // Unreadable half-way: the file is lost as a whole, and said so.
-                    counted.parts.abandon();
-                    let r = Rejection::new("", Reason::UnreadableFile, e.to_string());
-                    return Ok(unreadable_file(FileRead::new(path, ctx), path, r));
-                }
+        match opened.rows.next(&mut row) {
+            Ok(Some(Record::Skipped(line, why))) => counted.skipped(line, why),
+            Ok(Some(Record::Row)) if row.is_blank() => {}
+            Ok(Some(Record::Row)) => {
+                let outcome = T::parse(&row, &opened.map, &file_context, ctx, memo);
+                counted.row(&row, outcome)?;
             }
-        }
-        let [first, second] = &rows;
-        match held {
-            2 => {
-                let [a, b] = T::parse_two([first, second], &opened.map, &file_context, ctx, memo);
-                counted.row(first, a)?;
-                counted.row(second, b)?;
+            Ok(None) => break,
+            Err(e) => {
+                // Unreadable half-way: the file is lost as a whole, and said so.
+                counted.parts.abandon();
+                let r = Rejection::new("", Reason::UnreadableFile, e.to_string());
+                return Ok(unreadable_file(FileRead::new(path, ctx), path, r));
             }
-            1 => counted.row(
-                first,
-                T::parse(first, &opened.map, &file_context, ctx, memo),
-            )?,
-            _ => {}
-        }
-        if let Some((line, why)) = skipped_after {
-            counted.skipped(line, why);
-        }
-        if ended {
-            break;
         }
     }
     counted.set_aside_before(usize::MAX);

@@ -183,45 +183,9 @@ pub fn parse_row(
     century: Century,
     memo: &mut Memo,
 ) -> RowOutcome<RegistryRecord> {
-    let key = |id: &str| keys.child_key(id);
-    outcome(parse_cells(raw, map, snapshot, units, key, century, memo))
+    outcome(parse_cells(raw, map, snapshot, units, keys, century, memo))
 }
 
-/// Two rows, their children's keys made together ([`Pseudonymiser::child_keys`]).
-pub fn parse_two(
-    raws: [&RawRow; 2],
-    map: &ColumnMap,
-    snapshot: NaiveDate,
-    units: &OrgUnits,
-    keys: &Pseudonymiser,
-    century: Century,
-    memo: &mut Memo,
-) -> [RowOutcome<RegistryRecord>; 2] {
-    // The child id is the first of COLUMNS.
-    let [a, b] = keys.child_keys(raws.map(|raw| map.cells_in_spec_order::<1>(raw)[0]));
-    [
-        outcome(parse_cells(
-            raws[0],
-            map,
-            snapshot,
-            units,
-            |_: &str| a,
-            century,
-            memo,
-        )),
-        outcome(parse_cells(
-            raws[1],
-            map,
-            snapshot,
-            units,
-            |_: &str| b,
-            century,
-            memo,
-        )),
-    ]
-}
-
-#[inline(always)]
 fn outcome(parsed: CellResult<Parsed>) -> RowOutcome<RegistryRecord> {
     match parsed {
         Ok(Ok(record)) => RowOutcome::Kept(record),
@@ -232,14 +196,12 @@ fn outcome(parsed: CellResult<Parsed>) -> RowOutcome<RegistryRecord> {
 
 type Parsed = Result<RegistryRecord, Rejection>;
 
-#[inline(always)]
 fn parse_cells(
     raw: &RawRow,
     map: &ColumnMap,
     snapshot: NaiveDate,
     units: &OrgUnits,
-    // The key of the row's child id (made ahead when rows come in pairs).
-    key: impl FnOnce(&str) -> Key,
+    keys: &Pseudonymiser,
     century: Century,
     memo: &mut Memo,
 ) -> CellResult<Parsed> {
@@ -260,7 +222,7 @@ fn parse_cells(
     let place = memo.place(units, commune_code, commune, district)?;
     let record = RegistryRecord {
         snapshot_date: snapshot,
-        child_key: key(child_id),
+        child_key: keys.child_key(child_id),
         birth_year: birth.year(),
         age,
         sex: row::sex("sex", sex)?,

@@ -1,5 +1,5 @@
 //! Delimited bytes into records: the framing of CSV, before any decoding. A line with no
-//! quote is a record whose cells lie between the delimiters, found thirty-two bytes at a time
+//! quote is a record whose cells lie between the delimiters, found by `memchr`
 //! (`scan.rs`) — nearly every line of a machine export. A line with a quote goes to
 //! `csv_core`, which knows quoted cells, doubled quotes and records over several lines.
 //!
@@ -15,8 +15,8 @@ use super::scan::{self, Found};
 
 /// Bytes read from the stream at a time, at the most.
 const READ_BYTES: usize = 1 << 20;
-/// Lines are checked for UTF-8 and plain text in stretches of about this many bytes, as
-/// they are read in: a line that is not costs its stretch's lines their own checks.
+/// Lines are checked for plain text in stretches of about this many bytes, as they are
+/// read in: a line that is not costs its stretch's lines their own checks.
 const CHECK_BYTES: usize = 4 << 10;
 /// The least room a reader starts with.
 const MIN_READ_BYTES: usize = 64 << 10;
@@ -32,8 +32,9 @@ pub(super) struct RawRecord<'a> {
     /// Where each cell ends in `bytes`.
     pub ends: &'a [usize],
     pub gap: usize,
-    /// The record is a whole line of a stretch of the buffer found to be valid UTF-8 and
-    /// plain text (`text::plain_lines`) when it was read in: it needs neither check again.
+    /// The record is a whole line of a stretch of the buffer found to be plain text
+    /// (`text::plain_lines`) when it was read in: if it is UTF-8 ([`text`](Self::text)),
+    /// it needs no check of its own.
     pub plain: bool,
 }
 
@@ -54,17 +55,7 @@ impl<'a> RawRecord<'a> {
 
     /// The record as text, if it is valid UTF-8.
     pub fn text(&self) -> Option<&'a str> {
-        if self.plain {
-            debug_assert!(std::str::from_utf8(self.bytes).is_ok());
-            // SAFETY: a plain record is a line inside a stretch of bytes that was found valid
-            // UTF-8 in one piece (`RecordReader::check_lines`). The line starts where the
-            // record before it ended, after its newline, and ends just before its own
-            // newline: newlines are ASCII, so both cuts fall between two characters and the
-            // line is valid UTF-8 too.
-            Some(unsafe { std::str::from_utf8_unchecked(self.bytes) })
-        } else {
-            simdutf8::basic::from_utf8(self.bytes).ok()
-        }
+        simdutf8::basic::from_utf8(self.bytes).ok()
     }
 }
 
@@ -82,7 +73,7 @@ pub(super) struct RecordReader {
     /// A record `csv_core` parsed: its cells run together, and their ends.
     cells: Vec<u8>,
     ends: Vec<usize>,
-    /// Stretches of whole lines of `buffer`, in order, found valid UTF-8 and plain text.
+    /// Stretches of whole lines of `buffer`, in order, found plain text.
     plain: VecDeque<Range<usize>>,
     /// The buffer's lines before this have been checked, plain or not.
     checked: usize,
@@ -238,9 +229,10 @@ impl RecordReader {
     }
 
     /// Checks the whole lines read in since the last time, a stretch of about
-    /// [`CHECK_BYTES`] at a time: valid UTF-8 and plain text (`text::plain_lines`), so that
-    /// each line need not be checked alone. One pass over many lines costs less than a
-    /// pass a line: a registry line is 120 bytes.
+    /// [`CHECK_BYTES`] at a time, for plain text (`text::plain_lines`), so that each line
+    /// need not be checked alone. One pass over many lines costs less than a pass a line:
+    /// a registry line is 120 bytes. (Whether a line is UTF-8 is asked of each line, as its
+    /// text is taken.)
     fn check_lines(&mut self) {
         let unchecked = &self.buffer[self.checked..self.end];
         let Some(last_newline) = memchr::memrchr(b'\n', unchecked) else {
@@ -253,7 +245,7 @@ impl RecordReader {
             let to =
                 memchr::memchr(b'\n', &self.buffer[past..until]).map_or(until, |i| past + i + 1);
             let stretch = &self.buffer[from..to];
-            if simdutf8::basic::from_utf8(stretch).is_ok() && crate::text::plain_lines(stretch) {
+            if crate::text::plain_lines(stretch) {
                 match self.plain.back_mut() {
                     Some(last) if last.end == from => last.end = to,
                     _ => self.plain.push_back(from..to),
@@ -329,10 +321,12 @@ mod tests {
             let mut reader = reader(&text, chunk);
             let mut seen = Vec::new();
             while let Some(r) = reader.next().unwrap() {
-                if r.plain {
+                // A line of a plain stretch that is not UTF-8 is no text at all.
+                let plain = r.plain && r.text().is_some();
+                if plain {
                     assert_eq!(r.text(), Some(plain_line), "reads of {chunk} bytes");
                 }
-                seen.push(r.plain);
+                seen.push(plain);
             }
             assert_eq!(seen.len(), expected.len());
             for (i, (got, plain)) in seen.iter().zip(&expected).enumerate() {
