@@ -346,3 +346,86 @@ pub fn last_success(layout: &Layout, m: &Manifest) -> Option<DateTime<Utc>> {
             .flatten()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture::plan;
+    use crate::indicators::scorecard::PeriodTargets;
+    use crate::run::manifest::StepRecord;
+
+    fn record(outcome: Outcome, steps: &[(&str, StepStatus)]) -> Manifest {
+        let started: DateTime<Utc> = "2026-12-05T01:30:00Z".parse().unwrap();
+        let mut m = Manifest::start("20261205T013000Z-1", Path::new("p.toml"), started);
+        m.outcome = outcome;
+        m.ended = Some(started + chrono::Duration::milliseconds(62_500));
+        m.steps = steps
+            .iter()
+            .map(|(step, status)| StepRecord {
+                step: step.to_string(),
+                status: *status,
+                reason: None,
+                started,
+                duration_seconds: 1.5,
+            })
+            .collect();
+        m
+    }
+
+    fn lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| !l.starts_with('#')).collect()
+    }
+
+    #[test]
+    fn the_steps_are_the_run_s_whatever_they_are() {
+        let m = record(
+            Outcome::Failed,
+            &[("ingest", StepStatus::Run), ("report", StepStatus::Failed)],
+        );
+        let text = render(&plan(&[]), &m, &Context::default()).unwrap();
+        let lines = lines(&text);
+        assert!(lines
+            .contains(&r#"treem_step_status{pipeline="test",step="report",status="failed"} 1.0"#));
+        assert!(
+            lines.contains(&r#"treem_step_duration_seconds{pipeline="test",step="report"} 1.5"#)
+        );
+        assert!(!text.contains(r#"step="pack""#), "{text}");
+        assert!(lines.contains(&r#"treem_last_run_duration_seconds{pipeline="test"} 62.5"#));
+        assert!(lines.contains(&r#"treem_last_success_timestamp_seconds{pipeline="test"} 0.0"#));
+        assert!(lines.contains(&r#"treem_last_run_outcome{pipeline="test",outcome="failed"} 1.0"#));
+        // Every source the plan declares, with no files at all.
+        for source in ["child_registry", "cases", "district_reports", "fund"] {
+            let line = format!(r#"treem_source_files{{pipeline="test",source="{source}"}} 0.0"#);
+            assert!(lines.contains(&line.as_str()), "{line} in\n{text}");
+        }
+        // Each family is described once: HELP and TYPE.
+        assert_eq!(text.matches("# TYPE treem_step_status gauge\n").count(), 1);
+        assert_eq!(text.matches("# HELP treem_step_status ").count(), 1);
+    }
+
+    #[test]
+    fn targets_are_counted_by_period_and_named_by_indicator() {
+        let m = record(Outcome::QualityGateFailed, &[("ingest", StepStatus::Run)]);
+        let context = Context {
+            last_success: None,
+            targets: Some(TargetTally {
+                level: "province".into(),
+                periods: vec![PeriodTargets {
+                    period: "2021".into(),
+                    met: vec!["fund_raised_vnd".into()],
+                    not_met: vec!["special_support_rate".into(), "staff_trained_rate".into()],
+                }],
+            }),
+        };
+        let text = render(&plan(&[]), &m, &context).unwrap();
+        let lines = lines(&text);
+        for want in [
+            r#"treem_targets_met{pipeline="test",period="2021",level="province"} 1.0"#,
+            r#"treem_targets_not_met{pipeline="test",period="2021",level="province"} 2.0"#,
+            r#"treem_target_met{pipeline="test",period="2021",level="province",indicator="special_support_rate"} 0.0"#,
+            r#"treem_quality_gate_failed{pipeline="test"} 1.0"#,
+        ] {
+            assert!(lines.contains(&want), "{want} in\n{text}");
+        }
+    }
+}
