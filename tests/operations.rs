@@ -556,3 +556,44 @@ fn monitoring_settings_are_checked_with_the_rest_of_the_pipeline_file() {
         "{err}"
     );
 }
+
+#[test]
+fn on_the_journal_s_stream_each_line_opens_with_its_syslog_priority() {
+    use std::os::unix::fs::MetadataExt;
+    let p = project("");
+    p.file("data/child_registry/readme.txt", "not a table");
+    // systemd names the stream it gives a service as `device:inode` in JOURNAL_STREAM; a
+    // file stands in for its socket.
+    let log = p.path("journal.txt");
+    let file = std::fs::File::create(&log).unwrap();
+    let meta = file.metadata().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["run", "pipelines/p.toml", "--out", "out"])
+        .current_dir(p.dir.path())
+        .env("TREEM_SECRET_KEY", "a test secret that is long enough")
+        .env(
+            "TREEM_KEY_DIR",
+            std::env::temp_dir().join("treem-test-keys"),
+        )
+        .env("JOURNAL_STREAM", format!("{}:{}", meta.dev(), meta.ino()))
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let priority = |line: &str| line.split_once('>').map(|(p, _)| p.to_string());
+    assert!(
+        text.lines().all(|l| l.starts_with('<')),
+        "every line has a priority:\n{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| priority(l).as_deref() == Some("<4") && l.contains(" WARN  ")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| priority(l).as_deref() == Some("<6") && l.contains(" INFO  Step ingest")),
+        "{text}"
+    );
+}
