@@ -597,3 +597,35 @@ fn on_the_journal_s_stream_each_line_opens_with_its_syslog_priority() {
         "{text}"
     );
 }
+
+#[test]
+fn a_failed_quality_gate_calls_the_hook_and_keeps_exit_code_3() {
+    let p = project("[monitoring]\non_failure = [\"./hook.sh\"]\n");
+    executable(&p, "pipelines/hook.sh", RECORDING_HOOK);
+    // A file the registry's pattern takes that is no table: not read at all, which the
+    // gate allows none of.
+    p.file("data/child_registry/2021-12-31/notes.pdf", "not a table");
+    p.run(&[]).expect_code(3);
+    let m = manifest(&p);
+    assert_eq!(m.outcome, Outcome::QualityGateFailed);
+    let calls = std::fs::read_to_string(p.path("pipelines/calls.txt")).unwrap();
+    assert_eq!(calls.lines().count(), 1, "{calls}");
+    assert!(
+        calls.starts_with(&format!("quality_gate_failed {} ", m.run_id)),
+        "{calls}"
+    );
+    let metrics = series(&std::fs::read_to_string(p.out("treem.prom")).unwrap());
+    assert_eq!(value(&metrics, "treem_quality_gate_failed", &[]), Some(1.0));
+    assert_eq!(
+        value(
+            &metrics,
+            "treem_source_files_not_read",
+            &[("source", "child_registry")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&metrics, "treem_last_success_timestamp_seconds", &[]),
+        Some(0.0)
+    );
+}
