@@ -13,7 +13,9 @@ use toml::value::Datetime;
 use super::raw::{self, Globs, RawPipeline, RawProvinces};
 use super::target::{TargetRule, KNOWN_INDICATORS};
 use super::ConfigError;
-use crate::reference::Scope;
+use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
+use crate::reference::crosswalk::SplitRule;
+use crate::reference::{LoadError, OrgUnits, Scope, UnitLists};
 use crate::sources::tabular::Limits;
 use crate::sources::SourceKind;
 
@@ -67,6 +69,16 @@ pub struct Rules {
     pub max_unreadable_files: u32,
 }
 
+/// One list of org units of a pipeline that crosses a reform (`[[unit_lists]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitListFile {
+    pub key: String,
+    pub file: PathBuf,
+    pub in_force_from: NaiveDate,
+    /// The conversion table into this list from the one before.
+    pub crosswalk: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Target {
     pub indicator: String,
@@ -82,7 +94,17 @@ pub struct Plan {
     pub scope: Scope,
     pub year: i32,
     pub baseline_year: i32,
+    /// The list of org units the indicators are reported on: the one list, or the
+    /// newest of `unit_lists`.
     pub org_units: PathBuf,
+    /// Every list of a pipeline that crosses a reform, oldest first; empty with one list.
+    pub unit_lists: Vec<UnitListFile>,
+    /// Where rows of a commune split by a reform go.
+    pub split_rule: SplitRule,
+    /// The level below the province: `district`, or `commune` under the 2025 units.
+    pub reporting_level: &'static str,
+    /// The list each period's reports are written in, where the file names one.
+    pub period_units: BTreeMap<String, String>,
     pub population: PathBuf,
     pub periods: Vec<Period>,
     pub sources: Vec<SourceFiles>,
@@ -99,6 +121,42 @@ pub struct Plan {
 impl Plan {
     pub fn source(&self, kind: SourceKind) -> Option<&SourceFiles> {
         self.sources.iter().find(|s| s.kind == kind)
+    }
+
+    /// Every list of org units with its crosswalk, read: one list in force from any date,
+    /// or the pipeline's lists across a reform.
+    pub fn load_unit_lists(&self) -> Result<UnitLists, LoadError> {
+        if self.unit_lists.is_empty() {
+            return OrgUnits::load(&self.org_units).map(UnitLists::single);
+        }
+        let files: Vec<_> = self
+            .unit_lists
+            .iter()
+            .map(|l| {
+                (
+                    l.key.clone(),
+                    l.in_force_from,
+                    l.file.clone(),
+                    l.crosswalk.clone(),
+                )
+            })
+            .collect();
+        UnitLists::load(&files, self.split_rule)
+    }
+
+    /// The key of the list a period's reports are written in: the one the file names, else
+    /// the one in force on the period's last day. Empty for a pipeline with one list.
+    pub fn period_list<'a>(&'a self, period: &Period) -> &'a str {
+        if let Some(key) = self.period_units.get(&period.key) {
+            return key;
+        }
+        self.unit_lists
+            .iter()
+            .rev()
+            .find(|l| l.in_force_from <= period.to)
+            .or_else(|| self.unit_lists.first())
+            .map(|l| l.key.as_str())
+            .unwrap_or("")
     }
 
     pub fn aliases(&self, kind: SourceKind, column: &str) -> &[String] {
@@ -156,7 +214,40 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             raw.baseline_year, raw.year
         ));
     }
-    let org_units = existing_file(base, "org_units", &raw.org_units, problems);
+    let (org_units, unit_lists) = resolve_unit_lists(&raw, base, problems);
+    let split_rule = match &raw.crosswalk {
+        None => SplitRule::KeptCode,
+        Some(c) => SplitRule::parse(&c.split_rule).unwrap_or_else(|| {
+            problems.push(format!(
+                "Key \"crosswalk.split_rule\" is \"{}\": use one of {}.",
+                c.split_rule,
+                SplitRule::NAMES.join(", ")
+            ));
+            SplitRule::KeptCode
+        }),
+    };
+    let reporting_level = match raw.reporting_level.as_deref() {
+        None | Some("district") => LEVEL_DISTRICT,
+        Some("commune") => LEVEL_COMMUNE,
+        Some(other) => {
+            problems.push(format!(
+                "Key \"reporting_level\" is \"{other}\": use \"district\" or \"commune\"."
+            ));
+            LEVEL_DISTRICT
+        }
+    };
+    let mut period_units = BTreeMap::new();
+    for p in &raw.periods {
+        if let Some(key) = &p.org_units {
+            if !unit_lists.iter().any(|l| &l.key == key) {
+                problems.push(format!(
+                    "Period \"{}\": \"org_units\" names \"{key}\", which is no key of \"unit_lists\".",
+                    p.key
+                ));
+            }
+            period_units.insert(p.key.clone(), key.clone());
+        }
+    }
     let population = existing_file(base, "population", &raw.population, problems);
     let periods = resolve_periods(&raw.periods, problems);
 
@@ -280,6 +371,10 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         year: raw.year,
         baseline_year: raw.baseline_year,
         org_units,
+        unit_lists,
+        split_rule,
+        reporting_level,
+        period_units,
         population,
         periods,
         sources,
@@ -296,6 +391,72 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
         limits,
+    }
+}
+
+/// `org_units` (one list) or `unit_lists` (several, across a reform): the list reported
+/// on — the one, or the newest — and the lists, oldest first.
+fn resolve_unit_lists(
+    raw: &RawPipeline,
+    base: &Path,
+    problems: &mut Vec<String>,
+) -> (PathBuf, Vec<UnitListFile>) {
+    match (&raw.org_units, raw.unit_lists.as_slice()) {
+        (Some(file), []) => (existing_file(base, "org_units", file, problems), Vec::new()),
+        (None, []) => {
+            problems.push(
+                "Key \"org_units\" is missing: name the list of org units (or several, as \"unit_lists\")."
+                    .into(),
+            );
+            (base.join("org_units.csv"), Vec::new())
+        }
+        (Some(_), [_, ..]) => {
+            problems.push("Keys \"org_units\" and \"unit_lists\" are both given: keep one.".into());
+            (base.join("org_units.csv"), Vec::new())
+        }
+        (None, lists) => {
+            let mut files = Vec::new();
+            let mut keys = BTreeSet::new();
+            for (i, l) in lists.iter().enumerate() {
+                let at = format!("unit_lists[{}]", l.key);
+                if !keys.insert(l.key.clone()) {
+                    problems.push(format!("Key \"unit_lists\" names \"{}\" twice.", l.key));
+                }
+                let file = existing_file(base, &format!("{at}.file"), &l.file, problems);
+                let crosswalk = l
+                    .crosswalk
+                    .as_ref()
+                    .map(|c| existing_file(base, &format!("{at}.crosswalk"), c, problems));
+                if i > 0 && crosswalk.is_none() {
+                    problems.push(format!(
+                        "Key \"{at}.crosswalk\" is missing: a list after the first needs the conversion table from the one before."
+                    ));
+                }
+                let Some(in_force_from) =
+                    date_of(&l.in_force_from, &format!("{at}.in_force_from"), problems)
+                else {
+                    continue;
+                };
+                if let Some(before) = files.last().map(|f: &UnitListFile| f.in_force_from) {
+                    if in_force_from <= before {
+                        problems.push(format!(
+                            "Key \"{at}.in_force_from\" ({in_force_from}) must come after the list before it ({before}): list them oldest first."
+                        ));
+                    }
+                }
+                files.push(UnitListFile {
+                    key: l.key.clone(),
+                    file,
+                    in_force_from,
+                    crosswalk,
+                });
+            }
+            let newest = files
+                .last()
+                .map(|f| f.file.clone())
+                .unwrap_or_else(|| base.join("org_units.csv"));
+            (newest, files)
+        }
     }
 }
 

@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 
 use crate::columns as c;
-use crate::columns::{COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::{COUNTRY, LEVEL_COMMUNE, LEVEL_DISTRICT, LEVEL_PROVINCE};
 use crate::error::Error;
 use crate::store::parquet::scan_parquet_file;
 use crate::store::Layout;
@@ -349,7 +349,7 @@ impl Parents {
         let of = (0..org_units.height())
             .filter_map(|i| {
                 let parent = match level.get(i)? {
-                    LEVEL_DISTRICT => parent.get(i)?,
+                    LEVEL_DISTRICT | LEVEL_COMMUNE => parent.get(i)?,
                     LEVEL_PROVINCE => COUNTRY,
                     _ => return None,
                 };
@@ -389,7 +389,7 @@ impl Parents {
             let parent = match (self.of.get(&r.org_unit), r.level.as_str()) {
                 (Some(parent), _) => parent.as_str(),
                 (None, LEVEL_PROVINCE) => COUNTRY,
-                (None, LEVEL_DISTRICT) => only_province.ok_or_else(|| {
+                (None, LEVEL_DISTRICT | LEVEL_COMMUNE) => only_province.ok_or_else(|| {
                     polars_err!(
                         ComputeError: "District \"{}\" has no province in the org units, so its \
                         cells cannot be protected.",

@@ -37,10 +37,11 @@ use std::path::Path;
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
-use crate::columns::{self as c, COUNTRY, LEVEL_COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::{self as c, COUNTRY, LEVEL_COMMUNE, LEVEL_COUNTRY, LEVEL_PROVINCE};
 use crate::config::{Period, Plan, Rules, Scope};
 use crate::error::Error;
 use crate::ingest::frames;
+use crate::reference::crosswalk;
 use crate::sources::SourceKind;
 use crate::store::layout::{swap_in, Layout};
 use crate::store::parquet::{scan_parquet_file, scan_partitioned};
@@ -200,9 +201,13 @@ impl Tables {
     /// read): an indicator table is a hundred queries, and each scanning a folder of
     /// Parquet parts again would spend its time opening files. The rest is small — a
     /// national year has some 40,000 cases.
-    pub fn in_memory(&self) -> PolarsResult<(Tables, LazyFrame)> {
+    /// With `by_commune` (a pipeline reporting on the communes of the 2025 units) the
+    /// registry is counted by commune from its rows: the tally ingestion writes is by
+    /// district, which a commune cannot be taken from.
+    pub fn in_memory(&self, by_commune: bool) -> PolarsResult<(Tables, LazyFrame)> {
         let read = |lf: &LazyFrame| lf.clone().collect().map(IntoLazy::lazy);
         let counts = match &self.registry_counts {
+            _ if by_commune => registry::counts_by_commune(&self.registry)?,
             Some(counted) => counted
                 .clone()
                 .select(registry::count_columns())
@@ -238,6 +243,142 @@ pub struct Context<'a> {
     pub registry_counts: LazyFrame,
     /// The org units in scope and their populations, worked out once (see [`InScope`]).
     in_scope: InScope,
+    /// Across a reform: how rows of earlier lists reach the units reported on.
+    reform: Option<Reform>,
+}
+
+/// A pipeline across a reform that reports on communes: rows dated under an earlier list
+/// of org units are taken to the newest list's communes by joining the crosswalk
+/// (`reference::crosswalk`), and the windows where that happened are remembered, with the
+/// units that received allocated rows of split communes, for the `comparable` column.
+struct Reform {
+    /// The first day of the newest list.
+    newest_from: NaiveDate,
+    /// Each earlier list: (first day, first day of the next list, its crosswalk).
+    earlier: Vec<(NaiveDate, NaiveDate, DataFrame)>,
+    /// Windows (from, to) whose rows crossed the reform, and the org units of each that
+    /// hold allocated rows.
+    crossed: std::sync::Mutex<Vec<(NaiveDate, NaiveDate, DataFrame)>>,
+    split_rule: &'static str,
+}
+
+impl Reform {
+    /// The reform of `plan`, when it reports on communes across several lists.
+    fn of(plan: &Plan) -> PolarsResult<Option<Self>> {
+        if plan.unit_lists.len() < 2 || plan.reporting_level != LEVEL_COMMUNE {
+            return Ok(None);
+        }
+        let lists = plan
+            .load_unit_lists()
+            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+        let all: Vec<_> = lists.iter().collect();
+        let mut earlier = Vec::new();
+        for pair in all.windows(2) {
+            let table = lists.to_newest(&pair[0].key).cloned().ok_or_else(
+                || polars_err!(ComputeError: "no crosswalk from the list \"{}\"", pair[0].key),
+            )?;
+            earlier.push((pair[0].in_force_from, pair[1].in_force_from, table));
+        }
+        Ok(Some(Reform {
+            newest_from: lists.latest().in_force_from,
+            earlier,
+            crossed: Default::default(),
+            split_rule: plan.split_rule.name(),
+        }))
+    }
+
+    /// `rows` with `district_code` set to the newest list's commune of each row and an
+    /// `exact` column; whether any row came from an earlier list. A row's list is the one
+    /// in force on its date (a snapshot's, the day a case occurred); rows with no commune
+    /// (report forms) keep their unit as it is.
+    fn place(&self, rows: DataFrame) -> PolarsResult<(DataFrame, bool)> {
+        let names: Vec<&str> = rows
+            .get_column_names()
+            .into_iter()
+            .map(|n| n.as_str())
+            .collect();
+        if !names.contains(&c::COMMUNE_CODE) {
+            return Ok((rows, false));
+        }
+        let Some(date) = [c::SNAPSHOT_DATE, c::OCCURRED_ON]
+            .into_iter()
+            .find(|d| names.contains(d))
+        else {
+            return Ok((rows, false));
+        };
+        let lf = rows.lazy();
+        let mut parts = vec![lf
+            .clone()
+            .filter(col(date).gt_eq(lit(self.newest_from)))
+            .with_column(lit(true).alias(crosswalk::EXACT))];
+        for (i, (from, until, table)) in self.earlier.iter().enumerate() {
+            // Rows older than the oldest list are read in it.
+            let since = match i {
+                0 => col(date).is_not_null(),
+                _ => col(date).gt_eq(lit(*from)),
+            };
+            let dated = lf.clone().filter(since.and(col(date).lt(lit(*until))));
+            parts.push(crosswalk::to_newest(dated, c::COMMUNE_CODE, table));
+        }
+        let placed = concat(parts, UnionArgs::default())?
+            .with_column(col(c::COMMUNE_CODE).alias(c::DISTRICT_CODE))
+            .collect()?;
+        let crossed = placed
+            .clone()
+            .lazy()
+            .filter(col(date).lt(lit(self.newest_from)))
+            .limit(1)
+            .collect()?
+            .height()
+            > 0;
+        Ok((placed, crossed))
+    }
+
+    /// Remembers that `window`'s rows crossed the reform, and where they were allocated.
+    fn note(&self, window: &Window, inexact: &DataFrame) {
+        if let Ok(mut crossed) = self.crossed.lock() {
+            crossed.push((window.from, window.to, inexact.clone()));
+        }
+    }
+
+    /// For each period whose baseline window crossed the reform: (period, org_unit,
+    /// `__inexact`) of every unit, true where allocated rows of split communes reached it.
+    fn baseline_marks(&self, baselines: &[Window]) -> PolarsResult<Option<LazyFrame>> {
+        let crossed = match self.crossed.lock() {
+            Ok(c) => c.clone(),
+            Err(_) => return Ok(None),
+        };
+        let mut frames = Vec::new();
+        for w in baselines {
+            let hits: Vec<&DataFrame> = crossed
+                .iter()
+                .filter(|(from, to, _)| *from == w.from && *to == w.to)
+                .map(|(_, _, units)| units)
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let mut units = vec![df!(c::ORG_UNIT => Vec::<String>::new())?.lazy()];
+            units.extend(hits.into_iter().map(|u| u.clone().lazy()));
+            frames.push(
+                concat(units, UnionArgs::default())?
+                    .unique(None, UniqueKeepStrategy::First)
+                    .with_columns([
+                        lit(w.period.as_str()).alias(c::PERIOD),
+                        lit(true).alias("__inexact"),
+                    ]),
+            );
+            // The period crossed the reform even where nothing was allocated.
+            frames.push(df!(c::ORG_UNIT => [None::<String>])?.lazy().with_columns([
+                lit(w.period.as_str()).alias(c::PERIOD),
+                lit(false).alias("__inexact"),
+            ]));
+        }
+        if frames.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(concat(frames, UnionArgs::default())?))
+    }
 }
 
 /// What every indicator reads of the org units and the population, worked out once when
@@ -255,6 +396,8 @@ struct InScope {
     /// every year of the population table: a district's, and their sums for its province
     /// and the country.
     population: DataFrame,
+    /// The level of the units below the province.
+    child_level: &'static str,
 }
 
 impl<'a> Context<'a> {
@@ -265,10 +408,14 @@ impl<'a> Context<'a> {
         registry_counts: LazyFrame,
     ) -> PolarsResult<Self> {
         let provinces = provinces_in(&plan.scope, &tables.org_units)?;
+        // The units below the province: districts, or the communes of the 2025 units,
+        // whose parent is their province as a district's is. Working columns keep the
+        // district's names for both.
+        let child_level = plan.reporting_level;
         let district_provinces = tables
             .org_units
             .clone()
-            .filter(col(c::LEVEL).eq(lit(LEVEL_DISTRICT)))
+            .filter(col(c::LEVEL).eq(lit(child_level)))
             .select([
                 col(c::CODE).alias(c::DISTRICT_CODE),
                 col(c::PARENT_CODE).alias(PROVINCE_CODE),
@@ -287,12 +434,13 @@ impl<'a> Context<'a> {
             units.push(df!(c::ORG_UNIT => [COUNTRY], c::LEVEL => [LEVEL_COUNTRY])?.lazy());
         }
         units.push(provinces);
-        units.push(districts_of(&district_provinces));
+        units.push(districts_of(&district_provinces, child_level));
         let units = concat(units, UnionArgs::default())?.collect()?;
         let population = stacked_at_levels(
             tables.population.clone(),
             &district_provinces,
             plan.scope.has_country(),
+            child_level,
         )?
         .group_by([col(c::YEAR), col(c::ORG_UNIT), col(c::LEVEL)])
         .agg([col(c::CHILDREN_UNDER_16).sum()])
@@ -308,7 +456,9 @@ impl<'a> Context<'a> {
                 district_provinces,
                 units,
                 population,
+                child_level,
             },
+            reform: Reform::of(plan)?,
         })
     }
 
@@ -318,7 +468,7 @@ impl<'a> Context<'a> {
 
     /// The districts of the provinces in scope (org_unit, level).
     pub fn districts(&self) -> LazyFrame {
-        districts_of(&self.in_scope.district_provinces)
+        districts_of(&self.in_scope.district_provinces, self.in_scope.child_level)
     }
 
     /// Children under 16 by org unit (org_unit, level, children_under_16) in `year`: each
@@ -336,19 +486,42 @@ impl<'a> Context<'a> {
     /// stacked under every level, for all the indicators built on them.
     pub fn source(&self, rows: LazyFrame) -> PolarsResult<Source> {
         let rows = rows.collect()?;
+        let covered = rows.height() > 0;
+        let (rows, crossed) = match &self.reform {
+            Some(reform) => reform.place(rows)?,
+            None => (rows, false),
+        };
+        let stacked = stacked_at_levels(
+            rows.lazy(),
+            &self.in_scope.district_provinces,
+            self.scope.has_country(),
+            self.in_scope.child_level,
+        )?
+        .collect()?;
+        let inexact = match crossed {
+            true => Some(
+                stacked
+                    .clone()
+                    .lazy()
+                    .filter(col(crosswalk::EXACT).not())
+                    .select([col(c::ORG_UNIT)])
+                    .unique(None, UniqueKeepStrategy::First)
+                    .collect()?,
+            ),
+            false => None,
+        };
         Ok(Source {
-            covered: rows.height() > 0,
-            stacked: stacked_at_levels(
-                rows.lazy(),
-                &self.in_scope.district_provinces,
-                self.scope.has_country(),
-            )?
-            .collect()?,
+            covered,
+            stacked,
+            inexact,
         })
     }
 
     /// The rows of `source` as the start of an indicator.
     pub fn rows<'s>(&'s self, window: &'s Window, source: &'s Source) -> Rows<'s> {
+        if let (Some(reform), Some(inexact)) = (&self.reform, &source.inexact) {
+            reform.note(window, inexact);
+        }
         Rows {
             ctx: self,
             window,
@@ -375,11 +548,12 @@ fn provinces_in(scope: &Scope, org_units: &LazyFrame) -> PolarsResult<LazyFrame>
     })
 }
 
-/// The districts (org_unit, level) of a table of district_provinces.
-fn districts_of(district_provinces: &DataFrame) -> LazyFrame {
+/// The districts (org_unit, level) of a table of district_provinces, labelled
+/// `child_level` (district, or commune under the 2025 units).
+fn districts_of(district_provinces: &DataFrame, child_level: &str) -> LazyFrame {
     district_provinces.clone().lazy().select([
         col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
-        lit(LEVEL_DISTRICT).alias(c::LEVEL),
+        lit(child_level).alias(c::LEVEL),
     ])
 }
 
@@ -392,6 +566,7 @@ fn stacked_at_levels(
     lf: LazyFrame,
     district_provinces: &DataFrame,
     country: bool,
+    child_level: &str,
 ) -> PolarsResult<LazyFrame> {
     let placed = lf.join(
         district_provinces.clone().lazy(),
@@ -405,7 +580,7 @@ fn stacked_at_levels(
             .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
     };
     let mut levels = vec![
-        under(col(c::DISTRICT_CODE), LEVEL_DISTRICT),
+        under(col(c::DISTRICT_CODE), child_level),
         under(col(PROVINCE_CODE), LEVEL_PROVINCE),
     ];
     if country {
@@ -423,6 +598,9 @@ pub struct Source {
     /// Whether the window holds any row of the source, in scope or not: a window without
     /// one gives no rows (no data, so no baseline) rather than zeros.
     covered: bool,
+    /// Across a reform, when rows of an earlier list were taken to the new units: the org
+    /// units (every level) some of whose rows came from a split commune, allocated.
+    inexact: Option<DataFrame>,
 }
 
 /// Orders levels from the top: the country, then provinces, then districts.
@@ -774,7 +952,7 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 /// sorted: indicator, period, level from the top (country, province, district), org unit,
 /// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
-    let (tables, registry_counts) = tables.in_memory()?;
+    let (tables, registry_counts) = tables.in_memory(plan.reporting_level == LEVEL_COMMUNE)?;
     let tables = &tables;
     let ctx = Context::new(plan, tables, registry_counts)?;
     let shift = u32::try_from(plan.year - plan.baseline_year)
@@ -785,17 +963,19 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
         computed: Vec::new(),
     };
     let (mut current, mut baseline) = (Vec::new(), Vec::new());
+    let mut baseline_windows = Vec::new();
     for period in &plan.periods {
         let window = Window::of(period);
         current.extend(windows.of(&window)?);
         if let Some(shifted) = shift.and_then(|y| window.shifted_back(y)) {
             baseline.extend(windows.of(&shifted)?);
+            baseline_windows.push(shifted);
         }
     }
     // Source gaps compare the report forms with the counts just computed, so they come
     // after the families, from the collected rows.
     let assembled = assemble(current, baseline)?.collect()?;
-    let gaps =
+    let mut gaps =
         crate::quality::source_gap::rows(&assembled.clone().lazy(), &tables.district_reports)?
             .with_columns([
                 lit(NULL).cast(DataType::Float64).alias(c::BASELINE),
@@ -807,6 +987,20 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
                     .alias(c::BASELINE_DENOMINATOR),
                 lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
             ]);
+    let assembled = match &ctx.reform {
+        Some(reform) => {
+            gaps = gaps.with_columns([
+                lit(NULL).cast(DataType::Boolean).alias(c::COMPARABLE),
+                lit(NULL).cast(DataType::String).alias(c::COMPARABILITY),
+            ]);
+            comparability(
+                assembled.lazy(),
+                reform.baseline_marks(&baseline_windows)?,
+                reform.split_rule,
+            )?
+        }
+        None => assembled,
+    };
     let df = concat([assembled.lazy(), gaps], UnionArgs::default())?
         .sort_by_exprs(
             [
@@ -820,6 +1014,69 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
         )
         .collect()?;
     attach_targets(df, plan)
+}
+
+/// Adds `comparable` and `comparability` to the rows of a pipeline across a reform: where a
+/// period's baseline was counted under earlier units and taken to the new ones through the
+/// crosswalk, `comparable` is true — or false for units that received allocated rows of
+/// communes split by the reform, which the text says; null where the baseline is null or
+/// never crossed the reform.
+fn comparability(
+    rows: LazyFrame,
+    marks: Option<LazyFrame>,
+    split_rule: &str,
+) -> PolarsResult<DataFrame> {
+    let Some(marks) = marks else {
+        return rows
+            .with_columns([
+                lit(NULL).cast(DataType::Boolean).alias(c::COMPARABLE),
+                lit(NULL).cast(DataType::String).alias(c::COMPARABILITY),
+            ])
+            .collect();
+    };
+    let crossed = marks
+        .clone()
+        .filter(col(c::ORG_UNIT).is_null())
+        .select([col(c::PERIOD), lit(true).alias("__crossed")])
+        .unique(None, UniqueKeepStrategy::First);
+    let allocated = marks.filter(col(c::ORG_UNIT).is_not_null()).select([
+        col(c::PERIOD),
+        col(c::ORG_UNIT),
+        col("__inexact"),
+    ]);
+    let comparable = when(col(c::BASELINE).is_null().or(col("__crossed").is_null()))
+        .then(lit(NULL).cast(DataType::Boolean))
+        .otherwise(col("__inexact").fill_null(lit(false)).not());
+    rows.with_row_index("__order", None)
+        .join(
+            crossed,
+            [col(c::PERIOD)],
+            [col(c::PERIOD)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            allocated,
+            [col(c::PERIOD), col(c::ORG_UNIT)],
+            [col(c::PERIOD), col(c::ORG_UNIT)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(comparable.alias(c::COMPARABLE))
+        .with_column(
+            when(col(c::COMPARABLE).eq(lit(false)))
+                .then(lit(format!(
+                    "not exactly comparable: the baseline, counted under the earlier units, \
+                     allocates rows of communes split by the reform (rule {split_rule})"
+                )))
+                .when(col(c::COMPARABLE).eq(lit(true)))
+                .then(lit(
+                    "baseline recomputed on the new units through the crosswalk (whole merges summed)",
+                ))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias(c::COMPARABILITY),
+        )
+        .sort(["__order"], SortMultipleOptions::default())
+        .drop(cols(["__order", "__crossed", "__inexact"]))
+        .collect()
 }
 
 /// What the step leaves for the run and the scorecard.
@@ -917,7 +1174,7 @@ mod tests {
             c::INDICATOR => vec!["injured_children"; n],
             c::PERIOD => vec![period; n],
             c::ORG_UNIT => values.iter().map(|v| v.0).collect::<Vec<_>>(),
-            c::LEVEL => values.iter().map(|v| if v.0 == "64" { LEVEL_PROVINCE } else { LEVEL_DISTRICT }).collect::<Vec<_>>(),
+            c::LEVEL => values.iter().map(|v| if v.0 == "64" { LEVEL_PROVINCE } else { crate::columns::LEVEL_DISTRICT }).collect::<Vec<_>>(),
             c::BREAKDOWN => values.iter().map(|v| v.1).collect::<Vec<_>>(),
             c::NUMERATOR => values.iter().map(|v| v.2).collect::<Vec<_>>(),
             c::DENOMINATOR => vec![None::<f64>; n],

@@ -9,7 +9,17 @@
 
 use chrono::NaiveDate;
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use polars::prelude::DataFrame;
+
+use super::crosswalk::{compose, SplitRule, Step, EXACT, NEW_CODE, OLD_CODE};
 use super::org_units::{LoadError, OrgUnits};
+
+/// A list's file as a pipeline names it: key, first day in force, path, and the
+/// conversion table into it from the list before.
+pub type ListFile = (String, NaiveDate, PathBuf, Option<PathBuf>);
 
 /// One list of org units and the first day it is in force.
 #[derive(Debug, Clone)]
@@ -25,6 +35,12 @@ pub struct UnitList {
 #[derive(Debug, Clone)]
 pub struct UnitLists {
     lists: Vec<UnitList>,
+    /// For each list but the newest, by key: its codes and the newest list's commune each
+    /// became (crosswalk::OLD_CODE, NEW_CODE, EXACT), every step between composed.
+    to_newest: BTreeMap<String, DataFrame>,
+    /// The same, by old code: what ingestion looks up for an export that still writes a
+    /// code of an earlier list (a few rows, where a join would cost a frame per row).
+    stale: BTreeMap<String, HashMap<String, (String, bool)>>,
 }
 
 impl UnitLists {
@@ -33,7 +49,11 @@ impl UnitLists {
     /// refuses before this is built.
     pub fn new(mut lists: Vec<UnitList>) -> Self {
         lists.sort_by_key(|l| l.in_force_from);
-        UnitLists { lists }
+        UnitLists {
+            lists,
+            to_newest: BTreeMap::new(),
+            stale: BTreeMap::new(),
+        }
     }
 
     /// One list, in force from any date.
@@ -44,20 +64,59 @@ impl UnitLists {
                 in_force_from: NaiveDate::MIN,
                 units,
             }],
+            to_newest: BTreeMap::new(),
+            stale: BTreeMap::new(),
         }
     }
 
-    /// Reads every list of `files` (key, first day in force, path).
-    pub fn load(files: &[(String, NaiveDate, std::path::PathBuf)]) -> Result<Self, LoadError> {
+    /// Reads every list of `files` (key, first day in force, path, the conversion table
+    /// into it from the list before), oldest first, and composes the crosswalk from each
+    /// list to the newest.
+    pub fn load(files: &[ListFile], rule: SplitRule) -> Result<Self, LoadError> {
         let mut lists = Vec::new();
-        for (key, from, path) in files {
+        let mut steps = Vec::new();
+        for (key, from, path, crosswalk) in files {
             lists.push(UnitList {
                 key: key.clone(),
                 in_force_from: *from,
                 units: OrgUnits::load(path)?,
             });
+            steps.push(match crosswalk {
+                Some(path) => Some(Step::load(path, rule)?),
+                None => None,
+            });
         }
-        Ok(UnitLists::new(lists))
+        let mut to_newest = BTreeMap::new();
+        for (i, list) in lists.iter().enumerate().take(lists.len().saturating_sub(1)) {
+            let later: Vec<&Step> = steps[i + 1..].iter().flatten().collect();
+            let table = compose(&later).map_err(|e| LoadError {
+                what: "the crosswalk",
+                source_name: format!("into the list \"{}\"", list.key),
+                line: None,
+                message: e.to_string(),
+            })?;
+            to_newest.insert(list.key.clone(), table);
+        }
+        let mut stale = BTreeMap::new();
+        for (key, table) in &to_newest {
+            stale.insert(key.clone(), by_old_code(table));
+        }
+        let mut all = UnitLists::new(lists);
+        all.to_newest = to_newest;
+        all.stale = stale;
+        Ok(all)
+    }
+
+    /// The crosswalk from list `key` to the newest (old_commune_code, new_commune_code,
+    /// exact); `None` for the newest list itself.
+    pub fn to_newest(&self, key: &str) -> Option<&DataFrame> {
+        self.to_newest.get(key)
+    }
+
+    /// The commune of the newest list that `code`, a code of list `key`, became, and
+    /// whether exactly; `None` where the crosswalk does not list it.
+    pub fn newest_commune(&self, key: &str, code: &str) -> Option<&(String, bool)> {
+        self.stale.get(key)?.get(code)
     }
 
     /// The list in force on `date`: the last one in force from that day or before; the
@@ -92,6 +151,26 @@ impl UnitLists {
     pub fn iter(&self) -> impl Iterator<Item = &UnitList> {
         self.lists.iter()
     }
+}
+
+/// A crosswalk table as a map from old code to (new code, exact).
+fn by_old_code(table: &DataFrame) -> HashMap<String, (String, bool)> {
+    let columns = (
+        table.column(OLD_CODE).and_then(|c| c.str().cloned()),
+        table.column(NEW_CODE).and_then(|c| c.str().cloned()),
+        table.column(EXACT).and_then(|c| c.bool().cloned()),
+    );
+    let (Ok(old), Ok(new), Ok(exact)) = columns else {
+        return HashMap::new();
+    };
+    (0..table.height())
+        .filter_map(|i| {
+            Some((
+                old.get(i)?.to_string(),
+                (new.get(i)?.to_string(), exact.get(i)?),
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]
