@@ -260,6 +260,9 @@ struct Reform {
     /// hold allocated rows.
     crossed: std::sync::Mutex<Vec<(NaiveDate, NaiveDate, DataFrame)>>,
     split_rule: &'static str,
+    /// The new communes that received part of a split commune (district_code): inexact
+    /// in any window whose rows crossed the reform, even if no row was allocated to them.
+    touched: DataFrame,
 }
 
 impl Reform {
@@ -273,7 +276,9 @@ impl Reform {
             .map_err(|e| polars_err!(ComputeError: "{e}"))?;
         let all: Vec<_> = lists.iter().collect();
         let mut earlier = Vec::new();
+        let mut touched = Vec::new();
         for pair in all.windows(2) {
+            touched.extend(lists.touched(&pair[0].key).iter().cloned());
             let table = lists.to_newest(&pair[0].key).cloned().ok_or_else(
                 || polars_err!(ComputeError: "no crosswalk from the list \"{}\"", pair[0].key),
             )?;
@@ -284,6 +289,7 @@ impl Reform {
             earlier,
             crossed: Default::default(),
             split_rule: plan.split_rule.name(),
+            touched: df!(c::DISTRICT_CODE => touched)?,
         }))
     }
 
@@ -498,17 +504,27 @@ impl<'a> Context<'a> {
             self.in_scope.child_level,
         )?
         .collect()?;
-        let inexact = match crossed {
-            true => Some(
-                stacked
+        let inexact = match (crossed, &self.reform) {
+            (true, Some(reform)) => {
+                let touched = stacked_at_levels(
+                    reform.touched.clone().lazy(),
+                    &self.in_scope.district_provinces,
+                    self.scope.has_country(),
+                    self.in_scope.child_level,
+                )?
+                .select([col(c::ORG_UNIT)]);
+                let allocated = stacked
                     .clone()
                     .lazy()
                     .filter(col(crosswalk::EXACT).not())
-                    .select([col(c::ORG_UNIT)])
-                    .unique(None, UniqueKeepStrategy::First)
-                    .collect()?,
-            ),
-            false => None,
+                    .select([col(c::ORG_UNIT)]);
+                Some(
+                    concat([allocated, touched], UnionArgs::default())?
+                        .unique(None, UniqueKeepStrategy::First)
+                        .collect()?,
+                )
+            }
+            _ => None,
         };
         Ok(Source {
             covered,

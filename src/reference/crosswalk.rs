@@ -86,6 +86,9 @@ const KINDS: [&str; 7] = [
 #[derive(Debug, Clone)]
 pub struct Step {
     pub table: DataFrame,
+    /// The new communes that received part of a split commune: whichever way its rows
+    /// are allocated, their counts under the old units are not exactly theirs.
+    pub split_targets: Vec<String>,
 }
 
 impl Step {
@@ -156,10 +159,28 @@ impl Step {
         }
         let rows = df!(OLD_CODE => old, NEW_CODE => new, "merge_kind" => kind)
             .map_err(|e| error(None, e.to_string()))?;
-        let table = allocate(rows.lazy(), rule)
+        let table = allocate(rows.clone().lazy(), rule)
             .collect()
             .map_err(|e| error(None, e.to_string()))?;
-        Ok(Step { table })
+        let split_targets = rows
+            .lazy()
+            .join(
+                table.clone().lazy().select([col(OLD_CODE), col(EXACT)]),
+                [col(OLD_CODE)],
+                [col(OLD_CODE)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(col(EXACT).not())
+            .select([col(NEW_CODE)])
+            .unique_stable(None, UniqueKeepStrategy::First)
+            .collect()
+            .map_err(|e| error(None, e.to_string()))?;
+        let mut split_targets = strings(&split_targets, NEW_CODE);
+        split_targets.sort();
+        Ok(Step {
+            table,
+            split_targets,
+        })
     }
 }
 
@@ -246,6 +267,31 @@ pub fn compose(steps: &[&Step]) -> PolarsResult<DataFrame> {
     table.collect()
 }
 
+/// The new communes of the last step that received part of a split commune in any of
+/// `steps` (oldest first): each step's split targets taken through the later steps.
+pub fn touched(steps: &[&Step]) -> PolarsResult<Vec<String>> {
+    let mut out = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let later = compose(&steps[i + 1..])?;
+        let targets = df!(NEW_CODE => step.split_targets.clone())?;
+        let reached = to_newest(targets.lazy(), NEW_CODE, &later).collect()?;
+        out.extend(strings(&reached, NEW_CODE));
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The text values of `column`.
+fn strings(df: &DataFrame, column: &str) -> Vec<String> {
+    match df.column(column).and_then(|c| c.str().cloned()) {
+        Ok(values) => (0..df.height())
+            .filter_map(|i| values.get(i).map(String::from))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// `rows` with the commune in `code_column` taken to the newest list: `code_column` holds
 /// the new code and `exact` says whether the old commune's rows all belong there. A code
 /// the table does not list is already a code of the newest list and stays, exact.
@@ -307,6 +353,9 @@ mod tests {
     #[test]
     fn split_communes_go_where_the_rule_says_and_are_inexact() {
         let kept = step(GIA_LAI_PARTS, SplitRule::KeptCode);
+        // Every commune that received part of Canh Hiệp or Canh Liên; not An Hòa, which
+        // took part of An Nghĩa's area but none of its people.
+        assert_eq!(kept.split_targets, ["21994", "21997", "22006"]);
         assert_eq!(
             mapping(&kept.table),
             vec![

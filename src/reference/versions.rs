@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use polars::prelude::DataFrame;
 
-use super::crosswalk::{compose, SplitRule, Step, EXACT, NEW_CODE, OLD_CODE};
+use super::crosswalk::{compose, touched, SplitRule, Step, EXACT, NEW_CODE, OLD_CODE};
 use super::org_units::{LoadError, OrgUnits};
 
 /// A list's file as a pipeline names it: key, first day in force, path, and the
@@ -41,6 +41,9 @@ pub struct UnitLists {
     /// The same, by old code: what ingestion looks up for an export that still writes a
     /// code of an earlier list (a few rows, where a join would cost a frame per row).
     stale: BTreeMap<String, HashMap<String, (String, bool)>>,
+    /// For each list but the newest: the newest list's communes that received part of a
+    /// commune of it split by a later reform.
+    touched: BTreeMap<String, Vec<String>>,
 }
 
 impl UnitLists {
@@ -53,6 +56,7 @@ impl UnitLists {
             lists,
             to_newest: BTreeMap::new(),
             stale: BTreeMap::new(),
+            touched: BTreeMap::new(),
         }
     }
 
@@ -66,6 +70,7 @@ impl UnitLists {
             }],
             to_newest: BTreeMap::new(),
             stale: BTreeMap::new(),
+            touched: BTreeMap::new(),
         }
     }
 
@@ -87,15 +92,18 @@ impl UnitLists {
             });
         }
         let mut to_newest = BTreeMap::new();
+        let mut touched_by = BTreeMap::new();
         for (i, list) in lists.iter().enumerate().take(lists.len().saturating_sub(1)) {
             let later: Vec<&Step> = steps[i + 1..].iter().flatten().collect();
-            let table = compose(&later).map_err(|e| LoadError {
+            let failed = |e: polars::prelude::PolarsError| LoadError {
                 what: "the crosswalk",
                 source_name: format!("into the list \"{}\"", list.key),
                 line: None,
                 message: e.to_string(),
-            })?;
+            };
+            let table = compose(&later).map_err(failed)?;
             to_newest.insert(list.key.clone(), table);
+            touched_by.insert(list.key.clone(), touched(&later).map_err(failed)?);
         }
         let mut stale = BTreeMap::new();
         for (key, table) in &to_newest {
@@ -104,6 +112,7 @@ impl UnitLists {
         let mut all = UnitLists::new(lists);
         all.to_newest = to_newest;
         all.stale = stale;
+        all.touched = touched_by;
         Ok(all)
     }
 
@@ -111,6 +120,12 @@ impl UnitLists {
     /// exact); `None` for the newest list itself.
     pub fn to_newest(&self, key: &str) -> Option<&DataFrame> {
         self.to_newest.get(key)
+    }
+
+    /// The newest list's communes that received part of a commune of list `key` split
+    /// since: their counts under list `key` are not exactly theirs.
+    pub fn touched(&self, key: &str) -> &[String] {
+        self.touched.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The commune of the newest list that `code`, a code of list `key`, became, and
