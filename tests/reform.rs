@@ -38,6 +38,7 @@ fn reform_run() -> &'static Reform {
 struct Total {
     numerator: Option<f64>,
     denominator: Option<f64>,
+    value: Option<f64>,
     baseline_numerator: Option<f64>,
     baseline_denominator: Option<f64>,
     baseline: Option<f64>,
@@ -67,6 +68,7 @@ fn total(indicator: &str, period: &str, org_unit: &str) -> Total {
     Total {
         numerator: f("numerator"),
         denominator: f("denominator"),
+        value: f("value"),
         baseline_numerator: f("baseline_numerator"),
         baseline_denominator: f("baseline_denominator"),
         baseline: f("baseline"),
@@ -173,6 +175,27 @@ fn the_province_baseline_covers_both_former_provinces() {
     assert_eq!(province.baseline_denominator, Some(special));
     // Communes split by the reform lie in the province: its trend is not exact either.
     assert_eq!(province.comparable, Some(false));
+}
+
+#[test]
+fn communes_send_the_forms_and_a_late_one_is_late() {
+    // 20 of the 135 communes sent their 2026 report; Diên Hồng's came on 27 November,
+    // 7 days after the deadline of the 20th.
+    let completeness = total("report_completeness", "2026", "52");
+    assert_eq!(
+        (completeness.numerator, completeness.denominator),
+        (Some(20.0), Some(135.0))
+    );
+    let timeliness = total("report_timeliness", "2026", "52");
+    assert_eq!(
+        (timeliness.numerator, timeliness.denominator),
+        (Some(19.0), Some(135.0))
+    );
+    let late = total("report_days_late", "2026", "23563");
+    assert_eq!(late.level, "commune");
+    assert_eq!(late.value, Some(7.0));
+    // The district reports of 2024 are not in the new units: no baseline, not a false 0.
+    assert_eq!(completeness.baseline, None);
 }
 
 #[test]

@@ -27,6 +27,10 @@ use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::district_reports::{
+    write_workbook, HeaderLayout, SentOnStyle, SheetNaming, TextEncoding, ValueStyle, WorkbookSpec,
+    FORM_ITEMS,
+};
 use super::layout::{CASE_HEADERS, REGISTRY_HEADERS};
 use super::{GenerateError, GenerateSummary};
 use crate::reference::crosswalk::{SplitRule, Step, NEW_CODE, OLD_CODE};
@@ -61,6 +65,13 @@ pub const PLANTED_2026: [(&str, usize, usize); 4] = [
     ("22006", 6, 6),
     ("21997", 2, 2),
 ];
+
+/// Communes of the list, from the first, that send their 2026 report (with the planted
+/// ones): a sample of the 135, kept small.
+pub const REPORTING_COMMUNES: usize = 16;
+/// The commune whose 2026 report comes late, and when (the deadline is 20 November).
+pub const LATE_COMMUNE: &str = "23563";
+pub const LATE_SENT_ON: (i32, u32, u32) = (2026, 11, 27);
 
 /// Of the new Diên Hồng's 2026 children, those listed in the export that still writes
 /// Yên Đỗ's old code.
@@ -509,6 +520,75 @@ pub fn generate(seed: u64, out: &Path) -> Result<GenerateSummary, GenerateError>
     w.write("cases/2024/vu_viec_2024.csv", &CASE_HEADERS, &rows)?;
     let rows = case_rows(&mut rng, 2026, &new_codes, &["23563", "23563"]);
     w.write("cases/2026/vu_viec_2026.csv", &CASE_HEADERS, &rows)?;
+
+    // Commune reports (forms 1–4) of 2026 from the first communes of the list and the
+    // planted ones: all on time but Diên Hồng's, a week late.
+    let reporting: Vec<&Unit> = new_units
+        .iter()
+        .filter(|u| u.level == "commune")
+        .enumerate()
+        .filter(|(i, u)| *i < REPORTING_COMMUNES || PLANTED_2026.iter().any(|p| p.0 == u.code))
+        .map(|(_, u)| u)
+        .collect();
+    for u in reporting {
+        let late = u.code == LATE_COMMUNE;
+        let sent_on = match late {
+            true => LATE_SENT_ON,
+            false => (2026, 11, rng.gen_range(10..=20)),
+        };
+        let planted = PLANTED_2026.iter().find(|p| p.0 == u.code);
+        let (supported, special) = match planted {
+            Some(&(_, supported, special)) => (supported as i64, special as i64),
+            None => {
+                let special = rng.gen_range(0..6);
+                (special - rng.gen_range(0..=special.min(1)), special)
+            }
+        };
+        let staff = rng.gen_range(1..4);
+        // Abused children all supported, injuries without deaths: the form rules hold.
+        let (abused, injured) = (rng.gen_range(0..2), rng.gen_range(0..3));
+        let values = FORM_ITEMS
+            .iter()
+            .map(|item| {
+                Some(match item.code {
+                    "B1.01" => rng.gen_range(2_000..9_000),
+                    "B1.02" => special,
+                    "B1.03" => supported,
+                    "B1.04" => rng.gen_range(0..20),
+                    "B3.01" | "B3.02" => 1,
+                    "B3.03" => i64::from(rng.gen_bool(0.8)),
+                    "B3.05" => staff,
+                    "B3.06" => staff - rng.gen_range(0..=1),
+                    "B3.07" | "B3.08" => 1,
+                    "B4.01" => rng.gen_range(5..50) * 1_000_000,
+                    "B2.01" | "B2.02" | "B2.03" => abused,
+                    "B2.04" => injured,
+                    "B2.05" | "B2.06" | "B2.07" => 0,
+                    _ => rng.gen_range(0..3),
+                })
+            })
+            .collect();
+        let code: u32 = u.code.parse().unwrap_or_default();
+        let spec = WorkbookSpec {
+            district_code: code,
+            unit: format!("UBND {}", u.full_name),
+            period_label: "Năm 2026".to_string(),
+            sent_on: NaiveDate::from_ymd_opt(sent_on.0, sent_on.1, sent_on.2).unwrap_or_default(),
+            sheets: SheetNaming::Bieu,
+            layout: HeaderLayout {
+                title_first: true,
+                period_before_code: false,
+                code_in_one_cell: true,
+                sent_on: SentOnStyle::OneCell,
+                blank_rows: 1,
+            },
+            value_style: ValueStyle::Numbers,
+            values,
+        };
+        let relative = format!("commune_reports/2026/bao_cao_{}_2026.xlsx", u.code);
+        write_workbook(&out.join(&relative), &spec, TextEncoding::Unicode)?;
+        w.files.push((PathBuf::from(relative), FORM_ITEMS.len()));
+    }
 
     // Every old commune reaches a new one of the province (a check on the lists).
     for code in &old_codes {

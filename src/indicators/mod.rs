@@ -245,6 +245,8 @@ pub struct Context<'a> {
     in_scope: InScope,
     /// Across a reform: how rows of earlier lists reach the units reported on.
     reform: Option<Reform>,
+    /// The periods whose report forms are in the units reported on.
+    report_periods: BTreeSet<String>,
 }
 
 /// A pipeline across a reform that reports on communes: rows dated under an earlier list
@@ -465,7 +467,28 @@ impl<'a> Context<'a> {
                 child_level,
             },
             reform: Reform::of(plan)?,
+            report_periods: plan
+                .periods
+                .iter()
+                .filter(|p| {
+                    plan.unit_lists.is_empty()
+                        || plan.unit_lists.last().map(|l| l.key.as_str())
+                            == Some(plan.period_list(p))
+                })
+                .map(|p| p.key.clone())
+                .collect(),
         })
+    }
+
+    /// The level of the units below the province: district, or commune.
+    pub fn child_level(&self) -> &'static str {
+        self.in_scope.child_level
+    }
+
+    /// Whether `period`'s report forms are written in the units reported on: always with
+    /// one list; across a reform, when the period's list is the newest.
+    pub fn reports_in_reported_units(&self, period: &Period) -> bool {
+        self.report_periods.contains(&period.key)
     }
 
     pub fn declares(&self, kind: SourceKind) -> bool {
