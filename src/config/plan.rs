@@ -779,6 +779,70 @@ mod tests {
         );
     }
 
+    const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+    #[test]
+    fn the_2026_pipeline_has_two_lists_and_reports_on_communes() {
+        let plan = load(&Path::new(REPO).join("pipelines/gia_lai_2026.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let keys: Vec<&str> = plan.unit_lists.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(keys, ["2024", "2025"]);
+        assert!(plan.unit_lists[0].crosswalk.is_none());
+        assert!(plan.unit_lists[1].crosswalk.is_some());
+        assert_eq!(
+            plan.org_units, plan.unit_lists[1].file,
+            "reported on the newest"
+        );
+        assert_eq!(plan.reporting_level, LEVEL_COMMUNE);
+        assert_eq!(plan.split_rule, SplitRule::KeptCode);
+        // A period's reports are in the list in force on its last day.
+        let list_of = |key: &str| {
+            let period = plan.periods.iter().find(|p| p.key == key).unwrap();
+            plan.period_list(period).to_string()
+        };
+        assert_eq!(
+            (list_of("2024"), list_of("2026")),
+            ("2024".into(), "2025".into())
+        );
+        let lists = plan.load_unit_lists().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lists.latest().units.communes_of_province("52").len(), 135);
+        // The province's rows of the conversion table: 376 rows, 373 old communes.
+        assert_eq!(lists.to_newest("2024").map(|t| t.height()), Some(373));
+    }
+
+    #[test]
+    fn every_problem_of_the_unit_lists_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(Path::new(REPO).join("pipelines/gia_lai_2026.toml"))
+            .unwrap()
+            .replace("../", &format!("{REPO}/"))
+            .replace("in_force_from = 2025-07-01", "in_force_from = 2024-07-01")
+            .replace("crosswalk = \"", "# crosswalk = \"")
+            .replace("split_rule = \"kept_code\"", "split_rule = \"largest\"")
+            .replace(
+                "reporting_level = \"commune\"",
+                "reporting_level = \"ward\"",
+            )
+            .replace(
+                "{ key = \"2024\",",
+                "{ key = \"2024\", org_units = \"2023\",",
+            );
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, text).unwrap();
+        let err = load(&path).unwrap_err();
+        let problems = err.problems.join("\n");
+        for expected in [
+            "Key \"unit_lists[2025].in_force_from\" (2024-07-01) must come after the list before it (2024-11-01)",
+            "Key \"unit_lists[2025].crosswalk\" is missing",
+            "Key \"crosswalk.split_rule\" is \"largest\": use one of kept_code, first_listed.",
+            "Key \"reporting_level\" is \"ward\"",
+            "Period \"2024\": \"org_units\" names \"2023\", which is no key of \"unit_lists\".",
+        ] {
+            assert!(problems.contains(expected), "{expected}\n---\n{problems}");
+        }
+        assert_eq!(err.problems.len(), 5, "{problems}");
+    }
+
     #[test]
     fn excel_lock_files_are_not_sources() {
         assert!(is_office_clutter(Path::new("x/~$report.xlsx")));
