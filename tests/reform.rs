@@ -255,3 +255,72 @@ fn the_sample_is_rebuilt_byte_for_byte_by_its_seed() {
         );
     }
 }
+
+#[test]
+fn a_baseline_without_a_former_province_says_which_part_is_missing() {
+    // The sample without Bình Định's 2024 rows: its registry file left out, its 2024
+    // cases (communes coded below 23000) dropped.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bundled = Path::new(common::REPO).join("sample_data/gia_lai_2026");
+    for path in common::all_files(&bundled) {
+        let relative = path.strip_prefix(&bundled).unwrap();
+        if relative.ends_with("tre_em_binh_dinh_31122024.csv") {
+            continue;
+        }
+        let target = data.join(relative);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&path, &target).unwrap();
+    }
+    let cases = data.join("cases/2024/vu_viec_2024.csv");
+    let text = std::fs::read_to_string(&cases).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, line)| *i == 0 || line.split(',').nth(3).is_some_and(|c| c >= "23000"))
+        .map(|(_, line)| line)
+        .collect();
+    std::fs::write(&cases, kept.join("\n") + "\n").unwrap();
+    let pipeline =
+        std::fs::read_to_string(Path::new(common::REPO).join("pipelines/gia_lai_2026.toml"))
+            .unwrap()
+            .replace("../sample_data/gia_lai_2026/", "data/");
+    std::fs::write(dir.path().join("p.toml"), pipeline).unwrap();
+    common::treem(
+        dir.path(),
+        &["run", "p.toml", "--only", "ingest", "--out", "out"],
+    )
+    .expect_code(0);
+    common::treem(
+        dir.path(),
+        &["run", "p.toml", "--only", "indicators", "--out", "out"],
+    )
+    .expect_code(0);
+    let df = common::read_parquet(&dir.path().join("out/indicators/indicators.parquet"))
+        .lazy()
+        .filter(
+            col("indicator")
+                .eq(lit("special_support_rate"))
+                .and(col("period").eq(lit("2026")))
+                .and(col("org_unit").eq(lit("52")))
+                .and(col("breakdown").is_null()),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(
+        df.column("comparable").unwrap().bool().unwrap().get(0),
+        Some(false)
+    );
+    let why = df
+        .column("comparability")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_string();
+    assert!(why.contains("former province(s) 52 (Bình Định)"), "{why}");
+    // The whole bundled sample lacks nothing: its note is the split communes'.
+    let whole = total("special_support_rate", "2026", "52");
+    assert_eq!(whole.comparable, Some(false));
+}

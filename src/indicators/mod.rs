@@ -41,7 +41,7 @@ use crate::columns::{self as c, COUNTRY, LEVEL_COMMUNE, LEVEL_COUNTRY, LEVEL_PRO
 use crate::config::{Period, Plan, Rules, Scope};
 use crate::error::Error;
 use crate::ingest::frames;
-use crate::reference::crosswalk;
+use crate::reference::{crosswalk, Level};
 use crate::sources::SourceKind;
 use crate::store::layout::{swap_in, Layout};
 use crate::store::parquet::{scan_parquet_file, scan_partitioned};
@@ -249,6 +249,28 @@ pub struct Context<'a> {
     report_periods: BTreeSet<String>,
 }
 
+/// A window whose rows crossed the reform: the org units that received allocated rows of
+/// split communes, and the former provinces its rows of earlier lists came from.
+#[derive(Clone)]
+struct Crossed {
+    from: NaiveDate,
+    to: NaiveDate,
+    inexact: DataFrame,
+    present: BTreeSet<String>,
+}
+
+/// The province of a commune of a list with districts (or without).
+fn province_of(
+    units: &crate::reference::OrgUnits,
+    commune: &crate::reference::OrgUnit,
+) -> Option<String> {
+    let parent = units.get(commune.parent_code.as_deref()?)?;
+    match parent.level {
+        Level::Province => Some(parent.code.clone()),
+        _ => parent.parent_code.clone(),
+    }
+}
+
 /// A pipeline across a reform that reports on communes: rows dated under an earlier list
 /// of org units are taken to the newest list's communes by joining the crosswalk
 /// (`reference::crosswalk`), and the windows where that happened are remembered, with the
@@ -260,8 +282,14 @@ struct Reform {
     earlier: Vec<(NaiveDate, NaiveDate, DataFrame)>,
     /// Windows (from, to) whose rows crossed the reform, and the org units of each that
     /// hold allocated rows.
-    crossed: std::sync::Mutex<Vec<(NaiveDate, NaiveDate, DataFrame)>>,
+    crossed: std::sync::Mutex<Vec<Crossed>>,
     split_rule: &'static str,
+    /// The former province of each commune of the earlier lists.
+    old_province_of: std::collections::HashMap<String, String>,
+    /// Each new province and the former provinces its communes came from.
+    feeds: std::collections::BTreeMap<String, BTreeSet<String>>,
+    /// The former provinces' names ("Bình Định"), for the note of a missing one.
+    old_names: std::collections::HashMap<String, String>,
     /// The new communes that received part of a split commune (district_code): inexact
     /// in any window whose rows crossed the reform, even if no row was allocated to them.
     touched: DataFrame,
@@ -286,9 +314,36 @@ impl Reform {
             )?;
             earlier.push((pair[0].in_force_from, pair[1].in_force_from, table));
         }
+        // Which former provinces each new one is made of: earlier communes, through the
+        // crosswalk, to the new communes' provinces.
+        let newest = &lists.latest().units;
+        let mut old_province_of = std::collections::HashMap::new();
+        let mut feeds: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        let mut old_names = std::collections::HashMap::new();
+        for list in all.iter().take(all.len().saturating_sub(1)) {
+            for province in list.units.iter().filter(|u| u.level == Level::Province) {
+                old_names.insert(province.code.clone(), province.name.clone());
+            }
+            for commune in list.units.iter().filter(|u| u.level == Level::Commune) {
+                let Some(province) = province_of(&list.units, commune) else {
+                    continue;
+                };
+                old_province_of.insert(commune.code.clone(), province.clone());
+                let new_province = lists
+                    .newest_commune(&list.key, &commune.code)
+                    .and_then(|(new, _)| newest.get_at(new, Level::Commune))
+                    .and_then(|u| u.parent_code.clone());
+                if let Some(new_province) = new_province {
+                    feeds.entry(new_province).or_default().insert(province);
+                }
+            }
+        }
         Ok(Some(Reform {
             newest_from: lists.latest().in_force_from,
             earlier,
+            old_province_of,
+            feeds,
+            old_names,
             crossed: Default::default(),
             split_rule: plan.split_rule.name(),
             touched: df!(c::DISTRICT_CODE => touched)?,
@@ -299,21 +354,35 @@ impl Reform {
     /// `exact` column; whether any row came from an earlier list. A row's list is the one
     /// in force on its date (a snapshot's, the day a case occurred); rows with no commune
     /// (report forms) keep their unit as it is.
-    fn place(&self, rows: DataFrame) -> PolarsResult<(DataFrame, bool)> {
+    fn place(&self, rows: DataFrame) -> PolarsResult<(DataFrame, Option<BTreeSet<String>>)> {
         let names: Vec<&str> = rows
             .get_column_names()
             .into_iter()
             .map(|n| n.as_str())
             .collect();
         if !names.contains(&c::COMMUNE_CODE) {
-            return Ok((rows, false));
+            return Ok((rows, None));
         }
         let Some(date) = [c::SNAPSHOT_DATE, c::OCCURRED_ON]
             .into_iter()
             .find(|d| names.contains(d))
         else {
-            return Ok((rows, false));
+            return Ok((rows, None));
         };
+        // The former provinces the rows of earlier lists come from (a few thousand
+        // codes at most, looked up once each).
+        let old_codes = rows
+            .clone()
+            .lazy()
+            .filter(col(date).lt(lit(self.newest_from)))
+            .select([col(c::COMMUNE_CODE).cast(DataType::String)])
+            .unique(None, UniqueKeepStrategy::First)
+            .collect()?;
+        let codes = old_codes.column(c::COMMUNE_CODE)?.str()?.clone();
+        let present: BTreeSet<String> = (0..old_codes.height())
+            .filter_map(|i| codes.get(i))
+            .filter_map(|code| self.old_province_of.get(code).cloned())
+            .collect();
         let lf = rows.lazy();
         let mut parts = vec![lf
             .clone()
@@ -331,21 +400,20 @@ impl Reform {
         let placed = concat(parts, UnionArgs::default())?
             .with_column(col(c::COMMUNE_CODE).alias(c::DISTRICT_CODE))
             .collect()?;
-        let crossed = placed
-            .clone()
-            .lazy()
-            .filter(col(date).lt(lit(self.newest_from)))
-            .limit(1)
-            .collect()?
-            .height()
-            > 0;
-        Ok((placed, crossed))
+        let crossed = old_codes.height() > 0;
+        Ok((placed, crossed.then_some(present)))
     }
 
-    /// Remembers that `window`'s rows crossed the reform, and where they were allocated.
-    fn note(&self, window: &Window, inexact: &DataFrame) {
+    /// Remembers that `window`'s rows crossed the reform, where they were allocated and
+    /// which former provinces they came from.
+    fn note(&self, window: &Window, inexact: &DataFrame, present: &BTreeSet<String>) {
         if let Ok(mut crossed) = self.crossed.lock() {
-            crossed.push((window.from, window.to, inexact.clone()));
+            crossed.push(Crossed {
+                from: window.from,
+                to: window.to,
+                inexact: inexact.clone(),
+                present: present.clone(),
+            });
         }
     }
 
@@ -358,28 +426,53 @@ impl Reform {
         };
         let mut frames = Vec::new();
         for w in baselines {
-            let hits: Vec<&DataFrame> = crossed
+            let hits: Vec<&Crossed> = crossed
                 .iter()
-                .filter(|(from, to, _)| *from == w.from && *to == w.to)
-                .map(|(_, _, units)| units)
+                .filter(|x| x.from == w.from && x.to == w.to)
                 .collect();
             if hits.is_empty() {
                 continue;
             }
             let mut units = vec![df!(c::ORG_UNIT => Vec::<String>::new())?.lazy()];
-            units.extend(hits.into_iter().map(|u| u.clone().lazy()));
+            units.extend(hits.iter().map(|x| x.inexact.clone().lazy()));
             frames.push(
                 concat(units, UnionArgs::default())?
                     .unique(None, UniqueKeepStrategy::First)
                     .with_columns([
                         lit(w.period.as_str()).alias(c::PERIOD),
                         lit(true).alias("__inexact"),
+                        lit(NULL).cast(DataType::String).alias("__missing"),
                     ]),
             );
+            // A new province whose baseline has no row at all of a former province it was
+            // made of (a file not sent, a province left out): its baseline covers part of it.
+            let present: BTreeSet<&String> = hits.iter().flat_map(|x| &x.present).collect();
+            for (province, olds) in &self.feeds {
+                let missing: Vec<String> = olds
+                    .iter()
+                    .filter(|o| !present.contains(o))
+                    .map(|o| match self.old_names.get(o) {
+                        Some(name) => format!("{o} ({name})"),
+                        None => o.clone(),
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    frames.push(
+                        df!(c::ORG_UNIT => [province.as_str()])?
+                            .lazy()
+                            .with_columns([
+                                lit(w.period.as_str()).alias(c::PERIOD),
+                                lit(true).alias("__inexact"),
+                                lit(missing.join(", ")).alias("__missing"),
+                            ]),
+                    );
+                }
+            }
             // The period crossed the reform even where nothing was allocated.
             frames.push(df!(c::ORG_UNIT => [None::<String>])?.lazy().with_columns([
                 lit(w.period.as_str()).alias(c::PERIOD),
                 lit(false).alias("__inexact"),
+                lit(NULL).cast(DataType::String).alias("__missing"),
             ]));
         }
         if frames.is_empty() {
@@ -516,10 +609,11 @@ impl<'a> Context<'a> {
     pub fn source(&self, rows: LazyFrame) -> PolarsResult<Source> {
         let rows = rows.collect()?;
         let covered = rows.height() > 0;
-        let (rows, crossed) = match &self.reform {
+        let (rows, present) = match &self.reform {
             Some(reform) => reform.place(rows)?,
-            None => (rows, false),
+            None => (rows, None),
         };
+        let crossed = present.is_some();
         let stacked = stacked_at_levels(
             rows.lazy(),
             &self.in_scope.district_provinces,
@@ -553,13 +647,14 @@ impl<'a> Context<'a> {
             covered,
             stacked,
             inexact,
+            present: present.unwrap_or_default(),
         })
     }
 
     /// The rows of `source` as the start of an indicator.
     pub fn rows<'s>(&'s self, window: &'s Window, source: &'s Source) -> Rows<'s> {
         if let (Some(reform), Some(inexact)) = (&self.reform, &source.inexact) {
-            reform.note(window, inexact);
+            reform.note(window, inexact, &source.present);
         }
         Rows {
             ctx: self,
@@ -640,6 +735,8 @@ pub struct Source {
     /// Across a reform, when rows of an earlier list were taken to the new units: the org
     /// units (every level) some of whose rows came from a split commune, allocated.
     inexact: Option<DataFrame>,
+    /// The former provinces its rows of earlier lists came from.
+    present: BTreeSet<String>,
 }
 
 /// Orders levels from the top: the country, then provinces, then districts.
@@ -1078,11 +1175,11 @@ fn comparability(
         .filter(col(c::ORG_UNIT).is_null())
         .select([col(c::PERIOD), lit(true).alias("__crossed")])
         .unique(None, UniqueKeepStrategy::First);
-    let allocated = marks.filter(col(c::ORG_UNIT).is_not_null()).select([
-        col(c::PERIOD),
-        col(c::ORG_UNIT),
-        col("__inexact"),
-    ]);
+    // A unit may be marked twice (allocated rows, and a missing former province).
+    let allocated = marks
+        .filter(col(c::ORG_UNIT).is_not_null())
+        .group_by([col(c::PERIOD), col(c::ORG_UNIT)])
+        .agg([col("__inexact").any(true), col("__missing").max()]);
     let comparable = when(col(c::BASELINE).is_null().or(col("__crossed").is_null()))
         .then(lit(NULL).cast(DataType::Boolean))
         .otherwise(col("__inexact").fill_null(lit(false)).not());
@@ -1101,20 +1198,34 @@ fn comparability(
         )
         .with_column(comparable.alias(c::COMPARABLE))
         .with_column(
-            when(col(c::COMPARABLE).eq(lit(false)))
-                .then(lit(format!(
-                    "not exactly comparable: the baseline, counted under the earlier units, \
+            when(
+                col("__missing")
+                    .is_not_null()
+                    .and(col(c::BASELINE).is_not_null()),
+            )
+            .then(concat_str(
+                [
+                    lit("not comparable: the baseline has no rows of the former province(s) "),
+                    col("__missing"),
+                    lit(" of this province, counted under the earlier units"),
+                ],
+                "",
+                false,
+            ))
+            .when(col(c::COMPARABLE).eq(lit(false)))
+            .then(lit(format!(
+                "not exactly comparable: the baseline, counted under the earlier units, \
                      allocates rows of communes split by the reform (rule {split_rule})"
-                )))
-                .when(col(c::COMPARABLE).eq(lit(true)))
-                .then(lit(
-                    "baseline recomputed on the new units through the crosswalk (whole merges summed)",
-                ))
-                .otherwise(lit(NULL).cast(DataType::String))
-                .alias(c::COMPARABILITY),
+            )))
+            .when(col(c::COMPARABLE).eq(lit(true)))
+            .then(lit(
+                "baseline recomputed on the new units through the crosswalk (whole merges summed)",
+            ))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .alias(c::COMPARABILITY),
         )
         .sort(["__order"], SortMultipleOptions::default())
-        .drop(cols(["__order", "__crossed", "__inexact"]))
+        .drop(cols(["__order", "__crossed", "__inexact", "__missing"]))
         .collect()
 }
 
