@@ -200,6 +200,12 @@ fn communes_send_the_forms_and_a_late_one_is_late() {
 
 #[test]
 fn old_codes_in_a_new_export_are_mapped_and_said_so() {
+    // And every 2024 code reaches a new commune: nothing is left out unsaid.
+    assert!(
+        !reform_run().stderr.contains("reach no commune"),
+        "{}",
+        reform_run().stderr
+    );
     assert!(
         reform_run().stderr.contains(
             "3 rows dated under the list \"2025\" still wrote commune codes of an earlier list"

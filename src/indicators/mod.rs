@@ -290,6 +290,11 @@ struct Reform {
     feeds: std::collections::BTreeMap<String, BTreeSet<String>>,
     /// The former provinces' names ("Bình Định"), for the note of a missing one.
     old_names: std::collections::HashMap<String, String>,
+    /// The communes of the newest list (commune_code).
+    newest_communes: DataFrame,
+    /// Codes of earlier lists that reach no commune of the newest list through the
+    /// crosswalk: their rows are left out, and the step says so.
+    unplaced: std::sync::Mutex<BTreeSet<String>>,
     /// The new communes that received part of a split commune (district_code): inexact
     /// in any window whose rows crossed the reform, even if no row was allocated to them.
     touched: DataFrame,
@@ -344,6 +349,12 @@ impl Reform {
             old_province_of,
             feeds,
             old_names,
+            newest_communes: df!(c::COMMUNE_CODE => newest
+                .iter()
+                .filter(|u| u.level == Level::Commune)
+                .map(|u| u.code.clone())
+                .collect::<Vec<_>>())?,
+            unplaced: Default::default(),
             crossed: Default::default(),
             split_rule: plan.split_rule.name(),
             touched: df!(c::DISTRICT_CODE => touched)?,
@@ -401,6 +412,26 @@ impl Reform {
             .with_column(col(c::COMMUNE_CODE).alias(c::DISTRICT_CODE))
             .collect()?;
         let crossed = old_codes.height() > 0;
+        if crossed {
+            let unknown = placed
+                .clone()
+                .lazy()
+                .filter(col(date).lt(lit(self.newest_from)))
+                .select([col(c::COMMUNE_CODE).cast(DataType::String)])
+                .join(
+                    self.newest_communes.clone().lazy(),
+                    [col(c::COMMUNE_CODE)],
+                    [col(c::COMMUNE_CODE)],
+                    JoinArgs::new(JoinType::Anti),
+                )
+                .unique(None, UniqueKeepStrategy::First)
+                .collect()?;
+            let codes = unknown.column(c::COMMUNE_CODE)?.str()?.clone();
+            if let Ok(mut unplaced) = self.unplaced.lock() {
+                unplaced
+                    .extend((0..unknown.height()).filter_map(|i| codes.get(i).map(String::from)));
+            }
+        }
         Ok((placed, crossed.then_some(present)))
     }
 
@@ -1088,6 +1119,12 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 /// sorted: indicator, period, level from the top (country, province, district), org unit,
 /// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
+    compute_with_notes(plan, tables).map(|(df, _)| df)
+}
+
+/// [`compute`], and what the log should say of it: across a reform, the codes of earlier
+/// lists that reach no new commune through the crosswalk (their rows are left out).
+pub fn compute_with_notes(plan: &Plan, tables: &Tables) -> PolarsResult<(DataFrame, Vec<String>)> {
     let (tables, registry_counts) = tables.in_memory(plan.reporting_level == LEVEL_COMMUNE)?;
     let tables = &tables;
     let ctx = Context::new(plan, tables, registry_counts)?;
@@ -1149,7 +1186,19 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;
-    attach_targets(df, plan)
+    let mut notes = Vec::new();
+    if let Some(unplaced) = ctx.reform.as_ref().and_then(|r| r.unplaced.lock().ok()) {
+        if !unplaced.is_empty() {
+            let shown: Vec<&str> = unplaced.iter().take(10).map(String::as_str).collect();
+            notes.push(format!(
+                "{} commune codes of earlier lists reach no commune of the newest list through the crosswalk, so their rows are left out of the indicators: {}{}.",
+                unplaced.len(),
+                shown.join(", "),
+                if unplaced.len() > shown.len() { ", …" } else { "" }
+            ));
+        }
+    }
+    Ok((attach_targets(df, plan)?, notes))
 }
 
 /// Adds `comparable` and `comparability` to the rows of a pipeline across a reform: where a
@@ -1245,8 +1294,11 @@ pub fn run(
     log: &mut dyn FnMut(&str),
 ) -> Result<IndicatorSummary, Error> {
     let tables = Tables::scan(&layout.ingested())?;
-    let mut table =
-        compute(plan, &tables).map_err(|e| Error::polars("computing the indicators", e))?;
+    let (mut table, notes) = compute_with_notes(plan, &tables)
+        .map_err(|e| Error::polars("computing the indicators", e))?;
+    for note in &notes {
+        log(note);
+    }
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("indicators");
