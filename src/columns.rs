@@ -73,12 +73,19 @@ pub const BASELINE_DENOMINATOR: &str = "baseline_denominator";
 pub const CHANGE: &str = "change";
 pub const TARGET: &str = "target";
 pub const TARGET_MET: &str = "target_met";
+/// Across a reform: whether the baseline, recomputed on the new units through the
+/// crosswalk, compares exactly with the value (null where no crosswalk was involved).
+pub const COMPARABLE: &str = "comparable";
+/// Why a row is not exactly comparable, in words.
+pub const COMPARABILITY: &str = "comparability";
 
 // The values of `level` in the indicators table, and the country's row: every step that
 // reads the table names them, so they live here rather than in the step that writes it.
 pub const LEVEL_COUNTRY: &str = "country";
 pub const LEVEL_PROVINCE: &str = "province";
 pub const LEVEL_DISTRICT: &str = "district";
+/// The level below the province since the 2025 reform, which has no districts.
+pub const LEVEL_COMMUNE: &str = "commune";
 
 /// The org_unit of the country row (ISO 3166 code of Viet Nam).
 pub const COUNTRY: &str = "VN";

@@ -474,6 +474,8 @@ fn committed_sample_is_what_seed_2021_generates() {
     let fresh = tree(&out);
     let mut saved = tree(&committed);
     saved.remove(Path::new("README.md"));
+    // The sample across the 2025 reform is another profile's (tests/reform.rs checks it).
+    saved.retain(|path, _| !path.starts_with("gia_lai_2026"));
     assert_eq!(
         fresh.keys().collect::<Vec<_>>(),
         saved.keys().collect::<Vec<_>>()

@@ -10,7 +10,7 @@ use super::{
     cell_text, goal_percent, palette, percent, sort_by_value, DrawResult, Field, Plotted,
     PlottedRow, Scope,
 };
-use crate::columns::LEVEL_COUNTRY;
+use crate::columns::{LEVEL_COMMUNE, LEVEL_COUNTRY, LEVEL_PROVINCE};
 use crate::disclosure::{Cell, Published};
 use crate::text::Lang;
 
@@ -19,12 +19,21 @@ pub struct DistrictRates {
     pub min_count: u32,
     /// The level of the top unit (province or country), which names its row.
     pub top_level: &'static str,
+    /// The level of the units drawn under it, which the title names.
+    pub child_level: &'static str,
     pub province: Plotted,
     /// (district name, its rate), as drawn from the top.
     pub districts: Vec<(String, Plotted)>,
     /// The target's goal, when it is a number.
     pub goal: Option<f64>,
+    /// Units left out of a chart of very many (the communes of the 2025 units): only
+    /// those under the target are drawn, at most [`MAX_DRAWN`].
+    pub left_out: usize,
 }
+
+/// The most child units a chart draws one bar each: 135 communes would make a strip
+/// thousands of pixels long.
+pub const MAX_DRAWN: usize = 40;
 
 pub fn series(published: &Published, scope: &Scope, indicator: &str) -> DistrictRates {
     let at = |org_unit: &str| {
@@ -43,23 +52,51 @@ pub fn series(published: &Published, scope: &Scope, indicator: &str) -> District
         .map(|code| (scope.names.name(code), at(code)))
         .collect();
     sort_by_value(&mut districts, |(name, p)| (p.cell, name.as_str()));
+    let goal = scope.goal(indicator);
+    let all = districts.len();
+    if all > MAX_DRAWN {
+        // Lowest last: the units under the target, the lowest of them if still too many.
+        districts.retain(|(_, p)| match (p.cell.value(), goal) {
+            (Some(v), Some(goal)) => v < goal,
+            _ => false,
+        });
+        let extra = districts.len().saturating_sub(MAX_DRAWN);
+        districts.drain(..extra);
+    }
     DistrictRates {
         min_count: published.min_count(),
         top_level: scope.top_level,
+        child_level: scope.child_level,
         province: at(&scope.top),
+        left_out: all - districts.len(),
         districts,
-        goal: scope.goal(indicator),
+        goal,
     }
 }
 
-/// The units under the top one, in a title or note: "huyện" / "district" under a
-/// province, "tỉnh" / "province" under the country.
-pub fn child_unit(top_level: &str, lang: Lang) -> &'static str {
-    if top_level == LEVEL_COUNTRY {
-        lang.pick("tỉnh", "province")
-    } else {
-        lang.pick("huyện", "district")
+/// The units under the top one, in a title or note, by their level: "huyện" /
+/// "district", "xã" / "commune" under the 2025 units, "tỉnh" / "province" under the
+/// country.
+pub fn child_unit(child_level: &str, lang: Lang) -> &'static str {
+    match child_level {
+        LEVEL_PROVINCE => lang.pick("tỉnh", "province"),
+        LEVEL_COMMUNE => lang.pick("xã", "commune"),
+        _ => lang.pick("huyện", "district"),
     }
+}
+
+/// "Chỉ vẽ 12 xã dưới mục tiêu; 123 xã khác không vẽ." when units were left out.
+pub fn left_out_note(
+    left_out: usize,
+    drawn: usize,
+    child_level: &str,
+    lang: Lang,
+) -> Option<String> {
+    let unit = child_unit(child_level, lang);
+    (left_out > 0).then(|| match lang {
+        Lang::Vi => format!("Chỉ vẽ {drawn} {unit} cần chú ý nhất; {left_out} {unit} khác không vẽ (xem bảng chỉ số)"),
+        Lang::En => format!("Only the {drawn} {unit}s most in need of attention are drawn; {left_out} other {unit}s are in the indicator table"),
+    })
 }
 
 /// The label of the top unit's row: "Toàn tỉnh" over districts, "Toàn quốc" over

@@ -336,7 +336,7 @@ impl Scope {
                 plan.year
             ))
         })?;
-        let top = crate::reference::TopUnit::of(&plan.scope);
+        let top = crate::reference::TopUnit::reporting(&plan.scope, plan.reporting_level);
         Ok(Scope {
             top: top.code,
             top_level: top.level,

@@ -32,7 +32,7 @@ impl SupportRate {
                 "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp, theo",
                 "Children in special circumstances who are supported, by",
             ),
-            district_rates::child_unit(self.rates.top_level, lang),
+            district_rates::child_unit(self.rates.child_level, lang),
             self.year
         )
     }
@@ -59,16 +59,25 @@ impl Chart for SupportRate {
                 match lang {
                     Lang::Vi => format!(
                         "Màu cam: {} dưới mục tiêu",
-                        district_rates::child_unit(self.rates.top_level, lang)
+                        district_rates::child_unit(self.rates.child_level, lang)
                     ),
                     Lang::En => format!(
                         "Orange: {}s below the target",
-                        district_rates::child_unit(self.rates.top_level, lang)
+                        district_rates::child_unit(self.rates.child_level, lang)
                     ),
                 }
             ),
             suppression_note(self.rates.min_count, lang),
         ];
+        let notes: Vec<String> = notes
+            .into_iter()
+            .chain(district_rates::left_out_note(
+                self.rates.left_out,
+                self.rates.districts.len(),
+                self.rates.child_level,
+                lang,
+            ))
+            .collect();
         let area = page(root, &self.title(lang), &notes)?;
         self.rates.paint(&area, lang)
     }

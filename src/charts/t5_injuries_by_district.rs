@@ -23,9 +23,13 @@ pub struct InjuriesByDistrict {
     pub min_count: u32,
     /// The level of the top unit (province or country), which names its row.
     pub top_level: &'static str,
+    /// The level of the units drawn under it, which the title names.
+    pub child_level: &'static str,
     pub province: Plotted,
     /// (district name, its change), largest increase first.
     pub districts: Vec<(String, Plotted)>,
+    /// Units left out of a chart of very many: only the largest increases are drawn.
+    pub left_out: usize,
 }
 
 pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
@@ -45,12 +49,16 @@ pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
         .map(|code| (scope.names.name(code), at(code)))
         .collect();
     sort_by_value(&mut districts, |(name, p)| (p.cell, name.as_str()));
+    let all = districts.len();
+    districts.truncate(super::district_rates::MAX_DRAWN);
     InjuriesByDistrict {
         year: scope.year,
         baseline_year: scope.baseline_year,
         min_count: published.min_count(),
         top_level: scope.top_level,
+        child_level: scope.child_level,
         province: at(&scope.top),
+        left_out: all - districts.len(),
         districts,
     }
 }
@@ -61,13 +69,13 @@ impl InjuriesByDistrict {
             Lang::Vi => format!(
                 "Thay đổi số trẻ em bị tai nạn thương tích so với năm {}, theo {} – {}",
                 self.baseline_year,
-                child_unit(self.top_level, lang),
+                child_unit(self.child_level, lang),
                 self.year
             ),
             Lang::En => format!(
                 "Change in injured children from {}, by {} – {}",
                 self.baseline_year,
-                child_unit(self.top_level, lang),
+                child_unit(self.child_level, lang),
                 self.year
             ),
         }
@@ -111,6 +119,15 @@ impl Chart for InjuriesByDistrict {
             },
             suppression_note(self.min_count, lang),
         ];
+        let notes: Vec<String> = notes
+            .into_iter()
+            .chain(super::district_rates::left_out_note(
+                self.left_out,
+                self.districts.len(),
+                self.child_level,
+                lang,
+            ))
+            .collect();
         let area = page(root, &self.title(lang), &notes)?;
         let rows = self
             .rows(lang)

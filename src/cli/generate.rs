@@ -11,6 +11,10 @@ use crate::generate::{self, GenerateOptions, Profile};
 pub enum ProfileArg {
     /// Gia Lai province, 2020–2021, with the mess real exports have.
     GiaLai,
+    /// The new Gia Lai (52) across the 2025 reform: 2024 under the old units, 2026 under
+    /// the new communes.
+    #[value(name = "gia-lai-2026")]
+    GiaLai2026,
     /// The whole country, monthly snapshots of 2021, one clean CSV per province.
     National,
 }
@@ -37,14 +41,17 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8, Error> {
     match args.profile {
-        ProfileArg::GiaLai => {
+        ProfileArg::GiaLai | ProfileArg::GiaLai2026 => {
             if args.snapshots.is_some() || args.scale.is_some() {
                 return Err(Error::Generate(
                     "--snapshots and --scale apply to the \"national\" profile only".to_string(),
                 ));
             }
             let options = GenerateOptions {
-                profile: Profile::GiaLai,
+                profile: match args.profile {
+                    ProfileArg::GiaLai2026 => Profile::GiaLai2026,
+                    _ => Profile::GiaLai,
+                },
                 seed: args.seed,
                 out: args.out,
             };

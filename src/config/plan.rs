@@ -13,7 +13,9 @@ use toml::value::Datetime;
 use super::raw::{self, Globs, RawPipeline, RawProvinces};
 use super::target::{TargetRule, KNOWN_INDICATORS};
 use super::ConfigError;
-use crate::reference::Scope;
+use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
+use crate::reference::crosswalk::SplitRule;
+use crate::reference::{LoadError, OrgUnits, Scope, UnitLists};
 use crate::sources::tabular::Limits;
 use crate::sources::SourceKind;
 
@@ -67,6 +69,16 @@ pub struct Rules {
     pub max_unreadable_files: u32,
 }
 
+/// One list of org units of a pipeline that crosses a reform (`[[unit_lists]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitListFile {
+    pub key: String,
+    pub file: PathBuf,
+    pub in_force_from: NaiveDate,
+    /// The conversion table into this list from the one before.
+    pub crosswalk: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Target {
     pub indicator: String,
@@ -82,7 +94,17 @@ pub struct Plan {
     pub scope: Scope,
     pub year: i32,
     pub baseline_year: i32,
+    /// The list of org units the indicators are reported on: the one list, or the
+    /// newest of `unit_lists`.
     pub org_units: PathBuf,
+    /// Every list of a pipeline that crosses a reform, oldest first; empty with one list.
+    pub unit_lists: Vec<UnitListFile>,
+    /// Where rows of a commune split by a reform go.
+    pub split_rule: SplitRule,
+    /// The level below the province: `district`, or `commune` under the 2025 units.
+    pub reporting_level: &'static str,
+    /// The list each period's reports are written in, where the file names one.
+    pub period_units: BTreeMap<String, String>,
     pub population: PathBuf,
     pub periods: Vec<Period>,
     pub sources: Vec<SourceFiles>,
@@ -125,6 +147,42 @@ pub const HOOK_TIMEOUT_MAX_SECONDS: u64 = 3600;
 impl Plan {
     pub fn source(&self, kind: SourceKind) -> Option<&SourceFiles> {
         self.sources.iter().find(|s| s.kind == kind)
+    }
+
+    /// Every list of org units with its crosswalk, read: one list in force from any date,
+    /// or the pipeline's lists across a reform.
+    pub fn load_unit_lists(&self) -> Result<UnitLists, LoadError> {
+        if self.unit_lists.is_empty() {
+            return OrgUnits::load(&self.org_units).map(UnitLists::single);
+        }
+        let files: Vec<_> = self
+            .unit_lists
+            .iter()
+            .map(|l| {
+                (
+                    l.key.clone(),
+                    l.in_force_from,
+                    l.file.clone(),
+                    l.crosswalk.clone(),
+                )
+            })
+            .collect();
+        UnitLists::load(&files, self.split_rule)
+    }
+
+    /// The key of the list a period's reports are written in: the one the file names, else
+    /// the one in force on the period's last day. Empty for a pipeline with one list.
+    pub fn period_list<'a>(&'a self, period: &Period) -> &'a str {
+        if let Some(key) = self.period_units.get(&period.key) {
+            return key;
+        }
+        self.unit_lists
+            .iter()
+            .rev()
+            .find(|l| l.in_force_from <= period.to)
+            .or_else(|| self.unit_lists.first())
+            .map(|l| l.key.as_str())
+            .unwrap_or("")
     }
 
     pub fn aliases(&self, kind: SourceKind, column: &str) -> &[String] {
@@ -182,7 +240,40 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             raw.baseline_year, raw.year
         ));
     }
-    let org_units = existing_file(base, "org_units", &raw.org_units, problems);
+    let (org_units, unit_lists) = resolve_unit_lists(&raw, base, problems);
+    let split_rule = match &raw.crosswalk {
+        None => SplitRule::KeptCode,
+        Some(c) => SplitRule::parse(&c.split_rule).unwrap_or_else(|| {
+            problems.push(format!(
+                "Key \"crosswalk.split_rule\" is \"{}\": use one of {}.",
+                c.split_rule,
+                SplitRule::NAMES.join(", ")
+            ));
+            SplitRule::KeptCode
+        }),
+    };
+    let reporting_level = match raw.reporting_level.as_deref() {
+        None | Some("district") => LEVEL_DISTRICT,
+        Some("commune") => LEVEL_COMMUNE,
+        Some(other) => {
+            problems.push(format!(
+                "Key \"reporting_level\" is \"{other}\": use \"district\" or \"commune\"."
+            ));
+            LEVEL_DISTRICT
+        }
+    };
+    let mut period_units = BTreeMap::new();
+    for p in &raw.periods {
+        if let Some(key) = &p.org_units {
+            if !unit_lists.iter().any(|l| &l.key == key) {
+                problems.push(format!(
+                    "Period \"{}\": \"org_units\" names \"{key}\", which is no key of \"unit_lists\".",
+                    p.key
+                ));
+            }
+            period_units.insert(p.key.clone(), key.clone());
+        }
+    }
     let population = existing_file(base, "population", &raw.population, problems);
     let periods = resolve_periods(&raw.periods, problems);
 
@@ -308,6 +399,10 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         year: raw.year,
         baseline_year: raw.baseline_year,
         org_units,
+        unit_lists,
+        split_rule,
+        reporting_level,
+        period_units,
         population,
         periods,
         sources,
@@ -382,6 +477,72 @@ fn resolve_monitoring(
     Monitoring {
         metrics_file,
         on_failure,
+    }
+}
+
+/// `org_units` (one list) or `unit_lists` (several, across a reform): the list reported
+/// on — the one, or the newest — and the lists, oldest first.
+fn resolve_unit_lists(
+    raw: &RawPipeline,
+    base: &Path,
+    problems: &mut Vec<String>,
+) -> (PathBuf, Vec<UnitListFile>) {
+    match (&raw.org_units, raw.unit_lists.as_slice()) {
+        (Some(file), []) => (existing_file(base, "org_units", file, problems), Vec::new()),
+        (None, []) => {
+            problems.push(
+                "Key \"org_units\" is missing: name the list of org units (or several, as \"unit_lists\")."
+                    .into(),
+            );
+            (base.join("org_units.csv"), Vec::new())
+        }
+        (Some(_), [_, ..]) => {
+            problems.push("Keys \"org_units\" and \"unit_lists\" are both given: keep one.".into());
+            (base.join("org_units.csv"), Vec::new())
+        }
+        (None, lists) => {
+            let mut files = Vec::new();
+            let mut keys = BTreeSet::new();
+            for (i, l) in lists.iter().enumerate() {
+                let at = format!("unit_lists[{}]", l.key);
+                if !keys.insert(l.key.clone()) {
+                    problems.push(format!("Key \"unit_lists\" names \"{}\" twice.", l.key));
+                }
+                let file = existing_file(base, &format!("{at}.file"), &l.file, problems);
+                let crosswalk = l
+                    .crosswalk
+                    .as_ref()
+                    .map(|c| existing_file(base, &format!("{at}.crosswalk"), c, problems));
+                if i > 0 && crosswalk.is_none() {
+                    problems.push(format!(
+                        "Key \"{at}.crosswalk\" is missing: a list after the first needs the conversion table from the one before."
+                    ));
+                }
+                let Some(in_force_from) =
+                    date_of(&l.in_force_from, &format!("{at}.in_force_from"), problems)
+                else {
+                    continue;
+                };
+                if let Some(before) = files.last().map(|f: &UnitListFile| f.in_force_from) {
+                    if in_force_from <= before {
+                        problems.push(format!(
+                            "Key \"{at}.in_force_from\" ({in_force_from}) must come after the list before it ({before}): list them oldest first."
+                        ));
+                    }
+                }
+                files.push(UnitListFile {
+                    key: l.key.clone(),
+                    file,
+                    in_force_from,
+                    crosswalk,
+                });
+            }
+            let newest = files
+                .last()
+                .map(|f| f.file.clone())
+                .unwrap_or_else(|| base.join("org_units.csv"));
+            (newest, files)
+        }
     }
 }
 
@@ -702,6 +863,70 @@ mod tests {
             glob_root(Path::new("a/b/x.csv")),
             PathBuf::from("a/b/x.csv")
         );
+    }
+
+    const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+    #[test]
+    fn the_2026_pipeline_has_two_lists_and_reports_on_communes() {
+        let plan = load(&Path::new(REPO).join("pipelines/gia_lai_2026.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let keys: Vec<&str> = plan.unit_lists.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(keys, ["2024", "2025"]);
+        assert!(plan.unit_lists[0].crosswalk.is_none());
+        assert!(plan.unit_lists[1].crosswalk.is_some());
+        assert_eq!(
+            plan.org_units, plan.unit_lists[1].file,
+            "reported on the newest"
+        );
+        assert_eq!(plan.reporting_level, LEVEL_COMMUNE);
+        assert_eq!(plan.split_rule, SplitRule::KeptCode);
+        // A period's reports are in the list in force on its last day.
+        let list_of = |key: &str| {
+            let period = plan.periods.iter().find(|p| p.key == key).unwrap();
+            plan.period_list(period).to_string()
+        };
+        assert_eq!(
+            (list_of("2024"), list_of("2026")),
+            ("2024".into(), "2025".into())
+        );
+        let lists = plan.load_unit_lists().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lists.latest().units.communes_of_province("52").len(), 135);
+        // The province's rows of the conversion table: 376 rows, 373 old communes.
+        assert_eq!(lists.to_newest("2024").map(|t| t.height()), Some(373));
+    }
+
+    #[test]
+    fn every_problem_of_the_unit_lists_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(Path::new(REPO).join("pipelines/gia_lai_2026.toml"))
+            .unwrap()
+            .replace("../", &format!("{REPO}/"))
+            .replace("in_force_from = 2025-07-01", "in_force_from = 2024-07-01")
+            .replace("crosswalk = \"", "# crosswalk = \"")
+            .replace("split_rule = \"kept_code\"", "split_rule = \"largest\"")
+            .replace(
+                "reporting_level = \"commune\"",
+                "reporting_level = \"ward\"",
+            )
+            .replace(
+                "{ key = \"2024\",",
+                "{ key = \"2024\", org_units = \"2023\",",
+            );
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, text).unwrap();
+        let err = load(&path).unwrap_err();
+        let problems = err.problems.join("\n");
+        for expected in [
+            "Key \"unit_lists[2025].in_force_from\" (2024-07-01) must come after the list before it (2024-11-01)",
+            "Key \"unit_lists[2025].crosswalk\" is missing",
+            "Key \"crosswalk.split_rule\" is \"largest\": use one of kept_code, first_listed.",
+            "Key \"reporting_level\" is \"ward\"",
+            "Period \"2024\": \"org_units\" names \"2023\", which is no key of \"unit_lists\".",
+        ] {
+            assert!(problems.contains(expected), "{expected}\n---\n{problems}");
+        }
+        assert_eq!(err.problems.len(), 5, "{problems}");
     }
 
     #[test]

@@ -18,8 +18,17 @@ pub struct RawPipeline {
     pub provinces: Option<RawProvinces>,
     pub year: i32,
     pub baseline_year: i32,
-    pub org_units: String,
+    /// The one list of org units; or, across a reform, `unit_lists`.
+    pub org_units: Option<String>,
+    /// Several lists, each with the day it is in force from (the 2025 reform).
+    #[serde(default)]
+    pub unit_lists: Vec<RawUnitList>,
+    /// How rows of communes split by a reform are taken to the new units.
+    pub crosswalk: Option<RawCrosswalk>,
     pub population: String,
+    /// The units below the province that indicators and report forms are per:
+    /// "district" (the default) or "commune" (the units of the 2025 reform).
+    pub reporting_level: Option<String>,
     pub periods: Vec<RawPeriod>,
     pub sources: RawSources,
     #[serde(default)]
@@ -43,6 +52,26 @@ pub struct RawPeriod {
     pub from: Datetime,
     pub to: Datetime,
     pub report_deadline: Datetime,
+    /// The list of org units the period's reports are written in (a key of
+    /// `unit_lists`); by default the one in force on the period's last day.
+    pub org_units: Option<String>,
+}
+
+/// `[[unit_lists]]`: one list of org units and the day it is in force from.
+#[derive(Debug, Deserialize)]
+pub struct RawUnitList {
+    pub key: String,
+    pub file: String,
+    pub in_force_from: Datetime,
+    /// The conversion table from the list before this one (none for the first).
+    pub crosswalk: Option<String>,
+}
+
+/// `[crosswalk]`.
+#[derive(Debug, Deserialize)]
+pub struct RawCrosswalk {
+    /// Where rows of a commune split between new ones go: "kept_code" or "first_listed".
+    pub split_rule: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 
 use crate::columns as c;
-use crate::columns::{COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::{COUNTRY, LEVEL_COMMUNE, LEVEL_DISTRICT, LEVEL_PROVINCE};
 use crate::error::Error;
 use crate::store::parquet::scan_parquet_file;
 use crate::store::Layout;
@@ -155,6 +155,9 @@ pub struct PublishedRow {
     pub change: Cell,
     pub target: Option<String>,
     pub target_met: Option<bool>,
+    /// Across a reform: whether the baseline, recomputed on the new units, compares
+    /// exactly (false: communes split by the reform were allocated); null otherwise.
+    pub comparable: Option<bool>,
 }
 
 /// The indicators as the pack may show them.
@@ -281,6 +284,12 @@ impl Published {
             c::TARGET_MET.into(),
             r.iter().map(|x| x.target_met).collect::<Vec<_>>(),
         ));
+        if r.iter().any(|x| x.comparable.is_some()) {
+            columns.push(Column::new(
+                c::COMPARABLE.into(),
+                r.iter().map(|x| x.comparable).collect::<Vec<_>>(),
+            ));
+        }
         DataFrame::new(r.len(), columns)
     }
 }
@@ -309,6 +318,11 @@ fn read_rows(df: &DataFrame) -> PolarsResult<Vec<PublishedRow>> {
         f(c::CHANGE)?,
     );
     let met = df.column(c::TARGET_MET)?.bool()?.clone();
+    // Only a pipeline across a reform has the column.
+    let comparable = df
+        .column(c::COMPARABLE)
+        .ok()
+        .and_then(|c| c.bool().ok().cloned());
     let text = |ca: &StringChunked, i: usize| ca.get(i).unwrap_or_default().to_string();
     Ok((0..df.height())
         .map(|i| PublishedRow {
@@ -327,6 +341,7 @@ fn read_rows(df: &DataFrame) -> PolarsResult<Vec<PublishedRow>> {
             change: Cell::of(change.get(i)),
             target: target.get(i).map(str::to_string),
             target_met: met.get(i),
+            comparable: comparable.as_ref().and_then(|ca| ca.get(i)),
         })
         .collect())
 }
@@ -349,7 +364,7 @@ impl Parents {
         let of = (0..org_units.height())
             .filter_map(|i| {
                 let parent = match level.get(i)? {
-                    LEVEL_DISTRICT => parent.get(i)?,
+                    LEVEL_DISTRICT | LEVEL_COMMUNE => parent.get(i)?,
                     LEVEL_PROVINCE => COUNTRY,
                     _ => return None,
                 };
@@ -389,7 +404,7 @@ impl Parents {
             let parent = match (self.of.get(&r.org_unit), r.level.as_str()) {
                 (Some(parent), _) => parent.as_str(),
                 (None, LEVEL_PROVINCE) => COUNTRY,
-                (None, LEVEL_DISTRICT) => only_province.ok_or_else(|| {
+                (None, LEVEL_DISTRICT | LEVEL_COMMUNE) => only_province.ok_or_else(|| {
                     polars_err!(
                         ComputeError: "District \"{}\" has no province in the org units, so its \
                         cells cannot be protected.",

@@ -18,6 +18,7 @@ mod layout;
 pub mod national;
 mod people;
 mod reference;
+pub mod reform;
 mod registry;
 mod writers;
 
@@ -43,6 +44,9 @@ const FUND_STREAM: u64 = 0x0051_5559; // "QUY"
 pub enum Profile {
     /// Gia Lai province (code 64): 17 districts, 220 communes, snapshots 2020–2021.
     GiaLai,
+    /// The new Gia Lai (52) across the 2025 reform: 2024 under the old units (64 and 52,
+    /// districts), 2026 under the new communes (`reform.rs`).
+    GiaLai2026,
     /// The whole country (63 provinces, 705 districts, 10,599 communes): monthly snapshots
     /// of 2021, one clean CSV per province (`national::generate_national` for the options).
     National,
@@ -54,6 +58,7 @@ impl std::str::FromStr for Profile {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "gia-lai" | "gialai" => Ok(Profile::GiaLai),
+            "gia-lai-2026" => Ok(Profile::GiaLai2026),
             "national" | "vn" => Ok(Profile::National),
             _ => Err(GenerateError::UnknownProfile(s.to_string())),
         }
@@ -89,6 +94,23 @@ pub struct GenerateSummary {
     pub tcvn3_workbook: Option<LegacyWorkbook>,
     /// The fund ledger, one entry per year, oldest first.
     pub fund: Vec<FundYearFacts>,
+}
+
+impl GenerateSummary {
+    /// The files written, with no planted facts (profiles that keep theirs as constants).
+    pub fn files_only(files: Vec<(PathBuf, usize)>) -> Self {
+        GenerateSummary {
+            files,
+            at_risk_sample_ratio: 1,
+            snapshots: Vec::new(),
+            case_years: Vec::new(),
+            faults: Vec::new(),
+            reports: Vec::new(),
+            report_anomalies: Vec::new(),
+            tcvn3_workbook: None,
+            fund: Vec::new(),
+        }
+    }
 }
 
 /// Registry facts of one snapshot, counted over the clean rows.
@@ -180,7 +202,7 @@ pub enum FaultKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    #[error("Unknown profile \"{0}\"; the known profiles are \"gia-lai\" and \"national\"")]
+    #[error("Unknown profile \"{0}\"; the known profiles are \"gia-lai\", \"gia-lai-2026\" and \"national\"")]
     UnknownProfile(String),
     #[error("{0}")]
     InvalidOption(String),
@@ -216,23 +238,19 @@ pub enum GenerateError {
 pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary, GenerateError> {
     match opts.profile {
         Profile::GiaLai => generate_gia_lai(opts.seed, &opts.out),
+        Profile::GiaLai2026 => reform::generate(opts.seed, &opts.out),
         Profile::National => {
             let national = national::NationalOptions::new(opts.seed, opts.out.clone());
             let summary = national::generate_national(&national)?;
             Ok(GenerateSummary {
-                files: summary
-                    .files
-                    .into_iter()
-                    .map(|f| (f.path, f.rows))
-                    .collect(),
-                at_risk_sample_ratio: 1,
                 snapshots: summary.snapshots,
-                case_years: Vec::new(),
-                faults: Vec::new(),
-                reports: Vec::new(),
-                report_anomalies: Vec::new(),
-                tcvn3_workbook: None,
-                fund: Vec::new(),
+                ..GenerateSummary::files_only(
+                    summary
+                        .files
+                        .into_iter()
+                        .map(|f| (f.path, f.rows))
+                        .collect(),
+                )
             })
         }
     }

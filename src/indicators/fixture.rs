@@ -44,6 +44,10 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
         year: 2021,
         baseline_year: 2020,
         org_units: PathBuf::new(),
+        unit_lists: Vec::new(),
+        split_rule: crate::reference::crosswalk::SplitRule::KeptCode,
+        reporting_level: crate::columns::LEVEL_DISTRICT,
+        period_units: Default::default(),
         population: PathBuf::new(),
         periods: vec![
             period("2020", "2020-01-01", "2020-12-31"),

@@ -37,10 +37,11 @@ use std::path::Path;
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
-use crate::columns::{self as c, COUNTRY, LEVEL_COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::{self as c, COUNTRY, LEVEL_COMMUNE, LEVEL_COUNTRY, LEVEL_PROVINCE};
 use crate::config::{Period, Plan, Rules, Scope};
 use crate::error::Error;
 use crate::ingest::frames;
+use crate::reference::{crosswalk, Level};
 use crate::sources::SourceKind;
 use crate::store::layout::{swap_in, Layout};
 use crate::store::parquet::{scan_parquet_file, scan_partitioned};
@@ -200,9 +201,13 @@ impl Tables {
     /// read): an indicator table is a hundred queries, and each scanning a folder of
     /// Parquet parts again would spend its time opening files. The rest is small — a
     /// national year has some 40,000 cases.
-    pub fn in_memory(&self) -> PolarsResult<(Tables, LazyFrame)> {
+    /// With `by_commune` (a pipeline reporting on the communes of the 2025 units) the
+    /// registry is counted by commune from its rows: the tally ingestion writes is by
+    /// district, which a commune cannot be taken from.
+    pub fn in_memory(&self, by_commune: bool) -> PolarsResult<(Tables, LazyFrame)> {
         let read = |lf: &LazyFrame| lf.clone().collect().map(IntoLazy::lazy);
         let counts = match &self.registry_counts {
+            _ if by_commune => registry::counts_by_commune(&self.registry)?,
             Some(counted) => counted
                 .clone()
                 .select(registry::count_columns())
@@ -238,6 +243,274 @@ pub struct Context<'a> {
     pub registry_counts: LazyFrame,
     /// The org units in scope and their populations, worked out once (see [`InScope`]).
     in_scope: InScope,
+    /// Across a reform: how rows of earlier lists reach the units reported on.
+    reform: Option<Reform>,
+    /// The periods whose report forms are in the units reported on.
+    report_periods: BTreeSet<String>,
+}
+
+/// A window whose rows crossed the reform: the org units that received allocated rows of
+/// split communes, and the former provinces its rows of earlier lists came from.
+#[derive(Clone)]
+struct Crossed {
+    from: NaiveDate,
+    to: NaiveDate,
+    inexact: DataFrame,
+    present: BTreeSet<String>,
+}
+
+/// The province of a commune of a list with districts (or without).
+fn province_of(
+    units: &crate::reference::OrgUnits,
+    commune: &crate::reference::OrgUnit,
+) -> Option<String> {
+    let parent = units.get(commune.parent_code.as_deref()?)?;
+    match parent.level {
+        Level::Province => Some(parent.code.clone()),
+        _ => parent.parent_code.clone(),
+    }
+}
+
+/// A pipeline across a reform that reports on communes: rows dated under an earlier list
+/// of org units are taken to the newest list's communes by joining the crosswalk
+/// (`reference::crosswalk`), and the windows where that happened are remembered, with the
+/// units that received allocated rows of split communes, for the `comparable` column.
+struct Reform {
+    /// The first day of the newest list.
+    newest_from: NaiveDate,
+    /// Each earlier list: (first day, first day of the next list, its crosswalk).
+    earlier: Vec<(NaiveDate, NaiveDate, DataFrame)>,
+    /// Windows (from, to) whose rows crossed the reform, and the org units of each that
+    /// hold allocated rows.
+    crossed: std::sync::Mutex<Vec<Crossed>>,
+    split_rule: &'static str,
+    /// The former province of each commune of the earlier lists.
+    old_province_of: std::collections::HashMap<String, String>,
+    /// Each new province and the former provinces its communes came from.
+    feeds: std::collections::BTreeMap<String, BTreeSet<String>>,
+    /// The former provinces' names ("Bình Định"), for the note of a missing one.
+    old_names: std::collections::HashMap<String, String>,
+    /// The communes of the newest list (commune_code).
+    newest_communes: DataFrame,
+    /// Codes of earlier lists that reach no commune of the newest list through the
+    /// crosswalk: their rows are left out, and the step says so.
+    unplaced: std::sync::Mutex<BTreeSet<String>>,
+    /// The new communes that received part of a split commune (district_code): inexact
+    /// in any window whose rows crossed the reform, even if no row was allocated to them.
+    touched: DataFrame,
+}
+
+impl Reform {
+    /// The reform of `plan`, when it reports on communes across several lists.
+    fn of(plan: &Plan) -> PolarsResult<Option<Self>> {
+        if plan.unit_lists.len() < 2 || plan.reporting_level != LEVEL_COMMUNE {
+            return Ok(None);
+        }
+        let lists = plan
+            .load_unit_lists()
+            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+        let all: Vec<_> = lists.iter().collect();
+        let mut earlier = Vec::new();
+        let mut touched = Vec::new();
+        for pair in all.windows(2) {
+            touched.extend(lists.touched(&pair[0].key).iter().cloned());
+            let table = lists.to_newest(&pair[0].key).cloned().ok_or_else(
+                || polars_err!(ComputeError: "no crosswalk from the list \"{}\"", pair[0].key),
+            )?;
+            earlier.push((pair[0].in_force_from, pair[1].in_force_from, table));
+        }
+        // Which former provinces each new one is made of: earlier communes, through the
+        // crosswalk, to the new communes' provinces.
+        let newest = &lists.latest().units;
+        let mut old_province_of = std::collections::HashMap::new();
+        let mut feeds: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        let mut old_names = std::collections::HashMap::new();
+        for list in all.iter().take(all.len().saturating_sub(1)) {
+            for province in list.units.iter().filter(|u| u.level == Level::Province) {
+                old_names.insert(province.code.clone(), province.name.clone());
+            }
+            for commune in list.units.iter().filter(|u| u.level == Level::Commune) {
+                let Some(province) = province_of(&list.units, commune) else {
+                    continue;
+                };
+                old_province_of.insert(commune.code.clone(), province.clone());
+                let new_province = lists
+                    .newest_commune(&list.key, &commune.code)
+                    .and_then(|(new, _)| newest.get_at(new, Level::Commune))
+                    .and_then(|u| u.parent_code.clone());
+                if let Some(new_province) = new_province {
+                    feeds.entry(new_province).or_default().insert(province);
+                }
+            }
+        }
+        Ok(Some(Reform {
+            newest_from: lists.latest().in_force_from,
+            earlier,
+            old_province_of,
+            feeds,
+            old_names,
+            newest_communes: df!(c::COMMUNE_CODE => newest
+                .iter()
+                .filter(|u| u.level == Level::Commune)
+                .map(|u| u.code.clone())
+                .collect::<Vec<_>>())?,
+            unplaced: Default::default(),
+            crossed: Default::default(),
+            split_rule: plan.split_rule.name(),
+            touched: df!(c::DISTRICT_CODE => touched)?,
+        }))
+    }
+
+    /// `rows` with `district_code` set to the newest list's commune of each row and an
+    /// `exact` column; whether any row came from an earlier list. A row's list is the one
+    /// in force on its date (a snapshot's, the day a case occurred); rows with no commune
+    /// (report forms) keep their unit as it is.
+    fn place(&self, rows: DataFrame) -> PolarsResult<(DataFrame, Option<BTreeSet<String>>)> {
+        let names: Vec<&str> = rows
+            .get_column_names()
+            .into_iter()
+            .map(|n| n.as_str())
+            .collect();
+        if !names.contains(&c::COMMUNE_CODE) {
+            return Ok((rows, None));
+        }
+        let Some(date) = [c::SNAPSHOT_DATE, c::OCCURRED_ON]
+            .into_iter()
+            .find(|d| names.contains(d))
+        else {
+            return Ok((rows, None));
+        };
+        // The former provinces the rows of earlier lists come from (a few thousand
+        // codes at most, looked up once each).
+        let old_codes = rows
+            .clone()
+            .lazy()
+            .filter(col(date).lt(lit(self.newest_from)))
+            .select([col(c::COMMUNE_CODE).cast(DataType::String)])
+            .unique(None, UniqueKeepStrategy::First)
+            .collect()?;
+        let codes = old_codes.column(c::COMMUNE_CODE)?.str()?.clone();
+        let present: BTreeSet<String> = (0..old_codes.height())
+            .filter_map(|i| codes.get(i))
+            .filter_map(|code| self.old_province_of.get(code).cloned())
+            .collect();
+        let lf = rows.lazy();
+        let mut parts = vec![lf
+            .clone()
+            .filter(col(date).gt_eq(lit(self.newest_from)))
+            .with_column(lit(true).alias(crosswalk::EXACT))];
+        for (i, (from, until, table)) in self.earlier.iter().enumerate() {
+            // Rows older than the oldest list are read in it.
+            let since = match i {
+                0 => col(date).is_not_null(),
+                _ => col(date).gt_eq(lit(*from)),
+            };
+            let dated = lf.clone().filter(since.and(col(date).lt(lit(*until))));
+            parts.push(crosswalk::to_newest(dated, c::COMMUNE_CODE, table));
+        }
+        let placed = concat(parts, UnionArgs::default())?
+            .with_column(col(c::COMMUNE_CODE).alias(c::DISTRICT_CODE))
+            .collect()?;
+        let crossed = old_codes.height() > 0;
+        if crossed {
+            let unknown = placed
+                .clone()
+                .lazy()
+                .filter(col(date).lt(lit(self.newest_from)))
+                .select([col(c::COMMUNE_CODE).cast(DataType::String)])
+                .join(
+                    self.newest_communes.clone().lazy(),
+                    [col(c::COMMUNE_CODE)],
+                    [col(c::COMMUNE_CODE)],
+                    JoinArgs::new(JoinType::Anti),
+                )
+                .unique(None, UniqueKeepStrategy::First)
+                .collect()?;
+            let codes = unknown.column(c::COMMUNE_CODE)?.str()?.clone();
+            if let Ok(mut unplaced) = self.unplaced.lock() {
+                unplaced
+                    .extend((0..unknown.height()).filter_map(|i| codes.get(i).map(String::from)));
+            }
+        }
+        Ok((placed, crossed.then_some(present)))
+    }
+
+    /// Remembers that `window`'s rows crossed the reform, where they were allocated and
+    /// which former provinces they came from.
+    fn note(&self, window: &Window, inexact: &DataFrame, present: &BTreeSet<String>) {
+        if let Ok(mut crossed) = self.crossed.lock() {
+            crossed.push(Crossed {
+                from: window.from,
+                to: window.to,
+                inexact: inexact.clone(),
+                present: present.clone(),
+            });
+        }
+    }
+
+    /// For each period whose baseline window crossed the reform: (period, org_unit,
+    /// `__inexact`) of every unit, true where allocated rows of split communes reached it.
+    fn baseline_marks(&self, baselines: &[Window]) -> PolarsResult<Option<LazyFrame>> {
+        let crossed = match self.crossed.lock() {
+            Ok(c) => c.clone(),
+            Err(_) => return Ok(None),
+        };
+        let mut frames = Vec::new();
+        for w in baselines {
+            let hits: Vec<&Crossed> = crossed
+                .iter()
+                .filter(|x| x.from == w.from && x.to == w.to)
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let mut units = vec![df!(c::ORG_UNIT => Vec::<String>::new())?.lazy()];
+            units.extend(hits.iter().map(|x| x.inexact.clone().lazy()));
+            frames.push(
+                concat(units, UnionArgs::default())?
+                    .unique(None, UniqueKeepStrategy::First)
+                    .with_columns([
+                        lit(w.period.as_str()).alias(c::PERIOD),
+                        lit(true).alias("__inexact"),
+                        lit(NULL).cast(DataType::String).alias("__missing"),
+                    ]),
+            );
+            // A new province whose baseline has no row at all of a former province it was
+            // made of (a file not sent, a province left out): its baseline covers part of it.
+            let present: BTreeSet<&String> = hits.iter().flat_map(|x| &x.present).collect();
+            for (province, olds) in &self.feeds {
+                let missing: Vec<String> = olds
+                    .iter()
+                    .filter(|o| !present.contains(o))
+                    .map(|o| match self.old_names.get(o) {
+                        Some(name) => format!("{o} ({name})"),
+                        None => o.clone(),
+                    })
+                    .collect();
+                if !missing.is_empty() {
+                    frames.push(
+                        df!(c::ORG_UNIT => [province.as_str()])?
+                            .lazy()
+                            .with_columns([
+                                lit(w.period.as_str()).alias(c::PERIOD),
+                                lit(true).alias("__inexact"),
+                                lit(missing.join(", ")).alias("__missing"),
+                            ]),
+                    );
+                }
+            }
+            // The period crossed the reform even where nothing was allocated.
+            frames.push(df!(c::ORG_UNIT => [None::<String>])?.lazy().with_columns([
+                lit(w.period.as_str()).alias(c::PERIOD),
+                lit(false).alias("__inexact"),
+                lit(NULL).cast(DataType::String).alias("__missing"),
+            ]));
+        }
+        if frames.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(concat(frames, UnionArgs::default())?))
+    }
 }
 
 /// What every indicator reads of the org units and the population, worked out once when
@@ -255,6 +528,8 @@ struct InScope {
     /// every year of the population table: a district's, and their sums for its province
     /// and the country.
     population: DataFrame,
+    /// The level of the units below the province.
+    child_level: &'static str,
 }
 
 impl<'a> Context<'a> {
@@ -265,10 +540,14 @@ impl<'a> Context<'a> {
         registry_counts: LazyFrame,
     ) -> PolarsResult<Self> {
         let provinces = provinces_in(&plan.scope, &tables.org_units)?;
+        // The units below the province: districts, or the communes of the 2025 units,
+        // whose parent is their province as a district's is. Working columns keep the
+        // district's names for both.
+        let child_level = plan.reporting_level;
         let district_provinces = tables
             .org_units
             .clone()
-            .filter(col(c::LEVEL).eq(lit(LEVEL_DISTRICT)))
+            .filter(col(c::LEVEL).eq(lit(child_level)))
             .select([
                 col(c::CODE).alias(c::DISTRICT_CODE),
                 col(c::PARENT_CODE).alias(PROVINCE_CODE),
@@ -287,12 +566,13 @@ impl<'a> Context<'a> {
             units.push(df!(c::ORG_UNIT => [COUNTRY], c::LEVEL => [LEVEL_COUNTRY])?.lazy());
         }
         units.push(provinces);
-        units.push(districts_of(&district_provinces));
+        units.push(districts_of(&district_provinces, child_level));
         let units = concat(units, UnionArgs::default())?.collect()?;
         let population = stacked_at_levels(
             tables.population.clone(),
             &district_provinces,
             plan.scope.has_country(),
+            child_level,
         )?
         .group_by([col(c::YEAR), col(c::ORG_UNIT), col(c::LEVEL)])
         .agg([col(c::CHILDREN_UNDER_16).sum()])
@@ -308,8 +588,31 @@ impl<'a> Context<'a> {
                 district_provinces,
                 units,
                 population,
+                child_level,
             },
+            reform: Reform::of(plan)?,
+            report_periods: plan
+                .periods
+                .iter()
+                .filter(|p| {
+                    plan.unit_lists.is_empty()
+                        || plan.unit_lists.last().map(|l| l.key.as_str())
+                            == Some(plan.period_list(p))
+                })
+                .map(|p| p.key.clone())
+                .collect(),
         })
+    }
+
+    /// The level of the units below the province: district, or commune.
+    pub fn child_level(&self) -> &'static str {
+        self.in_scope.child_level
+    }
+
+    /// Whether `period`'s report forms are written in the units reported on: always with
+    /// one list; across a reform, when the period's list is the newest.
+    pub fn reports_in_reported_units(&self, period: &Period) -> bool {
+        self.report_periods.contains(&period.key)
     }
 
     pub fn declares(&self, kind: SourceKind) -> bool {
@@ -318,7 +621,7 @@ impl<'a> Context<'a> {
 
     /// The districts of the provinces in scope (org_unit, level).
     pub fn districts(&self) -> LazyFrame {
-        districts_of(&self.in_scope.district_provinces)
+        districts_of(&self.in_scope.district_provinces, self.in_scope.child_level)
     }
 
     /// Children under 16 by org unit (org_unit, level, children_under_16) in `year`: each
@@ -336,19 +639,54 @@ impl<'a> Context<'a> {
     /// stacked under every level, for all the indicators built on them.
     pub fn source(&self, rows: LazyFrame) -> PolarsResult<Source> {
         let rows = rows.collect()?;
+        let covered = rows.height() > 0;
+        let (rows, present) = match &self.reform {
+            Some(reform) => reform.place(rows)?,
+            None => (rows, None),
+        };
+        let crossed = present.is_some();
+        let stacked = stacked_at_levels(
+            rows.lazy(),
+            &self.in_scope.district_provinces,
+            self.scope.has_country(),
+            self.in_scope.child_level,
+        )?
+        .collect()?;
+        let inexact = match (crossed, &self.reform) {
+            (true, Some(reform)) => {
+                let touched = stacked_at_levels(
+                    reform.touched.clone().lazy(),
+                    &self.in_scope.district_provinces,
+                    self.scope.has_country(),
+                    self.in_scope.child_level,
+                )?
+                .select([col(c::ORG_UNIT)]);
+                let allocated = stacked
+                    .clone()
+                    .lazy()
+                    .filter(col(crosswalk::EXACT).not())
+                    .select([col(c::ORG_UNIT)]);
+                Some(
+                    concat([allocated, touched], UnionArgs::default())?
+                        .unique(None, UniqueKeepStrategy::First)
+                        .collect()?,
+                )
+            }
+            _ => None,
+        };
         Ok(Source {
-            covered: rows.height() > 0,
-            stacked: stacked_at_levels(
-                rows.lazy(),
-                &self.in_scope.district_provinces,
-                self.scope.has_country(),
-            )?
-            .collect()?,
+            covered,
+            stacked,
+            inexact,
+            present: present.unwrap_or_default(),
         })
     }
 
     /// The rows of `source` as the start of an indicator.
     pub fn rows<'s>(&'s self, window: &'s Window, source: &'s Source) -> Rows<'s> {
+        if let (Some(reform), Some(inexact)) = (&self.reform, &source.inexact) {
+            reform.note(window, inexact, &source.present);
+        }
         Rows {
             ctx: self,
             window,
@@ -375,11 +713,12 @@ fn provinces_in(scope: &Scope, org_units: &LazyFrame) -> PolarsResult<LazyFrame>
     })
 }
 
-/// The districts (org_unit, level) of a table of district_provinces.
-fn districts_of(district_provinces: &DataFrame) -> LazyFrame {
+/// The districts (org_unit, level) of a table of district_provinces, labelled
+/// `child_level` (district, or commune under the 2025 units).
+fn districts_of(district_provinces: &DataFrame, child_level: &str) -> LazyFrame {
     district_provinces.clone().lazy().select([
         col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
-        lit(LEVEL_DISTRICT).alias(c::LEVEL),
+        lit(child_level).alias(c::LEVEL),
     ])
 }
 
@@ -392,6 +731,7 @@ fn stacked_at_levels(
     lf: LazyFrame,
     district_provinces: &DataFrame,
     country: bool,
+    child_level: &str,
 ) -> PolarsResult<LazyFrame> {
     let placed = lf.join(
         district_provinces.clone().lazy(),
@@ -405,7 +745,7 @@ fn stacked_at_levels(
             .with_columns([org_unit.alias(c::ORG_UNIT), lit(level).alias(c::LEVEL)])
     };
     let mut levels = vec![
-        under(col(c::DISTRICT_CODE), LEVEL_DISTRICT),
+        under(col(c::DISTRICT_CODE), child_level),
         under(col(PROVINCE_CODE), LEVEL_PROVINCE),
     ];
     if country {
@@ -423,6 +763,11 @@ pub struct Source {
     /// Whether the window holds any row of the source, in scope or not: a window without
     /// one gives no rows (no data, so no baseline) rather than zeros.
     covered: bool,
+    /// Across a reform, when rows of an earlier list were taken to the new units: the org
+    /// units (every level) some of whose rows came from a split commune, allocated.
+    inexact: Option<DataFrame>,
+    /// The former provinces its rows of earlier lists came from.
+    present: BTreeSet<String>,
 }
 
 /// Orders levels from the top: the country, then provinces, then districts.
@@ -774,7 +1119,13 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
 /// sorted: indicator, period, level from the top (country, province, district), org unit,
 /// total before breakdowns.
 pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
-    let (tables, registry_counts) = tables.in_memory()?;
+    compute_with_notes(plan, tables).map(|(df, _)| df)
+}
+
+/// [`compute`], and what the log should say of it: across a reform, the codes of earlier
+/// lists that reach no new commune through the crosswalk (their rows are left out).
+pub fn compute_with_notes(plan: &Plan, tables: &Tables) -> PolarsResult<(DataFrame, Vec<String>)> {
+    let (tables, registry_counts) = tables.in_memory(plan.reporting_level == LEVEL_COMMUNE)?;
     let tables = &tables;
     let ctx = Context::new(plan, tables, registry_counts)?;
     let shift = u32::try_from(plan.year - plan.baseline_year)
@@ -785,17 +1136,19 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
         computed: Vec::new(),
     };
     let (mut current, mut baseline) = (Vec::new(), Vec::new());
+    let mut baseline_windows = Vec::new();
     for period in &plan.periods {
         let window = Window::of(period);
         current.extend(windows.of(&window)?);
         if let Some(shifted) = shift.and_then(|y| window.shifted_back(y)) {
             baseline.extend(windows.of(&shifted)?);
+            baseline_windows.push(shifted);
         }
     }
     // Source gaps compare the report forms with the counts just computed, so they come
     // after the families, from the collected rows.
     let assembled = assemble(current, baseline)?.collect()?;
-    let gaps =
+    let mut gaps =
         crate::quality::source_gap::rows(&assembled.clone().lazy(), &tables.district_reports)?
             .with_columns([
                 lit(NULL).cast(DataType::Float64).alias(c::BASELINE),
@@ -807,6 +1160,20 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
                     .alias(c::BASELINE_DENOMINATOR),
                 lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
             ]);
+    let assembled = match &ctx.reform {
+        Some(reform) => {
+            gaps = gaps.with_columns([
+                lit(NULL).cast(DataType::Boolean).alias(c::COMPARABLE),
+                lit(NULL).cast(DataType::String).alias(c::COMPARABILITY),
+            ]);
+            comparability(
+                assembled.lazy(),
+                reform.baseline_marks(&baseline_windows)?,
+                reform.split_rule,
+            )?
+        }
+        None => assembled,
+    };
     let df = concat([assembled.lazy(), gaps], UnionArgs::default())?
         .sort_by_exprs(
             [
@@ -819,7 +1186,96 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;
-    attach_targets(df, plan)
+    let mut notes = Vec::new();
+    if let Some(unplaced) = ctx.reform.as_ref().and_then(|r| r.unplaced.lock().ok()) {
+        if !unplaced.is_empty() {
+            let shown: Vec<&str> = unplaced.iter().take(10).map(String::as_str).collect();
+            notes.push(format!(
+                "{} commune codes of earlier lists reach no commune of the newest list through the crosswalk, so their rows are left out of the indicators: {}{}.",
+                unplaced.len(),
+                shown.join(", "),
+                if unplaced.len() > shown.len() { ", …" } else { "" }
+            ));
+        }
+    }
+    Ok((attach_targets(df, plan)?, notes))
+}
+
+/// Adds `comparable` and `comparability` to the rows of a pipeline across a reform: where a
+/// period's baseline was counted under earlier units and taken to the new ones through the
+/// crosswalk, `comparable` is true — or false for units that received allocated rows of
+/// communes split by the reform, which the text says; null where the baseline is null or
+/// never crossed the reform.
+fn comparability(
+    rows: LazyFrame,
+    marks: Option<LazyFrame>,
+    split_rule: &str,
+) -> PolarsResult<DataFrame> {
+    let Some(marks) = marks else {
+        return rows
+            .with_columns([
+                lit(NULL).cast(DataType::Boolean).alias(c::COMPARABLE),
+                lit(NULL).cast(DataType::String).alias(c::COMPARABILITY),
+            ])
+            .collect();
+    };
+    let crossed = marks
+        .clone()
+        .filter(col(c::ORG_UNIT).is_null())
+        .select([col(c::PERIOD), lit(true).alias("__crossed")])
+        .unique(None, UniqueKeepStrategy::First);
+    // A unit may be marked twice (allocated rows, and a missing former province).
+    let allocated = marks
+        .filter(col(c::ORG_UNIT).is_not_null())
+        .group_by([col(c::PERIOD), col(c::ORG_UNIT)])
+        .agg([col("__inexact").any(true), col("__missing").max()]);
+    let comparable = when(col(c::BASELINE).is_null().or(col("__crossed").is_null()))
+        .then(lit(NULL).cast(DataType::Boolean))
+        .otherwise(col("__inexact").fill_null(lit(false)).not());
+    rows.with_row_index("__order", None)
+        .join(
+            crossed,
+            [col(c::PERIOD)],
+            [col(c::PERIOD)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            allocated,
+            [col(c::PERIOD), col(c::ORG_UNIT)],
+            [col(c::PERIOD), col(c::ORG_UNIT)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(comparable.alias(c::COMPARABLE))
+        .with_column(
+            when(
+                col("__missing")
+                    .is_not_null()
+                    .and(col(c::BASELINE).is_not_null()),
+            )
+            .then(concat_str(
+                [
+                    lit("not comparable: the baseline has no rows of the former province(s) "),
+                    col("__missing"),
+                    lit(" of this province, counted under the earlier units"),
+                ],
+                "",
+                false,
+            ))
+            .when(col(c::COMPARABLE).eq(lit(false)))
+            .then(lit(format!(
+                "not exactly comparable: the baseline, counted under the earlier units, \
+                     allocates rows of communes split by the reform (rule {split_rule})"
+            )))
+            .when(col(c::COMPARABLE).eq(lit(true)))
+            .then(lit(
+                "baseline recomputed on the new units through the crosswalk (whole merges summed)",
+            ))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .alias(c::COMPARABILITY),
+        )
+        .sort(["__order"], SortMultipleOptions::default())
+        .drop(cols(["__order", "__crossed", "__inexact", "__missing"]))
+        .collect()
 }
 
 /// What the step leaves for the run and the scorecard.
@@ -838,8 +1294,11 @@ pub fn run(
     log: &mut dyn FnMut(&str),
 ) -> Result<IndicatorSummary, Error> {
     let tables = Tables::scan(&layout.ingested())?;
-    let mut table =
-        compute(plan, &tables).map_err(|e| Error::polars("computing the indicators", e))?;
+    let (mut table, notes) = compute_with_notes(plan, &tables)
+        .map_err(|e| Error::polars("computing the indicators", e))?;
+    for note in &notes {
+        log(note);
+    }
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
     let built = staging.join("indicators");
@@ -917,7 +1376,7 @@ mod tests {
             c::INDICATOR => vec!["injured_children"; n],
             c::PERIOD => vec![period; n],
             c::ORG_UNIT => values.iter().map(|v| v.0).collect::<Vec<_>>(),
-            c::LEVEL => values.iter().map(|v| if v.0 == "64" { LEVEL_PROVINCE } else { LEVEL_DISTRICT }).collect::<Vec<_>>(),
+            c::LEVEL => values.iter().map(|v| if v.0 == "64" { LEVEL_PROVINCE } else { crate::columns::LEVEL_DISTRICT }).collect::<Vec<_>>(),
             c::BREAKDOWN => values.iter().map(|v| v.1).collect::<Vec<_>>(),
             c::NUMERATOR => values.iter().map(|v| v.2).collect::<Vec<_>>(),
             c::DENOMINATOR => vec![None::<f64>; n],

@@ -85,6 +85,24 @@ pub fn counts(registry: &LazyFrame) -> PolarsResult<DataFrame> {
         .map(|result| result.unwrap_single())
 }
 
+/// [`counts`] by commune: one row per snapshot, commune and combination of the columns the
+/// indicators read, for units without districts, where the rows are placed by their commune
+/// (`commune_code`, taken through the crosswalk when its list is an earlier one).
+pub fn counts_by_commune(registry: &LazyFrame) -> PolarsResult<DataFrame> {
+    registry
+        .clone()
+        .group_by([
+            col(c::SNAPSHOT_DATE),
+            col(c::COMMUNE_CODE),
+            col(c::SPECIAL_GROUP),
+            col(c::SUPPORTED),
+            col(c::AT_RISK),
+        ])
+        .agg([len().cast(DataType::Int64).alias(CHILDREN)])
+        .collect_with_engine(Engine::Streaming)
+        .map(|result| result.unwrap_single())
+}
+
 /// Where the counts ingestion wrote under `ingested/` differ from the registry counted
 /// again from its rows ([`counts`]): the first few differing rows as text, or `None` when
 /// they agree. Parts of one district in several files are summed first, as the indicators

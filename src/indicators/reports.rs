@@ -14,7 +14,6 @@ use polars::prelude::*;
 
 use super::{Context, Window};
 use crate::columns as c;
-use crate::columns::LEVEL_DISTRICT;
 use crate::config::Period;
 use crate::sources::SourceKind;
 
@@ -38,6 +37,11 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
     let Some(period) = period_of(ctx, w) else {
         return Ok(Vec::new());
     };
+    // Across a reform, reports of a period under earlier units (district reports of 2024)
+    // cannot be taken to the new communes: no rows rather than every commune at 0 %.
+    if !ctx.reports_in_reported_units(period) {
+        return Ok(Vec::new());
+    }
     let status = status(ctx, period)?.collect()?;
     let sent = ctx.source(status.clone().lazy())?;
     let mut out = vec![
@@ -51,7 +55,7 @@ pub fn rows(ctx: &Context, w: &Window) -> PolarsResult<Vec<LazyFrame>> {
             col(ON_TIME).cast(DataType::Int64).sum(),
             len(),
         )?,
-        days_late(status.lazy(), w),
+        days_late(status.lazy(), w, ctx.child_level()),
     ];
     for (indicator, item) in EVENTS {
         // Held = the latest report says 1; no report, a blank or 0 = not held.
@@ -166,12 +170,12 @@ pub fn status(ctx: &Context, period: &Period) -> PolarsResult<LazyFrame> {
 
 /// Days each district's first report came after the deadline (0 on time; null: nothing
 /// sent). District rows only: a sum of days late says nothing about the province.
-fn days_late(status: LazyFrame, w: &Window) -> LazyFrame {
+fn days_late(status: LazyFrame, w: &Window, child_level: &str) -> LazyFrame {
     status.select([
         lit("report_days_late").alias(c::INDICATOR),
         lit(w.period.as_str()).alias(c::PERIOD),
         col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
-        lit(LEVEL_DISTRICT).alias(c::LEVEL),
+        lit(child_level).alias(c::LEVEL),
         lit(NULL).cast(DataType::String).alias(c::BREAKDOWN),
         lit(NULL).cast(DataType::Float64).alias(c::NUMERATOR),
         lit(NULL).cast(DataType::Float64).alias(c::DENOMINATOR),

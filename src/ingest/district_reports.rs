@@ -91,6 +91,20 @@ pub(crate) fn ingest(
                 file.problem = Some(message);
             };
         let periods: Vec<&str> = plan.periods.iter().map(|p| p.key.as_str()).collect();
+        // A report is read in the list of its period (the folder): district reports of
+        // 2024, commune reports since the 2025 reform.
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let units = plan
+            .periods
+            .iter()
+            .find(|p| p.key == folder)
+            .and_then(|p| ctx.lists.get(plan.period_list(p)))
+            .map(|l| &l.units)
+            .unwrap_or(units);
         let outcome = match district_reports::read_workbook(
             path,
             &periods,

@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Plan;
 use crate::error::Error;
 use crate::hash::pseudonymise::Pseudonymiser;
-use crate::reference::{LoadError, OrgUnits};
+use crate::reference::{LoadError, OrgUnits, UnitLists};
 use crate::secret_key::RunKey;
 use crate::sources::row::Rejection;
 use crate::sources::{cases, child_registry, fund, SourceKind};
@@ -187,7 +187,10 @@ pub(crate) struct Output {
 
 /// What every source table's loop needs.
 pub(crate) struct Context<'a> {
+    /// The list reported on (the one, or the newest across a reform).
     pub(crate) units: &'a OrgUnits,
+    /// Every list, each in force from its day: a row's codes are read in its date's.
+    pub(crate) lists: &'a UnitLists,
     pub(crate) keys: &'a Pseudonymiser,
     pub(crate) plan: &'a Plan,
     /// `None` in a dry run (`treem check`): parse and collect, write nothing.
@@ -197,12 +200,31 @@ pub(crate) struct Context<'a> {
     pub(crate) inputs: HashMap<PathBuf, InputFile>,
     /// Takes each finished output file to disk ahead of the publishing sync.
     pub(crate) writeback: Option<&'a Writeback>,
+    /// Rows whose commune code was one of an earlier list, taken to the newest.
+    pub(crate) mapped_codes: std::sync::atomic::AtomicUsize,
 }
 
 impl Context<'_> {
     /// The century of a two-digit year in any date of the sources: the reporting year's.
     pub(crate) fn century(&self) -> Century {
         Century::for_reporting_year(self.plan.year)
+    }
+
+    /// Adds the rows a reader took through the crosswalk.
+    pub(crate) fn count_mapped(&self, memo: &crate::sources::row::Memo) {
+        self.mapped_codes
+            .fetch_add(memo.mapped_codes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// What the log says of rows whose codes were taken to the newest list, if any.
+    pub(crate) fn mapped_line(&self) -> Option<String> {
+        let n = self.mapped_codes.load(std::sync::atomic::Ordering::Relaxed);
+        (n > 0).then(|| {
+            format!(
+                "{n} rows dated under the list \"{}\" still wrote commune codes of an earlier list: they were taken to the new communes through the crosswalk.",
+                self.lists.latest().key
+            )
+        })
     }
 
     /// `path`, just written in full, may go to disk now.
@@ -226,13 +248,13 @@ pub fn run(
     plan: &Plan,
     layout: &Layout,
     inputs: &[InputFile],
-    units: Option<Result<OrgUnits, LoadError>>,
+    units: Option<Result<UnitLists, LoadError>>,
     key: &RunKey,
     full_refresh: bool,
     log: &mut dyn FnMut(&str),
 ) -> Result<IngestSummary, Error> {
-    let units = units
-        .unwrap_or_else(|| OrgUnits::load(&plan.org_units))
+    let lists = units
+        .unwrap_or_else(|| plan.load_unit_lists())
         .map_err(|e| Error::Reference(e.to_string()))?;
     let keys = Pseudonymiser::new(key.secret.bytes()).map_err(Error::Secret)?;
     log(&format!(
@@ -269,15 +291,21 @@ pub fn run(
     };
     let outcomes = with_writeback(|writeback| {
         let ctx = Context {
-            units: &units,
+            units: &lists.latest().units,
+            lists: &lists,
             keys: &keys,
             plan,
             out: Some(&out),
             previous: previous.as_ref(),
             inputs: inputs.iter().map(|i| (i.path.clone(), i.clone())).collect(),
             writeback: Some(writeback),
+            mapped_codes: Default::default(),
         };
-        ingest_sources(&ctx, log)
+        let outcomes = ingest_sources(&ctx, log);
+        if let Some(line) = ctx.mapped_line() {
+            log(&line);
+        }
+        outcomes
     })?;
     let mut state = State {
         context,
@@ -372,7 +400,7 @@ pub struct CheckOutcome {
 /// no secret created (keys are computed under a throwaway secret and thrown away).
 pub fn check(plan: &Plan, log: &mut dyn FnMut(&str)) -> Result<CheckOutcome, Error> {
     let mut reference_problems = reference::check(plan);
-    let units = match OrgUnits::load(&plan.org_units) {
+    let lists = match plan.load_unit_lists() {
         Ok(u) => u,
         Err(e) => {
             reference_problems.push(format!("The org units file cannot be used: {e}"));
@@ -384,13 +412,15 @@ pub fn check(plan: &Plan, log: &mut dyn FnMut(&str)) -> Result<CheckOutcome, Err
     };
     let keys = Pseudonymiser::new(b"treem check: keys are never written").map_err(Error::Secret)?;
     let ctx = Context {
-        units: &units,
+        units: &lists.latest().units,
+        lists: &lists,
         keys: &keys,
         plan,
         out: None,
         previous: None,
         inputs: HashMap::new(),
         writeback: None,
+        mapped_codes: Default::default(),
     };
     Ok(CheckOutcome {
         reference_problems,

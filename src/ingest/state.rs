@@ -168,6 +168,17 @@ pub fn context_digest(plan: &Plan, key_id: &str) -> String {
                 .unwrap_or_default(),
         );
     }
+    // Across a reform every list and crosswalk decides how codes read.
+    for list in &plan.unit_lists {
+        for path in std::iter::once(&list.file).chain(&list.crosswalk) {
+            hasher.update(b"\0list\0");
+            hasher.update(
+                file_hash::sha256_file(path)
+                    .map(|(s, _)| s)
+                    .unwrap_or_default(),
+            );
+        }
+    }
     hasher.update(b"\0key id\0");
     hasher.update(key_id.as_bytes());
     hex::encode(hasher.finalize())

@@ -210,7 +210,7 @@ impl CleanTable for child_registry::RegistryRecord {
             raw,
             map,
             *snapshot,
-            ctx.units,
+            ctx.lists,
             ctx.keys,
             ctx.century(),
             memo,
@@ -265,7 +265,7 @@ impl CleanTable for cases::CaseRecord {
         ctx: &Context,
         memo: &mut Memo,
     ) -> RowOutcome<Self> {
-        cases::parse_row(raw, map, ctx.units, ctx.keys, ctx.century(), memo)
+        cases::parse_row(raw, map, ctx.lists, ctx.keys, ctx.century(), memo)
     }
 
     /// A case id is unique across all years and files.
@@ -435,7 +435,9 @@ fn read_after<T: CleanTable>(
     path: &Path,
     seen: &mut KeySet,
 ) -> Result<FileRead, Error> {
-    let done = read_file::<T>(ctx, path, Some(seen), &mut Memo::default())?;
+    let mut memo = Memo::default();
+    let done = read_file::<T>(ctx, path, Some(seen), &mut memo)?;
+    ctx.count_mapped(&memo);
     seen.extend(done.keys.iter().copied());
     Ok(done)
 }
@@ -525,6 +527,8 @@ impl<'a, T: CleanTable> ReadAhead<'a, T> {
                     let i = read.next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = read.files.get(i) else { break };
                     let outcome = read_file::<T>(ctx, path, None, &mut memo);
+                    ctx.count_mapped(&memo);
+                    memo.mapped_codes = 0;
                     if outcome.is_err() {
                         // Take no more files; the other readers finish theirs.
                         read.stop();

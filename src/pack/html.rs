@@ -245,9 +245,50 @@ fn indicator_row(contents: &Contents, r: &PublishedRow) -> String {
         td(r.numerator, min, |v| words::value(v, count_unit, lang)),
         td(r.denominator, min, |v| words::value(v, count_unit, lang)),
         td(r.value, min, |v| words::value(v, &r.unit, lang)),
-        td(r.baseline, min, |v| words::value(v, &r.unit, lang)),
+        baseline_td(r, min, lang),
         td(r.change, min, |v| words::change(v, &r.unit, lang)),
         verdict_td(words::verdict(r), lang),
+    )
+}
+
+/// The baseline's cell, marked "≈" where it was recomputed on the units of a reform with
+/// communes split between new ones allocated: not exactly comparable.
+fn baseline_td(r: &PublishedRow, min: u32, lang: Lang) -> String {
+    let cell = td(r.baseline, min, |v| words::value(v, &r.unit, lang));
+    match r.comparable {
+        Some(false) => cell.replacen(
+            "</td>",
+            &format!(
+                " <span class=\"approx\" title=\"{}\">≈</span></td>",
+                lang.pick(NOT_COMPARABLE_VI, NOT_COMPARABLE_EN)
+            ),
+            1,
+        ),
+        _ => cell,
+    }
+}
+
+const NOT_COMPARABLE_VI: &str =
+    "Không so sánh được hoàn toàn: số năm gốc tính theo đơn vị hành chính cũ, \
+     có xã bị chia tách khi sắp xếp năm 2025 được phân bổ theo quy tắc trong tệp pipeline";
+const NOT_COMPARABLE_EN: &str =
+    "Not exactly comparable: the baseline was counted under the old units, \
+     and communes split by the 2025 reform were allocated by the pipeline file's rule";
+
+/// The note under the indicator table when some baseline is marked "≈".
+fn comparability_note(contents: &Contents) -> String {
+    if !contents
+        .published
+        .rows()
+        .iter()
+        .any(|r| r.comparable == Some(false))
+    {
+        return String::new();
+    }
+    let lang = contents.lang;
+    format!(
+        "<p class=\"note\"><b>≈</b> {}.</p>\n",
+        lang.pick(NOT_COMPARABLE_VI, NOT_COMPARABLE_EN)
     )
 }
 
@@ -279,6 +320,7 @@ fn indicators(page: &mut String, contents: &Contents) {
         contents.year,
         suppression_note(contents)
     );
+    page.push_str(&comparability_note(contents));
     let header: String = ROW_COLUMNS
         .map(|k| format!("<th>{}</th>", escape(h.get(k))))
         .concat();

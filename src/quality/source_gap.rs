@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::{shape, Severity};
 use crate::columns as c;
-use crate::columns::LEVEL_DISTRICT;
+use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
 
 /// (form item, indicator, its column that counts the same thing, the source's name).
 pub const PAIRS: [(&str, &str, &str, &str); 4] = [
@@ -40,13 +40,20 @@ fn pairs(indicators: &LazyFrame, reports: &LazyFrame) -> PolarsResult<LazyFrame>
                 .filter(
                     col(c::INDICATOR)
                         .eq(lit(*indicator))
-                        .and(col(c::LEVEL).eq(lit(LEVEL_DISTRICT)))
+                        // The units that send the forms: districts, or communes under
+                        // the 2025 units.
+                        .and(
+                            col(c::LEVEL)
+                                .eq(lit(LEVEL_DISTRICT))
+                                .or(col(c::LEVEL).eq(lit(LEVEL_COMMUNE))),
+                        )
                         .and(col(c::BREAKDOWN).is_null())
                         .and(col(*column).is_not_null()),
                 )
                 .select([
                     col(c::ORG_UNIT).alias(c::DISTRICT_CODE),
                     col(c::PERIOD),
+                    col(c::LEVEL),
                     col(*column).alias("source"),
                 ]);
             let keys = [col(c::DISTRICT_CODE), col(c::PERIOD)];
@@ -70,7 +77,7 @@ pub fn rows(indicators: &LazyFrame, reports: &LazyFrame) -> PolarsResult<LazyFra
         lit(INDICATOR).alias(c::INDICATOR),
         col(c::PERIOD),
         col(c::DISTRICT_CODE).alias(c::ORG_UNIT),
-        lit(LEVEL_DISTRICT).alias(c::LEVEL),
+        col(c::LEVEL),
         concat_str([lit("item="), col(c::ITEM)], "", false).alias(c::BREAKDOWN),
         col("form").alias(c::NUMERATOR),
         col("source").alias(c::DENOMINATOR),

@@ -48,7 +48,8 @@ impl Level {
         }
     }
 
-    /// The level a unit's parent must have.
+    /// The level a unit's parent must have. A list without districts (the units in force
+    /// since 1 July 2025) gives communes a province as parent; [`OrgUnits::read`] allows it.
     fn parent(self) -> Option<Level> {
         match self {
             Level::Province => None,
@@ -94,9 +95,14 @@ struct Row {
     parent_code: String,
 }
 
-/// The list could not be read; names the file and, when known, the line.
+/// What [`LoadError`] calls an org-units file.
+const LIST: &str = "the list of org units";
+
+/// A reference file could not be read; names the file and, when known, the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
+    /// What the file is: "the list of org units", "the crosswalk".
+    pub what: &'static str,
     pub source_name: String,
     pub line: Option<u64>,
     pub message: String,
@@ -104,7 +110,7 @@ pub struct LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Cannot read the list of org units {}", self.source_name)?;
+        write!(f, "Cannot read {} {}", self.what, self.source_name)?;
         if let Some(line) = self.line {
             write!(f, ", line {line}")?;
         }
@@ -186,8 +192,10 @@ impl std::error::Error for ResolveError {}
 
 /// Prefixes sources put before names, folded, longest first so "thi xa" is tried before
 /// a bare "x" could match anything.
-const PREFIXES: [(&str, Level, &str); 15] = [
+const PREFIXES: [(&str, Level, &str); 16] = [
     ("thanh pho", Level::District, "Thành phố"),
+    // The island communes made special zones on 1 July 2025 ("Đặc khu Phú Quý").
+    ("dac khu", Level::Commune, "Đặc khu"),
     ("thi tran", Level::Commune, "Thị trấn"),
     ("thi xa", Level::District, "Thị xã"),
     ("phuong", Level::Commune, "Phường"),
@@ -245,6 +253,7 @@ impl OrgUnits {
     pub fn load(path: &Path) -> Result<Self, LoadError> {
         let source_name = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| LoadError {
+            what: LIST,
             source_name: source_name.clone(),
             line: None,
             message: e.to_string(),
@@ -260,6 +269,7 @@ impl OrgUnits {
 
     fn read<R: std::io::Read>(r: R, source_name: &str) -> Result<Self, LoadError> {
         let error = |line: Option<u64>, message: String| LoadError {
+            what: LIST,
             source_name: source_name.to_string(),
             line,
             message,
@@ -326,6 +336,18 @@ impl OrgUnits {
             });
             lines.push(line.unwrap_or_default());
         }
+        let has_districts = units.iter().any(|u| u.level == Level::District);
+        if !has_districts {
+            // A commune's parent code was read at a district's width ("052"): it is the
+            // province's ("52").
+            for unit in units.iter_mut().filter(|u| u.level == Level::Commune) {
+                if let Some(parent) = &unit.parent_code {
+                    if let Some(code) = normalise_code(parent, Level::Province) {
+                        unit.parent_code = Some(code);
+                    }
+                }
+            }
+        }
         // Parents are checked after reading, so the file may list units in any order.
         for (unit, line) in units.iter().zip(&lines) {
             let expected = unit.level.parent();
@@ -362,6 +384,10 @@ impl OrgUnits {
                         ),
                     ))
                 }
+                // Since the 2025 reform communes belong to their province directly: in a
+                // list without districts, and only there.
+                (Some(Level::District), Some(Some(Level::Province)))
+                    if unit.level == Level::Commune && !has_districts => {}
                 (expected, Some(Some(found))) if expected != Some(found) => {
                     return Err(error(
                         Some(*line),
@@ -416,6 +442,33 @@ impl OrgUnits {
             .filter(|u| u.level == level)
     }
 
+    /// Whether the list has a district level: lists in force before 1 July 2025 do, the
+    /// list of the reform has provinces and communes only.
+    pub fn has_districts(&self) -> bool {
+        self.units.iter().any(|u| u.level == Level::District)
+    }
+
+    /// The communes of a province, in file order: through its districts when the list has
+    /// them, else its own.
+    pub fn communes_of_province(&self, province_code: &str) -> Vec<&OrgUnit> {
+        let Some(province) = normalise_code(province_code, Level::Province) else {
+            return Vec::new();
+        };
+        let districts: Vec<&str> = self
+            .districts_of(&province)
+            .into_iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        self.units
+            .iter()
+            .filter(|u| u.level == Level::Commune)
+            .filter(|u| match u.parent_code.as_deref() {
+                Some(parent) => parent == province || districts.contains(&parent),
+                None => false,
+            })
+            .collect()
+    }
+
     /// The districts of a province, in file order.
     pub fn districts_of(&self, province_code: &str) -> Vec<&OrgUnit> {
         self.children(province_code, Level::District)
@@ -467,8 +520,18 @@ impl OrgUnits {
         if text.is_empty() {
             return Err(ResolveError::Empty { level });
         }
-        let district =
-            district_code.map(|d| normalise_code(d, Level::District).unwrap_or_else(|| clean(d)));
+        // In a list without districts (since 1 July 2025) a commune's parent is its
+        // province, and the code given to narrow the search is the province's.
+        let district = district_code.map(|d| {
+            self.get_at(d, Level::District)
+                .or_else(|| {
+                    self.get_at(d, Level::Province)
+                        .filter(|_| !self.has_districts())
+                })
+                .map(|u| u.code.clone())
+                .or_else(|| normalise_code(d, Level::District))
+                .unwrap_or_else(|| clean(d))
+        });
 
         if normalise_code(&text, level).is_some() {
             let unit = self
@@ -771,6 +834,21 @@ mod tests {
     }
 
     #[test]
+    fn doubled_apostrophes_of_the_2021_list_match_single_ones() {
+        // The 2021 publication writes "K'' Dang"; sources and the 2025 list write "K' Dang".
+        for text in [
+            "K' Dang",
+            "K'' Dang",
+            "Xã K'Dang",
+            "K\u{2019} Dang",
+            "xa k dang",
+        ] {
+            assert_eq!(commune(text, None), "23698", "{text}");
+        }
+        assert_eq!(commune("H' Neng", Some("626")), "23701");
+    }
+
+    #[test]
     fn names_that_start_like_a_prefix() {
         // "H Bông" is a commune of Chư Sê, not "Huyện Bông".
         assert_eq!(commune("H Bông", None), "23968");
@@ -946,8 +1024,10 @@ mod tests {
                  the parent 64 of 633 is not in the list.",
             ),
             (
-                "64,province,Tỉnh,Gia Lai,,,\n23941,commune,Thị trấn,Chư Sê,,,64\n",
-                "Cannot read the list of org units (in memory), line 3: \
+                // A province as a commune's parent only in a list without districts.
+                "64,province,Tỉnh,Gia Lai,,,\n633,district,Huyện,Chư Sê,,,64\n\
+                 23941,commune,Thị trấn,Chư Sê,,,64\n",
+                "Cannot read the list of org units (in memory), line 4: \
                  commune 23941 has a province as parent.",
             ),
             (

@@ -72,11 +72,17 @@ pub struct TopUnit {
 
 impl TopUnit {
     pub fn of(scope: &Scope) -> Self {
+        Self::reporting(scope, LEVEL_DISTRICT)
+    }
+
+    /// The top unit of a pipeline whose units below the province are `reporting_level`
+    /// (districts; communes under the units of the 2025 reform).
+    pub fn reporting(scope: &Scope, reporting_level: &'static str) -> Self {
         match scope.single_province() {
             Some(province) => TopUnit {
                 code: province.to_string(),
                 level: LEVEL_PROVINCE,
-                child_level: LEVEL_DISTRICT,
+                child_level: reporting_level,
             },
             None => TopUnit {
                 code: COUNTRY.to_string(),

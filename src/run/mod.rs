@@ -30,7 +30,6 @@ use crate::error::Error;
 use crate::indicators::{self, IndicatorSummary};
 use crate::ingest::state::{self, InputFile, State};
 use crate::ingest::{self, IngestSummary};
-use crate::reference::OrgUnits;
 use crate::secret_key::RunKey;
 use crate::store::layout::{self, Layout};
 use manifest::{Manifest, Outcome, StepRecord, StepStatus};
@@ -226,7 +225,7 @@ fn run_steps(
     let (inputs, mut org_units) = std::thread::scope(|threads| {
         let units = steps
             .contains(&Step::Ingest)
-            .then(|| threads.spawn(|| OrgUnits::load(&plan.org_units)));
+            .then(|| threads.spawn(|| plan.load_unit_lists()));
         let inputs = state::hash_inputs(plan, &layout.root.join(".treem-hashes.json"));
         let units = units.map(|reading| match reading.join() {
             Ok(units) => units,

@@ -9,7 +9,7 @@ use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::hash::pseudonymise::{Key, Pseudonymiser};
-use crate::reference::OrgUnits;
+use crate::reference::UnitLists;
 use crate::text::dates::Century;
 #[cfg(test)]
 use crate::text::fold;
@@ -262,7 +262,7 @@ fn outcome_folded(cell: &str, f: &str) -> CellResult<Option<&'static str>> {
 pub fn parse_row(
     raw: &RawRow,
     map: &ColumnMap,
-    units: &OrgUnits,
+    units: &UnitLists,
     keys: &Pseudonymiser,
     century: Century,
     memo: &mut Memo,
@@ -283,7 +283,7 @@ pub fn parse_row(
 fn parse_cells(
     raw: &RawRow,
     map: &ColumnMap,
-    units: &OrgUnits,
+    units: &UnitLists,
     keys: &Pseudonymiser,
     century: Century,
     memo: &mut Memo,
@@ -291,16 +291,35 @@ fn parse_cells(
     let cell = |c| map.cell(raw, c);
     let case_id = row::required("case_id", cell("case_id"))?;
     let child_id = row::required("child_id", cell("child_id"))?;
-    let place = memo.place(
-        units,
-        cell("commune_code"),
-        cell("commune"),
-        cell("district"),
-    )?;
+    let line = raw.line;
+    // Across a reform a case's codes are those of the list in force on the day it
+    // occurred, so that date is read first; with one list, the place is checked first as
+    // it always was.
+    let (place, occurred_on) = if units.is_versioned() {
+        let occurred_on = memo.date(line, "occurred_on", cell("occurred_on"), century)?;
+        let place = memo.place_on(
+            units,
+            occurred_on,
+            cell("commune_code"),
+            cell("commune"),
+            cell("district"),
+        )?;
+        (place, Some(occurred_on))
+    } else {
+        let place = memo.place(
+            &units.latest().units,
+            cell("commune_code"),
+            cell("commune"),
+            cell("district"),
+        )?;
+        (place, None)
+    };
     let kind = kind_folded(cell("kind"), &memo.folded(cell("kind")))?;
     let subtype = subtype_folded(kind, cell("subtype"), &memo.folded(cell("subtype")))?;
-    let line = raw.line;
-    let occurred_on = memo.date(line, "occurred_on", cell("occurred_on"), century)?;
+    let occurred_on = match occurred_on {
+        Some(date) => date,
+        None => memo.date(line, "occurred_on", cell("occurred_on"), century)?,
+    };
     let reported_at = memo.optional_datetime(line, "reported_at", cell("reported_at"), century)?;
     let intervened_at =
         memo.optional_datetime(line, "intervened_at", cell("intervened_at"), century)?;

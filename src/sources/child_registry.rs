@@ -8,7 +8,7 @@ use super::headers::{ColumnMap, ColumnSpec};
 use super::row::{self, CellResult, Memo, Reason, Rejection, RowOutcome};
 use super::tabular::RawRow;
 use crate::hash::pseudonymise::{Key, Pseudonymiser};
-use crate::reference::OrgUnits;
+use crate::reference::UnitLists;
 use crate::text::dates::Century;
 use crate::text::fold;
 
@@ -178,7 +178,7 @@ pub fn parse_row(
     raw: &RawRow,
     map: &ColumnMap,
     snapshot: NaiveDate,
-    units: &OrgUnits,
+    units: &UnitLists,
     keys: &Pseudonymiser,
     century: Century,
     memo: &mut Memo,
@@ -200,7 +200,7 @@ fn parse_cells(
     raw: &RawRow,
     map: &ColumnMap,
     snapshot: NaiveDate,
-    units: &OrgUnits,
+    units: &UnitLists,
     keys: &Pseudonymiser,
     century: Century,
     memo: &mut Memo,
@@ -219,7 +219,8 @@ fn parse_cells(
         ));
     }
     let age = row::age_at(birth, snapshot);
-    let place = memo.place(units, commune_code, commune, district)?;
+    // A snapshot's codes are those of the list in force on its date.
+    let place = memo.place_on(units, snapshot, commune_code, commune, district)?;
     let record = RegistryRecord {
         snapshot_date: snapshot,
         child_key: keys.child_key(child_id),

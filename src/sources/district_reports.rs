@@ -742,23 +742,31 @@ fn check_identity(
         .ok_or_else(|| missing("Mã đơn vị", "unit_code"))?;
     let mismatch =
         |detail: String| Problem::new(sheet, 0, "unit_code", Reason::OrgUnitMismatch, detail);
-    let district = units
-        .resolve_district(&code_text)
-        .map_err(|e| mismatch(format!("Sheet \"{sheet_name}\", cell {code_cell}: {e}")))?;
+    // Under the units of the 2025 reform there are no districts: communes report to the
+    // province on the same forms.
+    let level = match units.has_districts() {
+        true => Level::District,
+        false => Level::Commune,
+    };
+    let district = match level {
+        Level::District => units.resolve_district(&code_text),
+        _ => units.resolve_commune(&code_text, None),
+    }
+    .map_err(|e| mismatch(format!("Sheet \"{sheet_name}\", cell {code_cell}: {e}")))?;
     let province = match district.parent_code.as_deref() {
-        Some(p) if district.level == Level::District && scope.covers(p) => p,
+        Some(p) if district.level == level && scope.covers(p) => p,
         _ => {
             let of = match scope {
                 Scope::AllProvinces => String::new(),
                 _ => format!(" of {}", scope.describe()),
             };
             return Err(mismatch(format!(
-                "Sheet \"{sheet_name}\", cell {code_cell}: unit {} is not a district{of}.",
+                "Sheet \"{sheet_name}\", cell {code_cell}: unit {} is not a {level}{of}.",
                 district.code
             )));
         }
     };
-    if let Some(name) = &block.unit_name {
+    if let (Some(name), Level::District) = (&block.unit_name, level) {
         // "Phòng LĐTB&XH huyện Chư Sê": the district it names, if one can be found in it.
         if let Some(named) = district_named_in(name, units, province) {
             if named != district.code {

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::date_order::DateOrder;
 use super::headers::ColumnMap;
 use super::tabular::RawRow;
-use crate::reference::{Level, OrgUnits, ResolveError};
+use crate::reference::{Level, OrgUnits, ResolveError, UnitLists};
 use crate::text::dates::{parse_date, parse_datetime, Century};
 use crate::text::fold;
 use crate::text::numbers::parse_yes_no;
@@ -240,6 +240,12 @@ pub struct Memo {
     /// What the text dates of the file being read show of their order: set for each file
     /// by [`Memo::survey_dates`], then added to as its rows are read.
     dates: DateOrder,
+    /// The key of the list of org units the remembered places were resolved in: a code
+    /// means another place in another list.
+    list: String,
+    /// Rows whose commune code belongs to an earlier list than their date's, taken to the
+    /// newest through the crosswalk (an export that still writes old codes).
+    pub mapped_codes: usize,
 }
 
 /// Whether a cell of `column` may be quoted in a message: a birth date never is.
@@ -328,6 +334,60 @@ impl Memo {
             })
             .map(Some)
             .map_err(|why| Rejection::new(column, Reason::BadDate, why))
+    }
+
+    /// [`place`] in the list of org units in force on `date`. Across a reform, a commune
+    /// code unknown to the newest list but known to an earlier one (an export that still
+    /// writes old codes) is taken to the commune it became, and counted in `mapped_codes`;
+    /// a code both lists know is read in the date's list, as every code is.
+    pub fn place_on(
+        &mut self,
+        lists: &UnitLists,
+        date: NaiveDate,
+        commune_code_cell: &str,
+        commune_name_cell: &str,
+        district_cell: &str,
+    ) -> CellResult<Place> {
+        let list = lists.in_force_on(date);
+        if self.list != list.key {
+            self.list.clone_from(&list.key);
+            self.places.clear();
+            self.last_place = None;
+        }
+        let found = self.place(
+            &list.units,
+            commune_code_cell,
+            commune_name_cell,
+            district_cell,
+        );
+        let newest = lists.latest();
+        if found.is_ok()
+            || commune_code_cell.is_empty()
+            || !lists.is_versioned()
+            || list.key != newest.key
+            || list
+                .units
+                .get_at(commune_code_cell, Level::Commune)
+                .is_some()
+        {
+            return found;
+        }
+        for earlier in lists.iter().filter(|l| l.key != newest.key) {
+            let Some(old) = earlier.units.get_at(commune_code_cell, Level::Commune) else {
+                continue;
+            };
+            let Some((new, _)) = lists.newest_commune(&earlier.key, &old.code) else {
+                continue;
+            };
+            if let Some(commune) = newest.units.get_at(new, Level::Commune) {
+                self.mapped_codes += 1;
+                return Ok(Place {
+                    commune_code: Rc::from(commune.code.as_str()),
+                    district_code: Rc::from(commune.parent_code.as_deref().unwrap_or_default()),
+                });
+            }
+        }
+        found
     }
 
     /// [`place`], remembered by its three cells.
