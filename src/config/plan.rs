@@ -71,6 +71,29 @@ pub struct Rules {
 pub struct Target {
     pub indicator: String,
     pub rule: TargetRule,
+    /// The periods the target judges; `None`: every period of the reporting year. In a
+    /// period it does not judge, the target is shown with the distance to it, never as
+    /// "not met".
+    pub periods: Option<BTreeSet<String>>,
+}
+
+impl Target {
+    pub fn judges(&self, period: &str) -> bool {
+        self.periods.as_ref().is_none_or(|p| p.contains(period))
+    }
+}
+
+/// The report's letterhead (`[report]`); what the file leaves out is made from the
+/// province's name when the report is written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportSettings {
+    pub governing_body: Option<String>,
+    pub agency: Option<String>,
+    pub number: Option<String>,
+    pub place: Option<String>,
+    pub signer_title: Option<String>,
+    pub signer_authority: Option<String>,
+    pub recipients: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +117,7 @@ pub struct Plan {
     pub header_aliases: BTreeMap<(SourceKind, String), Vec<String>>,
     /// Bounds on reading one input.
     pub limits: Limits,
+    pub report: ReportSettings,
 }
 
 impl Plan {
@@ -185,7 +209,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
     }
 
     let mut targets = Vec::new();
-    for (indicator, expr) in &raw.targets {
+    for (indicator, written) in &raw.targets {
         if !KNOWN_INDICATORS.contains(&indicator.as_str()) {
             problems.push(format!(
                 "Key \"targets.{indicator}\" names no indicator treem computes (known: {}).",
@@ -193,10 +217,23 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             ));
             continue;
         }
+        let (expr, judged) = match written {
+            raw::RawTarget::Rule(expr) => (expr, None),
+            raw::RawTarget::Judged { rule, periods } => (rule, Some(periods)),
+        };
+        let periods = judged.map(|keys| {
+            for key in keys.iter().filter(|k| !raw.periods.iter().any(|p| &&p.key == k)) {
+                problems.push(format!(
+                    "Key \"targets.{indicator}.periods\" names period \"{key}\", which \"periods\" does not declare."
+                ));
+            }
+            keys.iter().cloned().collect::<BTreeSet<String>>()
+        });
         match expr.parse::<TargetRule>() {
             Ok(rule) => targets.push(Target {
                 indicator: indicator.clone(),
                 rule,
+                periods,
             }),
             Err(e) => problems.push(format!("Key \"targets.{indicator}\": {e}")),
         }
@@ -296,6 +333,15 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
         limits,
+        report: ReportSettings {
+            governing_body: raw.report.governing_body,
+            agency: raw.report.agency,
+            number: raw.report.number,
+            place: raw.report.place,
+            signer_title: raw.report.signer_title,
+            signer_authority: raw.report.signer_authority,
+            recipients: raw.report.recipients,
+        },
     }
 }
 

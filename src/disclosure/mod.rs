@@ -215,6 +215,7 @@ impl Published {
                 derive(row, kind);
             }
         }
+        hide_distances(&mut rows);
         Ok(Published { rows, min_count })
     }
 
@@ -628,6 +629,44 @@ fn hide_source_gaps(rows: &mut [PublishedRow]) {
                     *cell = Cell::Hidden;
                 }
             }
+        }
+    }
+}
+
+/// Rule 3 for the distance to a target (`crate::columns::distance_of`): it is computed
+/// from its indicator's row (children still to support = ⌈goal × denominator⌉ −
+/// numerator), so it is shown only where every cell of that row it could be worked back
+/// to is shown, and hidden (`x`) where any is suppressed or the row is not there.
+fn hide_distances(rows: &mut [PublishedRow]) {
+    let hidden: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r.breakdown.is_none() && c::distance_of(&r.indicator).is_none())
+        .filter(|r| {
+            [
+                r.numerator,
+                r.denominator,
+                r.value,
+                r.baseline,
+                r.baseline_numerator,
+                r.baseline_denominator,
+            ]
+            .iter()
+            .any(|cell| cell.is_suppressed())
+        })
+        .map(|r| (r.indicator.clone(), r.period.clone(), r.org_unit.clone()))
+        .collect();
+    let present: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r.breakdown.is_none())
+        .map(|r| (r.indicator.clone(), r.period.clone(), r.org_unit.clone()))
+        .collect();
+    for r in rows.iter_mut() {
+        let Some((source, _)) = c::distance_of(&r.indicator) else {
+            continue;
+        };
+        let key = (source.to_string(), r.period.clone(), r.org_unit.clone());
+        if (hidden.contains(&key) || !present.contains(&key)) && r.value != Cell::Missing {
+            r.value = Cell::Hidden;
         }
     }
 }

@@ -69,6 +69,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
             .map(|(indicator, rule)| Target {
                 indicator: indicator.to_string(),
                 rule: rule.parse().unwrap(),
+                periods: None,
             })
             .collect(),
         rules: Rules {
@@ -83,6 +84,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
         secret_key_file: None,
         header_aliases: Default::default(),
         limits: Default::default(),
+        report: Default::default(),
     }
 }
 

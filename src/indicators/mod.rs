@@ -26,6 +26,7 @@
 
 pub mod calendar;
 pub mod cases;
+pub mod distance;
 pub mod fund;
 pub mod registry;
 pub mod reports;
@@ -742,7 +743,9 @@ pub fn periods_in_year(plan: &Plan) -> BTreeSet<String> {
 }
 
 /// Adds `target` (the rule as written) and `target_met` to the total rows (breakdown null)
-/// of every indicator with a target, in the periods of the plan's year.
+/// of every indicator with a target, in the periods of the plan's year. `target_met` is
+/// left null in a period the target does not judge (`Target::judges`): a six-month report
+/// shows the distance to a yearly goal, not a failure to have reached it.
 pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame> {
     let in_year = periods_in_year(plan);
     let (mut target, mut met) = (Vec::new(), Vec::new());
@@ -753,16 +756,20 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
         let value = df.column(c::VALUE)?.f64()?;
         let baseline = df.column(c::BASELINE)?.f64()?;
         for i in 0..df.height() {
-            let rule = match (indicator.get(i), period.get(i), breakdown.get(i)) {
+            let found = match (indicator.get(i), period.get(i), breakdown.get(i)) {
                 (Some(ind), Some(p), None) if in_year.contains(p) => plan
                     .targets
                     .iter()
                     .find(|t| t.indicator == ind)
-                    .map(|t| t.rule),
+                    .map(|t| (t.rule, t.judges(p))),
                 _ => None,
             };
-            target.push(rule.map(|r| r.to_string()));
-            met.push(rule.and_then(|r| r.is_met(value.get(i), baseline.get(i))));
+            target.push(found.map(|(r, _)| r.to_string()));
+            met.push(
+                found
+                    .filter(|(_, judged)| *judged)
+                    .and_then(|(r, _)| r.is_met(value.get(i), baseline.get(i))),
+            );
         }
     }
     df.with_column(Column::new(c::TARGET.into(), target))?;
@@ -807,7 +814,11 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
                     .alias(c::BASELINE_DENOMINATOR),
                 lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
             ]);
-    let df = concat([assembled.lazy(), gaps], UnionArgs::default())?
+    let df = concat([assembled.lazy(), gaps], UnionArgs::default())?.collect()?;
+    let df = attach_targets(df, plan)?;
+    // The distance to each target is measured from the finished rows, targets attached.
+    let distances = distance::frame(&distance::distances(plan, &df)?)?;
+    concat([df.lazy(), distances.lazy()], UnionArgs::default())?
         .sort_by_exprs(
             [
                 col(c::INDICATOR),
@@ -818,8 +829,7 @@ pub fn compute(plan: &Plan, tables: &Tables) -> PolarsResult<DataFrame> {
             ],
             SortMultipleOptions::default().with_maintain_order(true),
         )
-        .collect()?;
-    attach_targets(df, plan)
+        .collect()
 }
 
 /// What the step leaves for the run and the scorecard.
@@ -1085,6 +1095,32 @@ mod tests {
             (None, None, None)
         );
         assert_eq!(df.height(), 3, "the join adds no rows");
+    }
+
+    #[test]
+    fn a_period_the_target_does_not_judge_shows_the_goal_without_a_verdict() {
+        // 2021S1: 3 injured children against a goal of fewer than 2 — a verdict of
+        // "not met" there would be wrong for a target that judges the year only.
+        let df = assemble(
+            vec![
+                rows("2021S1", &[("64", None, Some(3.0))]),
+                rows("2021", &[("64", None, Some(1.0))]),
+            ],
+            vec![],
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+        let mut p = plan(&[("injured_children", "< 2")]);
+        p.targets[0].periods = Some(["2021".to_string()].into());
+        let df = attach_targets(df, &p).unwrap();
+        let half = row(&df, "injured_children", "2021S1", "64", None);
+        assert_eq!(
+            (half.target.as_deref(), half.target_met),
+            (Some("< 2"), None)
+        );
+        let year = row(&df, "injured_children", "2021", "64", None);
+        assert_eq!(year.target_met, Some(true));
     }
 
     #[test]
