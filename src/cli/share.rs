@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 /// The published folders that may be shared, and the files at the top.
-const FOLDERS: [&str; 3] = ["ingested", "indicators", "pack"];
+const FOLDERS: [&str; 4] = ["ingested", "indicators", "pack", "report"];
 const FILES: [&str; 1] = ["manifest.json"];
 
 pub fn run(args: Args) -> Result<u8, Error> {

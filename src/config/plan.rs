@@ -83,18 +83,9 @@ impl Target {
     }
 }
 
-/// The report's letterhead (`[report]`); what the file leaves out is made from the
-/// province's name when the report is written.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReportSettings {
-    pub governing_body: Option<String>,
-    pub agency: Option<String>,
-    pub number: Option<String>,
-    pub place: Option<String>,
-    pub signer_title: Option<String>,
-    pub signer_authority: Option<String>,
-    pub recipients: Option<Vec<String>>,
-}
+/// The report's letterhead (`[report]`), as the file writes it; what it leaves out is
+/// made from the province's name when the report is written.
+pub type ReportSettings = raw::RawReport;
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -333,15 +324,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
         limits,
-        report: ReportSettings {
-            governing_body: raw.report.governing_body,
-            agency: raw.report.agency,
-            number: raw.report.number,
-            place: raw.report.place,
-            signer_title: raw.report.signer_title,
-            signer_authority: raw.report.signer_authority,
-            recipients: raw.report.recipients,
-        },
+        report: raw.report,
     }
 }
 

@@ -50,7 +50,7 @@ pub enum RawTarget {
 
 /// `[report]`: the letterhead of the report (Decree 30/2020/NĐ-CP, form 1.2 of appendix
 /// I); every key has a default made from the province's name.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RawReport {
     /// The governing body, first line of the letterhead ("UBND TỈNH GIA LAI").
     pub governing_body: Option<String>,

@@ -95,9 +95,21 @@ fn people(indicator: &str) -> Option<People> {
         | "abuse_intervention_timely_rate"
         | "abuse_plan_timely_rate"
         | "source_gap" => People::Both,
-        _ => return None,
+        // A form item summed by district (the report's appendices, `form_B2.05`): the
+        // items of forms 1 and 2 count children or abuse cases; forms 3 and 4 count
+        // events, officers, communes and đồng.
+        other => {
+            let item = crate::sources::district_reports::find_item(other.strip_prefix(FORM_ITEM)?)?;
+            match item.form {
+                1 | 2 => People::Count,
+                _ => return None,
+            }
+        }
     })
 }
+
+/// The prefix of a form item published as an indicator (`form_B1.02`).
+pub const FORM_ITEM: &str = "form_";
 
 /// A published cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -358,6 +370,11 @@ impl Parents {
             })
             .collect();
         Ok(Parents { of })
+    }
+
+    /// Unit → the unit it adds up into.
+    pub fn map(&self) -> &BTreeMap<String, String> {
+        &self.of
     }
 
     /// Reads the clean org units table at `path`.
