@@ -4,7 +4,8 @@
 //! org unit, breakdown) whose published cell is suppressed is found in the workbook (by its
 //! code columns) and in the page (by its `data-key`) showing the label, not the value. The
 //! sample has districts with fewer than 5 abused children, so the check is not vacuous.
-//! The page opens from disk: every link and image points at a file inside the pack.
+//! The page opens from disk: every link and image points at a file inside the pack, but the
+//! links to the districts' feedback workbooks, written beside it.
 
 mod common;
 
@@ -363,6 +364,17 @@ fn assert_opens_from_disk(pack: &Path) -> Vec<String> {
     for link in &links {
         if let Some(anchor) = link.strip_prefix('#') {
             assert!(page.contains(&format!("id=\"{anchor}\"")), "{link}");
+            continue;
+        }
+        if let Some(file) = link.strip_prefix("../feedback/") {
+            // The districts' feedback: internal, beside the pack in the output folder, where
+            // the report step (after the pack) writes it.
+            assert!(!file.contains('/') && !file.contains(".."), "{link}");
+            let feedback = pack.join("../feedback");
+            assert!(
+                !feedback.exists() || feedback.join(file).is_file(),
+                "{link} is not written"
+            );
             continue;
         }
         assert!(

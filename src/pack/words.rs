@@ -122,6 +122,35 @@ fn distance(code: &str, lang: Lang) -> Option<String> {
             "Vụ xâm hại chưa được can thiệp kịp thời",
             "Abuse cases not intervened in time",
         ),
+        "abuse_plan_timely_rate" => (
+            "Vụ xâm hại chưa có kế hoạch hỗ trợ phê duyệt đúng hạn",
+            "Abuse cases without a support plan approved in time",
+        ),
+        "event_month_of_action" => (
+            "Huyện chưa tổ chức Tháng hành động vì trẻ em",
+            "Districts not yet holding the Month of Action",
+        ),
+        "event_mid_autumn" => (
+            "Huyện chưa tổ chức Tết Trung thu cho trẻ em",
+            "Districts not yet holding the Mid-Autumn Festival",
+        ),
+        "event_children_forum" => (
+            "Huyện chưa tổ chức Diễn đàn trẻ em",
+            "Districts not yet holding a Children's Forum",
+        ),
+        "report_completeness" => ("Huyện chưa gửi báo cáo", "Districts that sent no report"),
+        "report_timeliness" => (
+            "Huyện không gửi báo cáo đúng hạn",
+            "Districts that did not report on time",
+        ),
+        "injured_children" => (
+            "Trẻ em bị tai nạn, thương tích cần giảm thêm để thấp hơn năm gốc",
+            "Fewer injured children needed to be below the baseline",
+        ),
+        "abused_children" => (
+            "Trẻ em bị xâm hại cần giảm thêm để thấp hơn năm gốc",
+            "Fewer abused children needed to be below the baseline",
+        ),
         "fund_raised_vnd" => (
             "Số tiền Quỹ còn phải vận động",
             "Still to raise for the Fund",

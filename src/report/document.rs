@@ -112,20 +112,23 @@ fn table(header: &[&str], rows: &[Vec<String>], widths_mm: &[f64]) -> Table {
             .collect(),
     )];
     for row in rows {
-        out.push(TableRow::new(
-            row.iter()
-                .zip(widths_mm)
-                .enumerate()
-                .map(|(i, (t, w))| {
-                    let align = if i == 0 || (i == 1 && widths_mm.len() > 2 && *w > 40.0) {
-                        AlignmentType::Left
-                    } else {
-                        AlignmentType::Right
-                    };
-                    cell(t, *w, false, align)
-                })
-                .collect(),
-        ));
+        out.push(
+            TableRow::new(
+                row.iter()
+                    .zip(widths_mm)
+                    .enumerate()
+                    .map(|(i, (t, w))| {
+                        let align = if i == 0 || (i == 1 && widths_mm.len() > 2 && *w > 40.0) {
+                            AlignmentType::Left
+                        } else {
+                            AlignmentType::Right
+                        };
+                        cell(t, *w, false, align)
+                    })
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::new(out).set_grid(widths_mm.iter().map(|w| twips(*w) as usize).collect())
 }

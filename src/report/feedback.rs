@@ -261,6 +261,7 @@ pub fn run(
             &name(unit),
             &unit_findings,
             &rejected,
+            unit == &top.code,
             &path,
         )
         .map_err(|e| Error::write(&path, std::io::Error::other(e.to_string())))?;
@@ -277,6 +278,7 @@ fn write_workbook(
     unit_name: &str,
     findings: &[&crate::pack::Finding],
     rejected: &[Rejected],
+    is_top: bool,
     path: &Path,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let lang = Lang::Vi;
@@ -313,7 +315,10 @@ fn write_workbook(
         &[26.0, 14.0, 44.0],
     )?;
     let mut r = 3u32;
-    for period in &plan.periods {
+    // The top unit's workbook holds only the rows of files no one district owns: it sends
+    // no district report of its own.
+    let periods = if is_top { &[][..] } else { &plan.periods[..] };
+    for period in periods {
         let get = |ind: &str| published.get(ind, &period.key, unit, None);
         let status = match (get("report_completeness"), get("report_days_late")) {
             (Some(sent), late) => match (sent.value, late.map(|l| l.value)) {

@@ -114,3 +114,104 @@ pub fn target_sentence(
 pub fn placeholder(what: &str) -> String {
     format!("[Phần cán bộ viết: {what}]")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(
+        unit: &str,
+        num: Cell,
+        den: Cell,
+        value: Cell,
+        base: Cell,
+        change: Cell,
+    ) -> PublishedRow {
+        PublishedRow {
+            indicator: "abuse_intervention_timely_rate".into(),
+            period: "2021".into(),
+            org_unit: "64".into(),
+            level: "province".into(),
+            breakdown: None,
+            unit: unit.into(),
+            numerator: num,
+            denominator: den,
+            value,
+            baseline_numerator: Cell::Missing,
+            baseline_denominator: Cell::Missing,
+            baseline: base,
+            change,
+            target: Some("= 1".into()),
+            target_met: Some(false),
+        }
+    }
+
+    fn target(periods: Option<&[&str]>) -> Target {
+        Target {
+            indicator: "abuse_intervention_timely_rate".into(),
+            rule: "= 1".parse().unwrap(),
+            periods: periods.map(|p| p.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    #[test]
+    fn a_rate_reads_with_its_fraction_goal_verdict_and_change_in_points() {
+        // 42 of 50 cases: 84,0 %; 2020: 22 of 29 = 75,86 %; +8,14 points.
+        let r = row(
+            "ratio",
+            Cell::Value(42.0),
+            Cell::Value(50.0),
+            Cell::Value(0.84),
+            Cell::Value(22.0 / 29.0),
+            Cell::Value(0.84 - 22.0 / 29.0),
+        );
+        assert_eq!(
+            target_sentence(&r, &target(None), 2020, 5),
+            "Tỷ lệ vụ xâm hại được can thiệp kịp thời: 84,0 % (42/50), mục tiêu = 100,0 %: \
+             chưa đạt; tăng 8,1 điểm phần trăm so với cùng kỳ năm 2020 (75,9 %)."
+        );
+    }
+
+    #[test]
+    fn a_period_not_judged_says_so_and_a_suppressed_value_has_no_verdict() {
+        let r = row(
+            "ratio",
+            Cell::Value(3.0),
+            Cell::Small,
+            Cell::Hidden,
+            Cell::Missing,
+            Cell::Missing,
+        );
+        let half = PublishedRow {
+            period: "2021S1".into(),
+            ..r.clone()
+        };
+        let s = target_sentence(&half, &target(Some(&["2021"])), 2020, 5);
+        assert!(s.contains(": x, mục tiêu"), "{s}");
+        assert!(s.contains("chưa đánh giá"), "{s}");
+        // Judged, but its value hidden: "met" or "not met" against "= 1" would tell.
+        let s = target_sentence(&r, &target(None), 2020, 5);
+        assert!(s.contains("không đánh giá được"), "{s}");
+        assert!(!s.contains("chưa đạt"), "{s}");
+        assert!(!s.contains('3'), "{s}");
+    }
+
+    #[test]
+    fn a_count_falls_in_its_own_unit() {
+        let r = PublishedRow {
+            indicator: "injured_children".into(),
+            ..row(
+                "count",
+                Cell::Value(398.0),
+                Cell::Missing,
+                Cell::Value(398.0),
+                Cell::Value(452.0),
+                Cell::Value(-54.0),
+            )
+        };
+        assert_eq!(
+            change(&r, 2020, 5),
+            "giảm 54 người so với cùng kỳ năm 2020 (452)"
+        );
+    }
+}
