@@ -254,34 +254,46 @@ pub fn run(
             .iter()
             .filter(|f| f.district.as_deref().map(unit_of).as_deref() == Some(unit.as_str()))
             .collect();
-        write_workbook(
-            plan,
-            published,
-            unit,
-            &name(unit),
-            &unit_findings,
-            &rejected,
-            unit == &top.code,
-            &path,
-        )
-        .map_err(|e| Error::write(&path, std::io::Error::other(e.to_string())))?;
+        let what = UnitFeedback {
+            code: unit,
+            name: name(unit),
+            findings: unit_findings,
+            rejected,
+            is_top: unit == &top.code,
+        };
+        write_workbook(plan, published, &what, &path)
+            .map_err(|e| Error::write(&path, std::io::Error::other(e.to_string())))?;
         written.push(target.join(&file));
     }
     swap_in(&staging, &target).map_err(|e| Error::write(&target, e))?;
     Ok(written)
 }
 
+/// What one unit's workbook tells.
+struct UnitFeedback<'a> {
+    code: &'a str,
+    name: String,
+    findings: Vec<&'a crate::pack::Finding>,
+    /// Sorted by table, file, sheet and row: the order an officer fixes them in.
+    rejected: Vec<Rejected>,
+    /// The top unit's workbook holds only the rows of files no one district owns.
+    is_top: bool,
+}
+
 fn write_workbook(
     plan: &Plan,
     published: &Published,
-    unit: &str,
-    unit_name: &str,
-    findings: &[&crate::pack::Finding],
-    rejected: &[Rejected],
-    is_top: bool,
+    what: &UnitFeedback,
     path: &Path,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let lang = Lang::Vi;
+    let (unit, unit_name, findings, rejected, is_top) = (
+        what.code,
+        what.name.as_str(),
+        &what.findings,
+        &what.rejected,
+        what.is_top,
+    );
     let mut book = Workbook::new();
     let bold = Format::new()
         .set_bold()
