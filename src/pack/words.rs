@@ -375,6 +375,16 @@ fn counts_of(indicator: &str) -> Option<ItemUnit> {
         }
         "abuse_intervention_delay" => Some(ItemUnit::Case),
         "participation_activities" => Some(ItemUnit::Activity),
+        // What a distance to a target counts: the children, officers or cases still
+        // missing (districts have no word of their own: a neutral one).
+        "special_support_rate_shortfall"
+        | "staff_trained_rate_shortfall"
+        | "abused_children_supported_rate_shortfall"
+        | "injured_children_shortfall"
+        | "abused_children_shortfall" => Some(ItemUnit::Person),
+        "abuse_intervention_timely_rate_shortfall" | "abuse_plan_timely_rate_shortfall" => {
+            Some(ItemUnit::Case)
+        }
         _ => None,
     }
 }

@@ -27,6 +27,8 @@ const MM: f64 = 56.7;
 const EMU_MM: u32 = 36_000;
 /// The width of the text: A4 (210 mm) less the left (30) and right (15) margins.
 const TEXT_MM: f64 = 165.0;
+/// The tallest a chart may be: A4's 297 mm less the margins (40) and room for its caption.
+const MAX_CHART_MM: f64 = 230.0;
 /// Body text in half-points: 13 pt.
 const BODY: usize = 26;
 const TABLE_TEXT: usize = 22;
@@ -148,9 +150,12 @@ fn chart(path: &Path, caption: &str) -> Result<Vec<Paragraph>, Error> {
         let info = reader.info();
         (info.width, info.height)
     };
-    let width_mm = TEXT_MM - 5.0;
+    // As wide as the text allows, unless that makes it taller than a page holds with its
+    // caption (a chart of 63 provinces): then as tall as that, in proportion.
+    let aspect = f64::from(h) / f64::from(w.max(1));
+    let width_mm = (TEXT_MM - 5.0).min(MAX_CHART_MM / aspect);
     let width = (width_mm * f64::from(EMU_MM)) as u32;
-    let height = (f64::from(width) * f64::from(h) / f64::from(w.max(1))) as u32;
+    let height = (width_mm * aspect * f64::from(EMU_MM)) as u32;
     let pic = Pic::new_with_dimensions(bytes, w, h).size(width, height);
     Ok(vec![
         Paragraph::new()
@@ -274,24 +279,30 @@ const RIGHT_MM: f64 = TEXT_MM - LEFT_MM;
 /// The letterhead (Decree 30/2020, appendix I): two columns without borders.
 fn letterhead(x: &Contents, province: &str) -> Table {
     let s = &x.plan.report;
-    let governing = s
-        .governing_body
-        .clone()
-        .unwrap_or_else(|| format!("UBND {}", province.to_uppercase()));
-    let agency = s
-        .agency
-        .clone()
-        .unwrap_or_else(|| "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI".to_string());
-    let number = s
-        .number
-        .clone()
-        .unwrap_or_else(|| "/BC-SLĐTB&XH".to_string());
-    let place = s.place.clone().unwrap_or_else(|| {
-        province
-            .trim_start_matches("Tỉnh ")
-            .trim_start_matches("Thành phố ")
-            .to_string()
-    });
+    // Defaults: a province's department (Sở) under its People's Committee; for the
+    // country, the ministry's department of children (Cục Trẻ em) in Hà Nội.
+    let country = x.top.code == c::COUNTRY;
+    let (governing, agency, number, place) = match country {
+        true => (
+            "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI".to_string(),
+            "CỤC TRẺ EM".to_string(),
+            "/BC-TE",
+            "Hà Nội".to_string(),
+        ),
+        false => (
+            format!("UBND {}", province.to_uppercase()),
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI".to_string(),
+            "/BC-SLĐTB&XH",
+            province
+                .trim_start_matches("Tỉnh ")
+                .trim_start_matches("Thành phố ")
+                .to_string(),
+        ),
+    };
+    let governing = s.governing_body.clone().unwrap_or(governing);
+    let agency = s.agency.clone().unwrap_or(agency);
+    let number = s.number.clone().unwrap_or_else(|| number.to_string());
+    let place = s.place.clone().unwrap_or(place);
     let left = |p: Paragraph| p.align(AlignmentType::Center);
     let left_cell = TableCell::new()
         .add_paragraph(left(Paragraph::new().add_run(run(&governing).size(BODY))))
@@ -377,8 +388,12 @@ fn signature(x: &Contents) -> Table {
     .set_grid(vec![twips(82.0) as usize, twips(83.0) as usize])
 }
 
-/// A unit's name inside a sentence: "Tỉnh Gia Lai" → "tỉnh Gia Lai".
+/// A unit's name inside a sentence: "Tỉnh Gia Lai" → "tỉnh Gia Lai"; the country is
+/// "toàn quốc".
 fn in_sentence(name: &str) -> String {
+    if name == c::COUNTRY_NAME {
+        return "toàn quốc".to_string();
+    }
     match name.strip_prefix("Tỉnh ") {
         Some(rest) => format!("tỉnh {rest}"),
         None => name.to_string(),
@@ -404,7 +419,10 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
     ));
     for line in [
         "Kết quả thực hiện công tác bảo vệ, chăm sóc trẻ em".to_string(),
-        format!("{period_words} trên địa bàn {}", in_sentence(&province)),
+        match x.top.code == c::COUNTRY {
+            true => format!("{period_words} trên phạm vi toàn quốc"),
+            false => format!("{period_words} trên địa bàn {}", in_sentence(&province)),
+        },
     ] {
         parts.push(Part::p(title(&line, 28)));
     }
@@ -478,7 +496,10 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
         for stem in stems.iter().filter(|_| annual) {
             if let Some(png) = x.charts.get(*stem) {
                 chart_no += 1;
-                for p in chart(png, &format!("Biểu đồ {chart_no}. {}", chart_title(stem)))? {
+                for p in chart(
+                    png,
+                    &format!("Biểu đồ {chart_no}. {}", chart_title(stem, child_word(x))),
+                )? {
                     parts.push(Part::p(p));
                 }
             }
@@ -577,11 +598,7 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
     if !units.is_empty() {
         parts.push(Part::p(body(&format!(
             "Số trẻ em có hoàn cảnh đặc biệt còn phải trợ giúp để đạt mục tiêu, theo {}:",
-            if x.top.child_level == c::LEVEL_PROVINCE {
-                "tỉnh"
-            } else {
-                "huyện"
-            }
+            child_word(x)
         ))));
         let mut rows = Vec::new();
         for unit in units.iter().chain(std::iter::once(&x.top.code)) {
@@ -663,17 +680,34 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
     std::fs::rename(&staged, path).map_err(|e| Error::write(path, e))
 }
 
-fn chart_title(stem: &str) -> &'static str {
+/// A chart's caption; `by` names the units its bars stand for ("huyện", "tỉnh").
+fn chart_title(stem: &str, by: &str) -> String {
     match stem {
-        "t1_support_rate" => "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp, theo huyện",
-        "t2_events" => "Các huyện tổ chức Tháng hành động, Tết Trung thu, Diễn đàn trẻ em",
-        "t3_staff_trained" => "Tỷ lệ cán bộ làm công tác trẻ em được tập huấn, theo huyện",
-        "t4_abuse_delays" => "Vụ xâm hại trẻ em theo thời gian từ tiếp nhận đến can thiệp",
-        "t5_injuries_by_subtype" => "Trẻ em bị tai nạn thương tích theo nguyên nhân",
-        "t5_abuse_by_subtype" => "Trẻ em bị xâm hại theo hình thức",
-        "t6_fund" => "Quỹ Bảo trợ trẻ em: số vận động lũy kế theo tháng",
-        "report_timeliness" => "Tình hình gửi báo cáo của các huyện",
-        _ => "",
+        "t1_support_rate" => {
+            format!("Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp, theo {by}")
+        }
+        "t2_events" => format!("Số {by} tổ chức Tháng hành động, Tết Trung thu, Diễn đàn trẻ em"),
+        "t3_staff_trained" => {
+            format!("Tỷ lệ cán bộ làm công tác trẻ em được tập huấn, theo {by}")
+        }
+        "t4_abuse_delays" => "Vụ xâm hại trẻ em theo thời gian từ tiếp nhận đến can thiệp".into(),
+        "t5_injuries_by_subtype" => "Trẻ em bị tai nạn thương tích theo nguyên nhân".into(),
+        "t5_injuries_by_district" => {
+            format!("Thay đổi số trẻ em bị tai nạn thương tích so với năm gốc, theo {by}")
+        }
+        "t5_abuse_by_subtype" => "Trẻ em bị xâm hại theo hình thức".into(),
+        "t6_fund" => "Quỹ Bảo trợ trẻ em: số vận động lũy kế theo tháng".into(),
+        "report_timeliness" => format!("Tình hình gửi báo cáo của các {by}"),
+        _ => String::new(),
+    }
+}
+
+/// The word for the units one level below the top: "huyện", or "tỉnh" at national scope.
+fn child_word(x: &Contents) -> &'static str {
+    if x.top.child_level == c::LEVEL_PROVINCE {
+        "tỉnh"
+    } else {
+        "huyện"
     }
 }
 
