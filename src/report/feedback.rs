@@ -29,7 +29,7 @@ use crate::error::Error;
 use crate::pack::words;
 use crate::reference::TopUnit;
 use crate::sources::district_reports::find_item;
-use crate::store::layout::{swap_in, Layout};
+use crate::store::layout::Layout;
 use crate::text::Lang;
 
 /// A rejected row as feedback may show it: where it is and why, not what it held.
@@ -178,14 +178,16 @@ fn districts_of(layout: &Layout, table: &str, file: &str) -> BTreeSet<String> {
     out
 }
 
-/// Writes the feedback workbooks; returns their final paths.
-pub fn run(
+/// Writes the feedback workbooks into `dir` (the step's staging folder); returns the
+/// paths they will have once published, under `Layout::feedback`.
+pub fn write(
     plan: &Plan,
     layout: &Layout,
     published: &Published,
     names: &BTreeMap<String, String>,
     file_names: &BTreeMap<String, String>,
     top: &TopUnit,
+    dir: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
     let findings = match std::fs::File::open(layout.indicators().join("data_quality.parquet")) {
         Ok(file) => ParquetReader::new(file)
@@ -237,9 +239,7 @@ pub fn run(
         units.push(top.code.clone());
     }
 
-    let staging = layout.staging().join("feedback");
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| Error::write(&staging, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let target = layout.feedback();
     let mut written = Vec::new();
     for unit in &units {
@@ -247,7 +247,7 @@ pub fn run(
             unit,
             file_names.get(unit).map_or(&name(unit), |n| n),
         );
-        let path = staging.join(&file);
+        let path = dir.join(&file);
         let mut rejected = by_unit.remove(unit).unwrap_or_default();
         rejected.sort();
         let unit_findings: Vec<&crate::pack::Finding> = findings
@@ -265,7 +265,6 @@ pub fn run(
             .map_err(|e| Error::write(&path, std::io::Error::other(e.to_string())))?;
         written.push(target.join(&file));
     }
-    swap_in(&staging, &target).map_err(|e| Error::write(&target, e))?;
     Ok(written)
 }
 

@@ -29,7 +29,11 @@ use crate::config::{Period, Plan};
 use crate::disclosure::Published;
 use crate::error::Error;
 use crate::reference::TopUnit;
-use crate::store::layout::{swap_in, Layout};
+use crate::store::layout::{publish, Layout};
+
+/// The step's two published folders (`Layout::report`, `Layout::feedback`).
+const REPORT: &str = "report";
+const FEEDBACK: &str = "feedback";
 use crate::text::Lang;
 
 /// Everything the document of one period is written from.
@@ -107,8 +111,8 @@ pub struct ReportSummary {
 }
 
 /// Runs the step: `report/` (a document per period of the year) and `feedback/` (a
-/// workbook per district, per province at national scope), each built in the staging
-/// folder and swapped in whole.
+/// workbook per district, per province at national scope), built together in the staging
+/// folder and published as one version, as the ingest step publishes its two folders.
 pub fn run(
     plan: &Plan,
     layout: &Layout,
@@ -133,7 +137,8 @@ pub fn run(
     let charts = charts(&layout.charts());
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
-    let built = staging.join("report");
+    let step = staging.join("report-step");
+    let built = step.join(REPORT);
     std::fs::create_dir_all(&built).map_err(|e| Error::write(&built, e))?;
     let mut documents = Vec::new();
     for period in periods(plan) {
@@ -157,9 +162,17 @@ pub fn run(
         documents.push(layout.report().join(file_name(&period.key)));
     }
     let target = layout.report();
-    swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;
-
-    let feedback = feedback::run(plan, layout, published, &names, &file_names, &top)?;
+    let feedback = feedback::write(
+        plan,
+        layout,
+        published,
+        &names,
+        &file_names,
+        &top,
+        &step.join(FEEDBACK),
+    )?;
+    publish(&step, &[REPORT, FEEDBACK], &layout.root, "report")
+        .map_err(|e| Error::write(&target, e))?;
     let _ = std::fs::remove_dir_all(&staging);
     log(&format!(
         "report: {} document{} in {}, {} feedback workbook{} in {}.",
