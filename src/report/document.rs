@@ -41,10 +41,10 @@ fn run(text: &str) -> Run {
     Run::new().add_text(text)
 }
 
-/// A paragraph of the body: justified, first line indented 1 cm, 6 pt after.
-fn body(text: &str) -> Paragraph {
+/// A paragraph of the body holding `r`: justified, first line indented 1 cm, 6 pt after.
+fn indented(r: Run) -> Paragraph {
     Paragraph::new()
-        .add_run(run(text))
+        .add_run(r)
         .align(AlignmentType::Both)
         .indent(
             None,
@@ -55,16 +55,12 @@ fn body(text: &str) -> Paragraph {
         .line_spacing(LineSpacing::new().after(120))
 }
 
+fn body(text: &str) -> Paragraph {
+    indented(run(text))
+}
+
 fn heading(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text).bold())
-        .align(AlignmentType::Both)
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(twips(10.0))),
-            None,
-            None,
-        )
+    indented(run(text).bold())
         .line_spacing(LineSpacing::new().before(120).after(120))
         .keep_next(true)
 }
@@ -84,16 +80,7 @@ fn title(text: &str, size: usize) -> Paragraph {
 
 /// What only a person can write: italic, highlighted, in brackets.
 fn placeholder(what: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(&text::placeholder(what)).italic().highlight("yellow"))
-        .align(AlignmentType::Both)
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(twips(10.0))),
-            None,
-            None,
-        )
-        .line_spacing(LineSpacing::new().after(120))
+    indented(run(&text::placeholder(what)).italic().highlight("yellow"))
 }
 
 fn cell(text: &str, width_mm: f64, bold: bool, align: AlignmentType) -> TableCell {

@@ -32,6 +32,9 @@ use crate::sources::district_reports::find_item;
 use crate::store::layout::Layout;
 use crate::text::Lang;
 
+/// What an empty list says, so that it is not taken for a sheet left unfilled.
+const NOTHING: &str = "Không có.";
+
 /// A rejected row as feedback may show it: where it is and why, not what it held.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Rejected {
@@ -286,6 +289,13 @@ fn write_workbook(
     path: &Path,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let lang = Lang::Vi;
+    let period_of = |f: &crate::pack::Finding| {
+        f.period
+            .as_deref()
+            .map(|p| words::period(p, lang))
+            .unwrap_or_default()
+    };
+    let number = |v: Option<f64>| v.map(|v| words::number(v, 0, lang)).unwrap_or_default();
     let (unit, unit_name, findings, rejected, is_top) = (
         what.code,
         what.name.as_str(),
@@ -384,16 +394,7 @@ fn write_workbook(
             .and_then(find_item)
             .map(|item| format!("Biểu {}", item.form))
             .unwrap_or_default();
-        let number = |v: Option<f64>| v.map(|v| words::number(v, 0, lang)).unwrap_or_default();
-        s.write_with_format(
-            r,
-            0,
-            f.period
-                .as_deref()
-                .map(|p| words::period(p, lang))
-                .unwrap_or_default(),
-            &plain,
-        )?;
+        s.write_with_format(r, 0, period_of(f), &plain)?;
         s.write_with_format(r, 1, words::severity(&f.severity, lang), &plain)?;
         s.write_with_format(r, 2, form, &plain)?;
         s.write_with_format(r, 3, f.left_item.clone().unwrap_or_default(), &plain)?;
@@ -401,6 +402,10 @@ fn write_workbook(
         s.write_with_format(r, 5, f.right_item.clone().unwrap_or_default(), &plain)?;
         s.write_with_format(r, 6, number(f.right_value), &plain)?;
         s.write_with_format(r, 7, f.detail.clone().unwrap_or_default(), &plain)?;
+    }
+
+    if rules.is_empty() {
+        s.write(3, 0, NOTHING)?;
     }
 
     // 3. Source gaps.
@@ -427,18 +432,9 @@ fn write_workbook(
     for (i, f) in gaps.iter().enumerate() {
         let r = 3 + i as u32;
         let item = f.left_item.as_deref().and_then(find_item);
-        s.write_with_format(
-            r,
-            0,
-            f.period
-                .as_deref()
-                .map(|p| words::period(p, lang))
-                .unwrap_or_default(),
-            &plain,
-        )?;
+        s.write_with_format(r, 0, period_of(f), &plain)?;
         s.write_with_format(r, 1, f.left_item.clone().unwrap_or_default(), &plain)?;
         s.write_with_format(r, 2, item.map(|i| i.name).unwrap_or_default(), &plain)?;
-        let number = |v: Option<f64>| v.map(|v| words::number(v, 0, lang)).unwrap_or_default();
         s.write_with_format(r, 3, number(f.left_value), &plain)?;
         s.write_with_format(r, 4, number(f.right_value), &plain)?;
         let gap = match (f.left_value, f.right_value) {
@@ -446,6 +442,10 @@ fn write_workbook(
             _ => String::new(),
         };
         s.write_with_format(r, 5, gap, &plain)?;
+    }
+
+    if gaps.is_empty() {
+        s.write(3, 0, NOTHING)?;
     }
 
     // 4. Rejected rows: where, and why; never the value.
@@ -471,6 +471,9 @@ fn write_workbook(
         };
         s.write_with_format(r, 3, column_header(&x.table, &x.column), &plain)?;
         s.write_with_format(r, 4, reason(&x.reason), &plain)?;
+    }
+    if rejected.is_empty() {
+        s.write(3, 0, NOTHING)?;
     }
     book.save(path)
 }
