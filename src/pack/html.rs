@@ -148,7 +148,7 @@ fn scorecard(page: &mut String, contents: &Contents) {
         "<section id=\"scorecard\">\n<h2>{} — {}</h2>\n<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
         escape(lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan")),
         escape(&format!("{}, {period}", contents.name(&contents.top))),
-        ["indicator", "value", "goal", "met", "baseline", "change"]
+        ["indicator", "value", "goal", "met", "baseline", "change", "shortfall"]
             .map(|k| format!("<th>{}</th>", escape(h.get(k))))
             .concat()
     );
@@ -163,11 +163,20 @@ fn scorecard(page: &mut String, contents: &Contents) {
             &contents.top,
             None,
         ));
+        // What is still missing to reach the goal (`indicators::distance`), in its own unit.
+        let shortfall = contents
+            .score(&format!(
+                "{}{}",
+                target.indicator,
+                crate::columns::SHORTFALL
+            ))
+            .map(|d| td(d.value, min, |v| words::value(v, &d.unit, lang)))
+            .unwrap_or_else(|| "<td></td>".to_string());
         match score {
             Some(s) => {
                 let _ = writeln!(
                     page,
-                    "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}</tr>",
+                    "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}{shortfall}</tr>",
                     td(s.value, min, |v| words::value(v, unit, lang)),
                     verdict_td(words::verdict(s), lang),
                     td(s.baseline, min, |v| words::value(v, unit, lang)),
@@ -177,7 +186,7 @@ fn scorecard(page: &mut String, contents: &Contents) {
             None => {
                 let _ = writeln!(
                     page,
-                    "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td></tr>",
+                    "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td><td></td></tr>",
                     escape(lang.pick("Chưa có số liệu", "No data"))
                 );
             }

@@ -434,6 +434,7 @@ impl Headers {
             "change" => ("Thay đổi so với năm gốc", "Change from baseline"),
             "goal" => ("Mục tiêu", "Target"),
             "met" => ("Đánh giá", "Assessment"),
+            "shortfall" => ("Còn thiếu so với mục tiêu", "Still short of the goal"),
             "indicator_code" => ("Mã chỉ tiêu", "Indicator code"),
             "org_unit_code" => ("Mã đơn vị", "Area code"),
             "breakdown_code" => ("Mã phân tổ", "Breakdown code"),
