@@ -10,7 +10,7 @@
 //! distance to every target; appendices 1–4 with the forms' items by district. Every
 //! figure is a cell of a disclosure-controlled table — the indicators the pack publishes,
 //! or the forms' items published the same way ([`appendix`]) — written through one
-//! function ([`Doc::cell`]); where only a person can write (causes, qualitative results)
+//! function ([`text::figure`]); where only a person can write (causes, qualitative results)
 //! the document says so in a marked placeholder rather than inventing prose.
 //!
 //! `document.rs` lays out the Word document (docx-rs), `text.rs` writes the sentences.
