@@ -92,3 +92,32 @@ pub const COUNTRY: &str = "VN";
 /// The country's name wherever a reader sees it (the org units list only provinces and
 /// below).
 pub const COUNTRY_NAME: &str = "Việt Nam";
+
+// The distance to a target, as indicators of their own (`indicators::distance`): the name
+// of the indicator judged, then one of these.
+/// What is still missing to reach the goal: children to support, officers to train, đồng.
+pub const SHORTFALL: &str = "_shortfall";
+/// The đồng still missing, per month left in the reporting year.
+pub const SHORTFALL_PER_MONTH: &str = "_shortfall_per_month";
+/// A part-year period's value carried to 31 December at its own pace; its range.
+pub const PROJECTION: &str = "_projection";
+pub const PROJECTION_LOW: &str = "_projection_low";
+pub const PROJECTION_HIGH: &str = "_projection_high";
+
+/// The suffixes of distance indicators, longest first (so `_shortfall_per_month` is not
+/// read as `_shortfall`).
+pub const DISTANCE_SUFFIXES: [&str; 5] = [
+    SHORTFALL_PER_MONTH,
+    SHORTFALL,
+    PROJECTION_LOW,
+    PROJECTION_HIGH,
+    PROJECTION,
+];
+
+/// The indicator a distance indicator measures from (`special_support_rate_shortfall` →
+/// `special_support_rate`), and the suffix.
+pub fn distance_of(indicator: &str) -> Option<(&str, &'static str)> {
+    DISTANCE_SUFFIXES
+        .iter()
+        .find_map(|s| indicator.strip_suffix(s).map(|base| (base, *s)))
+}

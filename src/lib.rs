@@ -5,7 +5,8 @@
 //! `config` (the pipeline file) → `sources` (decode and parse what communes and districts
 //! send) → `ingest` (row rules, pseudonymisation, clean Parquet) → `indicators` (the long
 //! table of indicators with baselines and targets, with the `quality` checks) → `charts`
-//! and `pack`, which draw the indicators as `disclosure` publishes them, once per run.
+//! and `pack`, which draw the indicators as `disclosure` publishes them, once per run, and
+//! `report`, the Word report and the districts' feedback drawn from the same table.
 //! `run` drives the steps and sits above them; nothing but `cli` imports it. What the
 //! steps share sits beneath them: `store` (the output folder, atomic publishing, Parquet),
 //! `hash` (file hashes, child keys), `columns` (names and levels), `reference` (the
@@ -30,6 +31,7 @@ pub mod log;
 pub mod pack;
 pub mod quality;
 pub mod reference;
+pub mod report;
 pub mod run;
 pub mod secret_key;
 pub mod sources;

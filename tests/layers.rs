@@ -18,6 +18,10 @@ const ABOVE: [&str; 2] = ["run", "cli"];
 /// Who may import an `ABOVE` module: `cli` drives `run`.
 const DRIVERS: [(&str, &str); 1] = [("cli", "run")];
 
+/// Steps at the end of the data flow, and the only modules that may import them: the
+/// report draws on the pack's words, nothing draws on the report but the run.
+const LAST_STEPS: [(&str, &[&str]); 1] = [("report", &["run"])];
+
 type Edges = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
 
 #[test]
@@ -39,6 +43,19 @@ fn no_module_reaches_back_into_another_nor_up_into_run() {
                     "{from} imports {to}, which sits above the steps ({}).",
                     files.iter().cloned().collect::<Vec<_>>().join(", ")
                 ));
+            }
+        }
+    }
+    for (step, allowed) in LAST_STEPS {
+        for (from, tos) in &edges {
+            if let Some(files) = tos.get(step) {
+                if !allowed.contains(&from.as_str()) {
+                    problems.push(format!(
+                        "{from} imports {step}, the last step, which only {} may drive ({}).",
+                        allowed.join(", "),
+                        files.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ));
+                }
             }
         }
     }

@@ -303,6 +303,7 @@ fn a_run_killed_at_any_moment_leaves_the_last_outputs_whole() {
         ("Step indicators:", false),
         ("Step charts:", false),
         ("Step pack:", false),
+        ("Step report:", false),
     ];
     for (i, (point, in_ingest)) in points.iter().enumerate() {
         let log = out.path().join(format!("../kill-{i}.log"));

@@ -4,7 +4,8 @@
 //! org unit, breakdown) whose published cell is suppressed is found in the workbook (by its
 //! code columns) and in the page (by its `data-key`) showing the label, not the value. The
 //! sample has districts with fewer than 5 abused children, so the check is not vacuous.
-//! The page opens from disk: every link and image points at a file inside the pack.
+//! The page opens from disk: every link and image points at a file inside the pack, but the
+//! links to the districts' feedback workbooks, written beside it.
 
 mod common;
 
@@ -308,6 +309,15 @@ fn expected_unit(indicator: &str) -> &'static str {
         "fund_raised_vnd" => "đồng",
         "report_days_late" => "ngày",
         i if i.ends_with("_per_100k") => "trên 100.000 trẻ em",
+        // The distance to a target: what is still missing, in what it counts.
+        i if i.starts_with("fund_raised_vnd_") => "đồng",
+        "special_support_rate_shortfall"
+        | "staff_trained_rate_shortfall"
+        | "abused_children_supported_rate_shortfall"
+        | "injured_children_shortfall"
+        | "abused_children_shortfall" => "người",
+        "abuse_intervention_timely_rate_shortfall" | "abuse_plan_timely_rate_shortfall" => "vụ",
+        i if i.ends_with("_shortfall") => "số lượng",
         _ => "%",
     }
 }
@@ -341,7 +351,7 @@ fn every_row_of_the_workbook_names_its_unit_and_a_rate_changes_in_points() {
         }
     }
     // Every unit is there, so none of the checks above is vacuous.
-    assert_eq!(units.len(), 7, "{units:?}");
+    assert_eq!(units.len(), 8, "{units:?}");
     assert!(points > 100, "{points}");
 }
 
@@ -363,6 +373,17 @@ fn assert_opens_from_disk(pack: &Path) -> Vec<String> {
     for link in &links {
         if let Some(anchor) = link.strip_prefix('#') {
             assert!(page.contains(&format!("id=\"{anchor}\"")), "{link}");
+            continue;
+        }
+        if let Some(file) = link.strip_prefix("../feedback/") {
+            // The districts' feedback: internal, beside the pack in the output folder, where
+            // the report step (after the pack) writes it.
+            assert!(!file.contains('/') && !file.contains(".."), "{link}");
+            let feedback = pack.join("../feedback");
+            assert!(
+                !feedback.exists() || feedback.join(file).is_file(),
+                "{link} is not written"
+            );
             continue;
         }
         assert!(

@@ -134,3 +134,25 @@ fn a_pipeline_without_a_province_says_which_keys_it_takes() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_target_may_judge_only_declared_periods_and_the_report_section_is_checked() {
+    let project = Project::new();
+    let text = std::fs::read_to_string(project.path("pipelines/p.toml"))
+        .unwrap()
+        .replace(
+            "special_support_rate = \">= 0.985\"",
+            "special_support_rate = { rule = \">= 0.985\", periods = [\"2021\", \"2022S1\"] }",
+        )
+        + "\n[report]\nagency = \"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\"\nlogo = \"a.png\"\n";
+    project.file("pipelines/p.toml", &text);
+    let run = project.run(&[]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(
+        err.contains("targets.special_support_rate.periods") && err.contains("\"2022S1\""),
+        "{err}"
+    );
+    assert!(err.contains("Unknown key \"report.logo\""), "{err}");
+}

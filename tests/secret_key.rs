@@ -330,6 +330,9 @@ fn share_copies_the_tables_indicators_and_pack_and_nothing_else() {
     }
     assert!(!parquet_files(&shared.join("ingested/registry")).is_empty());
     assert!(!shared.join("rejected").exists());
+    // The report is shared; the districts' feedback, their own figures, is not.
+    assert!(shared.join("report").is_dir());
+    assert!(!shared.join("feedback").exists());
     let names: Vec<String> = all_files(&shared)
         .iter()
         .map(|f| {

@@ -4,6 +4,7 @@ pub mod check;
 pub mod generate;
 pub mod key;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod share;
 pub mod sql;
@@ -52,6 +53,8 @@ pub enum Command {
     Key(key::Args),
     /// Copy what may be shared (clean tables, indicators, pack; never the key) to a folder.
     Share(share::Args),
+    /// Draft the Word report and the districts' feedback (`run --only report`).
+    Report(report::Args),
 }
 
 /// Runs the parsed command line; the exit code is the caller's to use.
@@ -69,6 +72,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, Error> {
         Command::Status(args) => status::run(args),
         Command::Key(args) => key::run(args),
         Command::Share(args) => share::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `treem share [PIPELINE] --to DIR [--out DIR]`: copies the part of an output folder that
 //! may leave the statistics office's own machine into a new folder — the clean tables,
-//! the indicators, the pack and the manifest — and nothing else: no key (none is kept in
-//! the output folder, and the copy is searched for it), no rejected rows, no state.
+//! the indicators, the pack, the report and the manifest — and nothing else: no key (none
+//! is kept in the output folder, and the copy is searched for it), no rejected rows, no
+//! districts' feedback (their own figures, sent back to them), no state.
 //!
 //! The clean tables are still internal: birth year, sex, ethnicity and commune can single
 //! out a child in a small commune. They go to analysts bound by the same rules as the
@@ -28,7 +29,7 @@ pub struct Args {
 }
 
 /// The published folders that may be shared, and the files at the top.
-const FOLDERS: [&str; 3] = ["ingested", "indicators", "pack"];
+const FOLDERS: [&str; 4] = ["ingested", "indicators", "pack", "report"];
 const FILES: [&str; 1] = ["manifest.json"];
 
 pub fn run(args: Args) -> Result<u8, Error> {
@@ -99,8 +100,8 @@ pub fn run(args: Args) -> Result<u8, Error> {
     }
     println!(
         "Copied {} files to {}: the clean tables (internal: for analysts bound by the \
-         office's rules), the indicators, the pack (pack/ may be given to anyone) and the \
-         manifest. No key, no rejected rows.",
+         office's rules), the indicators, the pack and the report (pack/ and report/ may be \
+         given to anyone) and the manifest. No key, no rejected rows, no feedback.",
         copied.len(),
         to.display()
     );
@@ -137,7 +138,10 @@ const README: &str = "\
 Outputs of treem, copied by `treem share`.
 
 pack/        The published chart pack (index.html, indicators.xlsx, charts). Under
-             disclosure control: it may be given to anyone.
+             disclosure control: it may be given to anyone. Its links to the
+             districts' feedback (../feedback/) lead nowhere here: feedback is internal.
+report/      The draft report of each period (bao_cao_<period>.docx), from the same
+             disclosure-controlled figures as the pack: it may be given to anyone.
 indicators/  Every indicator with its numerator and denominator, and the data-quality
              table. NOT under disclosure control: small counts are shown as they are.
 ingested/    The clean tables. Children appear under keys, not ids or names, but birth
@@ -147,6 +151,6 @@ manifest.json  What the run read and wrote.
 
 The secret key that made the keys is not here and must never be put here.
 
-Dữ liệu do treem xuất ra. pack/ có thể công bố; indicators/ và ingested/ là dữ liệu nội bộ
+Dữ liệu do treem xuất ra. pack/ và report/ có thể công bố; indicators/ và ingested/ là dữ liệu nội bộ
 (chưa áp dụng kiểm soát công bố số nhỏ), chỉ dành cho người phân tích được ủy quyền.
 ";

@@ -83,7 +83,21 @@ pub struct UnitListFile {
 pub struct Target {
     pub indicator: String,
     pub rule: TargetRule,
+    /// The periods the target judges; `None`: every period of the reporting year. In a
+    /// period it does not judge, the target is shown with the distance to it, never as
+    /// "not met".
+    pub periods: Option<BTreeSet<String>>,
 }
+
+impl Target {
+    pub fn judges(&self, period: &str) -> bool {
+        self.periods.as_ref().is_none_or(|p| p.contains(period))
+    }
+}
+
+/// The report's letterhead (`[report]`), as the file writes it; what it leaves out is
+/// made from the province's name when the report is written.
+pub type ReportSettings = raw::RawReport;
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -116,6 +130,7 @@ pub struct Plan {
     pub header_aliases: BTreeMap<(SourceKind, String), Vec<String>>,
     /// Bounds on reading one input.
     pub limits: Limits,
+    pub report: ReportSettings,
     /// The metrics file and the failure hook.
     pub monitoring: Monitoring,
 }
@@ -302,7 +317,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
     }
 
     let mut targets = Vec::new();
-    for (indicator, expr) in &raw.targets {
+    for (indicator, written) in &raw.targets {
         if !KNOWN_INDICATORS.contains(&indicator.as_str()) {
             problems.push(format!(
                 "Key \"targets.{indicator}\" names no indicator treem computes (known: {}).",
@@ -310,10 +325,23 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
             ));
             continue;
         }
+        let (expr, judged) = match written {
+            raw::RawTarget::Rule(expr) => (expr, None),
+            raw::RawTarget::Judged { rule, periods } => (rule, Some(periods)),
+        };
+        let periods = judged.map(|keys| {
+            for key in keys.iter().filter(|k| !raw.periods.iter().any(|p| &&p.key == k)) {
+                problems.push(format!(
+                    "Key \"targets.{indicator}.periods\" names period \"{key}\", which \"periods\" does not declare."
+                ));
+            }
+            keys.iter().cloned().collect::<BTreeSet<String>>()
+        });
         match expr.parse::<TargetRule>() {
             Ok(rule) => targets.push(Target {
                 indicator: indicator.clone(),
                 rule,
+                periods,
             }),
             Err(e) => problems.push(format!("Key \"targets.{indicator}\": {e}")),
         }
@@ -419,6 +447,7 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
         limits,
+        report: raw.report,
         monitoring,
     }
 }

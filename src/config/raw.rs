@@ -32,7 +32,7 @@ pub struct RawPipeline {
     pub periods: Vec<RawPeriod>,
     pub sources: RawSources,
     #[serde(default)]
-    pub targets: BTreeMap<String, String>,
+    pub targets: BTreeMap<String, RawTarget>,
     pub rules: RawRules,
     pub disclosure: RawDisclosure,
     #[serde(default)]
@@ -44,6 +44,38 @@ pub struct RawPipeline {
     /// Extra header names per table and column: `[headers.child_registry] child_id = ["ID"]`.
     #[serde(default)]
     pub headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// The Word report's letterhead: who sends it, its number, where it is signed.
+    #[serde(default)]
+    pub report: RawReport,
+}
+
+/// A target: the rule alone (`">= 0.985"`, judged in every period of the year), or the rule
+/// and the periods it judges (`{ rule = "= 1", periods = ["2021"] }`): a festival held in
+/// September cannot be met by a six-month report.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawTarget {
+    Rule(String),
+    Judged { rule: String, periods: Vec<String> },
+}
+
+/// `[report]`: the letterhead of the report (Decree 30/2020/NĐ-CP, form 1.2 of appendix
+/// I); every key has a default made from the province's name.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct RawReport {
+    /// The governing body, first line of the letterhead ("UBND TỈNH GIA LAI").
+    pub governing_body: Option<String>,
+    /// The agency that issues the report ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI").
+    pub agency: Option<String>,
+    /// The number line after "Số:" ("/BC-SLĐTB&XH"), the number itself left blank.
+    pub number: Option<String>,
+    /// The place of the date line ("Gia Lai").
+    pub place: Option<String>,
+    /// The signer's title ("GIÁM ĐỐC") and the line above it ("KT. GIÁM ĐỐC" …), if any.
+    pub signer_title: Option<String>,
+    pub signer_authority: Option<String>,
+    /// "Nơi nhận": the recipients, one a line.
+    pub recipients: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -95,9 +95,21 @@ fn people(indicator: &str) -> Option<People> {
         | "abuse_intervention_timely_rate"
         | "abuse_plan_timely_rate"
         | "source_gap" => People::Both,
-        _ => return None,
+        // A form item summed by district (the report's appendices, `form_B2.05`): the
+        // items of forms 1 and 2 count children or abuse cases; forms 3 and 4 count
+        // events, officers, communes and đồng.
+        other => {
+            let item = crate::sources::district_reports::find_item(other.strip_prefix(FORM_ITEM)?)?;
+            match item.form {
+                1 | 2 => People::Count,
+                _ => return None,
+            }
+        }
     })
 }
+
+/// The prefix of a form item published as an indicator (`form_B1.02`).
+pub const FORM_ITEM: &str = "form_";
 
 /// A published cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -218,6 +230,7 @@ impl Published {
                 derive(row, kind);
             }
         }
+        hide_distances(&mut rows);
         Ok(Published { rows, min_count })
     }
 
@@ -372,6 +385,11 @@ impl Parents {
             })
             .collect();
         Ok(Parents { of })
+    }
+
+    /// Unit → the unit it adds up into.
+    pub fn map(&self) -> &BTreeMap<String, String> {
+        &self.of
     }
 
     /// Reads the clean org units table at `path`.
@@ -643,6 +661,44 @@ fn hide_source_gaps(rows: &mut [PublishedRow]) {
                     *cell = Cell::Hidden;
                 }
             }
+        }
+    }
+}
+
+/// Rule 3 for the distance to a target (`crate::columns::distance_of`): it is computed
+/// from its indicator's row (children still to support = ⌈goal × denominator⌉ −
+/// numerator), so it is shown only where every cell of that row it could be worked back
+/// to is shown, and hidden (`x`) where any is suppressed or the row is not there.
+fn hide_distances(rows: &mut [PublishedRow]) {
+    let hidden: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r.breakdown.is_none() && c::distance_of(&r.indicator).is_none())
+        .filter(|r| {
+            [
+                r.numerator,
+                r.denominator,
+                r.value,
+                r.baseline,
+                r.baseline_numerator,
+                r.baseline_denominator,
+            ]
+            .iter()
+            .any(|cell| cell.is_suppressed())
+        })
+        .map(|r| (r.indicator.clone(), r.period.clone(), r.org_unit.clone()))
+        .collect();
+    let present: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r.breakdown.is_none())
+        .map(|r| (r.indicator.clone(), r.period.clone(), r.org_unit.clone()))
+        .collect();
+    for r in rows.iter_mut() {
+        let Some((source, _)) = c::distance_of(&r.indicator) else {
+            continue;
+        };
+        let key = (source.to_string(), r.period.clone(), r.org_unit.clone());
+        if (hidden.contains(&key) || !present.contains(&key)) && r.value != Cell::Missing {
+            r.value = Cell::Hidden;
         }
     }
 }

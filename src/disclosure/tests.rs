@@ -601,3 +601,71 @@ fn no_suppressed_cell_can_be_recovered_from_the_country_or_a_province_total() {
         assert_eq!(recoverable(&p), None, "{districts:?}");
     }
 }
+
+#[test]
+fn a_distance_is_hidden_where_the_row_it_is_worked_from_is() {
+    // 622: 3 of 4 children supported (both small): the rate is hidden, and so must be the
+    // one child still to support, which with the rate's goal gives the counts back. 623
+    // and 624: 100 of 120 and 50 of 50, shown, their shortfalls too — except that one of
+    // them is hidden as 622's complement, and its shortfall goes with it.
+    let rate = |unit, n: f64, d: f64| {
+        (
+            "special_support_rate",
+            unit,
+            None,
+            Some(n),
+            Some(d),
+            Some(n / d),
+            None,
+        )
+    };
+    let short = |unit, v: f64| {
+        (
+            "special_support_rate_shortfall",
+            unit,
+            None,
+            None,
+            None,
+            Some(v),
+            None,
+        )
+    };
+    let p = publish(&[
+        rate("64", 153.0, 174.0),
+        rate("622", 3.0, 4.0),
+        rate("623", 100.0, 120.0),
+        rate("624", 50.0, 50.0),
+        short("64", 19.0),
+        short("622", 1.0),
+        short("623", 19.0),
+        short("624", 0.0),
+        // A distance whose indicator has no row: nothing to check it against, hidden.
+        (
+            "fund_raised_vnd_shortfall",
+            "64",
+            None,
+            None,
+            None,
+            Some(5.0e8),
+            None,
+        ),
+    ]);
+    let get = |ind: &str, unit: &str| p.get(ind, "2021", unit, None).unwrap().clone();
+    assert_eq!(
+        get("special_support_rate_shortfall", "622").value,
+        Cell::Hidden
+    );
+    for unit in ["64", "623", "624"] {
+        let rate = get("special_support_rate", unit);
+        let hidden = [rate.numerator, rate.denominator, rate.value]
+            .iter()
+            .any(|c| c.is_suppressed());
+        let shortfall = get("special_support_rate_shortfall", unit).value;
+        assert_eq!(
+            shortfall.is_suppressed(),
+            hidden,
+            "{unit}: {rate:?} / {shortfall:?}"
+        );
+    }
+    assert_eq!(get("fund_raised_vnd_shortfall", "64").value, Cell::Hidden);
+}

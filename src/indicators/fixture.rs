@@ -73,6 +73,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
             .map(|(indicator, rule)| Target {
                 indicator: indicator.to_string(),
                 rule: rule.parse().unwrap(),
+                periods: None,
             })
             .collect(),
         rules: Rules {
@@ -88,6 +89,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
         monitoring: Default::default(),
         header_aliases: Default::default(),
         limits: Default::default(),
+        report: Default::default(),
     }
 }
 

@@ -26,6 +26,7 @@
 
 pub mod calendar;
 pub mod cases;
+pub mod distance;
 pub mod fund;
 pub mod registry;
 pub mod reports;
@@ -1087,7 +1088,9 @@ pub fn periods_in_year(plan: &Plan) -> BTreeSet<String> {
 }
 
 /// Adds `target` (the rule as written) and `target_met` to the total rows (breakdown null)
-/// of every indicator with a target, in the periods of the plan's year.
+/// of every indicator with a target, in the periods of the plan's year. `target_met` is
+/// left null in a period the target does not judge (`Target::judges`): a six-month report
+/// shows the distance to a yearly goal, not a failure to have reached it.
 pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame> {
     let in_year = periods_in_year(plan);
     let (mut target, mut met) = (Vec::new(), Vec::new());
@@ -1098,16 +1101,20 @@ pub fn attach_targets(mut df: DataFrame, plan: &Plan) -> PolarsResult<DataFrame>
         let value = df.column(c::VALUE)?.f64()?;
         let baseline = df.column(c::BASELINE)?.f64()?;
         for i in 0..df.height() {
-            let rule = match (indicator.get(i), period.get(i), breakdown.get(i)) {
+            let found = match (indicator.get(i), period.get(i), breakdown.get(i)) {
                 (Some(ind), Some(p), None) if in_year.contains(p) => plan
                     .targets
                     .iter()
                     .find(|t| t.indicator == ind)
-                    .map(|t| t.rule),
+                    .map(|t| (t.rule, t.judges(p))),
                 _ => None,
             };
-            target.push(rule.map(|r| r.to_string()));
-            met.push(rule.and_then(|r| r.is_met(value.get(i), baseline.get(i))));
+            target.push(found.map(|(r, _)| r.to_string()));
+            met.push(
+                found
+                    .filter(|(_, judged)| *judged)
+                    .and_then(|(r, _)| r.is_met(value.get(i), baseline.get(i))),
+            );
         }
     }
     df.with_column(Column::new(c::TARGET.into(), target))?;
@@ -1174,7 +1181,11 @@ pub fn compute_with_notes(plan: &Plan, tables: &Tables) -> PolarsResult<(DataFra
         }
         None => assembled,
     };
-    let df = concat([assembled.lazy(), gaps], UnionArgs::default())?
+    let df = concat([assembled.lazy(), gaps], UnionArgs::default())?.collect()?;
+    let df = attach_targets(df, plan)?;
+    // The distance to each target is measured from the finished rows, targets attached.
+    let distances = like(distance::frame(&distance::distances(plan, &df)?)?, &df)?;
+    let df = concat([df.lazy(), distances.lazy()], UnionArgs::default())?
         .sort_by_exprs(
             [
                 col(c::INDICATOR),
@@ -1198,7 +1209,26 @@ pub fn compute_with_notes(plan: &Plan, tables: &Tables) -> PolarsResult<(DataFra
             ));
         }
     }
-    Ok((attach_targets(df, plan)?, notes))
+    Ok((df, notes))
+}
+
+/// `rows` with the columns of `table`, in its order: a column `rows` lacks (such as the
+/// comparability of a pipeline across a reform, which distances do not have) comes as
+/// nulls of its type, so the two can be stacked.
+fn like(rows: DataFrame, table: &DataFrame) -> PolarsResult<DataFrame> {
+    let have = rows.schema().clone();
+    let columns: Vec<Expr> = table
+        .schema()
+        .iter()
+        .map(|(name, dtype)| {
+            if have.contains(name) {
+                col(name.clone()).cast(dtype.clone())
+            } else {
+                lit(NULL).cast(dtype.clone()).alias(name.clone())
+            }
+        })
+        .collect();
+    rows.lazy().select(columns).collect()
 }
 
 /// Adds `comparable` and `comparability` to the rows of a pipeline across a reform: where a
@@ -1544,6 +1574,32 @@ mod tests {
             (None, None, None)
         );
         assert_eq!(df.height(), 3, "the join adds no rows");
+    }
+
+    #[test]
+    fn a_period_the_target_does_not_judge_shows_the_goal_without_a_verdict() {
+        // 2021S1: 3 injured children against a goal of fewer than 2 — a verdict of
+        // "not met" there would be wrong for a target that judges the year only.
+        let df = assemble(
+            vec![
+                rows("2021S1", &[("64", None, Some(3.0))]),
+                rows("2021", &[("64", None, Some(1.0))]),
+            ],
+            vec![],
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+        let mut p = plan(&[("injured_children", "< 2")]);
+        p.targets[0].periods = Some(["2021".to_string()].into());
+        let df = attach_targets(df, &p).unwrap();
+        let half = row(&df, "injured_children", "2021S1", "64", None);
+        assert_eq!(
+            (half.target.as_deref(), half.target_met),
+            (Some("< 2"), None)
+        );
+        let year = row(&df, "injured_children", "2021", "64", None);
+        assert_eq!(year.target_met, Some(true));
     }
 
     #[test]

@@ -127,6 +127,7 @@ pub fn contents(lang: Lang) -> Contents {
     let target = |indicator: &str, rule: &str| Target {
         indicator: indicator.into(),
         rule: rule.parse().unwrap(),
+        periods: None,
     };
     Contents {
         published: Published::publish(&table(), 5).unwrap(),

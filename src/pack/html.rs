@@ -103,10 +103,12 @@ pub fn render(contents: &Contents) -> String {
         escape(lang.pick("Nguồn", "Sources")),
     );
     scorecard(&mut page, contents);
+    distances(&mut page, contents);
     charts(&mut page, contents);
     indicators(&mut page, contents);
     quality(&mut page, contents);
     sources(&mut page, contents);
+    feedback(&mut page, contents);
     page.push_str("</body>\n</html>\n");
     page
 }
@@ -146,7 +148,7 @@ fn scorecard(page: &mut String, contents: &Contents) {
         "<section id=\"scorecard\">\n<h2>{} — {}</h2>\n<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
         escape(lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan")),
         escape(&format!("{}, {period}", contents.name(&contents.top))),
-        ["indicator", "value", "goal", "met", "baseline", "change"]
+        ["indicator", "value", "goal", "met", "baseline", "change", "shortfall"]
             .map(|k| format!("<th>{}</th>", escape(h.get(k))))
             .concat()
     );
@@ -161,11 +163,20 @@ fn scorecard(page: &mut String, contents: &Contents) {
             &contents.top,
             None,
         ));
+        // What is still missing to reach the goal (`indicators::distance`), in its own unit.
+        let shortfall = contents
+            .score(&format!(
+                "{}{}",
+                target.indicator,
+                crate::columns::SHORTFALL
+            ))
+            .map(|d| td(d.value, min, |v| words::value(v, &d.unit, lang)))
+            .unwrap_or_else(|| "<td></td>".to_string());
         match score {
             Some(s) => {
                 let _ = writeln!(
                     page,
-                    "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}</tr>",
+                    "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}{shortfall}</tr>",
                     td(s.value, min, |v| words::value(v, unit, lang)),
                     verdict_td(words::verdict(s), lang),
                     td(s.baseline, min, |v| words::value(v, unit, lang)),
@@ -175,13 +186,89 @@ fn scorecard(page: &mut String, contents: &Contents) {
             None => {
                 let _ = writeln!(
                     page,
-                    "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td></tr>",
+                    "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td><td></td></tr>",
                     escape(lang.pick("Chưa có số liệu", "No data"))
                 );
             }
         }
     }
     page.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The distance to every target (`indicators::distance`) for the top unit, in each period
+/// of the year: what is still missing, and for a part-year period where its pace leads.
+fn distances(page: &mut String, contents: &Contents) {
+    let (lang, min) = (contents.lang, contents.min_count());
+    let rows: Vec<_> = contents
+        .rows_of_year()
+        .filter(|r| r.org_unit == contents.top && r.breakdown.is_none())
+        .filter(|r| crate::columns::distance_of(&r.indicator).is_some())
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        page,
+        "<section id=\"distance\">\n<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+        escape(lang.pick("Khoảng cách đến mục tiêu", "Distance to the targets")),
+        escape(lang.pick("Kỳ báo cáo", "Period")),
+        escape(lang.pick("Chỉ tiêu", "Indicator")),
+        escape(lang.pick("Giá trị", "Value")),
+    );
+    for r in rows {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td>{}</td>{}</tr>",
+            escape(&words::period(&r.period, lang)),
+            escape(&words::indicator(&r.indicator, lang)),
+            td(r.value, min, |v| words::value(v, &r.unit, lang)),
+        );
+    }
+    page.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// Links to the feedback workbook of each unit below the top (`../feedback/`, written by
+/// the report step beside the pack in the output folder).
+fn feedback(page: &mut String, contents: &Contents) {
+    let lang = contents.lang;
+    let mut units: Vec<&str> = contents
+        .published
+        .rows()
+        .iter()
+        .filter(|r| r.org_unit != contents.top && r.level != crate::columns::LEVEL_COUNTRY)
+        .filter(|r| {
+            contents.top != crate::columns::COUNTRY || r.level == crate::columns::LEVEL_PROVINCE
+        })
+        .filter(|r| {
+            contents.top == crate::columns::COUNTRY || r.level == crate::columns::LEVEL_DISTRICT
+        })
+        .map(|r| r.org_unit.as_str())
+        .collect();
+    units.sort();
+    units.dedup();
+    if units.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        page,
+        "<section id=\"feedback\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n<ul>",
+        escape(lang.pick("Phản hồi cho các đơn vị", "Feedback to the units")),
+        escape(lang.pick(
+            "Danh sách cần sửa và gửi lại của từng đơn vị (tình trạng báo cáo, lỗi biểu mẫu, chênh lệch số liệu, dòng bị loại), trong thư mục feedback/ cạnh gói này.",
+            "What each unit should fix and resend (report status, form rules, source gaps, rejected rows), in the feedback/ folder beside this pack."
+        )),
+    );
+    for unit in units {
+        let name = contents.name(unit);
+        let file = crate::store::layout::feedback_file(unit, &name);
+        let _ = writeln!(
+            page,
+            "<li><a href=\"../feedback/{}\">{}</a></li>",
+            escape(&file),
+            escape(&name)
+        );
+    }
+    page.push_str("</ul>\n</section>\n");
 }
 
 fn charts(page: &mut String, contents: &Contents) {

@@ -334,7 +334,7 @@ pub fn read_findings(df: &DataFrame) -> PolarsResult<Vec<Finding>> {
 }
 
 /// Org unit names from the clean `org_units` table: "Huyện Chư Sê", "Tỉnh Gia Lai".
-fn read_names(df: &DataFrame, lang: Lang) -> PolarsResult<BTreeMap<String, String>> {
+pub fn read_names(df: &DataFrame, lang: Lang) -> PolarsResult<BTreeMap<String, String>> {
     let (code, kind, name) = (
         df.column(c::CODE)?.str()?,
         df.column(c::UNIT_TYPE)?.str()?,

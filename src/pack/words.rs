@@ -96,9 +96,93 @@ pub fn indicator(code: &str, lang: Lang) -> String {
             "Chênh lệch giữa biểu mẫu và phần mềm",
             "Gap between report forms and the software",
         ),
-        other => return other.to_string(),
+        other => return distance(other, lang).unwrap_or_else(|| other.to_string()),
     };
     lang.pick(vi, en).to_string()
+}
+
+/// A distance to a target (`indicators::distance`) in words: what is still missing of
+/// the indicator it measures from, or where its pace leads by 31 December.
+fn distance(code: &str, lang: Lang) -> Option<String> {
+    let (base, suffix) = crate::columns::distance_of(code)?;
+    let (vi, en) = match base {
+        "special_support_rate" => (
+            "Trẻ em có HCĐB còn phải trợ giúp để đạt mục tiêu",
+            "Children still to support to reach the goal",
+        ),
+        "staff_trained_rate" => (
+            "Cán bộ còn phải tập huấn để đạt mục tiêu",
+            "Staff still to train to reach the goal",
+        ),
+        "abused_children_supported_rate" => (
+            "Trẻ em bị xâm hại chưa được hỗ trợ, can thiệp",
+            "Abused children not yet supported",
+        ),
+        "abuse_intervention_timely_rate" => (
+            "Vụ xâm hại chưa được can thiệp kịp thời",
+            "Abuse cases not intervened in time",
+        ),
+        "abuse_plan_timely_rate" => (
+            "Vụ xâm hại chưa có kế hoạch hỗ trợ phê duyệt đúng hạn",
+            "Abuse cases without a support plan approved in time",
+        ),
+        "event_month_of_action" => (
+            "Huyện chưa tổ chức Tháng hành động vì trẻ em",
+            "Districts not yet holding the Month of Action",
+        ),
+        "event_mid_autumn" => (
+            "Huyện chưa tổ chức Tết Trung thu cho trẻ em",
+            "Districts not yet holding the Mid-Autumn Festival",
+        ),
+        "event_children_forum" => (
+            "Huyện chưa tổ chức Diễn đàn trẻ em",
+            "Districts not yet holding a Children's Forum",
+        ),
+        "report_completeness" => ("Huyện chưa gửi báo cáo", "Districts that sent no report"),
+        "report_timeliness" => (
+            "Huyện không gửi báo cáo đúng hạn",
+            "Districts that did not report on time",
+        ),
+        "injured_children" => (
+            "Trẻ em bị tai nạn, thương tích cần giảm thêm để thấp hơn năm gốc",
+            "Fewer injured children needed to be below the baseline",
+        ),
+        "abused_children" => (
+            "Trẻ em bị xâm hại cần giảm thêm để thấp hơn năm gốc",
+            "Fewer abused children needed to be below the baseline",
+        ),
+        "fund_raised_vnd" => (
+            "Số tiền Quỹ còn phải vận động",
+            "Still to raise for the Fund",
+        ),
+        _ => ("", ""),
+    };
+    let base_name = indicator(base, lang);
+    let what = match vi.is_empty() {
+        true => format!(
+            "{base_name} — {}",
+            lang.pick("còn thiếu so với mục tiêu", "short of the goal")
+        ),
+        false => lang.pick(vi, en).to_string(),
+    };
+    let pace = |vi: &str, en: &str| format!("{base_name} — {}", lang.pick(vi, en));
+    Some(match suffix {
+        crate::columns::SHORTFALL_PER_MONTH => format!(
+            "{what}{}",
+            lang.pick(", bình quân mỗi tháng còn lại", ", per month left")
+        ),
+        crate::columns::PROJECTION => pace(
+            "ước đến 31/12 theo nhịp kỳ này",
+            "projected to 31 Dec at this pace",
+        ),
+        crate::columns::PROJECTION_LOW => {
+            pace("ước đến 31/12, mức thấp", "projected to 31 Dec, low")
+        }
+        crate::columns::PROJECTION_HIGH => {
+            pace("ước đến 31/12, mức cao", "projected to 31 Dec, high")
+        }
+        _ => what,
+    })
 }
 
 /// A breakdown (`subtype=drowning`) in words; None is the total.
@@ -291,6 +375,16 @@ fn counts_of(indicator: &str) -> Option<ItemUnit> {
         }
         "abuse_intervention_delay" => Some(ItemUnit::Case),
         "participation_activities" => Some(ItemUnit::Activity),
+        // What a distance to a target counts: the children, officers or cases still
+        // missing (districts have no word of their own: a neutral one).
+        "special_support_rate_shortfall"
+        | "staff_trained_rate_shortfall"
+        | "abused_children_supported_rate_shortfall"
+        | "injured_children_shortfall"
+        | "abused_children_shortfall" => Some(ItemUnit::Person),
+        "abuse_intervention_timely_rate_shortfall" | "abuse_plan_timely_rate_shortfall" => {
+            Some(ItemUnit::Case)
+        }
         _ => None,
     }
 }
@@ -340,6 +434,7 @@ impl Headers {
             "change" => ("Thay đổi so với năm gốc", "Change from baseline"),
             "goal" => ("Mục tiêu", "Target"),
             "met" => ("Đánh giá", "Assessment"),
+            "shortfall" => ("Còn thiếu so với mục tiêu", "Still short of the goal"),
             "indicator_code" => ("Mã chỉ tiêu", "Indicator code"),
             "org_unit_code" => ("Mã đơn vị", "Area code"),
             "breakdown_code" => ("Mã phân tổ", "Breakdown code"),

@@ -41,10 +41,17 @@ pub enum Step {
     Indicators,
     Charts,
     Pack,
+    Report,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [Step::Ingest, Step::Indicators, Step::Charts, Step::Pack];
+    pub const ALL: [Step; 5] = [
+        Step::Ingest,
+        Step::Indicators,
+        Step::Charts,
+        Step::Pack,
+        Step::Report,
+    ];
 
     /// The folder whose contents the step replaces; its fingerprint is kept there.
     pub fn output(self, layout: &Layout) -> PathBuf {
@@ -53,6 +60,7 @@ impl Step {
             Step::Indicators => layout.indicators(),
             Step::Charts => layout.charts(),
             Step::Pack => layout.pack(),
+            Step::Report => layout.report(),
         }
     }
 
@@ -320,13 +328,14 @@ fn run_steps(
             }
             Step::Pack => {
                 log("Step pack: publishing the indicators under disclosure control.");
-                // The last step to read the table: it takes it.
-                match published.take() {
-                    Some(published) => Ok(published),
-                    None => disclosure::publish_outputs(layout, plan.min_count),
-                }
-                .and_then(|published| {
-                    crate::pack::run(plan, layout, published, options.lang, log).map(|_| ())
+                published_once(&mut published, plan, layout).and_then(|published| {
+                    crate::pack::run(plan, layout, published.clone(), options.lang, log).map(|_| ())
+                })
+            }
+            Step::Report => {
+                log("Step report: drafting the report and the districts' feedback.");
+                published_once(&mut published, plan, layout).and_then(|published| {
+                    crate::report::run(plan, layout, published, options.lang, log).map(|_| ())
                 })
             }
         };
@@ -463,7 +472,7 @@ fn fingerprint(
     // What the reader sees depends on the language too: a pack in English is not the
     // pack in Vietnamese.
     let lang = match step {
-        Step::Charts | Step::Pack => format!("{:?}", options.lang),
+        Step::Charts | Step::Pack | Step::Report => format!("{:?}", options.lang),
         _ => String::new(),
     };
     let mut hasher = Sha256::new();

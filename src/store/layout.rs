@@ -67,6 +67,16 @@ impl Layout {
         self.root.join("pack")
     }
 
+    /// The report step's Word documents: `bao_cao_<period>.docx`.
+    pub fn report(&self) -> PathBuf {
+        self.root.join("report")
+    }
+
+    /// The report step's workbooks for the districts: [`feedback_file`].
+    pub fn feedback(&self) -> PathBuf {
+        self.root.join("feedback")
+    }
+
     /// The charts step's outputs: `<chart>.png` and `<chart>.svg`.
     pub fn charts(&self) -> PathBuf {
         self.root.join("charts")
@@ -94,6 +104,14 @@ impl Layout {
     pub fn lock_file(&self) -> PathBuf {
         self.root.join(".treem.lock")
     }
+}
+
+/// The name of a unit's feedback workbook in [`Layout::feedback`]: its code, then its
+/// name folded to ASCII (`633_huyen_chu_se.xlsx`), which every file system and mail
+/// client keeps as it is. The report step writes it, the pack links it.
+pub fn feedback_file(code: &str, name: &str) -> String {
+    let folded = crate::text::fold(name).replace(' ', "_");
+    format!("{code}_{folded}.xlsx")
 }
 
 /// A name unique to this process and moment, for temporary files and versions.
