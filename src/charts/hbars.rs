@@ -6,6 +6,7 @@
 //! Each row's label is drawn right before the labels of its bars, so in the SVG a row's
 //! label text is followed by its bars' labels in order (the disclosure test relies on it).
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -193,22 +194,7 @@ pub fn paint<DB: DrawingBackend>(
         }
     }
     for line in &panel.lines {
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(line.at, 0.0), (line.at, n)],
-            palette::TARGET.stroke_width(5),
-        )))?;
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((line.at, n))
-                + Text::new(
-                    line.label.clone(),
-                    (0, -14),
-                    anchored(
-                        bold(size::LABEL).color(&palette::TARGET),
-                        HPos::Center,
-                        VPos::Bottom,
-                    ),
-                ),
-        ))?;
+        target_line(&mut chart, line, n)?;
     }
     if lo < 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
@@ -216,5 +202,30 @@ pub fn paint<DB: DrawingBackend>(
             palette::TEXT.stroke_width(2),
         )))?;
     }
+    Ok(())
+}
+
+/// A target line across rows 0..`n` of a chart, labelled above its top.
+pub fn target_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    line: &RefLine,
+    n: f64,
+) -> DrawResult<(), DB> {
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(line.at, 0.0), (line.at, n)],
+        palette::TARGET.stroke_width(5),
+    )))?;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((line.at, n))
+            + Text::new(
+                line.label.clone(),
+                (0, -14),
+                anchored(
+                    bold(size::LABEL).color(&palette::TARGET),
+                    HPos::Center,
+                    VPos::Bottom,
+                ),
+            ),
+    ))?;
     Ok(())
 }
