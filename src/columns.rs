@@ -79,6 +79,7 @@ pub const TARGET_MET: &str = "target_met";
 pub const LEVEL_COUNTRY: &str = "country";
 pub const LEVEL_PROVINCE: &str = "province";
 pub const LEVEL_DISTRICT: &str = "district";
+pub const LEVEL_COMMUNE: &str = "commune";
 
 /// The org_unit of the country row (ISO 3166 code of Viet Nam).
 pub const COUNTRY: &str = "VN";

@@ -297,3 +297,53 @@ fn national_options_are_checked() {
     );
     assert_ne!(run.code(), 0);
 }
+
+#[test]
+fn the_baseline_year_has_its_december_snapshot() {
+    // The national scorecard needs a 2020 registry snapshot for T1's baseline and change:
+    // the stock of January 2021 as it stood a month earlier, at a lower support rate.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let said = generate(dir.path(), "11");
+    assert!(said.contains("Snapshot 2020-12-31:"), "{said}");
+    let day = |text: &str| {
+        chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y")
+            .unwrap_or_else(|_| panic!("a date: {text}"))
+    };
+    let end = chrono::NaiveDate::from_ymd_opt(2020, 12, 31).expect("a date");
+    let read = |snapshot: &str| {
+        let folder = dir.path().join("child_registry").join(snapshot);
+        let mut rows = Vec::new();
+        let mut files = 0;
+        for entry in std::fs::read_dir(&folder).expect("snapshot folder") {
+            rows.extend(read_csv(&entry.expect("entry").path()).1);
+            files += 1;
+        }
+        (files, rows)
+    };
+    let (files, baseline) = read("2020-12-31");
+    assert_eq!(files, 63, "one file per province");
+    assert!(baseline.len() > 1000, "{} rows", baseline.len());
+    for row in &baseline {
+        assert!(day(&row[2]) <= end, "born after the snapshot: {row:?}");
+        assert!(day(&row[12]) <= end, "updated after the snapshot: {row:?}");
+    }
+    let share = |rows: &[Vec<String>]| {
+        let special: Vec<&Vec<String>> = rows.iter().filter(|r| !r[8].is_empty()).collect();
+        let supported = special.iter().filter(|r| r[10] == "Có").count();
+        supported as f64 / special.len() as f64
+    };
+    let (_, december) = read("2021-12-31");
+    assert!(
+        share(&baseline) < share(&december),
+        "{} vs {}",
+        share(&baseline),
+        share(&december)
+    );
+    // The same children, mostly: a year on, most of the baseline's are still there.
+    let ids: BTreeSet<&str> = december.iter().map(|r| r[0].as_str()).collect();
+    let kept = baseline
+        .iter()
+        .filter(|r| ids.contains(r[0].as_str()))
+        .count();
+    assert!(kept * 2 > baseline.len(), "{kept} of {}", baseline.len());
+}

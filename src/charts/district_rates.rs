@@ -143,7 +143,7 @@ impl Axis {
     }
 
     /// Decimals of a tick label: enough to tell two ticks apart.
-    fn decimals(&self) -> usize {
+    pub fn decimals(&self) -> usize {
         if self.step * 100.0 >= 1.0 - 1e-9 {
             0
         } else if self.step * 1000.0 >= 1.0 - 1e-9 {
@@ -338,157 +338,28 @@ impl DistrictRates {
         lang: Lang,
     ) -> DrawResult<(), DB> {
         let axis = self.axis();
-        let rows: Vec<(bool, String, &Plotted)> = self
+        let rows: Vec<RateRow> = self
             .rows()
-            .map(|(top, name, p)| {
-                let label = if top {
+            .map(|(top, name, p)| RateRow {
+                label: if top {
                     top_label(self.top_level, lang).to_string()
                 } else {
                     name.to_string()
-                };
-                (top, label, p)
+                },
+                cell: p.cell,
+                text: cell_text(p.cell, self.min_count, lang, |v| percent(v, 1, lang)),
+                strong: top,
             })
             .collect();
         let band = self.band_slots();
-        let n = rows.len() as f64 + band;
-        let mut chart = ChartBuilder::on(area)
-            .margin_top(70)
-            .margin_right(560)
-            .margin_left(20)
-            .x_label_area_size(70)
-            .y_label_area_size(460)
-            .build_cartesian_2d(axis.lo..axis.hi, 0.0..n)?;
-        let decimals = axis.decimals();
-        let tick = |x: &f64| {
-            if *x > 1.0 + 1e-9 || *x < axis.lo - 1e-9 {
-                String::new()
-            } else {
-                percent(*x, decimals, lang)
-            }
+        let layout = DotLayout {
+            label_width: 460,
+            value_width: 190,
+            band,
         };
-        let ticks = ((axis.hi - axis.lo) / axis.step).round() as usize + 1;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(ticks)
-            .x_label_formatter(&tick)
-            .x_label_style(font(size::TICK))
-            .bold_line_style(palette::GRID)
-            .light_line_style(WHITE)
-            .axis_style(palette::MUTED)
-            .draw()?;
-        if !axis.from_zero() {
-            // The break mark: the axis does not start at 0.
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((axis.lo, 0.0))
-                    + Rectangle::new([(40, -6), (78, 6)], WHITE.filled())
-                    + PathElement::new(
-                        vec![(40, 0), (48, -14), (62, 14), (70, 0), (78, 0)],
-                        palette::TEXT.stroke_width(4),
-                    ),
-            ))?;
-        }
-
-        // Every other row shaded, under everything else.
-        for i in (2..rows.len()).step_by(2) {
-            let y = n - band - i as f64 - 0.5;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(axis.lo, y - 0.5), (axis.hi, y + 0.5)],
-                RGBColor(0xf4, 0xf6, 0xf8).filled(),
-            )))?;
-        }
-        // The goal line first, so the dots sit on it.
-        if let Some(goal) = self.goal {
-            let line = RefLine {
-                at: goal,
-                label: format!(
-                    "{} {}",
-                    lang.pick("Mục tiêu", "Target"),
-                    goal_percent(goal, lang)
-                ),
-            };
-            hbars::target_line(&mut chart, &line, n)?;
-        }
-
-        // Row centres: the top unit, then the band (with many units), then the rows.
-        let centre = |i: usize| {
-            if i == 0 {
-                n - 0.5
-            } else {
-                n - band - i as f64 - 0.5
-            }
-        };
-        for (i, (top, label, p)) in rows.iter().enumerate() {
-            let y = centre(i);
-            let below = self.below(p.cell);
-            let colour = if below {
-                palette::WARNING
-            } else if *top {
-                palette::PROVINCE
-            } else {
-                palette::BAR
-            };
-            if let (Cell::Value(v), Some(goal)) = (p.cell, self.goal) {
-                if below {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(v, y), (goal, y)],
-                        palette::WARNING.mix(0.55).stroke_width(8),
-                    )))?;
-                }
-            }
-            if let Cell::Value(v) = p.cell {
-                chart.draw_series(std::iter::once(Circle::new(
-                    (v, y),
-                    if *top { 18 } else { 15 },
-                    colour.filled(),
-                )))?;
-            }
-            // The row's label, then its value's (the disclosure tests read them in this
-            // order), then the gap.
-            let label_style = if *top {
-                bold(size::LABEL)
-            } else {
-                font(size::LABEL)
-            };
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((axis.lo, y))
-                    + Text::new(
-                        label.clone(),
-                        (-20, 0),
-                        anchored(label_style, HPos::Right, VPos::Center),
-                    ),
-            ))?;
-            let text = cell_text(p.cell, self.min_count, lang, |v| percent(v, 1, lang));
-            let value_style = if p.cell.value().is_some() {
-                font(size::LABEL)
-            } else {
-                font(size::LABEL).color(&palette::MUTED)
-            };
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((axis.hi, y))
-                    + Text::new(
-                        text,
-                        (40, 0),
-                        anchored(value_style, HPos::Left, VPos::Center),
-                    ),
-            ))?;
-            if let (Cell::Value(v), Some(goal), true) = (p.cell, self.goal, below) {
-                chart.draw_series(std::iter::once(
-                    EmptyElement::at((axis.hi, y))
-                        + Text::new(
-                            gap_points(v - goal, lang),
-                            (230, 0),
-                            anchored(
-                                font(size::TICK).color(&palette::WARNING),
-                                HPos::Left,
-                                VPos::Center,
-                            ),
-                        ),
-                ))?;
-            }
-        }
+        let mut chart = paint_dots(area, &rows, self.goal, axis, &layout, lang)?;
         if self.many() {
+            let n = rows.len() as f64 + band;
             self.paint_band(&mut chart, axis, n - 1.0 - band, band, lang)?;
         }
         Ok(())
@@ -579,6 +450,169 @@ impl DistrictRates {
         )))?;
         Ok(())
     }
+}
+
+/// One row of a dot panel: its label, the published cell, the text of its value, and
+/// whether it is the top unit's (bold, a larger dot).
+#[derive(Debug, Clone)]
+pub struct RateRow {
+    pub label: String,
+    pub cell: Cell,
+    pub text: String,
+    pub strong: bool,
+}
+
+/// Room in a dot panel: for the row labels, for the value column (the gap in points
+/// follows it), and row slots left free under the first row (the distribution band).
+#[derive(Debug, Clone)]
+pub struct DotLayout {
+    pub label_width: u32,
+    pub value_width: i32,
+    pub band: f64,
+}
+
+pub type RateChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Rates as dots against `goal` on `axis`, the shape of every rate chart: rows top to
+/// bottom (the first one, then `layout.band` free slots, then the others), a dot at each
+/// published value, below the goal in the warning colour with a line to the goal and the
+/// gap in points beside the value; a suppressed cell has no dot, its label in the value
+/// column. Returns the chart, for what a caller adds.
+pub fn paint_dots<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    rows: &[RateRow],
+    goal: Option<f64>,
+    axis: Axis,
+    layout: &DotLayout,
+    lang: Lang,
+) -> DrawResult<RateChart<'a, DB>, DB> {
+    let band = layout.band;
+    let n = rows.len() as f64 + band;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(70)
+        .margin_right(40 + layout.value_width + 330)
+        .margin_left(20)
+        .x_label_area_size(70)
+        .y_label_area_size(layout.label_width)
+        .build_cartesian_2d(axis.lo..axis.hi, 0.0..n)?;
+    let decimals = axis.decimals();
+    let tick = |x: &f64| {
+        if *x > 1.0 + 1e-9 || *x < axis.lo - 1e-9 {
+            String::new()
+        } else {
+            percent(*x, decimals, lang)
+        }
+    };
+    let ticks = ((axis.hi - axis.lo) / axis.step).round() as usize + 1;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(ticks)
+        .x_label_formatter(&tick)
+        .x_label_style(font(size::TICK))
+        .bold_line_style(palette::GRID)
+        .light_line_style(WHITE)
+        .axis_style(palette::MUTED)
+        .draw()?;
+    if !axis.from_zero() {
+        // The break mark: the axis does not start at 0.
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((axis.lo, 0.0))
+                + Rectangle::new([(40, -6), (78, 6)], WHITE.filled())
+                + PathElement::new(
+                    vec![(40, 0), (48, -14), (62, 14), (70, 0), (78, 0)],
+                    palette::TEXT.stroke_width(4),
+                ),
+        ))?;
+    }
+
+    // Every other row shaded, under everything else.
+    for i in (2..rows.len()).step_by(2) {
+        let y = n - band - i as f64 - 0.5;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(axis.lo, y - 0.5), (axis.hi, y + 0.5)],
+            RGBColor(0xf4, 0xf6, 0xf8).filled(),
+        )))?;
+    }
+    // The goal line first, so the dots sit on it.
+    if let Some(goal) = goal {
+        let line = RefLine {
+            at: goal,
+            label: format!(
+                "{} {}",
+                lang.pick("Mục tiêu", "Target"),
+                goal_percent(goal, lang)
+            ),
+        };
+        hbars::target_line(&mut chart, &line, n)?;
+    }
+
+    // Row centres: the top unit, then the band (with many units), then the rows.
+    let centre = |i: usize| {
+        if i == 0 {
+            n - 0.5
+        } else {
+            n - band - i as f64 - 0.5
+        }
+    };
+    for (i, row) in rows.iter().enumerate() {
+        let y = centre(i);
+        let below = matches!((row.cell, goal), (Cell::Value(v), Some(g)) if v < g - 1e-9);
+        let colour = if below {
+            palette::WARNING
+        } else if row.strong {
+            palette::PROVINCE
+        } else {
+            palette::BAR
+        };
+        if let (Cell::Value(v), Some(goal)) = (row.cell, goal) {
+            if below {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(v, y), (goal, y)],
+                    palette::WARNING.mix(0.55).stroke_width(8),
+                )))?;
+            }
+        }
+        if let Cell::Value(v) = row.cell {
+            chart.draw_series(std::iter::once(Circle::new(
+                (v, y),
+                if row.strong { 18 } else { 15 },
+                colour.filled(),
+            )))?;
+        }
+        // The row's label, then its value's (the disclosure tests read them in this
+        // order), then the gap.
+        hbars::row_label(&mut chart, (axis.lo, y), &row.label, row.strong)?;
+        let value_style = if row.cell.value().is_some() {
+            font(size::LABEL)
+        } else {
+            font(size::LABEL).color(&palette::MUTED)
+        };
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((axis.hi, y))
+                + Text::new(
+                    row.text.clone(),
+                    (40, 0),
+                    anchored(value_style, HPos::Left, VPos::Center),
+                ),
+        ))?;
+        if let (Cell::Value(v), Some(goal), true) = (row.cell, goal, below) {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((axis.hi, y))
+                    + Text::new(
+                        gap_points(v - goal, lang),
+                        (40 + layout.value_width, 0),
+                        anchored(
+                            font(size::TICK).color(&palette::WARNING),
+                            HPos::Left,
+                            VPos::Center,
+                        ),
+                    ),
+            ))?;
+        }
+    }
+    Ok(chart)
 }
 
 /// A gap to the target in percentage points: "−3,1 điểm %" / "−3.1 pp".

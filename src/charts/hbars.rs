@@ -137,19 +137,7 @@ pub fn paint<DB: DrawingBackend>(
                 )))?;
             }
         }
-        let label_style = if row.strong {
-            bold(size::LABEL)
-        } else {
-            font(size::LABEL)
-        };
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((lo, n - i as f64 - 0.5))
-                + Text::new(
-                    row.label.clone(),
-                    (-20, 0),
-                    anchored(label_style, HPos::Right, VPos::Center),
-                ),
-        ))?;
+        row_label(&mut chart, (lo, n - i as f64 - 0.5), &row.label, row.strong)?;
         for (j, bar) in row.bars.iter().enumerate() {
             let y = centre(j);
             let style = font(size::LABEL);
@@ -225,6 +213,29 @@ pub fn target_line<DB: DrawingBackend>(
                     HPos::Center,
                     VPos::Bottom,
                 ),
+            ),
+    ))?;
+    Ok(())
+}
+
+/// A row's label, right-aligned left of the plot at `at` (bold for the top unit's row).
+pub fn row_label<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    at: (f64, f64),
+    label: &str,
+    strong: bool,
+) -> DrawResult<(), DB> {
+    let style = if strong {
+        bold(size::LABEL)
+    } else {
+        font(size::LABEL)
+    };
+    chart.draw_series(std::iter::once(
+        EmptyElement::at(at)
+            + Text::new(
+                label.to_string(),
+                (-20, 0),
+                anchored(style, HPos::Right, VPos::Center),
             ),
     ))?;
     Ok(())

@@ -7,7 +7,7 @@
 //! unit's figure. Nothing here knows the unit's level: the same rule serves districts
 //! under a province, provinces under the country and communes under the new provinces.
 
-use crate::columns::{LEVEL_COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::LEVEL_COUNTRY;
 use crate::text::Lang;
 
 /// The most unit rows a chart draws; past it, a chart selects.
@@ -19,23 +19,14 @@ pub fn too_many(n: usize) -> bool {
 }
 
 /// The level of the units a chart draws beside its top unit, in a title or a note:
-/// "huyện" / "district", "tỉnh" / "province", "xã" / "commune"; "đơn vị" / "unit" for a
-/// level it does not know.
+/// "huyện" / "district", "tỉnh" / "province", "xã" / "commune".
 pub fn unit_word(level: &str, lang: Lang) -> &'static str {
-    match level {
-        LEVEL_PROVINCE => lang.pick("tỉnh", "province"),
-        LEVEL_DISTRICT => lang.pick("huyện", "district"),
-        "commune" => lang.pick("xã", "commune"),
-        _ => lang.pick("đơn vị", "unit"),
-    }
+    lang.unit_word(level)
 }
 
 /// The same, plural in English ("districts"); Vietnamese has no plural.
 pub fn units_word(level: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => unit_word(level, lang).to_string(),
-        Lang::En => format!("{}s", unit_word(level, lang)),
-    }
+    lang.units_word(level)
 }
 
 /// The label of the top unit's row: "Toàn tỉnh" over districts or communes, "Toàn quốc"
@@ -51,6 +42,7 @@ pub fn top_label(top_level: &str, lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::{LEVEL_DISTRICT, LEVEL_PROVINCE};
 
     #[test]
     fn the_words_follow_the_level_not_the_word_district() {
