@@ -519,9 +519,9 @@ pub fn paint_dots<'a, DB: DrawingBackend>(
         // The break mark: the axis does not start at 0.
         chart.draw_series(std::iter::once(
             EmptyElement::at((axis.lo, 0.0))
-                + Rectangle::new([(40, -6), (78, 6)], WHITE.filled())
+                + Rectangle::new([(12, -5), (44, 5)], WHITE.filled())
                 + PathElement::new(
-                    vec![(40, 0), (48, -14), (62, 14), (70, 0), (78, 0)],
+                    vec![(12, 0), (18, -10), (30, 10), (38, 0), (44, 0)],
                     palette::TEXT.stroke_width(4),
                 ),
         ))?;

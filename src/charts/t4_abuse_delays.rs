@@ -288,7 +288,7 @@ impl Chart for AbuseDelays {
         let lower = lower.split_vertically((size::LABEL * 1.6) as i32).1;
         let layout = DotLayout {
             label_width: 780,
-            value_width: 330,
+            value_width: 430,
             band: 0.0,
         };
         paint_dots(&lower, &rows, goal, axis, &layout, lang)?;
