@@ -10,7 +10,8 @@
 //! steps share sits beneath them: `store` (the output folder, atomic publishing, Parquet),
 //! `hash` (file hashes, child keys), `columns` (names and levels), `reference` (the
 //! official administrative units, the scope), `text` (Vietnamese text, numbers, dates,
-//! legacy encodings). `generate` makes sample data. `tests/layers.rs` keeps the imports
+//! legacy encodings), `log` (the levels of the lines a run reports). `generate` makes
+//! sample data. `tests/layers.rs` keeps the imports
 //! one way.
 
 #![forbid(unsafe_code)]
@@ -25,6 +26,7 @@ pub mod generate;
 pub mod hash;
 pub mod indicators;
 pub mod ingest;
+pub mod log;
 pub mod pack;
 pub mod quality;
 pub mod reference;

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     match treem::cli::dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            treem::cli::progress::error(&e.to_string());
             ExitCode::from(e.exit_code())
         }
     }

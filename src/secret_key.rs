@@ -476,8 +476,9 @@ fn trimmed(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The random id of `secret` from the ledger beside the default key files, a new one
-/// recorded there for a secret not seen before.
-fn key_id(env: &KeyEnv, secret: &Secret) -> Result<String, String> {
+/// recorded there for a secret not seen before. `treem key create` and `rotate` record it
+/// at once, so that a run sandboxed with the key folder read-only finds it there.
+pub fn key_id(env: &KeyEnv, secret: &Secret) -> Result<String, String> {
     let home = env.key_home()?;
     let ledger = home.join(LEDGER);
     let fingerprint = secret.fingerprint();

@@ -97,9 +97,9 @@ fn ingest_expecting(source: Source, file: &Path, code: i32) -> Outcome {
     let run = p.run(&["--only", "ingest"]);
     run.expect_code(code);
     let table = source.table();
-    let counts = run
-        .stderr()
-        .lines()
+    let stderr = run.stderr();
+    let counts = common::log_texts(&stderr)
+        .into_iter()
         .find(|l| l.starts_with(&format!("{table}: ")))
         .unwrap_or_default()
         .to_string();

@@ -112,8 +112,8 @@ fn the_scorecard_prints_the_values_of_the_parquet() {
     let df = indicators(s.out.path());
     let r = province(&df, "special_support_rate", "2021");
     let stderr = s.run.stderr();
-    let line = stderr
-        .lines()
+    let line = common::log_texts(&stderr)
+        .into_iter()
         .find(|l| l.trim_start().starts_with("special_support_rate:"))
         .unwrap_or_else(|| panic!("no scorecard line in:\n{stderr}"));
     let shown = format!("{:.2} %", r.value.unwrap() * 100.0);
@@ -122,8 +122,8 @@ fn the_scorecard_prints_the_values_of_the_parquet() {
     assert!(line.contains("goal >= 0.985: not met"), "{line}");
     let baseline = format!("baseline {:.2} %", r.baseline.unwrap() * 100.0);
     assert!(line.contains(&baseline), "{line} should show {baseline}");
-    let injured = stderr
-        .lines()
+    let injured = common::log_texts(&stderr)
+        .into_iter()
         .find(|l| l.trim_start().starts_with("injured_children:"))
         .unwrap();
     assert!(

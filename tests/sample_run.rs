@@ -14,8 +14,8 @@ use treem::sources::{cases, child_registry};
 
 /// (read, kept, rejected, excluded) from the line the ingest step printed for `table`.
 fn printed_counts(stderr: &str, table: &str) -> (usize, usize, usize, usize) {
-    let line = stderr
-        .lines()
+    let line = common::log_texts(stderr)
+        .into_iter()
         .find(|l| l.starts_with(&format!("{table}: ")))
         .unwrap_or_else(|| panic!("no count line for {table} in:\n{stderr}"));
     let numbers: Vec<usize> = line

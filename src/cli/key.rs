@@ -54,6 +54,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             let secret = secret_key::create(path, location.clone()).map_err(Error::Secret)?;
             println!("Created a new key: {}", path.display());
             println!("Fingerprint: {}", secret.fingerprint());
+            record_id(&env, &secret);
             println!(
                 "Back it up where only the statistics office can read it: without it, \
                  children no longer link across runs and years."
@@ -71,6 +72,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
                 secret_key::rotate(path, location.clone()).map_err(Error::Secret)?;
             println!("Rotated the key: {}", path.display());
             println!("New fingerprint: {}", secret.fingerprint());
+            record_id(&env, &secret);
             println!(
                 "The old key is kept as {}: delete it once no one needs to link the old \
                  outputs to anything.",
@@ -82,6 +84,17 @@ pub fn run(args: Args) -> Result<u8, Error> {
             );
             Ok(0)
         }
+    }
+}
+
+/// Records the new key's id in the ledger now rather than at the first run, which a
+/// sandboxed service may run with the key folder read-only.
+fn record_id(env: &KeyEnv, secret: &secret_key::Secret) {
+    match secret_key::key_id(env, secret) {
+        Ok(id) => println!("Key id: {id}"),
+        Err(why) => super::log_line(&crate::log::warning(&format!(
+            "The key's id could not be recorded ({why}); the first run records it."
+        ))),
     }
 }
 

@@ -27,6 +27,13 @@ pub const DEFAULT_PIPELINE: &str = "pipelines/gia_lai_2021.toml";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print warnings and errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print debug detail too: every file read or reused, where the metrics went, the
+    /// failure hook's output.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +56,11 @@ pub enum Command {
 
 /// Runs the parsed command line; the exit code is the caller's to use.
 pub fn dispatch(cli: Cli) -> Result<u8, Error> {
+    progress::set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => progress::Verbosity::Quiet,
+        (_, true) => progress::Verbosity::Verbose,
+        _ => progress::Verbosity::Normal,
+    });
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Generate(args) => generate::run(args),
@@ -64,7 +76,7 @@ fn pipeline_path(arg: Option<PathBuf>) -> PathBuf {
     arg.unwrap_or_else(|| PathBuf::from(DEFAULT_PIPELINE))
 }
 
-/// Progress goes to stderr as plain lines; stdout stays for results.
+/// Progress goes to stderr (see `progress`); stdout stays for results.
 fn log_line(line: &str) {
-    eprintln!("{line}");
+    progress::log_line(line);
 }

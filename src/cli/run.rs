@@ -1,4 +1,5 @@
-//! `treem run [PIPELINE] [--only STEP | --from STEP] [--full-refresh] [--out DIR] [--lang vi|en]`.
+//! `treem run [PIPELINE] [--only STEP | --from STEP] [--full-refresh] [--out DIR] [--lang vi|en]
+//! [--metrics-file FILE.prom]`.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,10 @@ pub struct Args {
     /// Language of the charts and the pack.
     #[arg(long, value_enum, default_value = "vi")]
     pub lang: crate::text::Lang,
+    /// The Prometheus metrics file written at the end of the run (default: the pipeline
+    /// file's `[monitoring] metrics_file`, else treem.prom in the output folder).
+    #[arg(long, value_name = "FILE.prom")]
+    pub metrics_file: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<u8, Error> {
@@ -35,6 +40,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         full_refresh: args.full_refresh,
         out: args.out,
         lang: args.lang,
+        metrics_file: args.metrics_file,
     };
     let mut progress = super::progress::Progress::new();
     let outcome = run::run(&plan, &options, &mut |line| progress.line(line));

@@ -1,15 +1,16 @@
-//! `treem status [PIPELINE] [--out DIR]`: the last run in a few lines, read from its
-//! manifest (and the targets from the indicators it left), for whoever comes in the
-//! morning after a nightly run.
+//! `treem status [PIPELINE] [--out DIR] [--format text|json]`: the last run in a few
+//! lines, read from its manifest (and the targets from the indicators it left), for
+//! whoever comes in the morning after a nightly run; or as one JSON object for a script.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use polars::prelude::*;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
-use crate::columns as c;
 use crate::config;
 use crate::error::Error;
+use crate::indicators::scorecard::{target_tally, TargetTally};
 use crate::run::default_out;
 use crate::run::manifest::{InputStatus, Manifest, Outcome, StepStatus};
 use crate::store::Layout;
@@ -21,6 +22,15 @@ pub struct Args {
     /// Output folder (default: out/<pipeline name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// `text` for a person, `json` for a script.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 /// At most this many changed inputs are named.
@@ -33,11 +43,23 @@ pub fn run(args: Args) -> Result<u8, Error> {
     };
     let layout = Layout::new(root);
     let m = Manifest::read(&layout.manifest())?;
-    for line in lines(&m) {
-        println!("{line}");
-    }
-    if let Some(line) = targets_line(&layout) {
-        println!("{line}");
+    let targets = target_tally(&layout.indicators().join("indicators.parquet"));
+    match args.format {
+        Format::Text => {
+            for line in lines(&m) {
+                println!("{line}");
+            }
+            if let Some(tally) = &targets {
+                println!("{}", targets_line(tally));
+            }
+        }
+        Format::Json => {
+            let status = status_json(&m, layout.manifest(), targets);
+            let text = serde_json::to_string_pretty(&status).map_err(|e| {
+                Error::Internal(format!("the status cannot be written as JSON: {e}"))
+            })?;
+            println!("{text}");
+        }
     }
     Ok(0)
 }
@@ -133,60 +155,141 @@ pub fn lines(m: &Manifest) -> Vec<String> {
     out
 }
 
-/// "Targets (province): 2021 8 of 13 met; 2021S1 3 of 6 met." from the indicators table,
-/// for its top level: the country when the table has one, the province otherwise.
-fn targets_line(layout: &Layout) -> Option<String> {
-    let path = layout.indicators().join("indicators.parquet");
-    let table = crate::store::parquet::scan_parquet_file(&path).ok()?;
-    let has_country = table
-        .clone()
-        .filter(col(c::LEVEL).eq(lit(crate::columns::LEVEL_COUNTRY)))
-        .limit(1)
-        .collect()
-        .ok()?
-        .height()
-        > 0;
-    let top = match has_country {
-        true => crate::columns::LEVEL_COUNTRY,
-        false => crate::columns::LEVEL_PROVINCE,
-    };
-    let df = table
-        .filter(
-            col(c::LEVEL)
-                .eq(lit(top))
-                .and(col(c::BREAKDOWN).is_null())
-                .and(col(c::TARGET_MET).is_not_null()),
-        )
-        .select([col(c::PERIOD), col(c::INDICATOR), col(c::TARGET_MET)])
-        .collect()
-        .ok()?;
-    let periods = df.column(c::PERIOD).ok()?.str().ok()?.clone();
-    let met = df.column(c::TARGET_MET).ok()?.bool().ok()?.clone();
-    let names = df.column(c::INDICATOR).ok()?.str().ok()?.clone();
-    let mut by_period: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
-    for i in 0..df.height() {
-        let entry = by_period
-            .entry(periods.get(i).unwrap_or("").to_string())
-            .or_default();
-        entry.1 += 1;
-        if met.get(i) == Some(true) {
-            entry.0 += 1;
-        } else {
-            entry.2.push(names.get(i).unwrap_or("").to_string());
-        }
+/// "Targets (province): 2021: 8 of 13 met (not met: …); 2021S1: 3 of 6 met." from the
+/// indicators table, for its top level: the country when the table has one, the province
+/// otherwise.
+fn targets_line(tally: &TargetTally) -> String {
+    if tally.periods.is_empty() {
+        return "Targets: none in the indicators table.".to_string();
     }
-    if by_period.is_empty() {
-        return Some("Targets: none in the indicators table.".to_string());
-    }
-    let parts: Vec<String> = by_period
+    let parts: Vec<String> = tally
+        .periods
         .iter()
-        .map(|(period, (met, all, not_met))| {
-            let missed = match not_met.is_empty() {
+        .map(|p| {
+            let missed = match p.not_met.is_empty() {
                 true => String::new(),
-                false => format!(" (not met: {})", not_met.join(", ")),
+                false => format!(" (not met: {})", p.not_met.join(", ")),
             };
-            format!("{period}: {met} of {all} met{missed}")
+            format!(
+                "{}: {} of {} met{missed}",
+                p.period,
+                p.met.len(),
+                p.met.len() + p.not_met.len()
+            )
         })
         .collect();
-    Some(format!("Targets ({top}): {}.", parts.join("; ")))
+    format!("Targets ({}): {}.", tally.level, parts.join("; "))
+}
+
+/// `treem status --format json`: the last run for scripts, one object with stable keys.
+/// The whole record is `manifest.json`; this is what a script checks in the morning.
+#[derive(Debug, Serialize)]
+pub struct StatusJson<'a> {
+    pub run_id: &'a str,
+    pub pipeline: &'a std::path::Path,
+    pub treem_version: &'a str,
+    pub outcome: Outcome,
+    pub started: DateTime<Utc>,
+    pub ended: Option<DateTime<Utc>>,
+    pub duration_seconds: Option<f64>,
+    pub error: Option<&'a str>,
+    pub quality_gate: Option<&'a str>,
+    /// The manifest the summary was read from.
+    pub manifest: std::path::PathBuf,
+    pub inputs: InputsJson,
+    /// Rows and files by clean table.
+    pub tables: Vec<TableJson>,
+    pub steps: Vec<StepJson<'a>>,
+    /// Targets met and not met of the indicators in place; `null` when there are none.
+    pub targets: Option<TargetTally>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputsJson {
+    pub files: usize,
+    pub reingested: usize,
+    pub reused: usize,
+    pub not_read: usize,
+    /// Files under the sources' folders that no pattern takes.
+    pub ignored: usize,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct TableJson {
+    pub table: String,
+    pub files: u64,
+    pub files_not_read: u64,
+    pub rows_read: u64,
+    pub kept: u64,
+    pub rejected: u64,
+    pub excluded: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepJson<'a> {
+    pub step: &'a str,
+    pub status: StepStatus,
+    pub reason: Option<&'a str>,
+    pub duration_seconds: f64,
+}
+
+pub fn status_json<'a>(
+    m: &'a Manifest,
+    manifest: std::path::PathBuf,
+    targets: Option<TargetTally>,
+) -> StatusJson<'a> {
+    let mut tables: BTreeMap<&str, TableJson> = BTreeMap::new();
+    for i in &m.inputs {
+        let t = tables.entry(i.table.as_str()).or_insert_with(|| TableJson {
+            table: i.table.clone(),
+            files: 0,
+            files_not_read: 0,
+            rows_read: 0,
+            kept: 0,
+            rejected: 0,
+            excluded: 0,
+        });
+        t.files += 1;
+        t.files_not_read += u64::from(i.not_read);
+        t.rows_read += i.rows_read;
+        t.kept += i.kept;
+        t.rejected += i.rejected;
+        t.excluded += i.excluded;
+    }
+    let reingested = m
+        .inputs
+        .iter()
+        .filter(|i| i.status == InputStatus::Reingested)
+        .count();
+    StatusJson {
+        run_id: &m.run_id,
+        pipeline: &m.pipeline,
+        treem_version: &m.treem_version,
+        outcome: m.outcome,
+        started: m.started,
+        ended: m.ended,
+        duration_seconds: m.ended.map(|e| (e - m.started).as_seconds_f64()),
+        error: m.error.as_deref(),
+        quality_gate: m.quality_gate.as_deref(),
+        manifest,
+        inputs: InputsJson {
+            files: m.inputs.len(),
+            reingested,
+            reused: m.inputs.len() - reingested,
+            not_read: m.inputs.iter().filter(|i| i.not_read).count(),
+            ignored: m.ignored.len(),
+        },
+        tables: tables.into_values().collect(),
+        steps: m
+            .steps
+            .iter()
+            .map(|s| StepJson {
+                step: &s.step,
+                status: s.status,
+                reason: s.reason.as_deref(),
+                duration_seconds: s.duration_seconds,
+            })
+            .collect(),
+        targets,
+    }
 }

@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use crate::reference::scope::Scope;
-pub use plan::{load, Period, Plan, Rules, SourceFiles, Target};
+pub use plan::{load, Hook, Monitoring, Period, Plan, Rules, SourceFiles, Target};
 pub use target::{Comparison, Goal, TargetRule};
 
 /// Everything wrong with a pipeline file, reported together.

@@ -94,7 +94,33 @@ pub struct Plan {
     pub header_aliases: BTreeMap<(SourceKind, String), Vec<String>>,
     /// Bounds on reading one input.
     pub limits: Limits,
+    /// The metrics file and the failure hook.
+    pub monitoring: Monitoring,
 }
+
+/// `[monitoring]`: where the metrics file goes, and the command run after a failure.
+#[derive(Debug, Clone, Default)]
+pub struct Monitoring {
+    /// `None`: `<output folder>/treem.prom`.
+    pub metrics_file: Option<PathBuf>,
+    pub on_failure: Option<Hook>,
+}
+
+/// A command run when a run ends other than `done`: `program args… <outcome> <run id>
+/// <manifest>`, stopped after `timeout`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hook {
+    /// A bare name is looked up on `PATH`; a path with a folder is read from the pipeline
+    /// file's folder when relative.
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub timeout: std::time::Duration,
+}
+
+/// The failure hook's time limit when the pipeline file gives none.
+pub const HOOK_TIMEOUT_SECONDS: u64 = 60;
+/// The longest a failure hook may be given: a notification, not a second job.
+pub const HOOK_TIMEOUT_MAX_SECONDS: u64 = 3600;
 
 impl Plan {
     pub fn source(&self, kind: SourceKind) -> Option<&SourceFiles> {
@@ -273,6 +299,8 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         }
     }
 
+    let monitoring = resolve_monitoring(&raw.monitoring, base, problems);
+
     Plan {
         file: file.to_path_buf(),
         name: raw.name,
@@ -296,6 +324,64 @@ fn resolve(raw: RawPipeline, file: &Path, base: &Path, problems: &mut Vec<String
         secret_key_file: raw.privacy.secret_key_file.map(|p| base.join(p)),
         header_aliases,
         limits,
+        monitoring,
+    }
+}
+
+fn resolve_monitoring(
+    raw: &raw::RawMonitoring,
+    base: &Path,
+    problems: &mut Vec<String>,
+) -> Monitoring {
+    let metrics_file = raw.metrics_file.as_deref().and_then(|value| {
+        let path = base.join(value);
+        match value.ends_with(".prom") {
+            true => Some(path),
+            false => {
+                problems.push(format!(
+                    "Key \"monitoring.metrics_file\" is \"{value}\": the file must end in \".prom\", \
+                     the only files node_exporter's textfile collector reads."
+                ));
+                None
+            }
+        }
+    });
+    let timeout = raw
+        .on_failure_timeout_seconds
+        .unwrap_or(HOOK_TIMEOUT_SECONDS);
+    if !(1..=HOOK_TIMEOUT_MAX_SECONDS).contains(&timeout) {
+        problems.push(format!(
+            "Key \"monitoring.on_failure_timeout_seconds\" is {timeout}: give 1 to \
+             {HOOK_TIMEOUT_MAX_SECONDS} seconds."
+        ));
+    }
+    let on_failure = match raw.on_failure.as_deref() {
+        None => None,
+        Some([]) => {
+            problems.push(
+                "Key \"monitoring.on_failure\" is empty: give the program, then its arguments."
+                    .into(),
+            );
+            None
+        }
+        Some([program, args @ ..]) => {
+            let program = Path::new(program);
+            // `notify-send` is looked up on PATH; `./notify.sh` or `scripts/notify.sh` is
+            // the pipeline file's, like every other path in it.
+            let program = match program.components().count() > 1 && program.is_relative() {
+                true => base.join(program),
+                false => program.to_path_buf(),
+            };
+            Some(Hook {
+                program,
+                args: args.to_vec(),
+                timeout: std::time::Duration::from_secs(timeout),
+            })
+        }
+    };
+    Monitoring {
+        metrics_file,
+        on_failure,
     }
 }
 

@@ -30,6 +30,8 @@ pub struct RawPipeline {
     pub privacy: RawPrivacy,
     #[serde(default)]
     pub limits: RawLimits,
+    #[serde(default)]
+    pub monitoring: RawMonitoring,
     /// Extra header names per table and column: `[headers.child_registry] child_id = ["ID"]`.
     #[serde(default)]
     pub headers: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -98,6 +100,17 @@ pub struct RawDisclosure {
 pub struct RawPrivacy {
     /// File holding the secret key for `child_key`; the environment variable wins over it.
     pub secret_key_file: Option<String>,
+}
+
+/// What the nightly run tells the people who watch it.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawMonitoring {
+    /// The Prometheus metrics file of every run; `<output folder>/treem.prom` by default.
+    pub metrics_file: Option<String>,
+    /// A command (program, then its arguments) run when a run ends other than `done`.
+    pub on_failure: Option<Vec<String>>,
+    /// How long the command may take before it is stopped; 60 s by default.
+    pub on_failure_timeout_seconds: Option<u64>,
 }
 
 /// Bounds on what one input may cost to read; each has a default (see `sources::tabular`).

@@ -81,6 +81,7 @@ pub fn plan(targets: &[(&str, &str)]) -> Plan {
         },
         min_count: 5,
         secret_key_file: None,
+        monitoring: Default::default(),
         header_aliases: Default::default(),
         limits: Default::default(),
     }

@@ -144,3 +144,75 @@ pub fn lines(plan: &Plan, table: &DataFrame) -> Vec<String> {
     }
     out
 }
+
+/// The targets of a finished indicators table at its top level (the country when it has
+/// one, the province otherwise), met and not met, by period: what `treem status` and the
+/// metrics file report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TargetTally {
+    /// `country` or `province`.
+    pub level: String,
+    /// In the order of the period keys.
+    pub periods: Vec<PeriodTargets>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PeriodTargets {
+    pub period: String,
+    /// Indicators whose target is met.
+    pub met: Vec<String>,
+    /// Indicators whose target is not met.
+    pub not_met: Vec<String>,
+}
+
+/// The tally of the table at `path` (`indicators/indicators.parquet`); `None` when there is
+/// none or it cannot be read. Rows with no verdict (no target, or a hidden value) count
+/// for neither.
+pub fn target_tally(path: &std::path::Path) -> Option<TargetTally> {
+    let table = crate::store::parquet::scan_parquet_file(path).ok()?;
+    let has_country = table
+        .clone()
+        .filter(col(c::LEVEL).eq(lit(crate::columns::LEVEL_COUNTRY)))
+        .limit(1)
+        .collect()
+        .ok()?
+        .height()
+        > 0;
+    let top = match has_country {
+        true => crate::columns::LEVEL_COUNTRY,
+        false => crate::columns::LEVEL_PROVINCE,
+    };
+    let df = table
+        .filter(
+            col(c::LEVEL)
+                .eq(lit(top))
+                .and(col(c::BREAKDOWN).is_null())
+                .and(col(c::TARGET_MET).is_not_null()),
+        )
+        .select([col(c::PERIOD), col(c::INDICATOR), col(c::TARGET_MET)])
+        .collect()
+        .ok()?;
+    let periods = df.column(c::PERIOD).ok()?.str().ok()?.clone();
+    let met = df.column(c::TARGET_MET).ok()?.bool().ok()?.clone();
+    let names = df.column(c::INDICATOR).ok()?.str().ok()?.clone();
+    let mut by_period: std::collections::BTreeMap<String, PeriodTargets> = Default::default();
+    for i in 0..df.height() {
+        let period = periods.get(i).unwrap_or("").to_string();
+        let entry = by_period
+            .entry(period.clone())
+            .or_insert_with(|| PeriodTargets {
+                period,
+                met: Vec::new(),
+                not_met: Vec::new(),
+            });
+        let name = names.get(i).unwrap_or("").to_string();
+        match met.get(i) == Some(true) {
+            true => entry.met.push(name),
+            false => entry.not_met.push(name),
+        }
+    }
+    Some(TargetTally {
+        level: top.to_string(),
+        periods: by_period.into_values().collect(),
+    })
+}

@@ -242,13 +242,13 @@ pub fn run(
     let context = state::context_digest(plan, &key.id);
     if let Some(before) = State::load(&layout.ingested()) {
         if before.key_id.as_deref() != Some(key.id.as_str()) {
-            log(&format!(
+            log(&crate::log::warning(&format!(
                 "The secret key is not the one the clean tables were keyed with (key id {} \
                  now {}): every input is read again and every child and case key changes, \
                  so these outputs no longer link to earlier ones.",
                 before.key_id.as_deref().unwrap_or("unknown"),
                 key.id
-            ));
+            )));
         }
     }
     let previous = match full_refresh {
@@ -323,7 +323,8 @@ pub fn run(
             }
         ));
         for f in t.files.iter().filter(|f| f.problem.is_some()) {
-            log(&format!("  {}", f.problem.as_deref().unwrap_or_default()));
+            let problem = f.problem.as_deref().unwrap_or_default();
+            log(&format!("  {}", crate::log::warning(problem)));
         }
     }
     Ok(IngestSummary { tables })

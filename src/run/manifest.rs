@@ -24,6 +24,18 @@ pub enum Outcome {
     QualityGateFailed,
 }
 
+impl Outcome {
+    /// The word the manifest, the metrics file and the failure hook use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Running => "running",
+            Outcome::Done => "done",
+            Outcome::Failed => "failed",
+            Outcome::QualityGateFailed => "quality_gate_failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub run_id: String,
@@ -220,10 +232,15 @@ impl Manifest {
         write_atomic(&layout.manifest(), &text).map_err(|e| Error::write(&layout.manifest(), e))
     }
 
+    /// `runs/<run id>.json`: this run's record, which later runs leave as it is.
+    pub fn path(&self, layout: &Layout) -> PathBuf {
+        layout.runs().join(format!("{}.json", self.run_id))
+    }
+
     /// Writes `runs/<run id>.json` alone: at the start, so that a run killed before its
     /// end still leaves a trace (outcome `running`, no end).
     pub fn write_run(&self, layout: &Layout) -> Result<Vec<u8>, Error> {
-        let run = layout.runs().join(format!("{}.json", self.run_id));
+        let run = self.path(layout);
         let text = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::write(&run, std::io::Error::other(e)))?;
         write_atomic(&run, &text).map_err(|e| Error::write(&run, e))?;

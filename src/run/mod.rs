@@ -12,8 +12,10 @@
 //! pipeline file and the treem version), and a step whose fingerprint is unchanged does
 //! not run again unless it is named with `--only` or the run is a `--full-refresh`.
 
+pub mod hook;
 pub mod lock;
 pub mod manifest;
+pub mod metrics;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -74,6 +76,8 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// The language of the charts and the pack.
     pub lang: crate::text::Lang,
+    /// The metrics file, over the pipeline file's `[monitoring] metrics_file`.
+    pub metrics_file: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -120,7 +124,7 @@ pub fn run(
         std::process::id(),
         started.format("%Y-%m-%d %H:%M:%S UTC")
     );
-    let _lock = lock::RunLock::acquire(&layout.lock_file(), &holder)?;
+    let lock = lock::RunLock::acquire(&layout.lock_file(), &holder)?;
     for line in layout::clean_leftovers(&layout.root).map_err(|e| Error::write(&layout.root, e))? {
         log(&line);
     }
@@ -154,9 +158,55 @@ pub fn run(
     }
     record.record_outputs(&layout);
     let written = record.write(&layout);
+    write_metrics(plan, options, &layout, &record, log);
+    // The hook may take its time, and may start another run: the folder is free by then.
+    drop(lock);
+    if record.outcome != Outcome::Done {
+        if let Some(hook) = &plan.monitoring.on_failure {
+            let call = hook::Call {
+                outcome: record.outcome.name(),
+                run_id: &record.run_id,
+                manifest: absolute(&record.path(&layout)),
+                output: layout.runs().join(format!("{run_id}.hook.log")),
+            };
+            hook::run(hook, &call, log);
+        }
+    }
     let outcome = result?;
     written?;
     Ok(outcome)
+}
+
+/// Writes the run's metrics file. Monitoring never changes a run's outcome: a file that
+/// cannot be written is a warning, and the metrics' own staleness then tells.
+fn write_metrics(
+    plan: &Plan,
+    options: &RunOptions,
+    layout: &Layout,
+    record: &Manifest,
+    log: &mut dyn FnMut(&str),
+) {
+    let path = metrics::path(plan, options.metrics_file.as_deref(), layout);
+    let context = metrics::Context {
+        last_success: metrics::last_success(layout, record),
+        targets: crate::indicators::scorecard::target_tally(
+            &layout.indicators().join("indicators.parquet"),
+        ),
+    };
+    match metrics::write(&path, plan, record, &context) {
+        Ok(()) => log(&crate::log::debug(&format!(
+            "Metrics written to {}.",
+            path.display()
+        ))),
+        Err(e) => log(&crate::log::warning(&format!(
+            "The metrics file was not written: {e}"
+        ))),
+    }
+}
+
+/// `path` from the root, for a command started elsewhere; as it is if that cannot be told.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn run_steps(
@@ -184,8 +234,12 @@ fn run_steps(
         });
         (inputs, units)
     });
+    // A file under a source's folder that no pattern takes may be a submission missed.
     for line in ignored_lines(plan) {
-        log(&line);
+        match line.starts_with(' ') {
+            true => log(&line),
+            false => log(&crate::log::warning(&line)),
+        }
     }
     // The secret is found (or made) only for a run that ingests; a key left in the output
     // folder by an older treem is moved out here, under the lock.
@@ -297,7 +351,9 @@ fn run_steps(
         outcome.quality_gate = quality_gate(plan, summary);
     }
     if let Some(gate) = &outcome.quality_gate {
-        log(&format!("Data-quality gate failed: {gate}"));
+        log(&crate::log::warning(&format!(
+            "Data-quality gate failed: {gate}"
+        )));
     }
     Ok(outcome)
 }

@@ -81,6 +81,28 @@ pub fn treem(cwd: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// A line of a run's log without the time and level that open it off a terminal
+/// (`2026-12-05T01:00:02.417Z INFO  registry: …` → `registry: …`), and the level; a line
+/// without them (a terminal's) as it is, with no level.
+pub fn log_line(line: &str) -> (Option<&str>, &str) {
+    let Some((time, rest)) = line.split_once(' ') else {
+        return (None, line);
+    };
+    if chrono::DateTime::parse_from_rfc3339(time).is_err() || rest.len() < 6 {
+        return (None, line);
+    }
+    let (level, text) = rest.split_at(6);
+    match ["ERROR", "WARN", "INFO", "DEBUG"].contains(&level.trim_end()) {
+        true => (Some(level.trim_end()), text),
+        false => (None, line),
+    }
+}
+
+/// The text of every line of a run's log, times and levels left out.
+pub fn log_texts(stderr: &str) -> Vec<&str> {
+    stderr.lines().map(|l| log_line(l).1).collect()
+}
+
 /// Rows of every Parquet file under `dir` (hive folders included).
 pub fn parquet_rows(dir: &Path) -> usize {
     parquet_files(dir)
@@ -156,6 +178,18 @@ pub fn string_cells(df: &DataFrame) -> Vec<String> {
 
 pub const REGISTRY_HEADER: &str = "Mã trẻ em,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã xã,Xã,Huyện,Nhóm hoàn cảnh đặc biệt,Có nguy cơ,Đã được trợ giúp,Hình thức trợ giúp,Ngày cập nhật";
 pub const CASES_HEADER: &str = "Mã vụ việc,Mã trẻ em,Họ và tên,Mã xã,Loại vụ việc,Hình thức,Ngày xảy ra,Thời điểm tiếp nhận,Thời điểm can thiệp,Ngày phê duyệt kế hoạch,Hậu quả,Giới tính,Ngày sinh";
+
+/// A registry CSV of one row per id: a supported child in special circumstances (group d)
+/// in Chư Sê, born 2012.
+pub fn registry_csv(ids: &[&str]) -> String {
+    let mut text = REGISTRY_HEADER.to_string();
+    for id in ids {
+        text.push_str(&format!(
+            "\n{id},Tên,05/03/2012,Nam,Kinh,23944,,,d,Không,Có,,30/11/2021"
+        ));
+    }
+    text
+}
 
 /// A small project in a temporary folder: Gia Lai's org units, a population file, a
 /// pipeline file, and whatever source files a test writes with `file`.
