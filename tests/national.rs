@@ -293,7 +293,7 @@ fn province_totals_add_up_to_the_country() {
 
 #[test]
 fn the_pack_speaks_for_the_country_and_keeps_every_suppressed_cell_suppressed() {
-    use common::pack::{html_row, sheet_rows, sheets};
+    use common::pack::{all_pages, html_row, sheet_rows, sheets};
     use treem::disclosure::{Parents, Published};
     use treem::pack::html::{escape, row_key, ROW_COLUMNS};
 
@@ -331,8 +331,21 @@ fn the_pack_speaks_for_the_country_and_keeps_every_suppressed_cell_suppressed() 
     let support = std::fs::read_to_string(project.out("pack/charts/t1_support_rate.svg")).unwrap();
     assert!(support.contains("Toàn quốc"), "{support}");
     assert!(!support.contains("Toàn tỉnh"));
+    // The front page holds the scorecard and the charts, and links the tables: a page for
+    // the country and its provinces, one for each province and its districts.
+    assert_eq!(page.matches("<tr data-key=").count(), 0);
+    assert!(
+        page.contains("<a href=\"tables/VN.html\">"),
+        "the country's table page"
+    );
+    let pages = std::fs::read_dir(project.out("pack/tables"))
+        .unwrap()
+        .count();
+    assert!(pages >= 3, "{pages} table pages");
+    let country = std::fs::read_to_string(project.out("pack/tables/VN.html")).unwrap();
     let key = row_key("injured_children", "2021", "VN", None);
-    assert!(page.contains(&format!("<tr data-key=\"{}\" class=\"top\">", escape(&key))));
+    assert!(country.contains(&format!("<tr data-key=\"{}\" class=\"top\">", escape(&key))));
+    let page = all_pages(&project.out("pack"));
 
     // Every suppressed cell of the country, provinces and districts shows its label in the
     // workbook's every sheet and on the page.
@@ -423,7 +436,8 @@ fn on_a_generated_national_set_every_province_adds_up_to_the_country() {
     assert!(checked > 10, "only {checked} indicator groups were checked");
     // Every registry row is somewhere: the country counts all the special children the
     // clean table holds.
-    let special: usize = common::all_files(&project.out("ingested/registry"))
+    // The reporting year's snapshot, that is: the generated set has the baseline year's too.
+    let special: usize = common::all_files(&project.out("ingested/registry/year=2021"))
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
         .map(|p| {

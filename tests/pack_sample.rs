@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use calamine::Data;
-use common::pack::{html_row, part, sheet_rows, sheets, worksheet_xml};
+use common::pack::{all_pages, html_row, part, sheet_rows, sheets, worksheet_xml};
 use common::{treem, REPO};
 use polars::prelude::*;
 use treem::disclosure::{Cell, Published, PublishedRow};
@@ -194,7 +194,7 @@ fn no_row_of_the_page_shows_a_suppressed_true_value() {
     let df = internal(out);
     let truth = true_values(&df);
     let published = Published::publish(&df, MIN_COUNT).unwrap();
-    let page = std::fs::read_to_string(out.join("pack/index.html")).unwrap();
+    let page = all_pages(&out.join("pack"));
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
     let at = |k: &str| ROW_COLUMNS.iter().position(|c| *c == k).unwrap();
     let all = suppressed(&published);
@@ -367,41 +367,90 @@ fn links(page: &str) -> Vec<String> {
     out
 }
 
+/// Checks that `index.html` and every table page link only to files inside the pack and
+/// fetch nothing; returns the links of `index.html`.
 fn assert_opens_from_disk(pack: &Path) -> Vec<String> {
     let page = std::fs::read_to_string(pack.join("index.html")).unwrap();
-    let links = links(&page);
-    for link in &links {
-        if let Some(anchor) = link.strip_prefix('#') {
-            assert!(page.contains(&format!("id=\"{anchor}\"")), "{link}");
-            continue;
-        }
-        if let Some(file) = link.strip_prefix("../feedback/") {
-            // The districts' feedback: internal, beside the pack in the output folder, where
-            // the report step (after the pack) writes it.
-            assert!(!file.contains('/') && !file.contains(".."), "{link}");
-            let feedback = pack.join("../feedback");
-            assert!(
-                !feedback.exists() || feedback.join(file).is_file(),
-                "{link} is not written"
-            );
-            continue;
-        }
-        assert!(
-            !link.contains(':') && !link.starts_with('/') && !link.contains(".."),
-            "{link} leaves the pack"
-        );
-        assert!(pack.join(link).is_file(), "{link} is not in the pack");
+    let front = links(&page);
+    for link in &front {
+        assert_inside(pack, pack, &page, link);
     }
+    // The front page has no script at all; the table pages one inline filter.
     for forbidden in ["<script", "<link", "@import", "url("] {
         assert!(!page.contains(forbidden), "{forbidden}");
     }
-    links
+    let tables = pack.join("tables");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(&tables).unwrap() {
+        let path = entry.unwrap().path();
+        let table = std::fs::read_to_string(&path).unwrap();
+        for link in links(&table) {
+            assert_inside(pack, &tables, &table, &link);
+        }
+        for forbidden in [
+            "<script src",
+            "<link",
+            "@import",
+            "url(",
+            "http:",
+            "https:",
+            "fetch(",
+        ] {
+            assert!(
+                !table.contains(forbidden),
+                "{}: {forbidden}",
+                path.display()
+            );
+        }
+        assert_eq!(table.matches("<script>").count(), 1, "{}", path.display());
+        pages += 1;
+    }
+    assert!(pages >= 1, "no table page");
+    front
+}
+
+/// `link` of the page in folder `dir` points at an anchor of the page or at a file of the
+/// pack (`../` may lead from `tables/` back to the pack, never out of it).
+fn assert_inside(pack: &Path, dir: &Path, page: &str, link: &str) {
+    if let Some(anchor) = link.strip_prefix('#') {
+        assert!(page.contains(&format!("id=\"{anchor}\"")), "{link}");
+        return;
+    }
+    if let Some(file) = link.strip_prefix("../feedback/") {
+        // The districts' feedback: internal, beside the pack in the output folder, where
+        // the report step (after the pack) writes it.
+        assert!(!file.contains('/') && !file.contains(".."), "{link}");
+        let feedback = pack.join("../feedback");
+        assert!(
+            !feedback.exists() || feedback.join(file).is_file(),
+            "{link} is not written"
+        );
+        return;
+    }
+    assert!(
+        !link.contains(':') && !link.starts_with('/'),
+        "{link} leaves the pack"
+    );
+    let file = link.split('#').next().unwrap();
+    let target = dir.join(file);
+    let resolved = target
+        .canonicalize()
+        .unwrap_or_else(|_| panic!("{link} is not in the pack"));
+    assert!(
+        resolved.starts_with(pack.canonicalize().unwrap()),
+        "{link} leaves the pack"
+    );
+    assert!(resolved.is_file(), "{link} is not in the pack");
 }
 
 #[test]
 fn the_page_references_only_files_inside_the_pack() {
     let links = assert_opens_from_disk(&sample_out().join("pack"));
     assert!(links.contains(&"indicators.xlsx".to_string()));
+    // The full tables are a page of the province and its 17 districts, linked by unit and
+    // by indicator.
+    assert!(links.contains(&"tables/64.html".to_string()), "{links:?}");
+    assert!(links.contains(&"tables/64.html#i=special_support_rate".to_string()));
 }
 
 fn copy(from: &Path, to: &Path) {
@@ -442,7 +491,7 @@ fn only_pack_rebuilds_it_from_the_indicators_with_the_charts_it_finds() {
     ] {
         assert!(links.contains(&link.to_string()), "{link}: {links:?}");
     }
-    let page = std::fs::read_to_string(pack.join("index.html")).unwrap();
+    let page = all_pages(&pack);
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(page.contains("Chư Sê"), "district names from org_units");
     let book = sheets(&pack.join("indicators.xlsx"));

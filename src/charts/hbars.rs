@@ -6,6 +6,7 @@
 //! Each row's label is drawn right before the labels of its bars, so in the SVG a row's
 //! label text is followed by its bars' labels in order (the disclosure test relies on it).
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -136,19 +137,7 @@ pub fn paint<DB: DrawingBackend>(
                 )))?;
             }
         }
-        let label_style = if row.strong {
-            bold(size::LABEL)
-        } else {
-            font(size::LABEL)
-        };
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((lo, n - i as f64 - 0.5))
-                + Text::new(
-                    row.label.clone(),
-                    (-20, 0),
-                    anchored(label_style, HPos::Right, VPos::Center),
-                ),
-        ))?;
+        row_label(&mut chart, (lo, n - i as f64 - 0.5), &row.label, row.strong)?;
         for (j, bar) in row.bars.iter().enumerate() {
             let y = centre(j);
             let style = font(size::LABEL);
@@ -193,22 +182,7 @@ pub fn paint<DB: DrawingBackend>(
         }
     }
     for line in &panel.lines {
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(line.at, 0.0), (line.at, n)],
-            palette::TARGET.stroke_width(5),
-        )))?;
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((line.at, n))
-                + Text::new(
-                    line.label.clone(),
-                    (0, -14),
-                    anchored(
-                        bold(size::LABEL).color(&palette::TARGET),
-                        HPos::Center,
-                        VPos::Bottom,
-                    ),
-                ),
-        ))?;
+        target_line(&mut chart, line, n)?;
     }
     if lo < 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
@@ -216,5 +190,53 @@ pub fn paint<DB: DrawingBackend>(
             palette::TEXT.stroke_width(2),
         )))?;
     }
+    Ok(())
+}
+
+/// A target line across rows 0..`n` of a chart, labelled above its top.
+pub fn target_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    line: &RefLine,
+    n: f64,
+) -> DrawResult<(), DB> {
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(line.at, 0.0), (line.at, n)],
+        palette::TARGET.stroke_width(5),
+    )))?;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((line.at, n))
+            + Text::new(
+                line.label.clone(),
+                (0, -14),
+                anchored(
+                    bold(size::LABEL).color(&palette::TARGET),
+                    HPos::Center,
+                    VPos::Bottom,
+                ),
+            ),
+    ))?;
+    Ok(())
+}
+
+/// A row's label, right-aligned left of the plot at `at` (bold for the top unit's row).
+pub fn row_label<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    at: (f64, f64),
+    label: &str,
+    strong: bool,
+) -> DrawResult<(), DB> {
+    let style = if strong {
+        bold(size::LABEL)
+    } else {
+        font(size::LABEL)
+    };
+    chart.draw_series(std::iter::once(
+        EmptyElement::at(at)
+            + Text::new(
+                label.to_string(),
+                (-20, 0),
+                anchored(style, HPos::Right, VPos::Center),
+            ),
+    ))?;
     Ok(())
 }

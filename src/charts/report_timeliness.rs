@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::units;
 use super::{
     anchored, bold, count, font, page, palette, size, Chart, DrawResult, Field, Plotted,
     PlottedRow, Scope,
@@ -38,13 +39,65 @@ pub struct ReportTimeliness {
     /// Per district (in the same order) and column: sent, but with no days late because
     /// the sending date could not be read.
     pub undated: Vec<Vec<bool>>,
+    /// The level of the units of the rows, which the note names.
+    pub child_level: &'static str,
+}
+
+impl ReportTimeliness {
+    /// The rows drawn, as indices into `districts`: every unit, or past
+    /// [`units::MAX_ROWS`] those not on time in some period (the first of them), so that
+    /// 135 communes do not make a grid thousands of pixels tall.
+    pub fn drawn(&self) -> Vec<usize> {
+        let all = 0..self.districts.len();
+        if !units::too_many(self.districts.len()) {
+            return all.collect();
+        }
+        all.filter(|&i| self.not_on_time(i))
+            .take(units::MAX_ROWS)
+            .collect()
+    }
+
+    /// Whether unit `i` was late, undated or missing in a period some unit reported for
+    /// (a period nobody reported for, such as one not due yet, says nothing of anyone).
+    fn not_on_time(&self, i: usize) -> bool {
+        let reported = |j: usize| {
+            self.districts
+                .iter()
+                .any(|(_, cells)| cells.get(j).is_some_and(|p| p.cell != Cell::Missing))
+        };
+        self.districts[i]
+            .1
+            .iter()
+            .enumerate()
+            .any(|(j, p)| p.cell != Cell::Value(0.0) && reported(j))
+    }
+
+    /// With many units: how many were on time in every period and are not drawn.
+    pub fn selection_note(&self, lang: Lang) -> Option<String> {
+        if !units::too_many(self.districts.len()) {
+            return None;
+        }
+        let late = (0..self.districts.len())
+            .filter(|&i| self.not_on_time(i))
+            .count();
+        let (all, drawn) = (self.districts.len(), self.drawn().len());
+        let unit = units::units_word(self.child_level, lang);
+        Some(match lang {
+            Lang::Vi => format!(
+                "{all} {unit}: {} gửi đúng hạn mọi kỳ (không vẽ); {late} chậm hoặc chưa gửi ở một kỳ, {drawn} hàng đầu vẽ dưới đây"
+            , all - late),
+            Lang::En => format!(
+                "{all} {unit}: {} on time in every period (not drawn); {late} late or missing in a period, the first {drawn} drawn below"
+            , all - late),
+        })
+    }
 }
 
 pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
     let mut codes: Vec<String> = published
         .rows()
         .iter()
-        .filter(|r| r.indicator == INDICATOR && r.level == crate::columns::LEVEL_DISTRICT)
+        .filter(|r| r.indicator == INDICATOR && r.level == scope.child_level)
         .map(|r| r.org_unit.clone())
         .collect();
     codes.sort();
@@ -93,6 +146,7 @@ pub fn series(published: &Published, scope: &Scope) -> ReportTimeliness {
         columns,
         districts,
         undated,
+        child_level: scope.child_level,
     }
 }
 
@@ -156,7 +210,7 @@ impl Chart for ReportTimeliness {
     }
 
     fn height(&self) -> u32 {
-        (330 + ROW * (self.districts.len() as i32 + 1)) as u32
+        (400 + ROW * (self.drawn().len() as i32 + 1)) as u32
     }
 
     fn paint<DB: DrawingBackend>(
@@ -164,12 +218,13 @@ impl Chart for ReportTimeliness {
         root: &DrawingArea<DB, Shift>,
         lang: Lang,
     ) -> DrawResult<(), DB> {
-        let notes = vec![lang
+        let mut notes = vec![lang
             .pick(
                 "Ngày gửi đầu tiên so với hạn nộp (bản sửa gửi sau không làm thay đổi); nguồn: biểu mẫu 1–4",
                 "First sending date against the deadline (a later correction does not change it); source: forms 1–4",
             )
             .to_string()];
+        notes.extend(self.selection_note(lang));
         let area = page(root, &self.title(lang), &notes)?;
         let (width, _) = area.dim_in_pixel();
         let left = 60;
@@ -207,8 +262,9 @@ impl Chart for ReportTimeliness {
             ))?;
         }
         let top = 10 + (size::LABEL * 1.3 + size::TICK * 1.6) as i32;
-        for (i, (name, cells)) in self.districts.iter().enumerate() {
-            let y = top + ROW * i as i32;
+        for (row, i) in self.drawn().into_iter().enumerate() {
+            let (name, cells) = &self.districts[i];
+            let y = top + ROW * row as i32;
             area.draw(&Text::new(
                 name.clone(),
                 (left + NAME_WIDTH - 20, y + ROW / 2),
@@ -238,8 +294,9 @@ impl Chart for ReportTimeliness {
     }
 
     fn plotted(&self, _lang: Lang) -> Vec<PlottedRow> {
-        self.districts
-            .iter()
+        self.drawn()
+            .into_iter()
+            .map(|i| &self.districts[i])
             .map(|(name, cells)| PlottedRow {
                 label: name.clone(),
                 cells: cells.clone(),
@@ -311,5 +368,48 @@ mod tests {
         assert_eq!(status(Missing, true, Lang::Vi).0, "Đã gửi, không rõ ngày");
         assert_eq!(status(Missing, true, Lang::En).0, "Sent, date unknown");
         assert_eq!(period_name("2021S1", Lang::Vi), "6 tháng đầu năm 2021");
+    }
+
+    #[test]
+    fn many_units_draw_only_those_not_on_time() {
+        // 40 units, all on time in 2020; in 2021 units 700 and 705 late, 710 sent nothing.
+        let codes: Vec<&'static str> = (0..40)
+            .map(|i| &*Box::leak(format!("{}", 700 + i).into_boxed_str()))
+            .collect();
+        let late = |unit: &'static str, period: &'static str, v: Option<f64>| {
+            count(INDICATOR, unit, None, 0.0, None)
+                .unit("days")
+                .period(period)
+                .value(v)
+        };
+        let mut rows = vec![
+            ratio(TIMELINESS, "64", 40.0, 40.0).period("2020"),
+            ratio(TIMELINESS, "64", 37.0, 40.0),
+        ];
+        for code in &codes {
+            rows.push(late(code, "2020", Some(0.0)));
+            let days = match *code {
+                "700" => Some(3.0),
+                "705" => Some(12.0),
+                "710" => None,
+                _ => Some(0.0),
+            };
+            rows.push(late(code, "2021", days));
+        }
+        let s = series(&publish(&rows), &scope(&[]));
+        assert_eq!(s.districts.len(), 40);
+        let drawn: Vec<&str> = s
+            .drawn()
+            .into_iter()
+            .map(|i| s.districts[i].1[0].org_unit.as_str())
+            .collect();
+        // 2021S1 has no rows for anyone: it makes no unit late.
+        assert_eq!(drawn, ["700", "705", "710"]);
+        assert_eq!(s.plotted(Lang::Vi).len(), 3);
+        assert!(s.height() < 1000, "{}", s.height());
+        assert_eq!(
+            s.selection_note(Lang::Vi).unwrap(),
+            "40 huyện: 37 gửi đúng hạn mọi kỳ (không vẽ); 3 chậm hoặc chưa gửi ở một kỳ, 3 hàng đầu vẽ dưới đây"
+        );
     }
 }

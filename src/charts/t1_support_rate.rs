@@ -52,32 +52,8 @@ impl Chart for SupportRate {
         root: &DrawingArea<DB, Shift>,
         lang: Lang,
     ) -> DrawResult<(), DB> {
-        let notes = vec![
-            format!(
-                "{}. {}",
-                self.rates.province_note(lang),
-                match lang {
-                    Lang::Vi => format!(
-                        "Màu cam: {} dưới mục tiêu",
-                        district_rates::child_unit(self.rates.child_level, lang)
-                    ),
-                    Lang::En => format!(
-                        "Orange: {}s below the target",
-                        district_rates::child_unit(self.rates.child_level, lang)
-                    ),
-                }
-            ),
-            suppression_note(self.rates.min_count, lang),
-        ];
-        let notes: Vec<String> = notes
-            .into_iter()
-            .chain(district_rates::left_out_note(
-                self.rates.left_out,
-                self.rates.districts.len(),
-                self.rates.child_level,
-                lang,
-            ))
-            .collect();
+        let mut notes = self.rates.notes(lang);
+        notes.push(suppression_note(self.rates.min_count, lang));
         let area = page(root, &self.title(lang), &notes)?;
         self.rates.paint(&area, lang)
     }
@@ -114,7 +90,7 @@ mod tests {
             .iter()
             .map(|(name, p)| (name.as_str(), p.cell))
             .collect();
-        // Published values first, highest first; suppressed ones after, by name.
+        // Published values first, lowest first; suppressed ones after, by name.
         assert_eq!(
             drawn,
             [

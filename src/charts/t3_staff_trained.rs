@@ -27,11 +27,12 @@ pub fn series(published: &Published, scope: &Scope) -> StaffTrained {
 impl StaffTrained {
     pub fn title(&self, lang: Lang) -> String {
         format!(
-            "{} – {}",
+            "{} {} – {}",
             lang.pick(
-                "Tỷ lệ cán bộ làm công tác trẻ em được tập huấn, theo huyện",
-                "Child-protection staff who were trained, by district",
+                "Tỷ lệ cán bộ làm công tác trẻ em được tập huấn, theo",
+                "Child-protection staff who were trained, by",
             ),
+            district_rates::child_unit(self.rates.child_level, lang),
             self.year
         )
     }
@@ -51,14 +52,14 @@ impl Chart for StaffTrained {
         root: &DrawingArea<DB, Shift>,
         lang: Lang,
     ) -> DrawResult<(), DB> {
-        let notes = vec![format!(
-            "{}. {}",
-            self.rates.province_note(lang),
+        let mut notes = self.rates.notes(lang);
+        notes.push(
             lang.pick(
-                "Màu cam: huyện dưới mục tiêu. Nguồn: biểu 3 của các huyện",
-                "Orange: districts below the target. Source: the districts' form 3"
+                "Nguồn: biểu 3 của các huyện",
+                "Source: the districts' form 3",
             )
-        )];
+            .to_string(),
+        );
         let area = page(root, &self.title(lang), &notes)?;
         self.rates.paint(&area, lang)
     }
@@ -93,9 +94,9 @@ mod tests {
         assert_eq!(
             drawn,
             [
-                ("Ayun Pa", Cell::Value(1.0)),
+                ("An Khê", Cell::Value(0.75)),
                 ("Pleiku", Cell::Value(0.8)),
-                ("An Khê", Cell::Value(0.75))
+                ("Ayun Pa", Cell::Value(1.0))
             ]
         );
         assert_eq!(s.rates.province.cell, Cell::Value(21.0 / 24.0));

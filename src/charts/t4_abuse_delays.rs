@@ -5,12 +5,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::hbars::{self, Bar, Panel, RefLine, Row};
+use super::district_rates::{paint_dots, Axis, DotLayout, RateRow};
+use super::hbars::{self, Bar, Panel, Row};
 use super::{
-    cell_text, count, page, palette, percent, suppression_note, Chart, DrawResult, Field, Plotted,
-    PlottedRow, Scope,
+    bold, cell_text, count, page, palette, percent, size, suppression_note, Chart, DrawResult,
+    Field, Plotted, PlottedRow, Scope,
 };
-use crate::disclosure::{Cell, Published};
+use crate::disclosure::Published;
 use crate::indicators::cases::delay_labels;
 use crate::text::Lang;
 
@@ -158,6 +159,19 @@ impl AbuseDelays {
         ]
     }
 
+    /// "Mục tiêu T4", and where the rates' axis starts when not at 0.
+    fn rates_heading(&self, axis: Axis, lang: Lang) -> String {
+        let heading = lang.pick("Mục tiêu T4", "Target T4");
+        if axis.from_zero() {
+            return heading.to_string();
+        }
+        let from = percent(axis.lo, axis.decimals(), lang);
+        match lang {
+            Lang::Vi => format!("{heading} (trục ngang bắt đầu từ {from}, không từ 0)"),
+            Lang::En => format!("{heading} (the axis starts at {from}, not at 0)"),
+        }
+    }
+
     fn rate_text(&self, rate: &Rate, lang: Lang) -> String {
         let part = |p: &Plotted| cell_text(p.cell, self.min_count, lang, |v| count(v, lang));
         cell_text(rate.value.cell, self.min_count, lang, |v| {
@@ -252,48 +266,33 @@ impl Chart for AbuseDelays {
                 label_width: 780,
             },
         )?;
-        let rows = self
+        // The rates as dots near the 100 % line, as T1's: 84 % and 98 % of a bar from 0
+        // would look alike.
+        let rows: Vec<RateRow> = self
             .rate_rows(lang)
             .into_iter()
-            .map(|(label, rate)| {
-                let short = matches!((rate.value.cell, rate.goal), (Cell::Value(v), Some(g)) if v < g - 1e-9);
-                Row {
-                    label,
-                    bars: vec![Bar {
-                        cell: rate.value.cell,
-                        text: self.rate_text(rate, lang),
-                        colour: if short { palette::WARNING } else { palette::BAR },
-                    }],
-                    strong: false,
-                }
+            .map(|(label, rate)| RateRow {
+                label,
+                cell: rate.value.cell,
+                text: self.rate_text(rate, lang),
+                strong: false,
             })
             .collect();
-        let percent_tick = |x: f64| {
-            if x > 1.0 + 1e-9 {
-                String::new()
-            } else {
-                percent(x, 0, lang)
-            }
+        let goal = self.timely.goal.or(self.supported.goal);
+        let axis = Axis::of(rows.iter().filter_map(|r| r.cell.value()), goal);
+        lower.draw(&Text::new(
+            self.rates_heading(axis, lang),
+            (60, 10),
+            bold(size::LABEL),
+        ))?;
+        let lower = lower.split_vertically((size::LABEL * 1.6) as i32).1;
+        let layout = DotLayout {
+            label_width: 780,
+            value_width: 430,
+            band: 0.0,
         };
-        hbars::paint(
-            &lower,
-            &Panel {
-                heading: Some(lang.pick("Mục tiêu T4", "Target T4").to_string()),
-                rows,
-                legend: Vec::new(),
-                lines: vec![RefLine {
-                    at: 1.0,
-                    label: format!(
-                        "{} {}",
-                        lang.pick("Mục tiêu", "Target"),
-                        percent(1.0, 0, lang)
-                    ),
-                }],
-                range: (0.0, 1.1),
-                tick: &percent_tick,
-                label_width: 780,
-            },
-        )
+        paint_dots(&lower, &rows, goal, axis, &layout, lang)?;
+        Ok(())
     }
 
     fn plotted(&self, lang: Lang) -> Vec<PlottedRow> {
@@ -321,6 +320,7 @@ impl Chart for AbuseDelays {
 mod tests {
     use super::*;
     use crate::charts::fixture::{count, publish, ratio, scope};
+    use crate::disclosure::Cell;
 
     #[test]
     fn delay_buckets_in_order_with_small_counts_and_rates_on_them() {

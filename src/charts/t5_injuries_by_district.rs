@@ -7,6 +7,7 @@ use plotters::prelude::*;
 
 use super::district_rates::{child_unit, top_label};
 use super::hbars::{self, Bar, Panel, Row};
+use super::units;
 use super::{
     cell_text, count, page, palette, signed_count, sort_by_value, suppression_note, Chart,
     DrawResult, Field, Plotted, PlottedRow, Scope,
@@ -23,13 +24,11 @@ pub struct InjuriesByDistrict {
     pub min_count: u32,
     /// The level of the top unit (province or country), which names its row.
     pub top_level: &'static str,
-    /// The level of the units drawn under it, which the title names.
+    /// The level of the units under it, which the title names.
     pub child_level: &'static str,
     pub province: Plotted,
     /// (district name, its change), largest increase first.
     pub districts: Vec<(String, Plotted)>,
-    /// Units left out of a chart of very many: only the largest increases are drawn.
-    pub left_out: usize,
 }
 
 pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
@@ -49,8 +48,6 @@ pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
         .map(|code| (scope.names.name(code), at(code)))
         .collect();
     sort_by_value(&mut districts, |(name, p)| (p.cell, name.as_str()));
-    let all = districts.len();
-    districts.truncate(super::district_rates::MAX_DRAWN);
     InjuriesByDistrict {
         year: scope.year,
         baseline_year: scope.baseline_year,
@@ -58,7 +55,6 @@ pub fn series(published: &Published, scope: &Scope) -> InjuriesByDistrict {
         top_level: scope.top_level,
         child_level: scope.child_level,
         province: at(&scope.top),
-        left_out: all - districts.len(),
         districts,
     }
 }
@@ -81,14 +77,78 @@ impl InjuriesByDistrict {
         }
     }
 
+    /// Whether the units are too many for a row each ([`units::MAX_ROWS`]).
+    pub fn many(&self) -> bool {
+        units::too_many(self.districts.len())
+    }
+
+    /// The units drawn as rows: all of them, or past [`units::MAX_ROWS`] the largest
+    /// increases and the largest decreases, half of the rows each at most.
+    pub fn drawn(&self) -> Vec<&(String, Plotted)> {
+        if !self.many() {
+            return self.districts.iter().collect();
+        }
+        let half = units::MAX_ROWS / 2;
+        let up = self
+            .districts
+            .iter()
+            .filter(|(_, p)| p.cell.value().is_some_and(|v| v > 0.0))
+            .take(half);
+        let down: Vec<&(String, Plotted)> = self
+            .districts
+            .iter()
+            .filter(|(_, p)| p.cell.value().is_some_and(|v| v < 0.0))
+            .collect();
+        let down = &down[down.len().saturating_sub(half)..];
+        up.chain(down.iter().copied()).collect()
+    }
+
+    /// The rows drawn: the top unit's change on top — unless the units are many, when it
+    /// is a note, as it would dwarf their bars — then the units.
     fn rows(&self, lang: Lang) -> Vec<(String, bool, &Plotted)> {
-        std::iter::once((
-            top_label(self.top_level, lang).to_string(),
-            true,
-            &self.province,
-        ))
-        .chain(self.districts.iter().map(|(n, p)| (n.clone(), false, p)))
-        .collect()
+        let top = (!self.many()).then(|| {
+            (
+                top_label(self.top_level, lang).to_string(),
+                true,
+                &self.province,
+            )
+        });
+        top.into_iter()
+            .chain(self.drawn().into_iter().map(|(n, p)| (n.clone(), false, p)))
+            .collect()
+    }
+
+    /// With many units: the top unit's change, how the units moved, which rows are drawn.
+    pub fn selection_notes(&self, lang: Lang) -> Vec<String> {
+        if !self.many() {
+            return Vec::new();
+        }
+        let top = format!(
+            "{}: {}",
+            top_label(self.top_level, lang),
+            cell_text(self.province.cell, self.min_count, lang, |v| {
+                signed_count(v, lang)
+            })
+        );
+        let count =
+            |f: &dyn Fn(Cell) -> bool| self.districts.iter().filter(|(_, p)| f(p.cell)).count();
+        let up = count(&|c| c.value().is_some_and(|v| v > 0.0));
+        let down = count(&|c| c.value().is_some_and(|v| v < 0.0));
+        let same = count(&|c| c == Cell::Value(0.0));
+        let hidden = count(&|c| c.is_suppressed());
+        let (all, m) = (self.districts.len(), self.min_count);
+        let unit = units::units_word(self.child_level, lang);
+        let one = units::unit_word(self.child_level, lang);
+        match lang {
+            Lang::Vi => vec![
+                format!("{top}. {all} {unit}: {up} tăng, {down} giảm, {same} không đổi, {hidden} không công bố (<{m}, x)"),
+                format!("Các hàng: {unit} tăng nhiều nhất và giảm nhiều nhất; số liệu từng {one} ở bảng chỉ tiêu"),
+            ],
+            Lang::En => vec![
+                format!("{top}. {all} {unit}: {up} more, {down} fewer, {same} the same, {hidden} not published (<{m}, x)"),
+                format!("Rows: the largest increases and decreases; every {one} is in the indicator tables"),
+            ],
+        }
     }
 }
 
@@ -98,7 +158,7 @@ impl Chart for InjuriesByDistrict {
     }
 
     fn height(&self) -> u32 {
-        460 + 78 * (self.districts.len() as u32 + 1)
+        460 + 78 * (self.rows(Lang::Vi).len() as u32 + 1)
     }
 
     fn paint<DB: DrawingBackend>(
@@ -106,7 +166,7 @@ impl Chart for InjuriesByDistrict {
         root: &DrawingArea<DB, Shift>,
         lang: Lang,
     ) -> DrawResult<(), DB> {
-        let notes = vec![
+        let mut notes = vec![
             match lang {
                 Lang::Vi => format!(
                     "Số trẻ em năm {} trừ số trẻ em năm {}. Màu xanh: giảm (đạt mục tiêu), màu cam: tăng",
@@ -119,15 +179,7 @@ impl Chart for InjuriesByDistrict {
             },
             suppression_note(self.min_count, lang),
         ];
-        let notes: Vec<String> = notes
-            .into_iter()
-            .chain(super::district_rates::left_out_note(
-                self.left_out,
-                self.districts.len(),
-                self.child_level,
-                lang,
-            ))
-            .collect();
+        notes.splice(1..1, self.selection_notes(lang));
         let area = page(root, &self.title(lang), &notes)?;
         let rows = self
             .rows(lang)
@@ -219,5 +271,37 @@ mod tests {
         assert!(s
             .title(Lang::Vi)
             .starts_with("Thay đổi số trẻ em bị tai nạn thương tích so với năm 2020"));
+    }
+
+    #[test]
+    fn many_units_draw_the_largest_rises_and_falls_and_the_top_unit_in_a_note() {
+        // 40 units: unit i had 50 children in 2020 and 30 + i in 2021 (−20 … +19).
+        let codes: Vec<&'static str> = (0..40)
+            .map(|i| &*Box::leak(format!("{}", 700 + i).into_boxed_str()))
+            .collect();
+        let mut rows = vec![count(INDICATOR, "64", None, 1980.0, Some(2000.0))];
+        for (i, code) in codes.iter().enumerate() {
+            rows.push(count(INDICATOR, code, None, 30.0 + i as f64, Some(50.0)));
+        }
+        let s = series(&publish(&rows), &scope(&[]));
+        assert!(s.many());
+        let drawn: Vec<f64> = s
+            .drawn()
+            .iter()
+            .map(|(_, p)| p.cell.value().unwrap())
+            .collect();
+        let half = units::MAX_ROWS / 2;
+        assert_eq!(drawn.len(), 2 * half);
+        assert_eq!(drawn[0], 19.0, "largest rise first");
+        assert_eq!(drawn[half - 1], 19.0 - (half - 1) as f64);
+        assert_eq!(*drawn.last().unwrap(), -20.0, "largest fall last");
+        // The top unit's −20 is in the notes, not a row that would dwarf the units' bars.
+        let rows = s.plotted(Lang::Vi);
+        assert!(!rows.iter().any(|r| r.label == "Toàn tỉnh"));
+        let notes = s.selection_notes(Lang::Vi);
+        assert_eq!(
+            notes[0],
+            "Toàn tỉnh: −20. 40 huyện: 19 tăng, 20 giảm, 1 không đổi, 0 không công bố (<5, x)"
+        );
     }
 }

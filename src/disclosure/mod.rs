@@ -177,6 +177,8 @@ pub struct PublishedRow {
 pub struct Published {
     rows: Vec<PublishedRow>,
     min_count: u32,
+    /// The unit each unit of the rows adds up into, as suppression used it.
+    parent_of: BTreeMap<String, String>,
 }
 
 impl Published {
@@ -231,7 +233,11 @@ impl Published {
             }
         }
         hide_distances(&mut rows);
-        Ok(Published { rows, min_count })
+        Ok(Published {
+            rows,
+            min_count,
+            parent_of,
+        })
     }
 
     pub fn rows(&self) -> &[PublishedRow] {
@@ -240,6 +246,12 @@ impl Published {
 
     pub fn min_count(&self) -> u32 {
         self.min_count
+    }
+
+    /// The unit `org_unit` adds up into (a district's province, a province's country), as
+    /// complementary suppression took it; None for the top unit.
+    pub fn parent(&self, org_unit: &str) -> Option<&str> {
+        self.parent_of.get(org_unit).map(String::as_str)
     }
 
     /// The row of `indicator` for `period`, `org_unit` and `breakdown` (None = the total).

@@ -140,6 +140,27 @@ pub struct DistrictSupport {
 }
 
 impl DistrictSupport {
+    /// A district with no child counted yet.
+    pub fn new(district_code: u32) -> Self {
+        DistrictSupport {
+            district_code,
+            special_children: 0,
+            special_supported: 0,
+            at_risk_rows: 0,
+        }
+    }
+
+    /// Counts one registry row: a special-circumstance child (supported or not), or one
+    /// at risk.
+    pub fn count(&mut self, special: bool, supported: bool) {
+        if special {
+            self.special_children += 1;
+            self.special_supported += usize::from(supported);
+        } else {
+            self.at_risk_rows += 1;
+        }
+    }
+
     pub fn special_support_rate(&self) -> f64 {
         ratio(self.special_supported, self.special_children)
     }

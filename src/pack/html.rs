@@ -1,16 +1,20 @@
-//! `index.html`: the pack's front page — title, charts, the scorecard, the indicator table
-//! of the reporting year, the data-quality summary and what the pack was built from.
+//! `index.html`: the pack's front page — title, the scorecard, the charts, the way into the
+//! full indicator tables, the data-quality summary and what the pack was built from.
 //!
-//! It must open from a USB stick on an office computer with no network: the CSS is inline,
-//! there is no script and no web font, and every link or image points at a file inside the
-//! pack (`charts/…`, `indicators.xlsx`). It is written with `format!` and one escaping
-//! function, [`escape`], through which every piece of text passes. Each indicator row
-//! carries its key in `data-key="indicator|period|org_unit|breakdown"` so tests (and a
-//! curious reader) can match a row of the page to a row of the table; the cells of a row
-//! follow [`ROW_COLUMNS`]. Scorecard rows carry the same key in `data-score`.
+//! It must open from a USB stick on an office computer with no network, and open at once
+//! at any scale: the CSS is inline, there is no script and no web font, every link or
+//! image points at a file inside the pack (`charts/…`, `tables/…`, `indicators.xlsx`),
+//! and the full tables — 60,000 rows at national scope — are on pages of their own, one
+//! per parent unit (`tables.rs`), linked by unit and by indicator. The page is written
+//! with `format!` and one escaping function, [`escape`], through which every piece of
+//! text passes. Each indicator row (on the table pages) carries its key in
+//! `data-key="indicator|period|org_unit|breakdown"` so tests (and a curious reader) can
+//! match a row of a page to a row of the table; the cells of a row follow
+//! [`ROW_COLUMNS`]. Scorecard rows carry the same key in `data-score`.
 
 use std::fmt::Write;
 
+use super::tables::{self, TablePage};
 use super::words::{self, Headers};
 use super::{Contents, Shown};
 use crate::disclosure::{Cell, PublishedRow};
@@ -53,7 +57,8 @@ pub fn row_key(indicator: &str, period: &str, org_unit: &str, breakdown: Option<
     )
 }
 
-const STYLE: &str = "
+/// The pages' style sheet, inline in every page of the pack.
+pub const STYLE: &str = "
 body { font-family: 'Segoe UI', Arial, 'Noto Sans', sans-serif; margin: 2em auto; max-width: 70em; color: #1a1a1a; padding: 0 1em; }
 h1 { font-size: 1.6em; margin-bottom: .2em; }
 h2 { border-bottom: 2px solid #3a6b99; padding-bottom: .2em; margin-top: 2em; }
@@ -67,14 +72,63 @@ tr.top td { font-weight: 600; }
 .met { color: #1b6e20; } .notmet { color: #a11d1d; }
 .note { font-size: .9em; color: #444; }
 figure { display: inline-block; margin: 0 1em 1.5em 0; vertical-align: top; }
-figure img { max-width: 32em; border: 1px solid #ddd; }
+figure img { width: 32em; max-width: 100%; height: auto; border: 1px solid #ddd; }
+ul.units { columns: 3 18em; padding-left: 1.2em; } ul.units li { break-inside: avoid; }
 details { margin: .4em 0; } summary { cursor: pointer; font-weight: 600; }
 code { font-size: .85em; word-break: break-all; }
 @media print { nav, summary { display: none; } details { display: block; } h2 { page-break-before: auto; } }
 ";
 
-/// The page.
-pub fn render(contents: &Contents) -> String {
+/// A section of the page: its anchor, its name in the navigation bar, and its writer.
+struct Section {
+    id: &'static str,
+    nav: (&'static str, &'static str),
+    write: fn(&mut String, &Contents, &[TablePage]),
+}
+
+/// The page's sections, in order. The navigation is made from the same list; a section
+/// with nothing to show (no distance rows, no unit to send feedback to) writes nothing and
+/// gets no link.
+const SECTIONS: [Section; 7] = [
+    Section {
+        id: "scorecard",
+        nav: ("Mục tiêu", "Targets"),
+        write: |page, contents, _| scorecard(page, contents),
+    },
+    Section {
+        id: "distance",
+        nav: ("Khoảng cách", "Distance"),
+        write: |page, contents, _| distances(page, contents),
+    },
+    Section {
+        id: "charts",
+        nav: ("Biểu đồ", "Charts"),
+        write: |page, contents, _| charts(page, contents),
+    },
+    Section {
+        id: "indicators",
+        nav: ("Bảng chỉ tiêu", "Indicator tables"),
+        write: indicators,
+    },
+    Section {
+        id: "quality",
+        nav: ("Chất lượng số liệu", "Data quality"),
+        write: |page, contents, _| quality(page, contents),
+    },
+    Section {
+        id: "sources",
+        nav: ("Nguồn", "Sources"),
+        write: |page, contents, _| sources(page, contents),
+    },
+    Section {
+        id: "feedback",
+        nav: ("Phản hồi", "Feedback"),
+        write: |page, contents, _| feedback(page, contents),
+    },
+];
+
+/// The page; `pages` are the table pages it links to ([`tables::pages`]).
+pub fn render(contents: &Contents, pages: &[TablePage]) -> String {
     let lang = contents.lang;
     let title = escape(&contents.title());
     let mut page = String::new();
@@ -93,22 +147,22 @@ pub fn render(contents: &Contents) -> String {
             "Disclosure-controlled figures: no small count can identify a child. Full workbook:"
         ))
     );
-    let _ = writeln!(
-        page,
-        "<nav><a href=\"#scorecard\">{}</a><a href=\"#charts\">{}</a><a href=\"#indicators\">{}</a><a href=\"#quality\">{}</a><a href=\"#sources\">{}</a></nav>",
-        escape(lang.pick("Mục tiêu", "Targets")),
-        escape(lang.pick("Biểu đồ", "Charts")),
-        escape(lang.pick("Chỉ tiêu", "Indicators")),
-        escape(lang.pick("Chất lượng số liệu", "Data quality")),
-        escape(lang.pick("Nguồn", "Sources")),
-    );
-    scorecard(&mut page, contents);
-    distances(&mut page, contents);
-    charts(&mut page, contents);
-    indicators(&mut page, contents);
-    quality(&mut page, contents);
-    sources(&mut page, contents);
-    feedback(&mut page, contents);
+    let mut nav = String::new();
+    let mut body = String::new();
+    for section in &SECTIONS {
+        let before = body.len();
+        (section.write)(&mut body, contents, pages);
+        if body.len() > before {
+            let _ = write!(
+                nav,
+                "<a href=\"#{}\">{}</a>",
+                section.id,
+                escape(lang.pick(section.nav.0, section.nav.1))
+            );
+        }
+    }
+    let _ = writeln!(page, "<nav>{nav}</nav>");
+    page.push_str(&body);
     page.push_str("</body>\n</html>\n");
     page
 }
@@ -136,7 +190,7 @@ fn verdict_td(met: Option<bool>, lang: Lang) -> String {
 }
 
 fn scorecard(page: &mut String, contents: &Contents) {
-    let (lang, min) = (contents.lang, contents.min_count());
+    let lang = contents.lang;
     let h = Headers { lang };
     let period = contents
         .annual_period
@@ -153,46 +207,47 @@ fn scorecard(page: &mut String, contents: &Contents) {
             .concat()
     );
     for target in &contents.targets {
-        let score = contents.score(&target.indicator);
-        let unit = score.map_or("ratio", |s| s.unit.as_str());
-        let name = escape(&words::indicator(&target.indicator, lang));
-        let goal = escape(&words::goal(&target.rule, unit, lang));
-        let key = escape(&row_key(
-            &target.indicator,
-            contents.annual_period.as_deref().unwrap_or_default(),
-            &contents.top,
-            None,
-        ));
-        // What is still missing to reach the goal (`indicators::distance`), in its own unit.
-        let shortfall = contents
-            .score(&format!(
-                "{}{}",
-                target.indicator,
-                crate::columns::SHORTFALL
-            ))
-            .map(|d| td(d.value, min, |v| words::value(v, &d.unit, lang)))
-            .unwrap_or_else(|| "<td></td>".to_string());
-        match score {
-            Some(s) => {
-                let _ = writeln!(
-                    page,
-                    "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}{shortfall}</tr>",
-                    td(s.value, min, |v| words::value(v, unit, lang)),
-                    verdict_td(words::verdict(s), lang),
-                    td(s.baseline, min, |v| words::value(v, unit, lang)),
-                    td(s.change, min, |v| words::change(v, unit, lang)),
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    page,
-                    "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td><td></td></tr>",
-                    escape(lang.pick("Chưa có số liệu", "No data"))
-                );
-            }
-        }
+        page.push_str(&score_row(contents, target));
     }
     page.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// One row of the scorecard: the target's indicator, the top unit's value, the goal,
+/// met or not, the baseline and the change — the one place a scorecard row is written.
+fn score_row(contents: &Contents, target: &crate::config::Target) -> String {
+    let (lang, min) = (contents.lang, contents.min_count());
+    let score = contents.score(&target.indicator);
+    let unit = score.map_or("ratio", |s| s.unit.as_str());
+    let name = escape(&words::indicator(&target.indicator, lang));
+    let goal = escape(&words::goal(&target.rule, unit, lang));
+    let key = escape(&row_key(
+        &target.indicator,
+        contents.annual_period.as_deref().unwrap_or_default(),
+        &contents.top,
+        None,
+    ));
+    // What is still missing to reach the goal (`indicators::distance`), in its own unit.
+    let shortfall = contents
+        .score(&format!(
+            "{}{}",
+            target.indicator,
+            crate::columns::SHORTFALL
+        ))
+        .map(|d| td(d.value, min, |v| words::value(v, &d.unit, lang)))
+        .unwrap_or_else(|| "<td></td>".to_string());
+    match score {
+        Some(s) => format!(
+            "<tr data-score=\"{key}\"><td>{name}</td>{}<td>{goal}</td>{}{}{}{shortfall}</tr>\n",
+            td(s.value, min, |v| words::value(v, unit, lang)),
+            verdict_td(words::verdict(s), lang),
+            td(s.baseline, min, |v| words::value(v, unit, lang)),
+            td(s.change, min, |v| words::change(v, unit, lang)),
+        ),
+        None => format!(
+            "<tr><td>{name}</td><td>{}</td><td>{goal}</td><td></td><td></td><td></td><td></td></tr>\n",
+            escape(lang.pick("Chưa có số liệu", "No data"))
+        ),
+    }
 }
 
 /// The distance to every target (`indicators::distance`) for the top unit, in each period
@@ -309,7 +364,8 @@ fn charts(page: &mut String, contents: &Contents) {
     page.push_str("</section>\n");
 }
 
-fn indicator_row(contents: &Contents, r: &PublishedRow) -> String {
+/// One indicator row of a table page, its cells in [`ROW_COLUMNS`] order.
+pub fn indicator_row(contents: &Contents, r: &PublishedRow) -> String {
     let (lang, min) = (contents.lang, contents.min_count());
     let count_unit = words::count_unit(&r.unit);
     // The top unit's rows (the province, or the country) stand out, whatever its level.
@@ -363,7 +419,7 @@ const NOT_COMPARABLE_EN: &str =
      and communes split by the 2025 reform were allocated by the pipeline file's rule";
 
 /// The note under the indicator table when some baseline is marked "≈".
-fn comparability_note(contents: &Contents) -> String {
+pub fn comparability_note(contents: &Contents) -> String {
     if !contents
         .published
         .rows()
@@ -379,7 +435,8 @@ fn comparability_note(contents: &Contents) -> String {
     )
 }
 
-fn suppression_note(contents: &Contents) -> String {
+/// What `<5` and `x` mean, above every table of figures.
+pub fn suppression_note(contents: &Contents) -> String {
     let min = contents.min_count();
     match contents.lang {
         Lang::Vi => format!(
@@ -397,36 +454,51 @@ fn suppression_note(contents: &Contents) -> String {
     }
 }
 
-fn indicators(page: &mut String, contents: &Contents) {
+/// The way into the full tables: a page per parent unit, and every indicator of the year
+/// on the top unit's page.
+fn indicators(page: &mut String, contents: &Contents, pages: &[TablePage]) {
     let lang = contents.lang;
-    let h = Headers { lang };
     let _ = writeln!(
         page,
-        "<section id=\"indicators\">\n<h2>{} {}</h2>\n<p class=\"note\" id=\"suppression\">{}</p>",
+        "<section id=\"indicators\">\n<h2>{} {}</h2>\n<p class=\"note\" id=\"suppression\">{}</p>\n<p>{}</p>",
         escape(lang.pick("Bảng chỉ tiêu năm", "Indicators of")),
         contents.year,
-        suppression_note(contents)
+        suppression_note(contents),
+        escape(lang.pick(
+            "Mỗi trang một đơn vị và các đơn vị trực thuộc, với bộ lọc theo đơn vị và chỉ tiêu; tất cả cũng có trong indicators.xlsx.",
+            "A page per unit with the units under it, with a filter by unit and by indicator; all of them are in indicators.xlsx too."
+        ))
     );
-    page.push_str(&comparability_note(contents));
-    let header: String = ROW_COLUMNS
-        .map(|k| format!("<th>{}</th>", escape(h.get(k))))
-        .concat();
-    for indicator in contents.indicators_of_year() {
-        let targeted = contents.targets.iter().any(|t| t.indicator == indicator);
-        let _ = write!(
+    let _ = writeln!(
+        page,
+        "<h3>{}</h3>\n<ul class=\"units\">",
+        escape(lang.pick("Theo đơn vị", "By unit"))
+    );
+    for p in pages {
+        let _ = writeln!(
             page,
-            "<details{}><summary>{} <code>{}</code></summary>\n<table data-indicator=\"{}\">\n<thead><tr>{header}</tr></thead>\n<tbody>\n",
-            if targeted { " open" } else { "" },
-            escape(&words::indicator(&indicator, lang)),
-            escape(&indicator),
-            escape(&indicator),
+            "<li><a href=\"{}\">{}</a> <span class=\"note\">({})</span></li>",
+            escape(&p.file),
+            escape(&p.title(contents)),
+            escape(&tables::rows_word(p.rows.len(), lang))
         );
-        for r in contents.rows_of_year().filter(|r| r.indicator == indicator) {
-            page.push_str(&indicator_row(contents, r));
-        }
-        page.push_str("</tbody>\n</table>\n</details>\n");
     }
-    page.push_str("</section>\n");
+    let _ = writeln!(
+        page,
+        "</ul>\n<h3>{}</h3>\n<ul class=\"units\">",
+        escape(lang.pick("Theo chỉ tiêu", "By indicator"))
+    );
+    for indicator in contents.indicators_of_year() {
+        if let Some(link) = tables::indicator_link(pages, &indicator) {
+            let _ = writeln!(
+                page,
+                "<li><a href=\"{}\">{}</a></li>",
+                escape(&link),
+                escape(&words::indicator(&indicator, lang))
+            );
+        }
+    }
+    page.push_str("</ul>\n</section>\n");
 }
 
 fn quality(page: &mut String, contents: &Contents) {
@@ -571,6 +643,16 @@ mod tests {
     use super::*;
     use crate::pack::fixture;
 
+    /// The front page and the table pages of the fixture, one after the other.
+    fn pages(contents: &Contents) -> String {
+        let tables = tables::pages(contents);
+        let mut all = render(contents, &tables);
+        for t in &tables {
+            all.push_str(&tables::render(contents, t));
+        }
+        all
+    }
+
     /// The cells of the row with `key`, as written between `<td…>` and `</td>`.
     fn cells(page: &str, key: &str) -> Vec<String> {
         let start = page
@@ -592,7 +674,7 @@ mod tests {
 
     #[test]
     fn suppressed_cells_read_as_labels_and_true_zeros_as_zero() {
-        let page = render(&fixture::contents(Lang::Vi));
+        let page = pages(&fixture::contents(Lang::Vi));
         let r = cells(&page, "abused_children|2021|622|");
         assert_eq!(r[at("org_unit")], "Thành phố Pleiku");
         assert_eq!(r[at("value")], "&lt;5");
@@ -614,7 +696,7 @@ mod tests {
 
     #[test]
     fn the_scorecard_and_data_quality_show_no_small_value() {
-        let page = render(&fixture::contents(Lang::Vi));
+        let page = pages(&fixture::contents(Lang::Vi));
         assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
         // Scorecard row of the fund: its value the Vietnamese way, the goal, not met.
         let fund = page
@@ -653,7 +735,7 @@ mod tests {
 
     #[test]
     fn english_with_lang_en() {
-        let page = render(&fixture::contents(Lang::En));
+        let page = pages(&fixture::contents(Lang::En));
         assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
         let r = cells(&page, "special_support_rate|2021|64|");
         assert_eq!(r[at("value")], "98.2 %");
@@ -666,5 +748,39 @@ mod tests {
             escape(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+}
+
+#[cfg(test)]
+mod front_page {
+    use super::*;
+    use crate::pack::fixture;
+
+    #[test]
+    fn the_front_page_links_the_tables_and_holds_none_of_their_rows() {
+        let contents = fixture::contents(Lang::Vi);
+        let pages = tables::pages(&contents);
+        let page = render(&contents, &pages);
+        assert_eq!(page.matches("<tr data-key=").count(), 0);
+        assert!(page.contains("<a href=\"tables/64.html\">"), "{page}");
+        assert!(page.contains("<a href=\"tables/64.html#i=special_support_rate\">"));
+        assert!(!page.contains("<script"));
+        // The navigation names every section the page has, in order, and no other; the
+        // five that always have something to show are there.
+        let nav = &page[page.find("<nav>").unwrap()..page.find("</nav>").unwrap()];
+        let mut at = 0;
+        for id in SECTIONS.iter().map(|s| s.id) {
+            let present = page.contains(&format!("<section id=\"{id}\">"));
+            match nav[at..].find(&format!("href=\"#{id}\"")) {
+                Some(found) => {
+                    assert!(present, "{id} is linked but not on the page");
+                    at += found;
+                }
+                None => assert!(!present, "{id} is on the page but not linked"),
+            }
+        }
+        for id in ["scorecard", "charts", "indicators", "quality", "sources"] {
+            assert!(nav.contains(&format!("href=\"#{id}\"")), "{id}");
+        }
     }
 }

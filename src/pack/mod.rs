@@ -3,11 +3,13 @@
 //!
 //! The pack step takes the published table the run made (`crate::disclosure`), gathers
 //! what the renderers need into one [`Contents`] (names, findings, provenance, charts) and
-//! builds `index.html`, `indicators.xlsx` and `charts/` in the staging folder before
+//! builds `index.html`, the table pages `tables/`, `indicators.xlsx` and `charts/` in the
+//! staging folder before
 //! swapping the whole folder in as `<out>/pack/`, so a reader never finds half a pack. The renderers
 //! (`xlsx`, `html`) are pure functions of [`Contents`]; tests build one by hand.
 
 pub mod html;
+pub mod tables;
 pub mod words;
 pub mod xlsx;
 
@@ -381,7 +383,12 @@ pub fn list_charts(dir: &Path) -> Vec<Chart> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "svg"))
         .collect();
-    svgs.sort();
+    // The report's order: the targets' charts (t1_…, t6_…), then the others by name.
+    svgs.sort_by_cached_key(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        (!name.starts_with('t'), name)
+    });
     svgs.iter()
         .filter_map(|svg| {
             let name = svg.file_name()?.to_str()?.to_string();
@@ -487,8 +494,16 @@ pub fn run(
     };
 
     xlsx::write(&contents, &built.join("indicators.xlsx"))?;
+    let pages = tables::pages(&contents);
+    std::fs::create_dir_all(built.join(tables::DIR))
+        .map_err(|e| Error::write(&built.join(tables::DIR), e))?;
+    for table in &pages {
+        let path = built.join(&table.file);
+        std::fs::write(&path, tables::render(&contents, table))
+            .map_err(|e| Error::write(&path, e))?;
+    }
     let page = built.join("index.html");
-    std::fs::write(&page, html::render(&contents)).map_err(|e| Error::write(&page, e))?;
+    std::fs::write(&page, html::render(&contents, &pages)).map_err(|e| Error::write(&page, e))?;
 
     let target = layout.pack();
     swap_in(&built, &target).map_err(|e| Error::write(&target, e))?;

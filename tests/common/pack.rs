@@ -66,6 +66,22 @@ pub fn sheet_rows(sheet: &[Vec<Data>]) -> Option<KeyedRows> {
     Some((rows, header))
 }
 
+/// The pages of a built pack as one text: `index.html`, then every table page under
+/// `tables/` by name — where the rows of the indicators are.
+pub fn all_pages(pack: &Path) -> String {
+    let mut text = std::fs::read_to_string(pack.join("index.html")).unwrap();
+    let mut tables: Vec<_> = std::fs::read_dir(pack.join("tables"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    tables.sort();
+    for page in tables {
+        text.push_str(&std::fs::read_to_string(page).unwrap());
+    }
+    text
+}
+
 /// The `<td>` contents of the page's row whose `attribute` is `key`.
 pub fn html_row(page: &str, attribute: &str, key: &str) -> Option<Vec<String>> {
     let start = page.find(&format!("<tr {attribute}=\"{}\"", escape(key)))?;

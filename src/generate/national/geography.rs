@@ -63,6 +63,11 @@ impl District {
     pub fn support_rate(&self, m: usize) -> f64 {
         (self.support_base + self.support_gain * m as f64 / 11.0).min(0.998)
     }
+
+    /// The support rate a month before the first month end: the baseline year's December.
+    pub fn support_rate_before(&self) -> f64 {
+        (self.support_base - self.support_gain / 11.0).clamp(0.0, 0.998)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -73,7 +73,8 @@ pub struct WrittenFile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NationalSummary {
     pub files: Vec<WrittenFile>,
-    /// One entry per snapshot written, oldest first; districts in the order of the list.
+    /// One entry per snapshot written, oldest first — the baseline year's 31 December, then
+    /// the month ends of the reporting year; districts in the order of the list.
     pub snapshots: Vec<SnapshotFacts>,
     /// Case rows per year.
     pub case_rows: Vec<(i32, usize)>,
@@ -299,6 +300,30 @@ fn generate_province(
     let mut files = Vec::new();
     let mut facts = Vec::new();
     let file_name = format!("{}.csv", province.code);
+    // The baseline year's last snapshot first: what the stock of January was a month
+    // earlier, so that the baseline and the change of the registry's indicators exist.
+    {
+        let rel = PathBuf::from("child_registry")
+            .join(
+                rows::date_of(ctx.baseline_end())
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            )
+            .join(&file_name);
+        let mut csv = CsvOut::create(&opts.out, rel, pool::REGISTRY_HEADER)?;
+        let mut districts = Vec::new();
+        for (d, p) in province.districts.iter().zip(&pools) {
+            let mut support = DistrictSupport::new(d.code_num);
+            for c in p.children.iter().filter(|c| ctx.at_baseline(c)) {
+                let supported = pool::push_baseline_row(&mut csv.buf, ctx, d, c);
+                support.count(c.special(), supported);
+                csv.row_done()?;
+            }
+            districts.push(support);
+        }
+        files.push(csv.finish()?);
+        facts.push(districts);
+    }
     for m in MONTHS - opts.snapshots..MONTHS {
         let rel = PathBuf::from("child_registry")
             .join(snapshot_dir(ctx, m))
@@ -306,20 +331,10 @@ fn generate_province(
         let mut csv = CsvOut::create(&opts.out, rel, pool::REGISTRY_HEADER)?;
         let mut districts = Vec::new();
         for (d, p) in province.districts.iter().zip(&pools) {
-            let mut support = DistrictSupport {
-                district_code: d.code_num,
-                special_children: 0,
-                special_supported: 0,
-                at_risk_rows: 0,
-            };
+            let mut support = DistrictSupport::new(d.code_num);
             for c in p.children.iter().filter(|c| c.present(m)) {
                 let supported = pool::push_registry_row(&mut csv.buf, ctx, d, c, m);
-                if c.special() {
-                    support.special_children += 1;
-                    support.special_supported += usize::from(supported);
-                } else {
-                    support.at_risk_rows += 1;
-                }
+                support.count(c.special(), supported);
                 csv.row_done()?;
             }
             districts.push(support);
@@ -380,6 +395,13 @@ pub fn generate_national(opts: &NationalOptions) -> Result<NationalSummary, Gene
     let out = &opts.out;
     create_dir(&out.join("reference"))?;
     let months = MONTHS - opts.snapshots..MONTHS;
+    create_dir(
+        &out.join("child_registry").join(
+            rows::date_of(ctx.baseline_end())
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
+    )?;
     for m in months.clone() {
         create_dir(&out.join("child_registry").join(snapshot_dir(&ctx, m)))?;
     }
@@ -417,13 +439,14 @@ pub fn generate_national(opts: &NationalOptions) -> Result<NationalSummary, Gene
     outputs.sort_by_key(|(pi, _)| *pi);
 
     let mut snapshots = Vec::new();
-    for (k, m) in months.enumerate() {
+    let dates = std::iter::once(ctx.baseline_end()).chain(months.map(|m| ctx.month_end[m]));
+    for (k, date) in dates.enumerate() {
         let districts: Vec<DistrictSupport> = outputs
             .iter()
             .flat_map(|(_, o)| o.districts[k].iter().cloned())
             .collect();
         snapshots.push(SnapshotFacts {
-            date: rows::date_of(ctx.month_end[m]),
+            date: rows::date_of(date),
             special_children: districts.iter().map(|d| d.special_children).sum(),
             special_supported: districts.iter().map(|d| d.special_supported).sum(),
             at_risk_rows: districts.iter().map(|d| d.at_risk_rows).sum(),
@@ -460,7 +483,8 @@ fn readme(
          communes), columns `code,level,unit_type,name,full_name,name_ascii,parent_code`.\n\
          - `reference/population.csv`: children under 16 per district, 2020 and 2021.\n\
          - `child_registry/<month end>/<province code>.csv`: the registry as the national system \
-         dumps it, one file per province per month end of 2021, UTF-8, comma-separated, LF, \
+         dumps it, one file per province per month end of 2021 and for 31 December 2020 (the \
+         baseline year), UTF-8, comma-separated, LF, \
          dates `dd/mm/yyyy`, groups of art. 10 as letters, `Có nguy cơ` as Có/Không. A child \
          keeps the id `TE-<commune code>-<serial>` from month to month; children enter when \
          found and leave at 16 or when their circumstances end.\n\

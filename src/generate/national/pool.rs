@@ -75,6 +75,8 @@ pub(super) struct Context {
     /// Day of each month end of 2021, and of 30 June 2020 (the oldest update of the stock).
     pub month_end: [Day; MONTHS],
     stock_updates_from: Day,
+    /// 31 December 2020, the baseline snapshot.
+    baseline_end: Day,
     /// `years_before(month_end[m], a)` for a = 0..=16.
     years_before: [[Day; 17]; MONTHS],
     /// First month index at which a child born on a day is 16, `MONTHS` if never in 2021.
@@ -139,6 +141,7 @@ impl Context {
             dates: Dates::new(),
             names: Names::new(),
             month_end,
+            baseline_end: day_of(NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or(NaiveDate::MIN)),
             stock_updates_from: day_of(
                 NaiveDate::from_ymd_opt(2020, 7, 1).unwrap_or(NaiveDate::MIN),
             ),
@@ -168,6 +171,38 @@ impl Context {
             return false;
         }
         !(m == usize::from(c.enter) && m > 0 && unit(self.hash(d, c, 2)) < NEW_UNSUPPORTED)
+    }
+
+    /// 31 December before the first month end: the baseline snapshot's date.
+    pub fn baseline_end(&self) -> Day {
+        self.baseline_end
+    }
+
+    /// Whether `c` is in the baseline snapshot: in the stock of the first month end and
+    /// born by the baseline's date (a child in that stock was under 16 a month earlier too).
+    pub fn at_baseline(&self, c: &Child) -> bool {
+        c.enter == 0 && c.birth <= self.baseline_end()
+    }
+
+    /// Supported in the baseline snapshot: the district's rate a month before January
+    /// ([`District::support_rate_before`]), drawn from a hash of its own so the months of
+    /// the reporting year stay as they were.
+    pub fn supported_at_baseline(&self, d: &District, c: &Child) -> bool {
+        if !c.special() {
+            return c.at_risk_supported;
+        }
+        unit(self.hash(d, c, 3)) >= 1.0 - d.support_rate_before()
+    }
+
+    /// `Ngày cập nhật` in the baseline snapshot: the entry update when it came by then,
+    /// else a day in the half year before (the entry update's distance from 1 July 2020,
+    /// halved), never before the birth.
+    pub fn updated_at_baseline(&self, c: &Child) -> Day {
+        if c.first_update <= self.baseline_end() {
+            return c.first_update;
+        }
+        let from = self.stock_updates_from;
+        (from + (c.first_update - from) / 2).max(c.birth)
     }
 
     /// `Ngày cập nhật` at month `m`: the last month since entering with an update (a
@@ -400,8 +435,29 @@ pub(super) fn push_registry_row(
     c: &Child,
     m: usize,
 ) -> bool {
-    let commune = &d.communes[usize::from(c.commune)];
     let supported = ctx.supported(d, c, m);
+    push_row(buf, ctx, d, c, supported, ctx.updated(d, c, m));
+    supported
+}
+
+/// Appends the registry row of `c` in the baseline snapshot (31 December of the year
+/// before, [`Context::baseline_end`]); returns whether it is supported.
+pub(super) fn push_baseline_row(buf: &mut Vec<u8>, ctx: &Context, d: &District, c: &Child) -> bool {
+    let supported = ctx.supported_at_baseline(d, c);
+    push_row(buf, ctx, d, c, supported, ctx.updated_at_baseline(c));
+    supported
+}
+
+/// Appends a registry row of `c`, supported or not, last updated on `updated`.
+fn push_row(
+    buf: &mut Vec<u8>,
+    ctx: &Context,
+    d: &District,
+    c: &Child,
+    supported: bool,
+    updated: Day,
+) {
+    let commune = &d.communes[usize::from(c.commune)];
     push_child_id(buf, d, c);
     buf.push(b',');
     names::push_name(buf, &c.name);
@@ -428,9 +484,8 @@ pub(super) fn push_registry_row(
         buf.extend_from_slice(forms.as_bytes());
     }
     buf.push(b',');
-    ctx.dates.push(buf, ctx.updated(d, c, m));
+    ctx.dates.push(buf, updated);
     buf.push(b'\n');
-    supported
 }
 
 #[cfg(test)]
