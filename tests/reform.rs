@@ -341,3 +341,28 @@ fn a_baseline_without_a_former_province_says_which_part_is_missing() {
     let whole = total("special_support_rate", "2026", "52");
     assert_eq!(whole.comparable, Some(false));
 }
+
+#[test]
+fn the_report_and_the_feedback_speak_of_communes() {
+    let out = reform_run().out.path();
+    // One feedback workbook per commune of the new province, each linked from the pack.
+    let feedback: Vec<String> = std::fs::read_dir(out.join("feedback"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(feedback.len(), 135, "{feedback:?}");
+    assert!(feedback.contains(&"23563_phuong_dien_hong.xlsx".to_string()));
+    let index = std::fs::read_to_string(out.join("pack/index.html")).unwrap();
+    assert!(index.contains("href=\"../feedback/23563_phuong_dien_hong.xlsx\""));
+    // The report counts the communes that sent their forms, not districts.
+    let file = std::fs::File::open(out.join("report/bao_cao_2026.docx")).unwrap();
+    let mut docx = ::zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut docx.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("20/135 đơn vị cấp xã đã gửi báo cáo kỳ này"),
+        "{xml}"
+    );
+    assert!(!xml.contains("đơn vị cấp huyện"));
+}

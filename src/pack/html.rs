@@ -295,7 +295,11 @@ fn feedback(page: &mut String, contents: &Contents) {
             contents.top != crate::columns::COUNTRY || r.level == crate::columns::LEVEL_PROVINCE
         })
         .filter(|r| {
-            contents.top == crate::columns::COUNTRY || r.level == crate::columns::LEVEL_DISTRICT
+            // Under a province, the units that report to it: districts, or communes under
+            // the 2025 units.
+            contents.top == crate::columns::COUNTRY
+                || r.level == crate::columns::LEVEL_DISTRICT
+                || r.level == crate::columns::LEVEL_COMMUNE
         })
         .map(|r| r.org_unit.as_str())
         .collect();

@@ -222,7 +222,7 @@ fn groups(x: &Contents) -> Vec<(String, Vec<String>, Vec<&'static str>)> {
         .iter()
         .map(|(h, inds, stems)| {
             (
-                h.to_string(),
+                h.replace("các huyện", &format!("các {}", child_word(x))),
                 inds.iter().map(|s| s.to_string()).collect(),
                 stems.to_vec(),
             )
@@ -441,9 +441,10 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
         top_row(x, "report_timeliness"),
     ) {
         parts.push(Part::p(body(&format!(
-            "{}/{} đơn vị cấp huyện đã gửi báo cáo kỳ này ({}), trong đó {} gửi đúng hạn ({}).",
+            "{}/{} đơn vị cấp {} đã gửi báo cáo kỳ này ({}), trong đó {} gửi đúng hạn ({}).",
             figure(sent.numerator, "count", min),
             figure(sent.denominator, "count", min),
+            child_word(x),
             figure(sent.value, "ratio", min),
             figure(on_time.numerator, "count", min),
             figure(on_time.value, "ratio", min),
@@ -689,13 +690,10 @@ fn chart_title(stem: &str, by: &str) -> String {
     }
 }
 
-/// The word for the units one level below the top: "huyện", or "tỉnh" at national scope.
+/// The word for the units one level below the top: "huyện", "xã" under the 2025 units, or
+/// "tỉnh" at national scope.
 fn child_word(x: &Contents) -> &'static str {
-    if x.top.child_level == c::LEVEL_PROVINCE {
-        "tỉnh"
-    } else {
-        "huyện"
-    }
+    VI.unit_word(x.top.child_level)
 }
 
 /// What section IV says of one target at the top level: what is still missing (in the
@@ -742,13 +740,13 @@ fn distance_sentences(x: &Contents, target: &crate::config::Target) -> Vec<Strin
                 "event_mid_autumn" => "Tết Trung thu cho trẻ em",
                 _ => "Diễn đàn trẻ em",
             };
-            format!("Còn {n} đơn vị cấp huyện chưa báo cáo tổ chức {event}.")
+            format!("Còn {n} đơn vị cấp {} chưa báo cáo tổ chức {event}.", child_word(x))
         }
         ("report_completeness", false) => {
-            format!("Còn {n} đơn vị cấp huyện chưa gửi báo cáo kỳ này.")
+            format!("Còn {n} đơn vị cấp {} chưa gửi báo cáo kỳ này.", child_word(x))
         }
         ("report_timeliness", false) => {
-            format!("Có {n} đơn vị cấp huyện không gửi báo cáo đúng hạn.")
+            format!("Có {n} đơn vị cấp {} không gửi báo cáo đúng hạn.", child_word(x))
         }
         ("injured_children" | "abused_children" | "injury_deaths", false) => format!(
             "{} cần giảm thêm ít nhất {n} trẻ em để thấp hơn cùng kỳ năm {base}.",

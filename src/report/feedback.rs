@@ -145,9 +145,17 @@ fn rejected_rows(layout: &Layout) -> Result<Vec<(String, Rejected)>, Error> {
     Ok(out)
 }
 
-/// The districts whose clean rows came from `file` of `table`: from the parts the file
-/// became (one per year), or for a district workbook, from the table's `file` column.
-fn districts_of(layout: &Layout, table: &str, file: &str) -> BTreeSet<String> {
+/// The reporting units (districts, or communes at `level` commune) whose clean rows came
+/// from `file` of `table`: from the parts the file became (one per year), or for a
+/// district workbook, from the table's `file` column.
+fn units_of(layout: &Layout, table: &str, file: &str, level: &str) -> BTreeSet<String> {
+    // Under the 2025 units the rows' unit is their commune (their district_code holds the
+    // province); otherwise their district.
+    let column = if level == c::LEVEL_COMMUNE {
+        c::COMMUNE_CODE
+    } else {
+        c::DISTRICT_CODE
+    };
     let dir = layout.ingested().join(table);
     let mut out = BTreeSet::new();
     let Ok(years) = std::fs::read_dir(&dir) else {
@@ -167,13 +175,10 @@ fn districts_of(layout: &Layout, table: &str, file: &str) -> BTreeSet<String> {
             continue;
         };
         let codes = ParquetReader::new(f)
-            .with_columns(Some(vec![c::DISTRICT_CODE.to_string()]))
+            .with_columns(Some(vec![column.to_string()]))
             .finish();
         if let Ok(df) = codes {
-            if let Ok(ca) = df
-                .column(c::DISTRICT_CODE)
-                .and_then(|s| Ok(s.str()?.clone()))
-            {
+            if let Ok(ca) = df.column(column).and_then(|s| Ok(s.str()?.clone())) {
                 out.extend(ca.iter().flatten().map(str::to_string));
             }
         }
@@ -218,11 +223,13 @@ pub fn write(
             Ok(p) => p.map().clone(),
             Err(_) => BTreeMap::new(),
         };
-    let unit_of = |district: &str| -> String {
-        if top.child_level == c::LEVEL_DISTRICT {
-            district.to_string()
+    // Rows and findings carry the reporting unit (a district, or a commune under the 2025
+    // units); at national scope the feedback goes to its province.
+    let unit_of = |unit: &str| -> String {
+        if top.child_level == c::LEVEL_PROVINCE {
+            parents.get(unit).cloned().unwrap_or_default()
         } else {
-            parents.get(district).cloned().unwrap_or_default()
+            unit.to_string()
         }
     };
     let mut by_unit: BTreeMap<String, Vec<Rejected>> = BTreeMap::new();
@@ -230,7 +237,7 @@ pub fn write(
     for (table, row) in rejected_rows(layout)? {
         let districts = memo
             .entry((table.clone(), row.file.clone()))
-            .or_insert_with(|| districts_of(layout, &table, &row.file));
+            .or_insert_with(|| units_of(layout, &table, &row.file, top.child_level));
         let owners: BTreeSet<String> = districts.iter().map(|d| unit_of(d)).collect();
         let owner = match owners.len() {
             1 => owners.into_iter().next().unwrap_or_default(),

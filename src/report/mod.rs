@@ -133,7 +133,7 @@ pub fn run(
     // run's language, links them.
     let names = read_names(Lang::Vi)?;
     let file_names = read_names(lang)?;
-    let top = TopUnit::of(&plan.scope);
+    let top = TopUnit::reporting(&plan.scope, plan.reporting_level);
     let charts = charts(&layout.charts());
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);
@@ -154,7 +154,7 @@ pub fn run(
             forms,
             period,
             names: &names,
-            top: TopUnit::of(&plan.scope),
+            top: top.clone(),
             charts: charts.clone(),
         };
         let path = built.join(file_name(&period.key));
