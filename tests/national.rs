@@ -162,6 +162,10 @@ fn cells(df: &DataFrame) -> Cells {
     let (num, den, val) = (f("numerator"), f("denominator"), f("value"));
     let mut out = Cells::new();
     for i in 0..df.height() {
+        // The distances to the targets are not counts of units: no numerator to add up.
+        if treem::columns::distance_of(ind.get(i).unwrap()).is_some() {
+            continue;
+        }
         let key = (
             ind.get(i).unwrap().to_string(),
             per.get(i).unwrap().to_string(),

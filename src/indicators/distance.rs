@@ -102,6 +102,16 @@ fn months_left(to: NaiveDate, year: i32) -> u32 {
 }
 
 /// ⌈x⌉ of a product computed in floating point: 0.985 × 200 is 197, not 197.00000000000003.
+/// `x`, or 0 when it is not above 0: `ceil` of a small negative number is -0, which a
+/// table would print as "-0".
+fn at_least_zero(x: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
 fn ceil(x: f64) -> f64 {
     (x - 1e-9).ceil()
 }
@@ -131,13 +141,13 @@ pub fn distances(plan: &Plan, table: &DataFrame) -> PolarsResult<Vec<Distance>> 
             match (rule.goal, r.unit.as_str()) {
                 (Goal::Value(goal), "ratio") if raising => {
                     if let (Some(num), Some(den)) = (r.numerator, r.denominator) {
-                        let missing = ceil(goal * den - num).max(0.0);
+                        let missing = at_least_zero(ceil(goal * den - num));
                         out.push(row(c::SHORTFALL, missing, "count"));
                     }
                 }
                 (Goal::Value(goal), unit) if raising && unit != "ratio" => {
                     let Some(value) = r.value else { continue };
-                    let missing = (goal - value).max(0.0);
+                    let missing = at_least_zero(goal - value);
                     out.push(row(c::SHORTFALL, missing, unit));
                     let period = plan.periods.iter().find(|p| p.key == r.period);
                     let left = period.map_or(0, |p| months_left(p.to, plan.year));
@@ -152,7 +162,7 @@ pub fn distances(plan: &Plan, table: &DataFrame) -> PolarsResult<Vec<Distance>> 
                         let strict = f64::from(u8::from(rule.comparison == Comparison::LessThan));
                         out.push(row(
                             c::SHORTFALL,
-                            (value - baseline + strict).max(0.0),
+                            at_least_zero(value - baseline + strict),
                             "count",
                         ));
                     }
@@ -321,6 +331,9 @@ mod tests {
         );
         // A breakdown row (group=a) has no distance of its own.
         assert_eq!(rows.len(), 2);
+        // Half a child above the goal rounds up to -0, which must not print as "-0".
+        assert!(ceil(-0.5).is_sign_negative());
+        assert!(at_least_zero(ceil(-0.5)).is_sign_positive());
     }
 
     #[test]
