@@ -28,6 +28,11 @@ pub const OUTCOME: &str = "outcome";
 
 pub const FILE: &str = "file";
 pub const SHEET: &str = "sheet";
+/// A cell's address in its sheet (`D14`).
+pub const CELL: &str = "cell";
+/// The sheet and cell of a form rule's two items (`Biểu 2!D14`), in the data-quality table.
+pub const LEFT_CELL: &str = "left_cell";
+pub const RIGHT_CELL: &str = "right_cell";
 pub const ROW: &str = "row";
 pub const COLUMN: &str = "column";
 pub const REASON: &str = "reason";

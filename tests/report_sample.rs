@@ -361,3 +361,27 @@ fn every_district_gets_a_feedback_workbook_without_a_rejected_value() {
     let page = std::fs::read_to_string(out.join("pack/index.html")).unwrap();
     assert!(page.contains("href=\"../feedback/633_huyen_chu_se.xlsx\""));
 }
+
+#[test]
+fn a_failed_form_rule_names_the_sheet_and_cells_to_correct() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let out = common::sample_run().out.path();
+    // Chư Sê's 2021 report gives 4 abused children supported (B2.03, sheet "Biểu 2", cell
+    // E12) against 3 abused children (B2.02, E11): read off the workbook's own XML.
+    let mut book = open_workbook_auto(out.join("feedback/633_huyen_chu_se.xlsx")).unwrap();
+    let rows = book.worksheet_range("Lỗi biểu mẫu").unwrap();
+    let found: Vec<Vec<Data>> = rows
+        .rows()
+        .skip(3)
+        .filter(|r| r.get(3) == Some(&Data::String("B2.03".into())))
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let row = &found[0];
+    assert_eq!(row[2], Data::String("Biểu 2".into()));
+    assert_eq!(row[4], Data::String("E12".into()));
+    assert_eq!(row[5], Data::String("4".into()));
+    assert_eq!(row[6], Data::String("B2.02".into()));
+    assert_eq!(row[7], Data::String("E11".into()));
+    assert_eq!(row[8], Data::String("3".into()));
+}

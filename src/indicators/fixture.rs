@@ -214,6 +214,8 @@ pub fn district_reports(values: &[Report]) -> DataFrame {
                 sent_on: (!sent.is_empty()).then(|| d(sent)),
                 file: format!("{district}_{period}_{version}.xlsx"),
                 version: *version,
+                sheet: Some(format!("Biểu {}", &item[1..2])),
+                cell: Some(format!("D{}", 10 + item[3..].parse::<u32>().unwrap_or(0))),
             },
         )
         .collect();

@@ -225,6 +225,8 @@ fn rows(report: &DistrictReport, path: &Path, version: u32) -> Vec<ReportRow> {
             sent_on: report.sent_on,
             file: path.display().to_string(),
             version,
+            sheet: v.sheet.clone(),
+            cell: Some(v.cell.clone()),
         })
         .collect()
 }

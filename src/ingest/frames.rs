@@ -294,6 +294,9 @@ pub struct ReportRow {
     pub sent_on: Option<NaiveDate>,
     pub file: String,
     pub version: u32,
+    /// The sheet and cell the value was read from.
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
 }
 
 pub fn district_reports(rows: &[ReportRow]) -> PolarsResult<DataFrame> {
@@ -321,6 +324,8 @@ pub fn district_reports(rows: &[ReportRow]) -> PolarsResult<DataFrame> {
                 col::VERSION.into(),
                 r.iter().map(|x| x.version).collect::<Vec<_>>(),
             ),
+            text(col::SHEET, r.iter().map(|x| x.sheet.as_deref())),
+            text(col::CELL, r.iter().map(|x| x.cell.as_deref())),
         ],
     )
 }

@@ -160,6 +160,9 @@ pub fn context_digest(plan: &Plan, key_id: &str) -> String {
     // Formulas without a stored result are computed, form headers may take two rows, and
     // a file's problem means it was not read.
     hasher.update(b"\0reading: formulas computed, two-row form headers");
+    // A district report's values keep their sheet and cell (the feedback names them):
+    // parts written without them are read again.
+    hasher.update(b"\0district reports: sheet and cell of each value");
     for path in [&plan.file, &plan.org_units, &plan.population] {
         hasher.update(b"\0");
         hasher.update(

@@ -112,6 +112,9 @@ fn finding(rule: &str, district: &str, left: (&str, f64), right: (&str, f64)) ->
         right_item: Some(right.0.into()),
         right_value: Some(right.1),
         detail: Some("Trẻ em <b>bị xâm hại</b> & được hỗ trợ".into()),
+        sheet: None,
+        left_cell: None,
+        right_cell: None,
     }
 }
 

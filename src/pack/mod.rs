@@ -40,6 +40,11 @@ pub struct Finding {
     pub right_item: Option<String>,
     pub right_value: Option<f64>,
     pub detail: Option<String>,
+    /// Where a form rule's values stand in the district's workbook: the sheet and the
+    /// cells of the left and right items (`D14`).
+    pub sheet: Option<String>,
+    pub left_cell: Option<String>,
+    pub right_cell: Option<String>,
 }
 
 /// A value as the pack may show it.
@@ -318,7 +323,15 @@ pub fn read_findings(df: &DataFrame) -> PolarsResult<Vec<Finding>> {
         s(c::DETAIL)?,
     );
     let (left_value, right_value) = (f(c::LEFT_VALUE)?, f(c::RIGHT_VALUE)?);
+    // Tables written before findings had cells lack these columns.
+    let located = |name: &str| df.column(name).ok().and_then(|s| s.str().ok().cloned());
+    let (sheet, left_cell, right_cell) = (
+        located(c::SHEET),
+        located(c::LEFT_CELL),
+        located(c::RIGHT_CELL),
+    );
     let text = |ca: &StringChunked, i: usize| ca.get(i).map(str::to_string);
+    let cell = |ca: &Option<StringChunked>, i: usize| ca.as_ref().and_then(|ca| text(ca, i));
     Ok((0..df.height())
         .map(|i| Finding {
             check: text(&check, i).unwrap_or_default(),
@@ -331,6 +344,9 @@ pub fn read_findings(df: &DataFrame) -> PolarsResult<Vec<Finding>> {
             right_item: text(&right, i),
             right_value: right_value.get(i),
             detail: text(&detail, i),
+            sheet: cell(&sheet, i),
+            left_cell: cell(&left_cell, i),
+            right_cell: cell(&right_cell, i),
         })
         .collect())
 }

@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::{null_of, shape, Severity};
+use super::{null_of, shape_located, Severity};
 use crate::columns as col;
 
 #[derive(Debug, Clone, Copy)]
@@ -132,15 +132,18 @@ pub fn failures(reports: LazyFrame) -> PolarsResult<LazyFrame> {
         col(col::PERIOD),
         col(col::ITEM),
         col(col::VALUE),
+        col(col::SHEET),
+        col(col::CELL),
     ]);
     let frames: Vec<LazyFrame> = RULES
         .iter()
-        .map(|rule| shape(check(rule, latest.clone())))
+        .map(|rule| shape_located(check(rule, latest.clone())))
         .collect();
     concat(frames, UnionArgs::default())
 }
 
-fn item(latest: &LazyFrame, code: &str, alias: &str) -> LazyFrame {
+/// One item's value (as `alias`) and cell (as `cell`) in each report.
+fn item(latest: &LazyFrame, code: &str, alias: &str, cell: &str) -> LazyFrame {
     latest
         .clone()
         .filter(
@@ -152,15 +155,17 @@ fn item(latest: &LazyFrame, code: &str, alias: &str) -> LazyFrame {
             col(col::DISTRICT_CODE),
             col(col::PERIOD),
             col(col::VALUE).alias(alias),
+            col(col::SHEET).alias(format!("{cell}_sheet")),
+            col(col::CELL).alias(cell),
         ])
 }
 
 fn check(rule: &FormRule, latest: LazyFrame) -> LazyFrame {
     let keys = [col(col::DISTRICT_CODE), col(col::PERIOD)];
     let found = match rule.check {
-        Check::AtMost { left, right } => item(&latest, left, col::LEFT_VALUE)
+        Check::AtMost { left, right } => item(&latest, left, col::LEFT_VALUE, col::LEFT_CELL)
             .join(
-                item(&latest, right, col::RIGHT_VALUE),
+                item(&latest, right, col::RIGHT_VALUE, col::RIGHT_CELL),
                 keys.clone(),
                 keys,
                 JoinArgs::new(JoinType::Inner),
@@ -169,6 +174,8 @@ fn check(rule: &FormRule, latest: LazyFrame) -> LazyFrame {
             .with_columns([
                 lit(left).alias(col::LEFT_ITEM),
                 lit(right).alias(col::RIGHT_ITEM),
+                // The sheet of the value to correct: the left one's (both stand on one form).
+                col(format!("{}_sheet", col::LEFT_CELL)).alias(col::SHEET),
             ]),
         Check::YesNo(items) => {
             let listed = items
@@ -189,6 +196,8 @@ fn check(rule: &FormRule, latest: LazyFrame) -> LazyFrame {
                     col(col::VALUE).alias(col::LEFT_VALUE),
                     null_of(DataType::String).alias(col::RIGHT_ITEM),
                     null_of(DataType::Float64).alias(col::RIGHT_VALUE),
+                    col(col::CELL).alias(col::LEFT_CELL),
+                    null_of(DataType::String).alias(col::RIGHT_CELL),
                 ])
         }
         Check::NonNegative => latest.filter(col(col::VALUE).lt(lit(0.0))).with_columns([
@@ -196,6 +205,8 @@ fn check(rule: &FormRule, latest: LazyFrame) -> LazyFrame {
             col(col::VALUE).alias(col::LEFT_VALUE),
             null_of(DataType::String).alias(col::RIGHT_ITEM),
             null_of(DataType::Float64).alias(col::RIGHT_VALUE),
+            col(col::CELL).alias(col::LEFT_CELL),
+            null_of(DataType::String).alias(col::RIGHT_CELL),
         ]),
     };
     found.with_columns([
@@ -220,12 +231,15 @@ mod tests {
         vals.extend([999.0, 1.0, 7.0]);
         versions.extend([1, 1, 1]);
         let n = items.len();
+        let cells: Vec<String> = (0..n).map(|i| format!("D{}", 10 + i)).collect();
         df!(
             col::DISTRICT_CODE => vec!["633"; n],
             col::PERIOD => vec!["2021"; n],
             col::ITEM => items,
             col::VALUE => vals,
             col::VERSION => versions,
+            col::SHEET => vec!["Biểu 1"; n],
+            col::CELL => cells,
         )
         .unwrap()
         .lazy()
@@ -298,6 +312,10 @@ mod tests {
         assert_eq!(text[4], "\"633\"");
         assert_eq!(text[6], "420.0");
         assert_eq!(text[8], "412.0");
+        // Where each value stands, for the district to correct: the fixture's D10 and D11.
+        assert_eq!(text[10], "\"Biểu 1\"");
+        assert_eq!(text[11], "\"D10\"");
+        assert_eq!(text[12], "\"D11\"");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use polars::prelude::*;
 use crate::columns as col;
 
 /// The columns of `indicators/data_quality.parquet`, in order.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 13] = [
     col::CHECK,
     col::RULE,
     col::SEVERITY,
@@ -27,6 +27,9 @@ pub const COLUMNS: [&str; 10] = [
     col::RIGHT_ITEM,
     col::RIGHT_VALUE,
     col::DETAIL,
+    col::SHEET,
+    col::LEFT_CELL,
+    col::RIGHT_CELL,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +54,18 @@ pub fn null_of(dtype: DataType) -> Expr {
     lit(NULL).cast(dtype)
 }
 
-/// Puts a check's rows into the shared column order and types.
+/// Puts a check's rows into the shared column order and types; a check that points at no
+/// cell of a workbook (all but the form rules) has no sheet or cells.
 pub fn shape(lf: LazyFrame) -> LazyFrame {
+    shape_located(lf.with_columns([
+        null_of(DataType::String).alias(col::SHEET),
+        null_of(DataType::String).alias(col::LEFT_CELL),
+        null_of(DataType::String).alias(col::RIGHT_CELL),
+    ]))
+}
+
+/// [`shape`] for a check whose rows say where in the workbook the values stand.
+pub fn shape_located(lf: LazyFrame) -> LazyFrame {
     lf.select([
         col(col::CHECK).cast(DataType::String),
         col(col::RULE).cast(DataType::String),
@@ -64,6 +77,9 @@ pub fn shape(lf: LazyFrame) -> LazyFrame {
         col(col::RIGHT_ITEM).cast(DataType::String),
         col(col::RIGHT_VALUE).cast(DataType::Float64),
         col(col::DETAIL).cast(DataType::String),
+        col(col::SHEET).cast(DataType::String),
+        col(col::LEFT_CELL).cast(DataType::String),
+        col(col::RIGHT_CELL).cast(DataType::String),
     ])
 }
 

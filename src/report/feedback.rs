@@ -380,12 +380,14 @@ fn write_workbook(
             "Mức độ",
             "Biểu (sheet)",
             "Dòng có mã số",
+            "Ô",
             "Giá trị",
             "So với mã số",
+            "Ô",
             "Giá trị",
             "Nội dung cần sửa",
         ],
-        &[22.0, 10.0, 12.0, 14.0, 10.0, 14.0, 10.0, 60.0],
+        &[22.0, 10.0, 12.0, 14.0, 6.0, 10.0, 14.0, 6.0, 10.0, 60.0],
     )?;
     let mut rules: Vec<&&crate::pack::Finding> = findings
         .iter()
@@ -395,20 +397,25 @@ fn write_workbook(
     let s = book.worksheet_from_index(1)?;
     for (i, f) in rules.iter().enumerate() {
         let r = 3 + i as u32;
-        let form = f
-            .left_item
-            .as_deref()
-            .and_then(find_item)
-            .map(|item| format!("Biểu {}", item.form))
-            .unwrap_or_default();
+        // The sheet as the workbook names it; for a table written before findings had
+        // cells, the form its item belongs to.
+        let form = f.sheet.clone().unwrap_or_else(|| {
+            f.left_item
+                .as_deref()
+                .and_then(find_item)
+                .map(|item| format!("Biểu {}", item.form))
+                .unwrap_or_default()
+        });
         s.write_with_format(r, 0, period_of(f), &plain)?;
         s.write_with_format(r, 1, words::severity(&f.severity, lang), &plain)?;
         s.write_with_format(r, 2, form, &plain)?;
         s.write_with_format(r, 3, f.left_item.clone().unwrap_or_default(), &plain)?;
-        s.write_with_format(r, 4, number(f.left_value), &plain)?;
-        s.write_with_format(r, 5, f.right_item.clone().unwrap_or_default(), &plain)?;
-        s.write_with_format(r, 6, number(f.right_value), &plain)?;
-        s.write_with_format(r, 7, f.detail.clone().unwrap_or_default(), &plain)?;
+        s.write_with_format(r, 4, f.left_cell.clone().unwrap_or_default(), &plain)?;
+        s.write_with_format(r, 5, number(f.left_value), &plain)?;
+        s.write_with_format(r, 6, f.right_item.clone().unwrap_or_default(), &plain)?;
+        s.write_with_format(r, 7, f.right_cell.clone().unwrap_or_default(), &plain)?;
+        s.write_with_format(r, 8, number(f.right_value), &plain)?;
+        s.write_with_format(r, 9, f.detail.clone().unwrap_or_default(), &plain)?;
     }
 
     if rules.is_empty() {

@@ -207,6 +207,9 @@ const THIS_PERIOD: &[&str] = &[
 pub struct ReportValue {
     pub item: &'static FormItem,
     pub value: Option<f64>,
+    /// Where the value stands: its sheet and cell (`D14`), for the feedback to the district.
+    pub sheet: Option<String>,
+    pub cell: String,
 }
 
 /// What the header block of a workbook says, with where each label was found.
@@ -563,7 +566,12 @@ pub fn read(
             }
             let text = map.cell(row, "value");
             match value_of(text, item, &column) {
-                Ok(value) => values.values.push(ReportValue { item, value }),
+                Ok(value) => values.values.push(ReportValue {
+                    item,
+                    value,
+                    sheet: sheet.map(str::to_string),
+                    cell: address(),
+                }),
                 Err(why) => {
                     out.problems.push(Problem::new(
                         sheet,
