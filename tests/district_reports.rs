@@ -204,18 +204,7 @@ fn a_corrected_workbook_is_a_second_version_and_both_are_kept() {
 
 /// The 2021 row of `indicator` for `org_unit`: (numerator, denominator, value).
 fn indicator(project: &Project, indicator: &str, org_unit: &str) -> [Option<f64>; 3] {
-    let df = read_parquet(&project.out("indicators/indicators.parquet"))
-        .lazy()
-        .filter(
-            col("indicator")
-                .eq(lit(indicator))
-                .and(col("period").eq(lit("2021")))
-                .and(col("org_unit").eq(lit(org_unit)))
-                .and(col("breakdown").is_null()),
-        )
-        .collect()
-        .unwrap();
-    assert_eq!(df.height(), 1, "{indicator} {org_unit}");
+    let df = common::indicator_row(&project.out(""), indicator, "2021", org_unit);
     let f = |c: &str| df.column(c).unwrap().f64().unwrap().get(0);
     [f("numerator"), f("denominator"), f("value")]
 }

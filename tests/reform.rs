@@ -47,23 +47,7 @@ struct Total {
 }
 
 fn total(indicator: &str, period: &str, org_unit: &str) -> Total {
-    let df = common::read_parquet(
-        &reform_run()
-            .out
-            .path()
-            .join("indicators/indicators.parquet"),
-    )
-    .lazy()
-    .filter(
-        col("indicator")
-            .eq(lit(indicator))
-            .and(col("period").eq(lit(period)))
-            .and(col("org_unit").eq(lit(org_unit)))
-            .and(col("breakdown").is_null()),
-    )
-    .collect()
-    .unwrap();
-    assert_eq!(df.height(), 1, "{indicator} {period} {org_unit}: {df}");
+    let df = common::indicator_row(reform_run().out.path(), indicator, period, org_unit);
     let f = |c: &str| df.column(c).unwrap().f64().unwrap().get(0);
     Total {
         numerator: f("numerator"),

@@ -6,28 +6,12 @@
 
 mod common;
 
-use common::{read_parquet, sample_run};
+use common::{indicator_row, read_parquet, sample_run};
 use polars::prelude::*;
 
 /// (value, numerator, denominator) of an indicator row.
 fn get(indicator: &str, period: &str, org_unit: &str) -> (Option<f64>, Option<f64>, Option<f64>) {
-    let df = read_parquet(
-        &sample_run()
-            .out
-            .path()
-            .join("indicators/indicators.parquet"),
-    )
-    .lazy()
-    .filter(
-        col("indicator")
-            .eq(lit(indicator))
-            .and(col("period").eq(lit(period)))
-            .and(col("org_unit").eq(lit(org_unit)))
-            .and(col("breakdown").is_null()),
-    )
-    .collect()
-    .unwrap();
-    assert_eq!(df.height(), 1, "{indicator} {period} {org_unit}");
+    let df = indicator_row(sample_run().out.path(), indicator, period, org_unit);
     let f = |c: &str| df.column(c).unwrap().f64().unwrap().get(0);
     (f("value"), f("numerator"), f("denominator"))
 }

@@ -171,35 +171,13 @@ fn no_name_or_raw_id_reaches_any_output() {
 
 /// (file name, row, reason, column) of every rejected or excluded row of `table`.
 fn rejected_rows(table: &str) -> BTreeSet<(String, u32, String, String)> {
-    let s = sample_run();
-    let df = common::read_parquet(&s.out.path().join(format!("rejected/{table}.parquet")));
-    let text = |c: &str| -> Vec<String> {
-        df.column(c)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect()
-    };
-    let (files, reasons, columns) = (text("file"), text("reason"), text("column"));
-    let rows: Vec<u32> = df
-        .column("row")
-        .unwrap()
-        .u32()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect();
-    (0..df.height())
-        .map(|i| {
-            let name = Path::new(&files[i])
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (name, rows[i], reasons[i].clone(), columns[i].clone())
-        })
+    let path = sample_run()
+        .out
+        .path()
+        .join(format!("rejected/{table}.parquet"));
+    common::rejected_rows(&path)
+        .into_iter()
+        .map(|r| (r.file_name, r.row, r.reason, r.column))
         .collect()
 }
 

@@ -47,10 +47,11 @@ pub struct UnitLists {
 }
 
 impl UnitLists {
-    /// The lists, in any order; ordered here by the date they are in force from. Two lists
+    /// The lists (at least one: [`UnitLists::load`] refuses none), in any order; ordered
+    /// here by the date they are in force from. Two lists
     /// in force from the same day are a mistake of the pipeline file, which the plan
     /// refuses before this is built.
-    pub fn new(mut lists: Vec<UnitList>) -> Self {
+    fn new(mut lists: Vec<UnitList>) -> Self {
         lists.sort_by_key(|l| l.in_force_from);
         UnitLists {
             lists,
@@ -78,6 +79,15 @@ impl UnitLists {
     /// into it from the list before), oldest first, and composes the crosswalk from each
     /// list to the newest.
     pub fn load(files: &[ListFile], rule: SplitRule) -> Result<Self, LoadError> {
+        // The lookups below rely on at least one list: refuse none here, once.
+        if files.is_empty() {
+            return Err(LoadError {
+                what: "the lists of org units",
+                source_name: "[[unit_lists]]".to_string(),
+                line: None,
+                message: "no list of org units is given".to_string(),
+            });
+        }
         let mut lists = Vec::new();
         let mut steps = Vec::new();
         for (key, from, path, crosswalk) in files {

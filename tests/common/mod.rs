@@ -144,6 +144,24 @@ pub fn read_parquet(path: &Path) -> DataFrame {
 }
 
 /// Every file under `dir`, recursively.
+/// The one row of `indicator` for `period` and `org_unit`, without breakdown, of the
+/// indicators table under `out`.
+pub fn indicator_row(out: &Path, indicator: &str, period: &str, org_unit: &str) -> DataFrame {
+    let df = read_parquet(&out.join("indicators/indicators.parquet"))
+        .lazy()
+        .filter(
+            col("indicator")
+                .eq(lit(indicator))
+                .and(col("period").eq(lit(period)))
+                .and(col("org_unit").eq(lit(org_unit)))
+                .and(col("breakdown").is_null()),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(df.height(), 1, "{indicator} {period} {org_unit}: {df}");
+    df
+}
+
 pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
