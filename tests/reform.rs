@@ -350,3 +350,50 @@ fn the_report_and_the_feedback_speak_of_communes() {
     );
     assert!(!xml.contains("đơn vị cấp huyện"));
 }
+
+/// The text of one member of a zip file (a workbook's or a document's XML).
+fn zipped_text(path: &Path, member: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = ::zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(member).unwrap(), &mut text).unwrap();
+    text
+}
+
+#[test]
+fn nothing_a_reader_sees_speaks_of_districts_under_the_2025_units() {
+    let out = reform_run().out.path();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut read = |path: std::path::PathBuf, text: String| {
+        texts.push((path.display().to_string(), text));
+    };
+    read(
+        out.join("pack/index.html"),
+        std::fs::read_to_string(out.join("pack/index.html")).unwrap(),
+    );
+    for page in common::files_with_extension(&out.join("pack/tables"), "html") {
+        let text = std::fs::read_to_string(&page).unwrap();
+        read(page, text);
+    }
+    for chart in common::files_with_extension(&out.join("charts"), "svg") {
+        let text = std::fs::read_to_string(&chart).unwrap();
+        read(chart, text);
+    }
+    let workbook = out.join("pack/indicators.xlsx");
+    read(workbook.clone(), zipped_text(&workbook, "xl/sharedStrings.xml"));
+    for period in ["2026", "2026S1"] {
+        let docx = out.join(format!("report/bao_cao_{period}.docx"));
+        read(docx.clone(), zipped_text(&docx, "word/document.xml"));
+    }
+    for (path, text) in &texts {
+        let lower = text.to_lowercase();
+        assert!(!lower.contains("huyện"), "{path} speaks of districts");
+    }
+    let index = &texts[0].1;
+    for name in [
+        "Xã tổ chức Tháng hành động vì trẻ em",
+        "Tỷ lệ xã gửi báo cáo đúng hạn",
+    ] {
+        assert!(index.contains(name), "index.html lacks \"{name}\"");
+    }
+}

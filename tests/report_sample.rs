@@ -225,7 +225,7 @@ fn every_number_of_the_report_is_a_published_cell() {
                     Some("TT") => {
                         let indicator = treem::config::target::KNOWN_INDICATORS
                             .iter()
-                            .find(|i| words::indicator(i, Lang::Vi) == row[1])
+                            .find(|i| words::indicator(i, Lang::Vi, "district") == row[1])
                             .unwrap_or_else(|| panic!("no indicator named {:?}", row[1]));
                         let r = published.get(indicator, period, "64", None).unwrap();
                         assert_eq!(

@@ -314,8 +314,11 @@ pub struct Scope {
     pub top: String,
     /// The top unit's level: province, or country.
     pub top_level: &'static str,
-    /// The level of the units drawn beside it: districts, or provinces.
+    /// The level of the units drawn beside it: districts or communes, or provinces.
     pub child_level: &'static str,
+    /// The level of the units that send the forms and hold the events, which the event
+    /// and report charts count: districts, or communes under the 2025 units.
+    pub reporting_level: &'static str,
     /// The reporting year's annual period.
     pub period: String,
     pub year: i32,
@@ -337,11 +340,12 @@ impl Scope {
                 plan.year
             ))
         })?;
-        let top = crate::reference::TopUnit::reporting(&plan.scope, plan.reporting_level);
+        let top = plan.top_unit();
         Ok(Scope {
             top: top.code,
             top_level: top.level,
             child_level: top.child_level,
+            reporting_level: top.reporting_level,
             period: period.key.clone(),
             year: plan.year,
             baseline_year: plan.baseline_year,

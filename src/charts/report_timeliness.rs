@@ -193,11 +193,11 @@ pub fn status(cell: Cell, undated: bool, lang: Lang) -> (String, RGBColor) {
 
 impl ReportTimeliness {
     pub fn title(&self, lang: Lang) -> String {
-        lang.pick(
-            "Thời hạn gửi báo cáo của các huyện, thị xã, thành phố",
-            "District reports: sent on time, late or not sent",
-        )
-        .to_string()
+        let kinds = lang.unit_kinds(self.child_level);
+        match lang {
+            Lang::Vi => format!("Thời hạn gửi báo cáo của các {kinds}"),
+            Lang::En => format!("Reports of the {kinds}: sent on time, late or not sent"),
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Line {
 pub struct Scorecard {
     /// The level of the unit judged (province or country), which the note names.
     pub top_level: &'static str,
+    /// The units that send the forms, which the names of the report and event lines count.
+    pub reporting_level: &'static str,
     pub year: i32,
     pub baseline_year: i32,
     pub min_count: u32,
@@ -71,6 +73,7 @@ pub fn series(published: &Published, scope: &Scope) -> Scorecard {
     lines.sort_by_key(|l| target_tag(&l.indicator).unwrap_or("T9"));
     Scorecard {
         top_level: scope.top_level,
+        reporting_level: scope.reporting_level,
         year: scope.year,
         baseline_year: scope.baseline_year,
         min_count: published.min_count(),
@@ -91,23 +94,22 @@ pub fn target_tag(indicator: &str) -> Option<&'static str> {
     })
 }
 
-pub fn indicator_name(indicator: &str, lang: Lang) -> String {
+/// The indicator's short name on the scorecard, in the words of the `reporting` units
+/// where it counts them ("Xã tổ chức Diễn đàn trẻ em" under the 2025 units).
+pub fn indicator_name(indicator: &str, lang: Lang, reporting: &str) -> String {
     let name = match indicator {
         "special_support_rate" => lang.pick(
             "Trẻ em có HCĐB được trợ giúp",
             "Special-circumstance children supported",
         ),
         "event_month_of_action" => lang.pick(
-            "Huyện tổ chức Tháng hành động",
-            "Districts holding the Month of Action",
+            "{U} tổ chức Tháng hành động",
+            "{U} holding the Month of Action",
         ),
-        "event_mid_autumn" => lang.pick(
-            "Huyện tổ chức Tết Trung thu",
-            "Districts holding Mid-Autumn",
-        ),
+        "event_mid_autumn" => lang.pick("{U} tổ chức Tết Trung thu", "{U} holding Mid-Autumn"),
         "event_children_forum" => lang.pick(
-            "Huyện tổ chức Diễn đàn trẻ em",
-            "Districts holding a Children's Forum",
+            "{U} tổ chức Diễn đàn trẻ em",
+            "{U} holding a Children's Forum",
         ),
         "staff_trained_rate" => lang.pick(
             "Cán bộ làm công tác trẻ em được tập huấn",
@@ -135,11 +137,8 @@ pub fn indicator_name(indicator: &str, lang: Lang) -> String {
             "Vận động Quỹ Bảo trợ trẻ em",
             "Child Protection Fund raised",
         ),
-        "report_completeness" => lang.pick("Huyện gửi báo cáo", "Districts that reported"),
-        "report_timeliness" => lang.pick(
-            "Huyện gửi báo cáo đúng hạn",
-            "Districts that reported on time",
-        ),
+        "report_completeness" => lang.pick("{U} gửi báo cáo", "{U} that reported"),
+        "report_timeliness" => lang.pick("{U} gửi báo cáo đúng hạn", "{U} that reported on time"),
         "special_children_share" => lang.pick(
             "Tỷ lệ trẻ em có HCĐB",
             "Share of special-circumstance children",
@@ -147,9 +146,10 @@ pub fn indicator_name(indicator: &str, lang: Lang) -> String {
         "at_risk_children" => lang.pick("Trẻ em có nguy cơ", "Children at risk"),
         other => other,
     };
+    let name = lang.of_units(name, reporting);
     match target_tag(indicator) {
         Some(tag) => format!("{tag} · {name}"),
-        None => name.to_string(),
+        None => name,
     }
 }
 
@@ -272,7 +272,11 @@ impl Chart for Scorecard {
                 (None, _) => (lang.pick("Chưa đánh giá", "Not judged"), palette::MUTED),
             };
             let cells = [
-                (indicator_name(&line.indicator, lang), palette::TEXT, false),
+                (
+                    indicator_name(&line.indicator, lang, self.reporting_level),
+                    palette::TEXT,
+                    false,
+                ),
                 (value(&line.baseline), palette::MUTED, false),
                 (value(&line.value), palette::TEXT, true),
                 (
@@ -303,7 +307,7 @@ impl Chart for Scorecard {
         self.lines
             .iter()
             .map(|l| PlottedRow {
-                label: indicator_name(&l.indicator, lang),
+                label: indicator_name(&l.indicator, lang, self.reporting_level),
                 cells: vec![l.baseline.clone(), l.value.clone()],
             })
             .collect()

@@ -11,7 +11,10 @@ use super::{
 };
 use crate::disclosure::{Cell, Published};
 use crate::indicators::reports::EVENTS;
-use crate::text::Lang;
+use crate::text::{capitalised, Lang};
+
+/// The most names of units a note lists before it counts the rest.
+pub const NAMED: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -29,6 +32,9 @@ pub struct Events {
     pub year: i32,
     pub min_count: u32,
     pub events: Vec<Event>,
+    /// The units that hold the events and that the counts count: districts, or communes
+    /// under the 2025 units.
+    pub reporting_level: &'static str,
 }
 
 pub fn series(published: &Published, scope: &Scope) -> Events {
@@ -58,6 +64,7 @@ pub fn series(published: &Published, scope: &Scope) -> Events {
     Events {
         year: scope.year,
         min_count: published.min_count(),
+        reporting_level: scope.reporting_level,
         events,
     }
 }
@@ -76,14 +83,31 @@ pub fn event_name(indicator: &str, lang: Lang) -> String {
 
 impl Events {
     pub fn title(&self, lang: Lang) -> String {
-        format!(
-            "{} – {}",
-            lang.pick(
-                "Số huyện, thị xã, thành phố tổ chức các hoạt động vì trẻ em",
-                "Districts, towns and cities that held each children's event",
+        let kinds = lang.unit_kinds(self.reporting_level);
+        match lang {
+            Lang::Vi => format!("Số {kinds} tổ chức các hoạt động vì trẻ em – {}", self.year),
+            Lang::En => format!(
+                "{} that held each children's event – {}",
+                capitalised(&kinds),
+                self.year
             ),
-            self.year
-        )
+        }
+    }
+
+    /// Units that did not hold an event, for a note of one line: every name when they are
+    /// few, else the first [`NAMED`] and how many more (135 communes would run the line
+    /// off the chart; the pack's tables list every unit).
+    pub fn named(&self, units: &[String], lang: Lang) -> String {
+        if units.len() <= NAMED {
+            return units.join(", ");
+        }
+        let more = units.len() - NAMED;
+        let unit = lang.units_word(self.reporting_level);
+        let named = units[..NAMED].join(", ");
+        match lang {
+            Lang::Vi => format!("{named} và {more} {unit} khác (xem bảng số liệu)"),
+            Lang::En => format!("{named} and {more} more {unit} (see the tables)"),
+        }
     }
 
     /// The number of districts expected (the largest denominator).
@@ -109,19 +133,20 @@ impl Chart for Events {
         root: &DrawingArea<DB, Shift>,
         lang: Lang,
     ) -> DrawResult<(), DB> {
-        let mut notes = vec![lang
-            .pick(
-                "Mục tiêu: 100 % huyện tổ chức. Nguồn: biểu 3 (báo cáo năm) của các huyện; không có báo cáo = chưa tổ chức",
-                "Target: every district. Source: the districts' form 3 (annual report); no report = not held",
-            )
-            .to_string()];
+        let mut notes = vec![lang.of_units(
+            lang.pick(
+                "Mục tiêu: 100 % {u} tổ chức. Nguồn: biểu 3 (báo cáo năm) của các {u}; không có báo cáo = chưa tổ chức",
+                "Target: all {u}. Source: form 3 (annual report) of the {u}; no report = not held",
+            ),
+            self.reporting_level,
+        )];
         for e in &self.events {
             if !e.not_held.is_empty() {
                 notes.push(format!(
                     "{} — {}: {}",
                     event_name(e.indicator, lang),
                     lang.pick("chưa tổ chức", "not held"),
-                    e.not_held.join(", ")
+                    self.named(&e.not_held, lang)
                 ));
             }
         }
@@ -177,7 +202,7 @@ impl Chart for Events {
                     label: format!(
                         "{} {} ({})",
                         count(all, lang),
-                        lang.pick("huyện", "districts"),
+                        lang.units_word(self.reporting_level),
                         percent(1.0, 0, lang)
                     ),
                 }],
@@ -247,6 +272,27 @@ mod tests {
                     vec!["An Khê".to_string(), "Ayun Pa".to_string()]
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn communes_are_named_by_their_level_and_many_are_counted_not_listed() {
+        let mut events = series(&publish(&[]), &scope(&[]));
+        events.reporting_level = crate::columns::LEVEL_COMMUNE;
+        assert_eq!(
+            events.title(Lang::Vi),
+            "Số xã, phường, đặc khu tổ chức các hoạt động vì trẻ em – 2021"
+        );
+        let few: Vec<String> = ["An Lão", "An Vinh"].map(String::from).to_vec();
+        assert_eq!(events.named(&few, Lang::Vi), "An Lão, An Vinh");
+        let many: Vec<String> = (1..=115).map(|i| format!("X{i}")).collect();
+        assert_eq!(
+            events.named(&many, Lang::Vi),
+            "X1, X2, X3, X4, X5, X6, X7, X8 và 107 xã khác (xem bảng số liệu)"
+        );
+        assert_eq!(
+            events.named(&many, Lang::En),
+            "X1, X2, X3, X4, X5, X6, X7, X8 and 107 more communes (see the tables)"
         );
     }
 }

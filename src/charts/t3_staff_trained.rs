@@ -15,12 +15,15 @@ pub const INDICATOR: &str = "staff_trained_rate";
 pub struct StaffTrained {
     pub year: i32,
     pub rates: DistrictRates,
+    /// The units whose forms the rates come from, which the source note names.
+    pub reporting_level: &'static str,
 }
 
 pub fn series(published: &Published, scope: &Scope) -> StaffTrained {
     StaffTrained {
         year: scope.year,
         rates: district_rates::series(published, scope, INDICATOR),
+        reporting_level: scope.reporting_level,
     }
 }
 
@@ -53,13 +56,10 @@ impl Chart for StaffTrained {
         lang: Lang,
     ) -> DrawResult<(), DB> {
         let mut notes = self.rates.notes(lang);
-        notes.push(
-            lang.pick(
-                "Nguồn: biểu 3 của các huyện",
-                "Source: the districts' form 3",
-            )
-            .to_string(),
-        );
+        notes.push(lang.of_units(
+            lang.pick("Nguồn: biểu 3 của các {u}", "Source: form 3 of the {u}"),
+            self.reporting_level,
+        ));
         let area = page(root, &self.title(lang), &notes)?;
         self.rates.paint(&area, lang)
     }

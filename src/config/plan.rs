@@ -15,7 +15,7 @@ use super::target::{TargetRule, KNOWN_INDICATORS};
 use super::ConfigError;
 use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
 use crate::reference::crosswalk::SplitRule;
-use crate::reference::{LoadError, OrgUnits, Scope, UnitLists};
+use crate::reference::{LoadError, OrgUnits, Scope, TopUnit, UnitLists};
 use crate::sources::tabular::Limits;
 use crate::sources::SourceKind;
 
@@ -160,6 +160,11 @@ pub const HOOK_TIMEOUT_SECONDS: u64 = 60;
 pub const HOOK_TIMEOUT_MAX_SECONDS: u64 = 3600;
 
 impl Plan {
+    /// The unit the pipeline's summaries speak for, with the levels below it.
+    pub fn top_unit(&self) -> TopUnit {
+        TopUnit::reporting(&self.scope, self.reporting_level)
+    }
+
     pub fn source(&self, kind: SourceKind) -> Option<&SourceFiles> {
         self.sources.iter().find(|s| s.kind == kind)
     }

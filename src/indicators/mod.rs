@@ -1337,6 +1337,7 @@ pub fn run(
         &table.clone().lazy(),
         &tables.district_reports,
         plan.rules.source_gap_tolerance,
+        plan.reporting_level,
     )
     .and_then(LazyFrame::collect)
     .map_err(|e| Error::polars("checking the data quality", e))?;

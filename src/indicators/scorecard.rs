@@ -102,7 +102,7 @@ pub fn lines(plan: &Plan, table: &DataFrame) -> Vec<String> {
             plan.year
         )];
     };
-    let top = TopUnit::reporting(&plan.scope, plan.reporting_level);
+    let top = plan.top_unit();
     let mut out = vec![format!(
         "Scorecard {} (period {}, {} {}):",
         plan.year, period.key, top.level, top.code

@@ -158,7 +158,10 @@ pub fn contents(lang: Lang) -> Contents {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
-        top: "64".into(),
+        top: crate::reference::TopUnit::reporting(
+            &crate::reference::Scope::Province("64".into()),
+            c::LEVEL_DISTRICT,
+        ),
         year: 2021,
         periods: vec!["2021".into()],
         annual_period: Some("2021".into()),

@@ -15,7 +15,7 @@
 use std::fmt::Write;
 
 use super::tables::{self, TablePage};
-use super::words::{self, Headers};
+use super::words;
 use super::{Contents, Shown};
 use crate::disclosure::{Cell, PublishedRow};
 use crate::text::Lang;
@@ -191,7 +191,7 @@ fn verdict_td(met: Option<bool>, lang: Lang) -> String {
 
 fn scorecard(page: &mut String, contents: &Contents) {
     let lang = contents.lang;
-    let h = Headers { lang };
+    let h = contents.headers();
     let period = contents
         .annual_period
         .as_deref()
@@ -201,7 +201,7 @@ fn scorecard(page: &mut String, contents: &Contents) {
         page,
         "<section id=\"scorecard\">\n<h2>{} — {}</h2>\n<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
         escape(lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan")),
-        escape(&format!("{}, {period}", contents.name(&contents.top))),
+        escape(&format!("{}, {period}", contents.name(&contents.top.code))),
         ["indicator", "value", "goal", "met", "baseline", "change", "shortfall"]
             .map(|k| format!("<th>{}</th>", escape(h.get(k))))
             .concat()
@@ -218,12 +218,12 @@ fn score_row(contents: &Contents, target: &crate::config::Target) -> String {
     let (lang, min) = (contents.lang, contents.min_count());
     let score = contents.score(&target.indicator);
     let unit = score.map_or("ratio", |s| s.unit.as_str());
-    let name = escape(&words::indicator(&target.indicator, lang));
+    let name = escape(&contents.indicator_name(&target.indicator));
     let goal = escape(&words::goal(&target.rule, unit, lang));
     let key = escape(&row_key(
         &target.indicator,
         contents.annual_period.as_deref().unwrap_or_default(),
-        &contents.top,
+        &contents.top.code,
         None,
     ));
     // What is still missing to reach the goal (`indicators::distance`), in its own unit.
@@ -256,7 +256,7 @@ fn distances(page: &mut String, contents: &Contents) {
     let (lang, min) = (contents.lang, contents.min_count());
     let rows: Vec<_> = contents
         .rows_of_year()
-        .filter(|r| r.org_unit == contents.top && r.breakdown.is_none())
+        .filter(|r| r.org_unit == contents.top.code && r.breakdown.is_none())
         .filter(|r| crate::columns::distance_of(&r.indicator).is_some())
         .collect();
     if rows.is_empty() {
@@ -275,7 +275,7 @@ fn distances(page: &mut String, contents: &Contents) {
             page,
             "<tr><td>{}</td><td>{}</td>{}</tr>",
             escape(&words::period(&r.period, lang)),
-            escape(&words::indicator(&r.indicator, lang)),
+            escape(&contents.indicator_name(&r.indicator)),
             td(r.value, min, |v| words::value(v, &r.unit, lang)),
         );
     }
@@ -290,17 +290,7 @@ fn feedback(page: &mut String, contents: &Contents) {
         .published
         .rows()
         .iter()
-        .filter(|r| r.org_unit != contents.top && r.level != crate::columns::LEVEL_COUNTRY)
-        .filter(|r| {
-            contents.top != crate::columns::COUNTRY || r.level == crate::columns::LEVEL_PROVINCE
-        })
-        .filter(|r| {
-            // Under a province, the units that report to it: districts, or communes under
-            // the 2025 units.
-            contents.top == crate::columns::COUNTRY
-                || r.level == crate::columns::LEVEL_DISTRICT
-                || r.level == crate::columns::LEVEL_COMMUNE
-        })
+        .filter(|r| r.level == contents.top.child_level && r.org_unit != contents.top.code)
         .map(|r| r.org_unit.as_str())
         .collect();
     units.sort();
@@ -373,7 +363,7 @@ pub fn indicator_row(contents: &Contents, r: &PublishedRow) -> String {
     let (lang, min) = (contents.lang, contents.min_count());
     let count_unit = words::count_unit(&r.unit);
     // The top unit's rows (the province, or the country) stand out, whatever its level.
-    let class = if r.org_unit == contents.top {
+    let class = if r.org_unit == contents.top.code {
         " class=\"top\""
     } else {
         ""
@@ -498,7 +488,7 @@ fn indicators(page: &mut String, contents: &Contents, pages: &[TablePage]) {
                 page,
                 "<li><a href=\"{}\">{}</a></li>",
                 escape(&link),
-                escape(&words::indicator(&indicator, lang))
+                escape(&contents.indicator_name(&indicator))
             );
         }
     }
@@ -507,7 +497,7 @@ fn indicators(page: &mut String, contents: &Contents, pages: &[TablePage]) {
 
 fn quality(page: &mut String, contents: &Contents) {
     let lang = contents.lang;
-    let h = Headers { lang };
+    let h = contents.headers();
     let _ = writeln!(
         page,
         "<section id=\"quality\">\n<h2>{}</h2>",

@@ -24,6 +24,7 @@ use crate::columns as c;
 use crate::config::{Plan, Target};
 use crate::disclosure::{Cell, Published, PublishedRow};
 use crate::error::Error;
+use crate::reference::TopUnit;
 use crate::store::layout::{swap_in, Layout};
 use crate::text::Lang;
 
@@ -154,9 +155,9 @@ pub struct Contents {
     pub findings: Vec<Finding>,
     /// Org unit code → name as a reader knows it ("Huyện Chư Sê").
     pub names: BTreeMap<String, String>,
-    /// The unit the pack speaks for: the province, or the country of a pipeline with
-    /// several provinces.
-    pub top: String,
+    /// The unit the pack speaks for (the province, or the country of a pipeline with
+    /// several provinces) and the levels below it.
+    pub top: TopUnit,
     pub year: i32,
     /// The periods of the reporting year, in the plan's order.
     pub periods: Vec<String>,
@@ -200,10 +201,23 @@ impl Contents {
             .collect()
     }
 
+    /// The indicator's name in the pack's language, in the words of the units that report.
+    pub fn indicator_name(&self, code: &str) -> String {
+        words::indicator(code, self.lang, self.top.reporting_level)
+    }
+
+    /// The column headers in the pack's language.
+    pub fn headers(&self) -> words::Headers {
+        words::Headers {
+            lang: self.lang,
+            reporting: self.top.reporting_level,
+        }
+    }
+
     /// The top unit's total row of `indicator` in the annual period.
     pub fn score(&self, indicator: &str) -> Option<&PublishedRow> {
         let period = self.annual_period.as_deref()?;
-        self.published.get(indicator, period, &self.top, None)
+        self.published.get(indicator, period, &self.top.code, None)
     }
 
     /// The two values of a finding as the pack may show them. The values of form rules and
@@ -295,7 +309,7 @@ impl Contents {
 
     /// The pack's title.
     pub fn title(&self) -> String {
-        let province = self.name(&self.top);
+        let province = self.name(&self.top.code);
         match self.lang {
             Lang::Vi => format!(
                 "Số liệu bảo vệ, chăm sóc trẻ em {province} năm {}",
@@ -485,7 +499,7 @@ pub fn run(
     let contents = Contents {
         findings,
         names,
-        top: crate::reference::TopUnit::of(&plan.scope).code,
+        top: plan.top_unit(),
         year: plan.year,
         periods: plan
             .periods

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::html::{comparability_note, escape, indicator_row, suppression_note, STYLE};
-use super::words::{self, Headers};
+use super::words;
 use super::Contents;
 use crate::disclosure::PublishedRow;
 use crate::text::Lang;
@@ -93,12 +93,12 @@ fn file_name(code: &str) -> String {
 pub fn pages(contents: &Contents) -> Vec<TablePage<'_>> {
     let published = &contents.published;
     let page_of = |r: &PublishedRow| -> String {
-        if r.org_unit == contents.top {
-            return contents.top.clone();
+        if r.org_unit == contents.top.code {
+            return contents.top.code.clone();
         }
         match published.parent(&r.org_unit) {
-            Some(parent) if parent != contents.top => parent.to_string(),
-            _ => contents.top.clone(),
+            Some(parent) if parent != contents.top.code => parent.to_string(),
+            _ => contents.top.code.clone(),
         }
     };
     let mut by_unit: BTreeMap<String, Vec<&PublishedRow>> = BTreeMap::new();
@@ -115,7 +115,7 @@ pub fn pages(contents: &Contents) -> Vec<TablePage<'_>> {
         .collect();
     pages.sort_by_cached_key(|p| {
         (
-            p.unit != contents.top,
+            p.unit != contents.top.code,
             contents.name(&p.unit),
             p.unit.clone(),
         )
@@ -169,7 +169,7 @@ const FILTER_SCRIPT: &str = r#"
 /// The page's HTML.
 pub fn render(contents: &Contents, page: &TablePage) -> String {
     let lang = contents.lang;
-    let h = Headers { lang };
+    let h = contents.headers();
     let title = escape(&page.title(contents));
     let mut out = String::new();
     let _ = write!(
@@ -216,7 +216,7 @@ pub fn render(contents: &Contents, page: &TablePage) -> String {
             out,
             "<option value=\"{}\">{}</option>",
             escape(indicator),
-            escape(&words::indicator(indicator, lang))
+            escape(&contents.indicator_name(indicator))
         );
     }
     let _ = writeln!(
@@ -236,7 +236,7 @@ pub fn render(contents: &Contents, page: &TablePage) -> String {
             escape(indicator),
             escape(indicator),
             if targeted { " open" } else { "" },
-            escape(&words::indicator(indicator, lang)),
+            escape(&contents.indicator_name(indicator)),
             escape(indicator),
             escape(indicator),
         );

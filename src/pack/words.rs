@@ -10,8 +10,12 @@ use crate::text::numbers::format_decimal_vi;
 use crate::disclosure::{Cell, PublishedRow};
 use crate::text::Lang;
 
-/// The indicator's name in words.
-pub fn indicator(code: &str, lang: Lang) -> String {
+/// The indicator's name in words. `reporting` is the level of the units that send the
+/// forms and hold the events ([`TopUnit::reporting_level`]): "Huyện tổ chức …" under the
+/// 2021 units, "Xã tổ chức …" under the 2025 ones.
+///
+/// [`TopUnit::reporting_level`]: crate::reference::TopUnit::reporting_level
+pub fn indicator(code: &str, lang: Lang, reporting: &str) -> String {
     let (vi, en) = match code {
         "special_support_rate" => (
             "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp",
@@ -26,16 +30,16 @@ pub fn indicator(code: &str, lang: Lang) -> String {
             "Children at risk",
         ),
         "event_month_of_action" => (
-            "Huyện tổ chức Tháng hành động vì trẻ em",
-            "Districts holding the Month of Action for Children",
+            "{U} tổ chức Tháng hành động vì trẻ em",
+            "{U} holding the Month of Action for Children",
         ),
         "event_mid_autumn" => (
-            "Huyện tổ chức Tết Trung thu cho trẻ em",
-            "Districts holding the Mid-Autumn Festival for children",
+            "{U} tổ chức Tết Trung thu cho trẻ em",
+            "{U} holding the Mid-Autumn Festival for children",
         ),
         "event_children_forum" => (
-            "Huyện tổ chức Diễn đàn trẻ em",
-            "Districts holding a Children's Forum",
+            "{U} tổ chức Diễn đàn trẻ em",
+            "{U} holding a Children's Forum",
         ),
         "participation_activities" => (
             "Hoạt động thúc đẩy quyền tham gia của trẻ em",
@@ -83,27 +87,24 @@ pub fn indicator(code: &str, lang: Lang) -> String {
             "Quỹ Bảo trợ trẻ em vận động được",
             "Raised by the Child Protection Fund",
         ),
-        "report_completeness" => (
-            "Tỷ lệ huyện gửi báo cáo",
-            "Districts that sent their report",
-        ),
+        "report_completeness" => ("Tỷ lệ {u} gửi báo cáo", "{U} that sent their report"),
         "report_timeliness" => (
-            "Tỷ lệ huyện gửi báo cáo đúng hạn",
-            "Districts that sent their report on time",
+            "Tỷ lệ {u} gửi báo cáo đúng hạn",
+            "{U} that sent their report on time",
         ),
         "report_days_late" => ("Số ngày gửi báo cáo chậm", "Days the report was late"),
         "source_gap" => (
             "Chênh lệch giữa biểu mẫu và phần mềm",
             "Gap between report forms and the software",
         ),
-        other => return distance(other, lang).unwrap_or_else(|| other.to_string()),
+        other => return distance(other, lang, reporting).unwrap_or_else(|| other.to_string()),
     };
-    lang.pick(vi, en).to_string()
+    lang.of_units(lang.pick(vi, en), reporting)
 }
 
 /// A distance to a target (`indicators::distance`) in words: what is still missing of
 /// the indicator it measures from, or where its pace leads by 31 December.
-fn distance(code: &str, lang: Lang) -> Option<String> {
+fn distance(code: &str, lang: Lang, reporting: &str) -> Option<String> {
     let (base, suffix) = crate::columns::distance_of(code)?;
     let (vi, en) = match base {
         "special_support_rate" => (
@@ -127,21 +128,21 @@ fn distance(code: &str, lang: Lang) -> Option<String> {
             "Abuse cases without a support plan approved in time",
         ),
         "event_month_of_action" => (
-            "Huyện chưa tổ chức Tháng hành động vì trẻ em",
-            "Districts not yet holding the Month of Action",
+            "{U} chưa tổ chức Tháng hành động vì trẻ em",
+            "{U} not yet holding the Month of Action",
         ),
         "event_mid_autumn" => (
-            "Huyện chưa tổ chức Tết Trung thu cho trẻ em",
-            "Districts not yet holding the Mid-Autumn Festival",
+            "{U} chưa tổ chức Tết Trung thu cho trẻ em",
+            "{U} not yet holding the Mid-Autumn Festival",
         ),
         "event_children_forum" => (
-            "Huyện chưa tổ chức Diễn đàn trẻ em",
-            "Districts not yet holding a Children's Forum",
+            "{U} chưa tổ chức Diễn đàn trẻ em",
+            "{U} not yet holding a Children's Forum",
         ),
-        "report_completeness" => ("Huyện chưa gửi báo cáo", "Districts that sent no report"),
+        "report_completeness" => ("{U} chưa gửi báo cáo", "{U} that sent no report"),
         "report_timeliness" => (
-            "Huyện không gửi báo cáo đúng hạn",
-            "Districts that did not report on time",
+            "{U} không gửi báo cáo đúng hạn",
+            "{U} that did not report on time",
         ),
         "injured_children" => (
             "Trẻ em bị tai nạn, thương tích cần giảm thêm để thấp hơn năm gốc",
@@ -157,13 +158,13 @@ fn distance(code: &str, lang: Lang) -> Option<String> {
         ),
         _ => ("", ""),
     };
-    let base_name = indicator(base, lang);
+    let base_name = indicator(base, lang, reporting);
     let what = match vi.is_empty() {
         true => format!(
             "{base_name} — {}",
             lang.pick("còn thiếu so với mục tiêu", "short of the goal")
         ),
-        false => lang.pick(vi, en).to_string(),
+        false => lang.of_units(lang.pick(vi, en), reporting),
     };
     let pace = |vi: &str, en: &str| format!("{base_name} — {}", lang.pick(vi, en));
     Some(match suffix {
@@ -414,6 +415,8 @@ pub fn item_unit(code: &str, lang: Lang) -> Option<&'static str> {
 /// Column headers, shared by the workbook and the page.
 pub struct Headers {
     pub lang: Lang,
+    /// The level of the units that send the forms, which the findings name.
+    pub reporting: &'static str,
 }
 
 impl Headers {
@@ -441,7 +444,10 @@ impl Headers {
             "check" => ("Loại kiểm tra", "Check"),
             "rule" => ("Quy tắc", "Rule"),
             "severity" => ("Mức độ", "Severity"),
-            "district" => ("Huyện", "District"),
+            "district" => match self.reporting {
+                crate::columns::LEVEL_COMMUNE => ("Xã", "Commune"),
+                _ => ("Huyện", "District"),
+            },
             "left" => ("Số liệu", "Figure"),
             "left_value" => ("Giá trị", "Value"),
             "right" => ("So với", "Compared with"),
@@ -526,6 +532,47 @@ mod tests {
         assert_eq!(item_unit("B3.01", Lang::Vi), Some("có/không"));
         assert_eq!(item_unit("B4.02", Lang::En), Some("đồng"));
         assert_eq!(item_unit("registry", Lang::Vi), None);
+    }
+
+    #[test]
+    fn names_count_the_units_that_report_and_never_say_district_of_communes() {
+        use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
+        assert_eq!(
+            indicator("event_month_of_action", Lang::Vi, LEVEL_DISTRICT),
+            "Huyện tổ chức Tháng hành động vì trẻ em"
+        );
+        assert_eq!(
+            indicator("event_month_of_action", Lang::Vi, LEVEL_COMMUNE),
+            "Xã tổ chức Tháng hành động vì trẻ em"
+        );
+        assert_eq!(
+            indicator("report_timeliness_shortfall", Lang::En, LEVEL_COMMUNE),
+            "Communes that did not report on time"
+        );
+        let suffixes = [
+            "",
+            crate::columns::SHORTFALL,
+            crate::columns::SHORTFALL_PER_MONTH,
+            crate::columns::PROJECTION,
+        ];
+        for code in crate::config::target::KNOWN_INDICATORS {
+            for suffix in suffixes {
+                let code = format!("{code}{suffix}");
+                let vi = indicator(&code, Lang::Vi, LEVEL_COMMUNE).to_lowercase();
+                let en = indicator(&code, Lang::En, LEVEL_COMMUNE).to_lowercase();
+                assert!(!vi.contains("huyện") && !vi.contains('{'), "{code}: {vi}");
+                assert!(
+                    !en.contains("district") && !en.contains('{'),
+                    "{code}: {en}"
+                );
+            }
+        }
+        let headers = |reporting| Headers {
+            lang: Lang::Vi,
+            reporting,
+        };
+        assert_eq!(headers(LEVEL_COMMUNE).get("district"), "Xã");
+        assert_eq!(headers(LEVEL_DISTRICT).get("district"), "Huyện");
     }
 
     #[test]

@@ -35,7 +35,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::words::{self, Headers};
+use super::words;
 use super::{Contents, Shown};
 use crate::disclosure::{Cell, PublishedRow};
 use crate::error::Error;
@@ -169,8 +169,8 @@ fn figure(s: String) -> Out {
 const ROW_CODES: usize = 4;
 
 /// The columns of an indicator row, with the indicator's name first when `named`.
-fn row_headers(lang: Lang, named: bool) -> Vec<&'static str> {
-    let h = Headers { lang };
+fn row_headers(contents: &Contents, named: bool) -> Vec<&'static str> {
+    let h = contents.headers();
     let mut headers = Vec::new();
     if named {
         headers.push(h.get("indicator"));
@@ -194,7 +194,7 @@ fn row_headers(lang: Lang, named: bool) -> Vec<&'static str> {
             "breakdown_code",
         ]
         .map(|k| match k {
-            "period_code" => lang.pick("Mã kỳ", "Period code"),
+            "period_code" => contents.lang.pick("Mã kỳ", "Period code"),
             k => h.get(k),
         }),
     );
@@ -206,7 +206,7 @@ fn indicator_row(contents: &Contents, r: &PublishedRow, named: bool) -> Vec<Out>
     let count = Num::value(words::count_unit(&r.unit));
     let mut cells = Vec::new();
     if named {
-        cells.push(text(words::indicator(&r.indicator, lang)));
+        cells.push(text(contents.indicator_name(&r.indicator)));
     }
     cells.extend([
         text(words::period(&r.period, lang)),
@@ -246,12 +246,12 @@ pub fn companions(indicator: &str) -> Vec<String> {
 
 fn scorecard(contents: &Contents) -> Sheet {
     let (lang, min) = (contents.lang, contents.min_count());
-    let h = Headers { lang };
+    let h = contents.headers();
     let mut rows = Vec::new();
     for target in &contents.targets {
         let score = contents.score(&target.indicator);
         let unit = score.map_or("ratio", |s| s.unit.as_str());
-        let mut row = vec![text(words::indicator(&target.indicator, lang))];
+        let mut row = vec![text(contents.indicator_name(&target.indicator))];
         match score {
             Some(s) => row.extend([
                 out(s.value, Num::value(unit), min),
@@ -289,7 +289,7 @@ fn scorecard(contents: &Contents) -> Sheet {
         title: format!(
             "{} — {}, {period}",
             lang.pick("Đánh giá thực hiện mục tiêu", "Targets of the plan"),
-            contents.name(&contents.top)
+            contents.name(&contents.top.code)
         ),
         headers: vec![
             h.get("indicator"),
@@ -319,12 +319,8 @@ fn target_sheet(contents: &Contents, indicator: &str) -> Sheet {
     Sheet {
         // Indicator codes are ASCII and at most 31 characters, as sheet names must be.
         name: indicator.chars().take(31).collect(),
-        title: format!(
-            "{} — {}",
-            words::indicator(indicator, contents.lang),
-            contents.year
-        ),
-        headers: row_headers(contents.lang, shown.len() > 1),
+        title: format!("{} — {}", contents.indicator_name(indicator), contents.year),
+        headers: row_headers(contents, shown.len() > 1),
         rows,
         codes: ROW_CODES,
     }
@@ -339,7 +335,7 @@ fn all_indicators(contents: &Contents) -> Sheet {
             lang.pick("Toàn bộ chỉ tiêu năm", "Every indicator of"),
             contents.year
         ),
-        headers: row_headers(lang, true),
+        headers: row_headers(contents, true),
         rows: contents
             .rows_of_year()
             .map(|r| indicator_row(contents, r, true))
@@ -350,7 +346,7 @@ fn all_indicators(contents: &Contents) -> Sheet {
 
 fn quality(contents: &Contents) -> Sheet {
     let lang = contents.lang;
-    let h = Headers { lang };
+    let h = contents.headers();
     let shown = |s: Shown| match s {
         Shown::Number(v, unit) => Out::Number(v, Num::value(&unit)),
         Shown::Label(l) => Out::Label(l),

@@ -84,18 +84,20 @@ pub fn shape_located(lf: LazyFrame) -> LazyFrame {
 }
 
 /// Every finding: the form rules on the district reports, the reports whose sending date
-/// is unknown, the source gaps and the outliers of the assembled indicators.
+/// is unknown, the source gaps and the outliers of the assembled indicators among the
+/// units of `reporting_level` (the units that send the forms).
 pub fn findings(
     indicators: &LazyFrame,
     reports: &LazyFrame,
     tolerance: f64,
+    reporting_level: &str,
 ) -> PolarsResult<LazyFrame> {
     concat(
         [
             form_rules::failures(reports.clone())?,
             sending_dates::failures(reports.clone()),
             source_gap::failures(indicators, reports, tolerance)?,
-            outliers::failures(indicators.clone())?,
+            outliers::failures(indicators.clone(), reporting_level)?,
         ],
         UnionArgs::default(),
     )

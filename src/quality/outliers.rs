@@ -1,4 +1,5 @@
-//! Districts whose year-over-year change stands out from the other districts': for each
+//! Units whose year-over-year change stands out from the other units' of their level (the
+//! level that sends the forms: districts, or communes under the 2025 units): for each
 //! indicator and period, the modified z-score of the change (Iglewicz and Hoaglin:
 //! 0.6745 · (x − median) / MAD, robust to the outliers it looks for) above 3.5.
 //!
@@ -20,8 +21,9 @@ pub const THRESHOLD: f64 = 3.5;
 pub const MIN_BASE: f64 = 10.0;
 const SCALE: f64 = 0.6745;
 
-/// Outlier findings from the assembled indicators (with baseline and change).
-pub fn failures(indicators: LazyFrame) -> PolarsResult<LazyFrame> {
+/// Outlier findings from the assembled indicators (with baseline and change), among the
+/// units of `level`.
+pub fn failures(indicators: LazyFrame, level: &str) -> PolarsResult<LazyFrame> {
     let group = [col(c::INDICATOR), col(c::PERIOD), col(c::UNIT)];
     let relative = col(c::UNIT).eq(lit("ratio")).not();
     let x = when(relative)
@@ -33,7 +35,7 @@ pub fn failures(indicators: LazyFrame) -> PolarsResult<LazyFrame> {
     let found = indicators
         .filter(
             col(c::LEVEL)
-                .eq(lit("district"))
+                .eq(lit(level.to_string()))
                 .and(col(c::BREAKDOWN).is_null())
                 .and(col(c::BASELINE).is_not_null())
                 .and(col(c::CHANGE).is_not_null())
@@ -62,8 +64,11 @@ pub fn failures(indicators: LazyFrame) -> PolarsResult<LazyFrame> {
             col(c::VALUE).alias(c::LEFT_VALUE),
             lit("baseline").alias(c::RIGHT_ITEM),
             col(c::BASELINE).alias(c::RIGHT_VALUE),
-            lit("Thay đổi so với năm gốc khác xa các huyện khác (modified z-score > 3,5)")
-                .alias(c::DETAIL),
+            lit(format!(
+                "Thay đổi so với năm gốc khác xa các {} khác (modified z-score > 3,5)",
+                crate::text::Lang::Vi.unit_word(level)
+            ))
+            .alias(c::DETAIL),
         ]);
     Ok(shape(found))
 }
@@ -105,7 +110,10 @@ mod tests {
         // Relative changes sorted: −.10 −.08 −.05 −.02 0 .02 .05 .08 .10 2.0, median 0.01;
         // absolute deviations sorted .01 .01 .03 .04 .06 .07 .09 .09 .11 1.99, MAD = 0.065.
         // D9: z = 0.6745 · (2.0 − 0.01) / 0.065 = 20.6 > 3.5; D4 (+10 %): 0.93; D0: −1.14.
-        let df = failures(indicators()).unwrap().collect().unwrap();
+        let df = failures(indicators(), c::LEVEL_DISTRICT)
+            .unwrap()
+            .collect()
+            .unwrap();
         assert_eq!(df.height(), 1);
         assert_eq!(
             df.column(c::DISTRICT_CODE).unwrap().str().unwrap().get(0),
@@ -128,7 +136,14 @@ mod tests {
             .then(lit(5.0))
             .otherwise(col(c::BASELINE))
             .alias(c::BASELINE)]);
-        assert_eq!(failures(small).unwrap().collect().unwrap().height(), 0);
+        assert_eq!(
+            failures(small, c::LEVEL_DISTRICT)
+                .unwrap()
+                .collect()
+                .unwrap()
+                .height(),
+            0
+        );
     }
 
     #[test]
@@ -138,6 +153,36 @@ mod tests {
             (col(c::BASELINE) * lit(2.0)).alias(c::VALUE),
             col(c::BASELINE).alias(c::CHANGE),
         ]);
-        assert_eq!(failures(flat).unwrap().collect().unwrap().height(), 0);
+        assert_eq!(
+            failures(flat, c::LEVEL_DISTRICT)
+                .unwrap()
+                .collect()
+                .unwrap()
+                .height(),
+            0
+        );
+    }
+
+    #[test]
+    fn communes_are_judged_among_communes_under_the_2025_units() {
+        let communes = indicators().with_column(lit(c::LEVEL_COMMUNE).alias(c::LEVEL));
+        // Rows of another level than the one that reports are never judged.
+        let df = failures(communes.clone(), c::LEVEL_DISTRICT)
+            .unwrap()
+            .collect()
+            .unwrap();
+        assert_eq!(df.height(), 0);
+        let df = failures(communes, c::LEVEL_COMMUNE)
+            .unwrap()
+            .collect()
+            .unwrap();
+        assert_eq!(
+            df.column(c::DISTRICT_CODE).unwrap().str().unwrap().get(0),
+            Some("D9")
+        );
+        assert_eq!(
+            df.column(c::DETAIL).unwrap().str().unwrap().get(0),
+            Some("Thay đổi so với năm gốc khác xa các xã khác (modified z-score > 3,5)")
+        );
     }
 }

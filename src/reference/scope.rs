@@ -6,7 +6,7 @@
 //! the provinces in scope), each province and each district. "all" is resolved against the
 //! org-units table when the indicators are computed, since the plan reads no data.
 
-use crate::columns::{COUNTRY, LEVEL_COUNTRY, LEVEL_DISTRICT, LEVEL_PROVINCE};
+use crate::columns::{COUNTRY, LEVEL_COUNTRY, LEVEL_PROVINCE};
 
 /// The provinces a pipeline covers, as written in the pipeline file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,34 +60,39 @@ impl Scope {
     }
 }
 
-/// The unit a plan's summaries speak for (scorecard, status, charts, pack) and the level of
-/// the units shown beside it: a province and its districts, or the country and its
-/// provinces when the pipeline covers several provinces.
+/// The unit a plan's summaries speak for (scorecard, status, charts, pack, report) and the
+/// levels below it: a province and its districts, or the country and its provinces when
+/// the pipeline covers several provinces. Every step takes it from
+/// [`Plan::top_unit`](crate::config::Plan::top_unit), so none has to know the reform.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopUnit {
     pub code: String,
     pub level: &'static str,
+    /// The units shown beside the top one: districts or communes of the province, the
+    /// provinces of the country.
     pub child_level: &'static str,
+    /// The units that send forms 1–4 and hold the events, whatever the scope: districts,
+    /// or communes under the 2025 units. "Districts holding the Month of Action" counts
+    /// these, also at national scope, where the children shown are provinces.
+    pub reporting_level: &'static str,
 }
 
 impl TopUnit {
-    pub fn of(scope: &Scope) -> Self {
-        Self::reporting(scope, LEVEL_DISTRICT)
-    }
-
-    /// The top unit of a pipeline whose units below the province are `reporting_level`
-    /// (districts; communes under the units of the 2025 reform).
+    /// The top unit of a pipeline over `scope` whose units below the province are
+    /// `reporting_level` (districts; communes under the units of the 2025 reform).
     pub fn reporting(scope: &Scope, reporting_level: &'static str) -> Self {
         match scope.single_province() {
             Some(province) => TopUnit {
                 code: province.to_string(),
                 level: LEVEL_PROVINCE,
                 child_level: reporting_level,
+                reporting_level,
             },
             None => TopUnit {
                 code: COUNTRY.to_string(),
                 level: LEVEL_COUNTRY,
                 child_level: LEVEL_PROVINCE,
+                reporting_level,
             },
         }
     }
@@ -96,6 +101,7 @@ impl TopUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
 
     #[test]
     fn only_a_provincial_scope_has_no_country_level() {
@@ -114,12 +120,15 @@ mod tests {
 
     #[test]
     fn the_top_unit_is_the_country_of_several_provinces() {
-        let top = TopUnit::of(&Scope::AllProvinces);
+        let top = TopUnit::reporting(&Scope::AllProvinces, LEVEL_COMMUNE);
         assert_eq!(
-            (top.code.as_str(), top.child_level),
-            (COUNTRY, LEVEL_PROVINCE)
+            (top.code.as_str(), top.child_level, top.reporting_level),
+            (COUNTRY, LEVEL_PROVINCE, LEVEL_COMMUNE)
         );
-        let top = TopUnit::of(&Scope::Province("64".into()));
-        assert_eq!((top.code.as_str(), top.level), ("64", LEVEL_PROVINCE));
+        let top = TopUnit::reporting(&Scope::Province("64".into()), LEVEL_DISTRICT);
+        assert_eq!(
+            (top.code.as_str(), top.level, top.child_level),
+            ("64", LEVEL_PROVINCE, LEVEL_DISTRICT)
+        );
     }
 }

@@ -234,7 +234,7 @@ fn groups(x: &Contents) -> Vec<(String, Vec<String>, Vec<&'static str>)> {
             .any(|(_, inds, _)| inds.contains(&t.indicator.as_str()))
         {
             out.push((
-                words::indicator(&t.indicator, VI),
+                x.indicator_name(&t.indicator),
                 vec![t.indicator.clone()],
                 Vec::new(),
             ));
@@ -476,7 +476,7 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
             if let Some(row) = top_row(x, &target.indicator) {
                 parts.push(Part::p(body(&format!(
                     "- {}",
-                    text::target_sentence(row, target, baseline_year, min)
+                    text::target_sentence(row, target, baseline_year, min, x.top.reporting_level)
                 ))));
             }
         }
@@ -514,7 +514,7 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
             None => String::new(),
         };
         if text::verdict(r) == Some("chưa đạt") {
-            not_met.push(words::indicator(&target.indicator, VI));
+            not_met.push(x.indicator_name(&target.indicator));
         }
         let change = match r.change {
             Cell::Value(v) => words::change(v, &r.unit, VI),
@@ -522,7 +522,7 @@ pub fn write(x: &Contents, path: &Path) -> Result<(), Error> {
         };
         rows.push(vec![
             (rows.len() + 1).to_string(),
-            words::indicator(&target.indicator, VI),
+            x.indicator_name(&target.indicator),
             figure(r.value, &r.unit, min),
             words::goal(&target.rule, &r.unit, VI),
             figure(r.baseline, &r.unit, min),
@@ -750,11 +750,11 @@ fn distance_sentences(x: &Contents, target: &crate::config::Target) -> Vec<Strin
         }
         ("injured_children" | "abused_children" | "injury_deaths", false) => format!(
             "{} cần giảm thêm ít nhất {n} trẻ em để thấp hơn cùng kỳ năm {base}.",
-            words::indicator(indicator, VI)
+            x.indicator_name(indicator)
         ),
         ("injured_children" | "abused_children" | "injury_deaths", true) => format!(
             "{}: đã thấp hơn cùng kỳ năm {base}.",
-            words::indicator(indicator, VI)
+            x.indicator_name(indicator)
         ),
         ("fund_raised_vnd", false) => {
             let mut s = format!(
@@ -771,10 +771,10 @@ fn distance_sentences(x: &Contents, target: &crate::config::Target) -> Vec<Strin
             s.push('.');
             s
         }
-        (_, true) => format!("{}: đã đạt mục tiêu {goal}.", words::indicator(indicator, VI)),
+        (_, true) => format!("{}: đã đạt mục tiêu {goal}.", x.indicator_name(indicator)),
         (_, false) => format!(
             "{}: {n}.",
-            words::indicator(&format!("{indicator}{}", c::SHORTFALL), VI)
+            x.indicator_name(&format!("{indicator}{}", c::SHORTFALL))
         ),
     };
     out.push(sentence);
@@ -786,7 +786,7 @@ fn distance_sentences(x: &Contents, target: &crate::config::Target) -> Vec<Strin
         out.push(format!(
             "Dự báo đến ngày 31/12/{} ({}): ước đạt {} nếu các tháng còn lại giữ nhịp bình quân của các tháng đã qua; khoảng dự báo từ {} (nếu mỗi tháng còn lại chỉ bằng tháng thấp nhất đã qua) đến {} (nếu bằng tháng cao nhất).",
             x.plan.year,
-            words::indicator(indicator, VI),
+            x.indicator_name(indicator),
             text::dong(mid.value, min),
             text::dong(low.value, min),
             text::dong(high.value, min),

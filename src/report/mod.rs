@@ -51,6 +51,11 @@ pub struct Contents<'a> {
 }
 
 impl Contents<'_> {
+    /// The indicator's name in Vietnamese, in the words of the units that report.
+    pub fn indicator_name(&self, code: &str) -> String {
+        crate::pack::words::indicator(code, Lang::Vi, self.top.reporting_level)
+    }
+
     pub fn name(&self, code: &str) -> String {
         match self.names.get(code) {
             Some(name) => name.clone(),
@@ -133,7 +138,7 @@ pub fn run(
     // run's language, links them.
     let names = read_names(Lang::Vi)?;
     let file_names = read_names(lang)?;
-    let top = TopUnit::reporting(&plan.scope, plan.reporting_level);
+    let top = plan.top_unit();
     let charts = charts(&layout.charts());
     let staging = layout.staging();
     let _ = std::fs::remove_dir_all(&staging);

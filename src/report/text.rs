@@ -65,8 +65,9 @@ pub fn target_sentence(
     target: &Target,
     baseline_year: i32,
     min_count: u32,
+    reporting: &str,
 ) -> String {
-    let name = words::indicator(&row.indicator, VI);
+    let name = words::indicator(&row.indicator, VI, reporting);
     let value = figure(row.value, &row.unit, min_count);
     let fraction = match (row.unit.as_str(), row.numerator, row.denominator) {
         ("ratio", n @ Cell::Value(_), d @ Cell::Value(_)) => format!(
@@ -118,6 +119,7 @@ pub fn placeholder(what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::LEVEL_DISTRICT;
 
     fn row(
         unit: &str,
@@ -167,7 +169,7 @@ mod tests {
             Cell::Value(0.84 - 22.0 / 29.0),
         );
         assert_eq!(
-            target_sentence(&r, &target(None), 2020, 5),
+            target_sentence(&r, &target(None), 2020, 5, LEVEL_DISTRICT),
             "Tỷ lệ vụ xâm hại được can thiệp kịp thời: 84,0 % (42/50), mục tiêu = 100,0 %: \
              chưa đạt; tăng 8,1 điểm phần trăm so với cùng kỳ năm 2020 (75,9 %)."
         );
@@ -187,11 +189,11 @@ mod tests {
             period: "2021S1".into(),
             ..r.clone()
         };
-        let s = target_sentence(&half, &target(Some(&["2021"])), 2020, 5);
+        let s = target_sentence(&half, &target(Some(&["2021"])), 2020, 5, LEVEL_DISTRICT);
         assert!(s.contains(": x, mục tiêu"), "{s}");
         assert!(s.contains("chưa đánh giá"), "{s}");
         // Judged, but its value hidden: "met" or "not met" against "= 1" would tell.
-        let s = target_sentence(&r, &target(None), 2020, 5);
+        let s = target_sentence(&r, &target(None), 2020, 5, LEVEL_DISTRICT);
         assert!(s.contains("không đánh giá được"), "{s}");
         assert!(!s.contains("chưa đạt"), "{s}");
         assert!(!s.contains('3'), "{s}");

@@ -19,7 +19,7 @@ use std::fmt;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-pub use lang::Lang;
+pub use lang::{capitalised, Lang};
 use plain::plain;
 pub(crate) use plain::plain_lines;
 
