@@ -380,7 +380,10 @@ fn nothing_a_reader_sees_speaks_of_districts_under_the_2025_units() {
         read(chart, text);
     }
     let workbook = out.join("pack/indicators.xlsx");
-    read(workbook.clone(), zipped_text(&workbook, "xl/sharedStrings.xml"));
+    read(
+        workbook.clone(),
+        zipped_text(&workbook, "xl/sharedStrings.xml"),
+    );
     for period in ["2026", "2026S1"] {
         let docx = out.join(format!("report/bao_cao_{period}.docx"));
         read(docx.clone(), zipped_text(&docx, "word/document.xml"));

@@ -669,3 +669,30 @@ fn a_distance_is_hidden_where_the_row_it_is_worked_from_is() {
     }
     assert_eq!(get("fund_raised_vnd_shortfall", "64").value, Cell::Hidden);
 }
+
+#[test]
+fn a_row_is_found_by_its_whole_key_and_no_other() {
+    let p = publish(&[
+        count("abused_children", "64", 12.0, None),
+        count("abused_children", "622", 3.0, None),
+        count("injured_children", "622", 7.0, None),
+    ]);
+    for r in p.rows() {
+        let found = p
+            .get(&r.indicator, &r.period, &r.org_unit, r.breakdown.as_deref())
+            .unwrap();
+        assert_eq!(found, r);
+    }
+    assert_eq!(
+        p.get("injured_children", "2021", "622", None)
+            .unwrap()
+            .numerator,
+        Cell::Value(7.0)
+    );
+    // A key that differs in any one part finds nothing.
+    assert!(p.get("injured_children", "2021", "64", None).is_none());
+    assert!(p.get("abused_children", "2020", "622", None).is_none());
+    assert!(p
+        .get("abused_children", "2021", "622", Some("subtype=violence"))
+        .is_none());
+}
