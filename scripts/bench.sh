@@ -12,6 +12,11 @@
 #   scripts/bench.sh            # 1 and 12 snapshots
 #   scripts/bench.sh 1          # one snapshot only
 #   TREEM_BENCH_RUNS=1 scripts/bench.sh 12
+#   TREEM_BENCH_PIPELINE=national_2025 scripts/bench.sh 1   # on the 3,321 communes of 2025
+#
+# TREEM_BENCH_PIPELINE names the pipeline file in pipelines/ (default national_2021); both
+# read the same generated set. TREEM_BENCH_BIN runs a binary built elsewhere (an older
+# commit's, to compare in turns) instead of building this tree's.
 #
 # Needs a release build (built here if missing) and, for 12 snapshots, about 6 GB of disk
 # for the CSV and 4 GB for the output. The cache lives in $TREEM_BENCH_DIR (default
@@ -24,8 +29,14 @@ mkdir -p "$cache"
 snapshots=("${@:-1}")
 [ $# -eq 0 ] && snapshots=(1 12)
 
-cargo build --release --locked --quiet
-bin="$CARGO_TARGET_DIR/release/treem"
+pipeline="pipelines/${TREEM_BENCH_PIPELINE:-national_2021}.toml"
+[ -f "$pipeline" ] || { echo "No pipeline file $pipeline" >&2; exit 2; }
+if [ -n "${TREEM_BENCH_BIN:-}" ]; then
+  bin="$TREEM_BENCH_BIN"
+else
+  cargo build --release --locked --quiet
+  bin="$CARGO_TARGET_DIR/release/treem"
+fi
 # A fixed key: the benchmark measures HMAC work, not key-file handling.
 export TREEM_SECRET_KEY="treem benchmark key, not a secret"
 
@@ -76,7 +87,7 @@ for n in "${snapshots[@]}"; do
     total=0
     for step in ingest indicators; do
       read -r secs rss < <(measure "$cache/$step-$n.log" \
-        "$bin" run pipelines/national_2021.toml --only "$step" --out "$out")
+        "$bin" run "$pipeline" --only "$step" --out "$out")
       secs_of[$step]+=" $secs"
       rss_of[$step]=$(( rss > ${rss_of[$step]:-0} ? rss : ${rss_of[$step]:-0} ))
       total=$(awk -v t="$total" -v s="$secs" 'BEGIN {print t + s}')

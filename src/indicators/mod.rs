@@ -1155,33 +1155,20 @@ pub fn compute_with_notes(plan: &Plan, tables: &Tables) -> PolarsResult<(DataFra
     // Source gaps compare the report forms with the counts just computed, so they come
     // after the families, from the collected rows.
     let assembled = assemble(current, baseline)?.collect()?;
-    let mut gaps =
+    let gaps =
         crate::quality::source_gap::rows(&assembled.clone().lazy(), &tables.district_reports)?
-            .with_columns([
-                lit(NULL).cast(DataType::Float64).alias(c::BASELINE),
-                lit(NULL)
-                    .cast(DataType::Float64)
-                    .alias(c::BASELINE_NUMERATOR),
-                lit(NULL)
-                    .cast(DataType::Float64)
-                    .alias(c::BASELINE_DENOMINATOR),
-                lit(NULL).cast(DataType::Float64).alias(c::CHANGE),
-            ]);
+            .collect()?;
     let assembled = match &ctx.reform {
-        Some(reform) => {
-            gaps = gaps.with_columns([
-                lit(NULL).cast(DataType::Boolean).alias(c::COMPARABLE),
-                lit(NULL).cast(DataType::String).alias(c::COMPARABILITY),
-            ]);
-            comparability(
-                assembled.lazy(),
-                reform.baseline_marks(&baseline_windows)?,
-                reform.split_rule,
-            )?
-        }
+        Some(reform) => comparability(
+            assembled.lazy(),
+            reform.baseline_marks(&baseline_windows)?,
+            reform.split_rule,
+        )?,
         None => assembled,
     };
-    let df = concat([assembled.lazy(), gaps], UnionArgs::default())?.collect()?;
+    // A gap has no baseline and never crosses a reform: those columns come as nulls.
+    let gaps = like(gaps, &assembled)?;
+    let df = concat([assembled.lazy(), gaps.lazy()], UnionArgs::default())?.collect()?;
     let df = attach_targets(df, plan)?;
     // The distance to each target is measured from the finished rows, targets attached.
     let distances = like(distance::frame(&distance::distances(plan, &df)?)?, &df)?;
