@@ -118,8 +118,31 @@ fn ceil(x: f64) -> f64 {
 
 /// The distance rows of `table` under the plan's targets (module doc).
 pub fn distances(plan: &Plan, table: &DataFrame) -> PolarsResult<Vec<Distance>> {
-    let rows = sources(table)?;
+    // Only the targets' rows are read: under the 2025 units the table has half a million.
+    let targets: Vec<&str> = plan.targets.iter().map(|t| t.indicator.as_str()).collect();
+    let targets = Series::new("targets".into(), targets);
+    let table = table
+        .clone()
+        .lazy()
+        .filter(col(c::INDICATOR).is_in(lit(targets).implode(false), false))
+        .collect()?;
+    let rows = sources(&table)?;
     let in_year = super::periods_in_year(plan);
+    // Each total row's cumulative months, found once: a search of every row per total row
+    // would be quadratic in the units.
+    let mut months: foldhash::HashMap<(&str, &str, &str), Vec<(String, f64)>> = Default::default();
+    for m in &rows {
+        let month = m
+            .breakdown
+            .as_deref()
+            .and_then(|b| b.strip_prefix("cumulative_month="));
+        if let (Some(month), Some(value)) = (month, m.value) {
+            months
+                .entry((&m.indicator, &m.period, &m.org_unit))
+                .or_default()
+                .push((month.to_string(), value));
+        }
+    }
     let mut out = Vec::new();
     for target in &plan.targets {
         let rule = target.rule;
@@ -169,15 +192,17 @@ pub fn distances(plan: &Plan, table: &DataFrame) -> PolarsResult<Vec<Distance>> 
                 }
                 _ => {}
             }
-            out.extend(projection(plan, &rows, r));
+            let cumulative =
+                months.get(&(r.indicator.as_str(), r.period.as_str(), r.org_unit.as_str()));
+            out.extend(projection(plan, cumulative.cloned().unwrap_or_default(), r));
         }
     }
     Ok(out)
 }
 
 /// The projection to 31 December of a part-year period's total row `r`, from its
-/// `cumulative_month=YYYY-MM` rows (module doc).
-fn projection(plan: &Plan, rows: &[Source], r: &Source) -> Vec<Distance> {
+/// `cumulative_month=YYYY-MM` rows, (month, value to date) (module doc).
+fn projection(plan: &Plan, mut cumulative: Vec<(String, f64)>, r: &Source) -> Vec<Distance> {
     let Some(period) = plan.periods.iter().find(|p| p.key == r.period) else {
         return Vec::new();
     };
@@ -189,14 +214,6 @@ fn projection(plan: &Plan, rows: &[Source], r: &Source) -> Vec<Distance> {
     if !starts_the_year || left == 0 {
         return Vec::new();
     }
-    let mut cumulative: Vec<(String, f64)> = rows
-        .iter()
-        .filter(|m| m.indicator == r.indicator && m.period == r.period && m.org_unit == r.org_unit)
-        .filter_map(|m| {
-            let month = m.breakdown.as_deref()?.strip_prefix("cumulative_month=")?;
-            Some((month.to_string(), m.value?))
-        })
-        .collect();
     if cumulative.is_empty() {
         return Vec::new();
     }
