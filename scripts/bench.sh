@@ -94,7 +94,8 @@ for n in "${snapshots[@]}"; do
     done
     secs_of[total]+=" $total"
   done
-  rows=$(grep -Eo '^(registry|cases): [0-9]+ rows read' "$cache/ingest-$n.log" \
+  # The log's lines start with a time and a level off a terminal: match past them.
+  rows=$(grep -Eo '(registry|cases): [0-9]+ rows read' "$cache/ingest-$n.log" \
     | awk '{s += $2} END {print s}')
   for step in ingest indicators total; do
     # shellcheck disable=SC2086 # one number a run
