@@ -409,17 +409,17 @@ fn quality(contents: &Contents) -> Sheet {
 }
 
 /// The sheets of the workbook, in order.
-fn sheets(contents: &Contents) -> Vec<Sheet> {
-    let mut out = vec![scorecard(contents)];
-    out.extend(
-        contents
-            .targets
-            .iter()
-            .map(|t| target_sheet(contents, &t.indicator)),
-    );
-    out.push(all_indicators(contents));
-    out.push(quality(contents));
-    out
+/// The sheets in the workbook's order, each laid out only when asked for: a sheet is
+/// written and dropped before the next is laid out.
+fn sheets(contents: &Contents) -> impl Iterator<Item = Sheet> + '_ {
+    let targets = contents
+        .targets
+        .iter()
+        .map(|t| target_sheet(contents, &t.indicator));
+    std::iter::once_with(|| scorecard(contents))
+        .chain(targets)
+        .chain(std::iter::once_with(|| all_indicators(contents)))
+        .chain(std::iter::once_with(|| quality(contents)))
 }
 
 /// The widest a column of text grows, in characters; longer text wraps onto more lines.
@@ -614,7 +614,10 @@ fn write_sheet(
         .set_align(FormatAlign::Right)
         .set_align(FormatAlign::Top);
     let chars = column_chars(sheet, lang);
-    let ws = workbook.add_worksheet();
+    // Rows go straight to a temporary file as they are written (cells in order, strings
+    // inline) instead of all staying in memory until the workbook is saved: every
+    // indicator of 3,321 communes is a sheet of a quarter of a million rows.
+    let ws = workbook.add_worksheet_with_constant_memory();
     ws.set_name(&sheet.name)?;
     for (col, c) in chars.iter().enumerate() {
         ws.set_column_width(col as u16, width(*c))?;
@@ -921,7 +924,11 @@ mod tests {
 
     /// The first `<tag …>` of `xml`, attributes and all.
     fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
-        let start = xml.find(&format!("<{tag} "))?;
+        // `<row r="3" ht="30">` or, with no more attributes, `<row r="3">`.
+        let start = [" ", ">"]
+            .iter()
+            .filter_map(|end| xml.find(&format!("<{tag}{end}")))
+            .min()?;
         let end = start + xml[start..].find('>')?;
         Some(&xml[start..=end])
     }
