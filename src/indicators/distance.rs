@@ -130,7 +130,7 @@ pub fn distances(plan: &Plan, table: &DataFrame) -> PolarsResult<Vec<Distance>> 
     let in_year = super::periods_in_year(plan);
     // Each total row's cumulative months, found once: a search of every row per total row
     // would be quadratic in the units.
-    let mut months: foldhash::HashMap<(&str, &str, &str), Vec<(String, f64)>> = Default::default();
+    let mut months: foldhash::HashMap<(&str, &str, &str), Months> = Default::default();
     for m in &rows {
         let month = m
             .breakdown
@@ -200,9 +200,12 @@ pub fn distances(plan: &Plan, table: &DataFrame) -> PolarsResult<Vec<Distance>> 
     Ok(out)
 }
 
+/// A total row's cumulative months: (month, value to date).
+type Months = Vec<(String, f64)>;
+
 /// The projection to 31 December of a part-year period's total row `r`, from its
 /// `cumulative_month=YYYY-MM` rows, (month, value to date) (module doc).
-fn projection(plan: &Plan, mut cumulative: Vec<(String, f64)>, r: &Source) -> Vec<Distance> {
+fn projection(plan: &Plan, mut cumulative: Months, r: &Source) -> Vec<Distance> {
     let Some(period) = plan.periods.iter().find(|p| p.key == r.period) else {
         return Vec::new();
     };
