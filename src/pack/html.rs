@@ -562,7 +562,7 @@ fn quality(page: &mut String, contents: &Contents) {
                 escape(&words::severity(&f.severity, lang)),
                 side(&f.left_item, left),
                 side(&f.right_item, right),
-                escape(f.detail.as_deref().unwrap_or_default()),
+                escape(&contents.finding_detail(f)),
             );
         }
         page.push_str("</tbody>\n</table>\n");

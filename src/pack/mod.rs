@@ -206,6 +206,11 @@ impl Contents {
         words::indicator(code, self.lang, self.top.reporting_level)
     }
 
+    /// A finding's description in the pack's language.
+    pub fn finding_detail(&self, f: &Finding) -> String {
+        words::finding_detail(f, self.lang, self.top.reporting_level)
+    }
+
     /// The column headers in the pack's language.
     pub fn headers(&self) -> words::Headers {
         words::Headers {

@@ -7,6 +7,7 @@ use crate::config::target::{Comparison, Goal, TargetRule};
 use crate::sources::district_reports::{find_item, ItemUnit};
 use crate::text::numbers::format_decimal_vi;
 
+use super::Finding;
 use crate::disclosure::{Cell, PublishedRow};
 use crate::text::Lang;
 
@@ -460,6 +461,35 @@ impl Headers {
     }
 }
 
+/// A data-quality finding's description in `lang`. The findings table holds it in
+/// Vietnamese, the language of the forms; the English is that of its check and rule, and
+/// a description this does not know stays as it is rather than be guessed at.
+/// `reporting` is the level of the units an outlier stands out among.
+pub fn finding_detail(f: &Finding, lang: Lang, reporting: &str) -> String {
+    use crate::quality::{form_rules, sending_dates, source_gap};
+    let stored = f.detail.clone().unwrap_or_default();
+    if lang == Lang::Vi {
+        return stored;
+    }
+    let english = match f.check.as_str() {
+        "form_rule" => form_rules::RULES
+            .iter()
+            .find(|r| r.name == f.rule)
+            .map(|r| r.description_en.to_string()),
+        sending_dates::CHECK => [sending_dates::NO_DATE, sending_dates::ONE_UNDATED]
+            .iter()
+            .find(|(vi, _)| *vi == stored)
+            .map(|(_, en)| en.to_string()),
+        "source_gap" => Some(source_gap::DESCRIPTION.1.to_string()),
+        "outlier" => Some(format!(
+            "The change from the baseline is far from the other {}' (modified z-score > 3.5)",
+            lang.units_word(reporting)
+        )),
+        _ => None,
+    };
+    english.unwrap_or(stored)
+}
+
 /// A data-quality check's name in words.
 pub fn check(code: &str, lang: Lang) -> String {
     let (vi, en) = match code {
@@ -573,6 +603,55 @@ mod tests {
         };
         assert_eq!(headers(LEVEL_COMMUNE).get("district"), "Xã");
         assert_eq!(headers(LEVEL_DISTRICT).get("district"), "Huyện");
+    }
+
+    #[test]
+    fn a_finding_is_described_in_the_language_of_the_pack() {
+        use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
+        use crate::quality::form_rules::RULES;
+        let finding = |check: &str, rule: &str, detail: &str| Finding {
+            check: check.into(),
+            rule: rule.into(),
+            severity: "error".into(),
+            period: None,
+            district: None,
+            left_item: None,
+            left_value: None,
+            right_item: None,
+            right_value: None,
+            detail: Some(detail.into()),
+            sheet: None,
+            left_cell: None,
+            right_cell: None,
+        };
+        // Every form rule has both; Vietnamese is the stored text as it is.
+        for rule in RULES {
+            let f = finding("form_rule", rule.name, rule.description);
+            assert_eq!(
+                finding_detail(&f, Lang::Vi, LEVEL_DISTRICT),
+                rule.description
+            );
+            let en = finding_detail(&f, Lang::En, LEVEL_DISTRICT);
+            assert_eq!(en, rule.description_en);
+            assert!(en.is_ascii(), "{en}");
+        }
+        let undated = finding(
+            crate::quality::sending_dates::CHECK,
+            crate::quality::sending_dates::RULE,
+            crate::quality::sending_dates::ONE_UNDATED.0,
+        );
+        assert!(finding_detail(&undated, Lang::En, LEVEL_DISTRICT).starts_with("A version"));
+        let outlier = finding("outlier", "year_over_year_modified_z", "…");
+        assert_eq!(
+            finding_detail(&outlier, Lang::En, LEVEL_COMMUNE),
+            "The change from the baseline is far from the other communes' (modified z-score > 3.5)"
+        );
+        // What it does not know stays as written rather than be guessed at.
+        let unknown = finding("form_rule", "a_rule_of_later", "Quy tắc mới");
+        assert_eq!(
+            finding_detail(&unknown, Lang::En, LEVEL_DISTRICT),
+            "Quy tắc mới"
+        );
     }
 
     #[test]

@@ -375,7 +375,7 @@ fn quality(contents: &Contents) -> Sheet {
                 text(f.right_item.clone().unwrap_or_default()),
                 shown(right),
                 text(right_unit),
-                text(f.detail.clone().unwrap_or_default()),
+                text(contents.finding_detail(f)),
                 text(f.district.clone().unwrap_or_default()),
             ]
         })

@@ -27,6 +27,8 @@ pub struct FormRule {
     pub check: Check,
     /// What the rule means, in the words of the form.
     pub description: &'static str,
+    /// The same in English, for a pack built with `--lang en`.
+    pub description_en: &'static str,
 }
 
 const fn at_most(
@@ -34,13 +36,14 @@ const fn at_most(
     left: &'static str,
     right: &'static str,
     severity: Severity,
-    description: &'static str,
+    (description, description_en): (&'static str, &'static str),
 ) -> FormRule {
     FormRule {
         name,
         severity,
         check: Check::AtMost { left, right },
         description,
+        description_en,
     }
 }
 
@@ -51,21 +54,30 @@ pub const RULES: &[FormRule] = &[
         "B1.02",
         "B1.01",
         Severity::Error,
-        "Trẻ em có HCĐB không vượt quá tổng số trẻ em",
+        (
+            "Trẻ em có HCĐB không vượt quá tổng số trẻ em",
+            "Children in special circumstances do not exceed all children",
+        ),
     ),
     at_most(
         "supported_within_special",
         "B1.03",
         "B1.02",
         Severity::Error,
-        "Trẻ em HCĐB được trợ giúp không vượt quá số trẻ em HCĐB",
+        (
+            "Trẻ em HCĐB được trợ giúp không vượt quá số trẻ em HCĐB",
+            "Special-circumstance children supported do not exceed those children",
+        ),
     ),
     at_most(
         "abused_supported_within_abused",
         "B2.03",
         "B2.02",
         Severity::Error,
-        "Trẻ em bị xâm hại được hỗ trợ không vượt quá số trẻ em bị xâm hại",
+        (
+            "Trẻ em bị xâm hại được hỗ trợ không vượt quá số trẻ em bị xâm hại",
+            "Abused children supported do not exceed abused children",
+        ),
     ),
     // One case can involve several children: more children than cases is possible.
     at_most(
@@ -73,47 +85,64 @@ pub const RULES: &[FormRule] = &[
         "B2.02",
         "B2.01",
         Severity::Warning,
-        "Số trẻ em bị xâm hại nhiều hơn số vụ (có thể đúng: một vụ nhiều trẻ)",
+        (
+            "Số trẻ em bị xâm hại nhiều hơn số vụ (có thể đúng: một vụ nhiều trẻ)",
+            "More abused children than cases (possible: one case, several children)",
+        ),
     ),
     at_most(
         "deaths_within_injured",
         "B2.05",
         "B2.04",
         Severity::Error,
-        "Trẻ em tử vong không vượt quá số trẻ em bị tai nạn thương tích",
+        (
+            "Trẻ em tử vong không vượt quá số trẻ em bị tai nạn thương tích",
+            "Child deaths do not exceed injured children",
+        ),
     ),
     at_most(
         "drowning_within_injured",
         "B2.06",
         "B2.04",
         Severity::Error,
-        "Trẻ em đuối nước không vượt quá số trẻ em bị tai nạn thương tích",
+        (
+            "Trẻ em đuối nước không vượt quá số trẻ em bị tai nạn thương tích",
+            "Drowned children do not exceed injured children",
+        ),
     ),
     at_most(
         "traffic_within_injured",
         "B2.07",
         "B2.04",
         Severity::Error,
-        "Trẻ em bị tai nạn giao thông không vượt quá số trẻ em bị tai nạn thương tích",
+        (
+            "Trẻ em bị tai nạn giao thông không vượt quá số trẻ em bị tai nạn thương tích",
+            "Children in traffic accidents do not exceed injured children",
+        ),
     ),
     at_most(
         "trained_within_staff",
         "B3.06",
         "B3.05",
         Severity::Error,
-        "Cán bộ được tập huấn không vượt quá số cán bộ",
+        (
+            "Cán bộ được tập huấn không vượt quá số cán bộ",
+            "Staff trained do not exceed staff",
+        ),
     ),
     FormRule {
         name: "events_yes_no",
         severity: Severity::Error,
         check: Check::YesNo(&["B3.01", "B3.02", "B3.03"]),
         description: "Chỉ tiêu có/không chỉ nhận 1 hoặc 0",
+        description_en: "A yes/no item takes only 1 or 0",
     },
     FormRule {
         name: "no_negative_values",
         severity: Severity::Error,
         check: Check::NonNegative,
         description: "Không có số liệu âm",
+        description_en: "No figure is negative",
     },
 ];
 

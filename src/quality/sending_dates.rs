@@ -12,6 +12,18 @@ pub const CHECK: &str = "report_sent_on";
 pub const RULE: &str = "sending_date_unknown";
 
 const UNDATED: &str = "__undated";
+
+/// The finding's description (Vietnamese, English) when no version of the report has a
+/// date that can be read.
+pub const NO_DATE: (&str, &str) = (
+    "Không đọc được ngày gửi báo cáo: tính là đã gửi, nhưng không tính là đúng hạn",
+    "The report's sending date cannot be read: counted as sent, not as on time",
+);
+/// The same when one version has none, but another has.
+pub const ONE_UNDATED: (&str, &str) = (
+    "Không đọc được ngày gửi của một bản báo cáo: thời hạn tính theo ngày gửi sớm nhất đọc được",
+    "A version of the report has no readable sending date: timeliness counts from the earliest date read",
+);
 const FIRST_KNOWN: &str = "__first_known";
 
 /// One finding per district and period with a version of its report whose sending date
@@ -33,12 +45,8 @@ pub fn failures(reports: LazyFrame) -> LazyFrame {
             null_of(DataType::String).alias(col::RIGHT_ITEM),
             null_of(DataType::Float64).alias(col::RIGHT_VALUE),
             when(col(FIRST_KNOWN).is_null())
-                .then(lit(
-                    "Không đọc được ngày gửi báo cáo: tính là đã gửi, nhưng không tính là đúng hạn",
-                ))
-                .otherwise(lit(
-                    "Không đọc được ngày gửi của một bản báo cáo: thời hạn tính theo ngày gửi sớm nhất đọc được",
-                ))
+                .then(lit(NO_DATE.0))
+                .otherwise(lit(ONE_UNDATED.0))
                 .alias(col::DETAIL),
         ]);
     shape(found)

@@ -10,6 +10,12 @@ use super::{shape, Severity};
 use crate::columns as c;
 use crate::columns::{LEVEL_COMMUNE, LEVEL_DISTRICT};
 
+/// The finding's description (Vietnamese, English).
+pub const DESCRIPTION: (&str, &str) = (
+    "Số liệu biểu mẫu lệch so với phần mềm quản lý trẻ em quá ngưỡng cho phép",
+    "The form's figure differs from the child-management software's beyond the tolerance",
+);
+
 /// (form item, indicator, its column that counts the same thing, the source's name).
 pub const PAIRS: [(&str, &str, &str, &str); 4] = [
     ("B1.02", "special_support_rate", c::DENOMINATOR, "registry"),
@@ -106,8 +112,7 @@ pub fn failures(
             col("form").alias(c::LEFT_VALUE),
             col("source_name").alias(c::RIGHT_ITEM),
             col("source").alias(c::RIGHT_VALUE),
-            lit("Số liệu biểu mẫu lệch so với phần mềm quản lý trẻ em quá ngưỡng cho phép")
-                .alias(c::DETAIL),
+            lit(DESCRIPTION.0).alias(c::DETAIL),
         ]),
     ))
 }
