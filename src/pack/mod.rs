@@ -48,6 +48,9 @@ pub struct Finding {
     pub right_cell: Option<String>,
 }
 
+/// How a finding's negative figure is shown: that it is below zero, not by how much.
+pub const NEGATIVE: &str = "< 0";
+
 /// A value as the pack may show it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
@@ -268,6 +271,9 @@ impl Contents {
         let count = |v: Option<f64>| match v {
             None => Shown::Empty,
             Some(v) if v == 0.0 || v >= f64::from(min) => Shown::Number(v, "count".into()),
+            // A negative figure is an error of the form, not a small count, and "<5" would
+            // say it is one; its size stays unshown, since −3 may be a mistyped 3.
+            Some(v) if v < 0.0 => Shown::Label(NEGATIVE.into()),
             Some(_) => Shown::Label(Cell::Small.label(min).unwrap_or_default()),
         };
         (count(f.left_value), count(f.right_value))
@@ -569,3 +575,28 @@ pub fn run(
 
 #[cfg(test)]
 pub(crate) mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_negative_form_figure_is_said_to_be_negative_not_small() {
+        let contents = fixture::contents(Lang::Vi);
+        let mut f = contents.findings[0].clone();
+        f.check = "form_rule".into();
+        f.rule = "no_negative_values".into();
+        f.left_value = Some(-3.0);
+        f.right_value = None;
+        let (left, right) = contents.finding_values(&f);
+        assert_eq!(left, Shown::Label(NEGATIVE.into()));
+        assert_eq!(right, Shown::Empty);
+        f.left_value = Some(3.0);
+        assert_eq!(contents.finding_values(&f).0, Shown::Label("<5".into()));
+        f.left_value = Some(12.0);
+        assert_eq!(
+            contents.finding_values(&f).0,
+            Shown::Number(12.0, "count".into())
+        );
+    }
+}
