@@ -276,6 +276,13 @@ fn scorecard(contents: &Contents) -> Sheet {
                 Out::Empty,
             ]),
         }
+        // What is still missing to reach the goal (`indicators::distance`), as the page's
+        // scorecard shows it: in children, officers or cases, or đồng for the fund.
+        let shortfall = format!("{}{}", target.indicator, crate::columns::SHORTFALL);
+        row.push(match contents.score(&shortfall) {
+            Some(d) => out(d.value, Num::value(&d.unit), min),
+            None => Out::Empty,
+        });
         row.push(text(target.indicator.clone()));
         rows.push(row);
     }
@@ -302,6 +309,7 @@ fn scorecard(contents: &Contents) -> Sheet {
             h.get("change"),
             h.get("numerator"),
             h.get("denominator"),
+            h.get("shortfall"),
             h.get("indicator_code"),
         ],
         rows,
@@ -988,7 +996,7 @@ mod tests {
             );
         }
         // The print area stops before the code columns: the scorecard's three targets in
-        // A1:J5 (its codes in K), every indicator's rows in A1:L{n} (codes in M to P).
+        // A1:K5 (its codes in L), every indicator's rows in A1:L{n} (codes in M to P).
         let area = |sheet: &str| {
             let name = "<definedName name=\"_xlnm.Print_Area\"";
             workbook
@@ -997,7 +1005,7 @@ mod tests {
                 .find(|d| d.contains(sheet))
                 .map(|d| d[d.rfind('!').unwrap() + 1..].to_string())
         };
-        assert_eq!(area("'Đánh giá mục tiêu'").as_deref(), Some("$A$1:$J$5"));
+        assert_eq!(area("'Đánh giá mục tiêu'").as_deref(), Some("$A$1:$K$5"));
         assert_eq!(area("'Tất cả chỉ tiêu'").as_deref(), Some("$A$1:$L$8"));
         assert_eq!(area("'Chất lượng số liệu'").as_deref(), Some("$A$1:$L$5"));
     }
@@ -1030,6 +1038,47 @@ mod tests {
             .find(|r| attr(r, "ht") == Some("30"))
             .expect("a row two lines tall");
         assert_eq!(attr(&support, "customHeight"), Some("1"));
+    }
+
+    #[test]
+    fn the_scorecard_says_what_is_still_missing_to_reach_each_goal() {
+        // 5,419 of 5,518 supported against ≥ 98,5 %: ⌈0,985 × 5.518 − 5.419⌉ = 17 children
+        // more, a distance row of the indicators table.
+        use crate::columns as c;
+        let mut contents = fixture::contents(Lang::Vi);
+        let distance = polars::df!(
+            c::INDICATOR => ["special_support_rate_shortfall"],
+            c::PERIOD => ["2021"],
+            c::ORG_UNIT => ["64"],
+            c::LEVEL => ["province"],
+            c::BREAKDOWN => [None::<&str>],
+            c::NUMERATOR => [None::<f64>],
+            c::DENOMINATOR => [None::<f64>],
+            c::VALUE => [Some(17.0)],
+            c::UNIT => ["count"],
+            c::BASELINE => [None::<f64>],
+            c::BASELINE_NUMERATOR => [None::<f64>],
+            c::BASELINE_DENOMINATOR => [None::<f64>],
+            c::CHANGE => [None::<f64>],
+            c::TARGET => [None::<&str>],
+            c::TARGET_MET => [None::<bool>],
+        )
+        .unwrap();
+        let table = fixture::table().vstack(&distance).unwrap();
+        contents.published = crate::disclosure::Published::publish(&table, 5).unwrap();
+        let book = read_back(&contents);
+        let scorecard = &book[0].1;
+        let at = column(scorecard, "Còn thiếu so với mục tiêu");
+        // The code of the indicator ends each row.
+        let by_code = |code: &str| {
+            scorecard[2..]
+                .iter()
+                .find(|r| r.last() == Some(&Data::String(code.into())))
+                .unwrap()
+        };
+        assert_eq!(by_code("special_support_rate")[at], Data::Float(17.0));
+        // The fund's target has no distance row here: an empty cell, never a 0.
+        assert_eq!(by_code("fund_raised_vnd")[at], Data::Empty);
     }
 
     #[test]
