@@ -22,7 +22,7 @@ pub const DEFAULT_PIPELINE: &str = "pipelines/gia_lai_2021.toml";
 #[derive(Debug, Parser)]
 #[command(
     name = "treem",
-    version,
+    version = crate::BUILD,
     about = "Child-protection statistics for a Vietnamese province: ingest, indicators, chart pack."
 )]
 pub struct Cli {

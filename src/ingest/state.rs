@@ -145,7 +145,10 @@ fn stamp(path: &Path) -> Option<Stamp> {
 /// its random id (`crate::secret_key`): nothing derived from it is kept here.
 pub fn context_digest(plan: &Plan, key_id: &str) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // The build, not only the version: code that reads cells differently must read again
+    // the inputs an older build read (the lines below name the changes made before the
+    // build was part of it).
+    hasher.update(crate::BUILD.as_bytes());
     // What the parts of an input are (rows, counts): outputs of another layout are not reused.
     hasher.update(b"\0parts: rows + registry_counts");
     // How cells are read, where a change of it changes unchanged inputs' rows: parts read

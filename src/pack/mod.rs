@@ -523,7 +523,7 @@ pub fn run(
         provenance: Provenance {
             pipeline: InputFile::of(&plan.file),
             inputs,
-            version: env!("CARGO_PKG_VERSION").to_string(),
+            version: crate::BUILD.to_string(),
             built_at: chrono::Utc::now()
                 .format("%Y-%m-%d %H:%M:%S UTC")
                 .to_string(),

@@ -137,7 +137,7 @@ impl Manifest {
         Manifest {
             run_id: run_id.to_string(),
             pipeline: pipeline.to_path_buf(),
-            treem_version: env!("CARGO_PKG_VERSION").to_string(),
+            treem_version: crate::BUILD.to_string(),
             started,
             ended: None,
             only: None,

@@ -9,7 +9,7 @@
 //! A step is skipped when what it reads has not changed: each step leaves a fingerprint in
 //! its output folder (`.treem-fingerprint`: for ingest, the inputs' sha256 and everything
 //! else that shapes the clean tables; for a later step, its upstream's fingerprint, the
-//! pipeline file and the treem version), and a step whose fingerprint is unchanged does
+//! pipeline file and the build, [`crate::BUILD`]), and a step whose fingerprint is unchanged does
 //! not run again unless it is named with `--only` or the run is a `--full-refresh`.
 
 pub mod hook;
@@ -475,16 +475,43 @@ fn fingerprint(
         Step::Charts | Step::Pack | Step::Report => format!("{:?}", options.lang),
         _ => String::new(),
     };
-    let mut hasher = Sha256::new();
-    for part in [
-        step.name().as_str(),
-        env!("CARGO_PKG_VERSION"),
+    Ok(Some(step_fingerprint(
+        &step.name(),
+        crate::BUILD,
         &pipeline,
         &upstream,
         &lang,
-    ] {
+    )))
+}
+
+/// A later step's fingerprint: the digest of the step, the build that runs it, the
+/// pipeline file's hash, its upstream's fingerprint and the readers' language.
+fn step_fingerprint(step: &str, build: &str, pipeline: &str, upstream: &str, lang: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [step, build, pipeline, upstream, lang] {
         hasher.update(part.as_bytes());
         hasher.update(b"\0");
     }
-    Ok(Some(hex::encode(hasher.finalize())))
+    hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_build_of_the_same_version_builds_the_steps_again() {
+        let (version, id) = crate::BUILD.split_once('+').unwrap();
+        assert_eq!(version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(id.len(), 16);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        let of = |build| step_fingerprint("pack", build, "p", "u", "Vi");
+        assert_eq!(of(crate::BUILD), of(crate::BUILD));
+        assert_ne!(of(crate::BUILD), of("0.1.0+0000000000000000"));
+        // Each part is delimited: moving text between parts changes the fingerprint.
+        assert_ne!(
+            step_fingerprint("pack", "b", "pu", "", "Vi"),
+            step_fingerprint("pack", "b", "p", "u", "Vi")
+        );
+    }
 }
