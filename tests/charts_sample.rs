@@ -28,9 +28,9 @@ const CHARTS: [&str; 10] = [
 ];
 
 fn sample_out() -> &'static Path {
-    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static OUT: OnceLock<common::Folder> = OnceLock::new();
     OUT.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
+        let out = common::Folder::kept("charts-sample");
         let out_arg = out.path().to_string_lossy().into_owned();
         treem(Path::new(REPO), &["run", "--out", &out_arg]).expect_code(0);
         out

@@ -132,7 +132,7 @@ fn rejected(project: &Project, table: &str) -> Vec<(String, String, u32, String)
 fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let p = Project::new();
+        let p = Project::kept("hostile-corpus");
         p.pipeline(LIMITS);
         let at = |name: &str| p.path(&format!("{SNAPSHOT}/{name}"));
         p.file(

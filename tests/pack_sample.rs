@@ -24,9 +24,9 @@ const YEAR_PERIODS: [&str; 2] = ["2021S1", "2021"];
 const MIN_COUNT: u32 = 5;
 
 fn sample_out() -> &'static Path {
-    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static OUT: OnceLock<common::Folder> = OnceLock::new();
     OUT.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
+        let out = common::Folder::kept("pack-sample");
         let out_arg = out.path().to_string_lossy().into_owned();
         treem(Path::new(REPO), &["run", "--out", &out_arg]).expect_code(0);
         out

@@ -11,14 +11,14 @@ use std::sync::OnceLock;
 use polars::prelude::*;
 
 struct Reform {
-    out: tempfile::TempDir,
+    out: common::Folder,
     stderr: String,
 }
 
 fn reform_run() -> &'static Reform {
     static RUN: OnceLock<Reform> = OnceLock::new();
     RUN.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
+        let out = common::Folder::kept("reform-run");
         let out_arg = out.path().to_string_lossy().into_owned();
         let run = common::treem(
             Path::new(common::REPO),

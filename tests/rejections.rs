@@ -17,7 +17,7 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let project = Project::new();
+        let project = Project::kept("rejections");
         project.file(
             "data/child_registry/2021-12-31/chu_se.csv",
             &[

@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 
 use common::{treem, REPO};
 
-fn out() -> &'static tempfile::TempDir {
-    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+fn out() -> &'static common::Folder {
+    static OUT: OnceLock<common::Folder> = OnceLock::new();
     OUT.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
+        let out = common::Folder::kept("sql");
         let out_arg = out.path().to_string_lossy().into_owned();
         treem(Path::new(REPO), &["run", "--out", &out_arg]).expect_code(0);
         out

@@ -44,17 +44,48 @@ impl Run {
     }
 }
 
-/// One run of the whole pipeline on the bundled sample into a temporary folder, shared by
-/// the tests of a test binary.
+/// A folder a test writes into: a temporary one, removed when dropped, or — for what all
+/// the tests of a binary share from a `static`, which is never dropped, so a temporary
+/// folder would be left behind in /tmp by every run — one kept under cargo's `target/tmp`,
+/// emptied when the binary first asks for it.
+pub enum Folder {
+    Temporary(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl Folder {
+    pub fn temporary() -> Self {
+        Folder::Temporary(tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// `target/tmp/<test binary>-<name>`, empty.
+    pub fn kept(name: &str) -> Self {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{}-{name}", env!("CARGO_CRATE_NAME")));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a folder under target/tmp");
+        Folder::Kept(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        match self {
+            Folder::Temporary(dir) => dir.path(),
+            Folder::Kept(dir) => dir,
+        }
+    }
+}
+
+/// One run of the whole pipeline on the bundled sample, shared by the tests of a test
+/// binary.
 pub struct SampleRun {
-    pub out: tempfile::TempDir,
+    pub out: Folder,
     pub run: Run,
 }
 
 pub fn sample_run() -> &'static SampleRun {
     static RUN: std::sync::OnceLock<SampleRun> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
+        let out = Folder::kept("sample-run");
         let out_arg = out.path().to_string_lossy().into_owned();
         let run = treem(Path::new(REPO), &["run", "--out", &out_arg]);
         run.expect_code(0);
@@ -212,12 +243,20 @@ pub fn registry_csv(ids: &[&str]) -> String {
 /// A small project in a temporary folder: Gia Lai's org units, a population file, a
 /// pipeline file, and whatever source files a test writes with `file`.
 pub struct Project {
-    pub dir: tempfile::TempDir,
+    pub dir: Folder,
 }
 
 impl Project {
     pub fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::in_folder(Folder::temporary())
+    }
+
+    /// A project the tests of a binary share from a `static` ([`Folder::kept`]).
+    pub fn kept(name: &str) -> Self {
+        Self::in_folder(Folder::kept(name))
+    }
+
+    fn in_folder(dir: Folder) -> Self {
         let p = Project { dir };
         let units =
             std::fs::read_to_string(Path::new(REPO).join("reference/gia_lai_org_units_2021.csv"))
