@@ -58,10 +58,25 @@ impl Folder {
         Folder::Temporary(tempfile::tempdir().expect("temp dir"))
     }
 
-    /// `target/tmp/<test binary>-<name>`, empty.
+    /// `target/tmp/<test binary>-<name>-<process id>`, empty. The process id keeps two
+    /// runs of the same binary at once (a developer's and CI's) apart; the folders of runs
+    /// whose process has ended are removed here, so they do not pile up.
     pub fn kept(name: &str) -> Self {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("{}-{name}", env!("CARGO_CRATE_NAME")));
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let prefix = format!("{}-{name}-", env!("CARGO_CRATE_NAME"));
+        if let Ok(entries) = std::fs::read_dir(root) {
+            for entry in entries.flatten() {
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                let Some(pid) = file_name.strip_prefix(&prefix) else {
+                    continue;
+                };
+                let ended = Path::new("/proc").is_dir() && !Path::new("/proc").join(pid).exists();
+                if ended {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = root.join(format!("{prefix}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a folder under target/tmp");
         Folder::Kept(dir)
