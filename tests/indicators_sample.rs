@@ -137,7 +137,7 @@ fn only_indicators_recomputes_from_the_clean_tables() {
     // A copy of the clean tables alone: no sources are read, the same table comes out.
     let s = sample_run();
     let copy = tempfile::tempdir().unwrap();
-    copy_dir(
+    common::copy_dir(
         &s.out.path().join("ingested"),
         &copy.path().join("ingested"),
     );
@@ -174,18 +174,6 @@ fn only_indicators_without_clean_tables_says_what_to_do() {
         "{}",
         run.stderr()
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

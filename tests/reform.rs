@@ -406,3 +406,56 @@ fn nothing_a_reader_sees_speaks_of_districts_under_the_2025_units() {
         assert!(index.contains(name), "index.html lacks \"{name}\"");
     }
 }
+
+#[test]
+fn a_commune_report_with_a_code_the_reform_retired_says_what_to_write() {
+    // Phường Quy Nhơn's 2026 report, on last year's template: its unit code is that of
+    // Phường Đống Đa (21556), one of the wards merged into it on 1 July 2025.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &Path::new(common::REPO).join("sample_data/gia_lai_2026"),
+        &dir.path().join("data"),
+    );
+    let pipeline =
+        std::fs::read_to_string(Path::new(common::REPO).join("pipelines/gia_lai_2026.toml"))
+            .unwrap()
+            .replace("../sample_data/gia_lai_2026", "data");
+    std::fs::write(dir.path().join("p.toml"), pipeline).unwrap();
+    let workbook = dir
+        .path()
+        .join("data/commune_reports/2026/bao_cao_21583_2026.xlsx");
+    let mut zip = ::zip::ZipArchive::new(std::fs::File::open(&workbook).unwrap()).unwrap();
+    let mut members = Vec::new();
+    for i in 0..zip.len() {
+        let mut member = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut member, &mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        if member.name().ends_with(".xml") && text.contains("21583") {
+            bytes = text.replace("21583", "21556").into_bytes();
+        }
+        members.push((member.name().to_string(), bytes));
+    }
+    let mut out = ::zip::ZipWriter::new(std::fs::File::create(&workbook).unwrap());
+    for (name, bytes) in members {
+        out.start_file(name, ::zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    out.finish().unwrap();
+
+    let run = common::treem(
+        dir.path(),
+        &["run", "p.toml", "--out", "out", "--only", "ingest"],
+    );
+    let said = "Commune code \"21556\" was Phường Đống Đa in the list \"2024\"; since 01/07/2025 it is part of 21583 (Phường Quy Nhơn): write 21583 and report for the whole new commune.";
+    assert!(run.stderr().contains(said), "{}", run.stderr());
+    // The file is refused, not read as someone else's: one rejected row that says so.
+    let rejected = common::rejected_rows(&dir.path().join("out/rejected/district_reports.parquet"));
+    let refusal: Vec<_> = rejected
+        .iter()
+        .filter(|r| r.detail.contains(said))
+        .collect();
+    assert_eq!(refusal.len(), 1, "{rejected:?}");
+    assert_eq!(refusal[0].file_name, "bao_cao_21583_2026.xlsx");
+}

@@ -147,6 +147,27 @@ pub enum ResolveError {
     },
     /// A commune code that belongs to another district than the one given.
     NotInDistrict { code: String, district: String },
+    /// A commune code an earlier list had and this one has not (a commune merged or split
+    /// by a reform): where its commune went.
+    Retired { code: String, retired: Box<Retired> },
+}
+
+/// A commune code of an earlier list that the list in force no longer has, and where its
+/// commune went (the crosswalk). A form that still writes it is from someone who has not
+/// yet heard of the new commune, and the message that refuses it says what to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retired {
+    /// The commune's name in the earlier list ("Phường Đống Đa").
+    pub old_name: String,
+    /// The key of that list ("2024").
+    pub list: String,
+    /// The commune of the list in force that took it, or the first part of it.
+    pub new_code: String,
+    pub new_name: String,
+    /// Whether it went whole into `new_code` (false: it was split between communes).
+    pub whole: bool,
+    /// The day the list in force took effect.
+    pub since: chrono::NaiveDate,
 }
 
 impl fmt::Display for ResolveError {
@@ -183,6 +204,22 @@ impl fmt::Display for ResolveError {
             } => write!(f, "\"{text}\" is a {found}, not a {expected}."),
             ResolveError::NotInDistrict { code, district } => {
                 write!(f, "Commune {code} is not in district {district}.")
+            }
+            ResolveError::Retired { code, retired: r } => {
+                let since = r.since.format("%d/%m/%Y");
+                let (old, new) = (&r.old_name, format!("{} ({})", r.new_code, r.new_name));
+                match r.whole {
+                    true => write!(
+                        f,
+                        "Commune code \"{code}\" was {old} in the list \"{}\"; since {since} it is part of {new}: write {} and report for the whole new commune.",
+                        r.list, r.new_code
+                    ),
+                    false => write!(
+                        f,
+                        "Commune code \"{code}\" was {old} in the list \"{}\"; since {since} it is split between new communes, {new} among them: write the code of the one the report is for.",
+                        r.list
+                    ),
+                }
             }
         }
     }
@@ -246,6 +283,9 @@ pub struct OrgUnits {
     by_code: HashMap<String, usize>,
     /// `fold_compact` of the name (and of the ASCII name) → units with that name.
     by_name: HashMap<String, Vec<usize>>,
+    /// Commune codes of earlier lists this one no longer has (`UnitLists::load` fills
+    /// it for the newest list), by code: what a refusal of one says.
+    retired: HashMap<String, Retired>,
 }
 
 impl OrgUnits {
@@ -401,6 +441,7 @@ impl OrgUnits {
             units,
             by_code,
             by_name,
+            retired: HashMap::new(),
         })
     }
 
@@ -502,6 +543,34 @@ impl OrgUnits {
 
     /// Resolves a commune given by code or name; `district_code` chooses among communes
     /// of the same name, and a commune outside that district is an error.
+    /// Records that `code`, a commune code of an earlier list, is not in this one.
+    pub(crate) fn retire(&mut self, code: &str, retired: Retired) {
+        if let Some(code) = normalise_code(code, Level::Commune) {
+            if self.get_at(&code, Level::Commune).is_none() {
+                self.retired.insert(code, retired);
+            }
+        }
+    }
+
+    /// The error for a code of `level` the list does not have: a retired commune code
+    /// says where its commune went.
+    fn unknown_code(&self, text: &str, level: Level) -> ResolveError {
+        let retired = (level == Level::Commune)
+            .then(|| normalise_code(text, level))
+            .flatten()
+            .and_then(|code| self.retired.get(&code));
+        match retired {
+            Some(r) => ResolveError::Retired {
+                code: text.to_string(),
+                retired: Box::new(r.clone()),
+            },
+            None => ResolveError::UnknownCode {
+                level,
+                code: text.to_string(),
+            },
+        }
+    }
+
     pub fn resolve_commune(
         &self,
         text: &str,
@@ -537,10 +606,7 @@ impl OrgUnits {
             let unit = self
                 .get_at(&text, level)
                 .or_else(|| self.get(&text))
-                .ok_or_else(|| ResolveError::UnknownCode {
-                    level,
-                    code: text.clone(),
-                })?;
+                .ok_or_else(|| self.unknown_code(&text, level))?;
             if unit.level != level {
                 return Err(ResolveError::WrongLevel {
                     text,

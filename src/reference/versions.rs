@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use polars::prelude::DataFrame;
 
 use super::crosswalk::{compose, touched, SplitRule, Step, EXACT, NEW_CODE, OLD_CODE};
-use super::org_units::{LoadError, OrgUnits};
+use super::org_units::{Level, LoadError, OrgUnits, Retired};
 
 /// A list's file as a pipeline names it: key, first day in force, path, and the
 /// conversion table into it from the list before.
@@ -119,6 +119,7 @@ impl UnitLists {
         for (key, table) in &to_newest {
             stale.insert(key.clone(), by_old_code(table));
         }
+        retire_old_codes(&mut lists, &stale);
         let mut all = UnitLists::new(lists);
         all.to_newest = to_newest;
         all.stale = stale;
@@ -179,6 +180,40 @@ impl UnitLists {
 }
 
 /// A crosswalk table as a map from old code to (new code, exact).
+/// Tells the newest list where each commune code of an earlier list that it no longer has
+/// went, so that a refusal of the code can say what to write instead. `lists` oldest first;
+/// a code several earlier lists had is told as the most recent of them knew it.
+fn retire_old_codes(
+    lists: &mut [UnitList],
+    stale: &BTreeMap<String, HashMap<String, (String, bool)>>,
+) {
+    let Some((newest, earlier)) = lists.split_last_mut() else {
+        return;
+    };
+    for list in earlier.iter() {
+        let Some(moved) = stale.get(&list.key) else {
+            continue;
+        };
+        for (old_code, (new_code, whole)) in moved {
+            let (Some(old), Some(new)) = (
+                list.units.get_at(old_code, Level::Commune),
+                newest.units.get_at(new_code, Level::Commune),
+            ) else {
+                continue;
+            };
+            let retired = Retired {
+                old_name: old.full_name.clone(),
+                list: list.key.clone(),
+                new_code: new.code.clone(),
+                new_name: new.full_name.clone(),
+                whole: *whole,
+                since: newest.in_force_from,
+            };
+            newest.units.retire(old_code, retired);
+        }
+    }
+}
+
 fn by_old_code(table: &DataFrame) -> HashMap<String, (String, bool)> {
     let columns = (
         table.column(OLD_CODE).and_then(|c| c.str().cloned()),
@@ -200,6 +235,8 @@ fn by_old_code(table: &DataFrame) -> HashMap<String, (String, bool)> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::reference::Level;
 
@@ -224,6 +261,49 @@ mod tests {
                 units: read(JAN_2025),
             },
         ])
+    }
+
+    #[test]
+    fn a_code_the_reform_retired_is_refused_with_where_its_commune_went() {
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/gia_lai_2026/reference");
+        let files: Vec<ListFile> = vec![
+            (
+                "2024".into(),
+                date(2024, 11, 1),
+                sample.join("org_units_2024.csv"),
+                None,
+            ),
+            (
+                "2025".into(),
+                date(2025, 7, 1),
+                sample.join("org_units_2025.csv"),
+                Some(sample.join("crosswalk_2025.csv")),
+            ),
+        ];
+        let lists = UnitLists::load(&files, SplitRule::KeptCode).unwrap();
+        let units = &lists.latest().units;
+        // Phường Đống Đa (21556) went whole into Phường Quy Nhơn (21583).
+        let refused = units.resolve_commune("21556", None).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "Commune code \"21556\" was Phường Đống Đa in the list \"2024\"; since 01/07/2025 it is part of 21583 (Phường Quy Nhơn): write 21583 and report for the whole new commune."
+        );
+        // Xã Canh Hiệp (22000) was split: the report's own commune must be chosen.
+        let split = units
+            .resolve_commune("22000", None)
+            .unwrap_err()
+            .to_string();
+        assert!(split.contains("split between new communes"), "{split}");
+        // A code the new list reuses is its new commune; one no list has is unknown.
+        assert_eq!(units.resolve_commune("21583", None).unwrap().code, "21583");
+        assert_eq!(
+            units
+                .resolve_commune("99999", None)
+                .unwrap_err()
+                .to_string(),
+            "No commune with code \"99999\"."
+        );
     }
 
     #[test]

@@ -575,3 +575,16 @@ pub fn without_recalculation(path: &Path) {
     }
     out.finish().unwrap();
 }
+
+/// Copies the folder `from` into `to`, every file and subfolder.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
