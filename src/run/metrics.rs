@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
 use chrono::{DateTime, Utc};
-use prometheus_client::encoding::prometheus_text;
-use prometheus_client::metrics::family::Family;
+use prometheus_client::encoding::{prometheus_text, EncodeMetric, MetricEncoder};
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 use serde::Deserialize;
 
@@ -312,11 +312,39 @@ fn gauge(r: &mut Registry, name: &str, help: &str, value: f64) {
 }
 
 fn family(r: &mut Registry, name: &str, help: &str, series: Vec<(Labels, f64)>) {
-    let family = Family::<Labels, FloatGauge>::default();
-    for (labels, value) in series {
-        family.get_or_create(&labels).set(value);
+    let series = series
+        .into_iter()
+        .map(|(labels, value)| {
+            let gauge = FloatGauge::default();
+            gauge.set(value);
+            (labels, gauge)
+        })
+        .collect();
+    r.register(name, help, Series(series));
+}
+
+/// The gauges of one family, written in the order given (the steps' order, the plan's
+/// sources'). prometheus-client's `Family` keeps its series in a hash map, so each run
+/// wrote them in another order and two nights' files could not be compared with `diff`.
+#[derive(Debug)]
+struct Series(Vec<(Labels, FloatGauge)>);
+
+impl EncodeMetric for Series {
+    fn encode(&self, mut encoder: MetricEncoder) -> Result<(), std::fmt::Error> {
+        for (labels, gauge) in &self.0 {
+            gauge.encode(encoder.encode_family(labels)?)?;
+        }
+        Ok(())
     }
-    r.register(name, help, family);
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::Gauge
+    }
+
+    // As a `Family` with no series: no descriptor for a family with nothing in it.
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The end of this run if it is done, else of the latest earlier run recorded done in
@@ -351,6 +379,41 @@ pub fn last_success(layout: &Layout, m: &Manifest) -> Option<DateTime<Utc>> {
 mod tests {
     use super::*;
     use crate::indicators::fixture::plan;
+
+    #[test]
+    fn a_family_writes_its_series_in_the_order_given() {
+        let steps = [
+            "ingest",
+            "indicators",
+            "charts",
+            "pack",
+            "report",
+            "a",
+            "b",
+            "c",
+        ];
+        let series = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (labels(&[("step", s)]), i as f64))
+            .collect();
+        let mut r = Registry::default();
+        family(&mut r, "treem_test", "A test family", series);
+        let mut text = String::new();
+        prometheus_text::encode(&mut text, &r).unwrap();
+        let written: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("treem_test{"))
+            .filter_map(|l| l.split('"').nth(1))
+            .collect();
+        assert_eq!(written, steps);
+        // Nothing given: no descriptor, as before.
+        let mut r = Registry::default();
+        family(&mut r, "treem_none", "Empty", Vec::new());
+        let mut text = String::new();
+        prometheus_text::encode(&mut text, &r).unwrap();
+        assert!(!text.contains("treem_none"), "{text}");
+    }
     use crate::indicators::scorecard::PeriodTargets;
     use crate::run::manifest::StepRecord;
 
