@@ -1,5 +1,6 @@
-//! Gives each build an identity: a digest of the sources, the manifest and the lock file,
-//! as `TREEM_BUILD_ID` (`crate::BUILD`).
+//! Gives each build an identity: a digest of the sources, the reference files the code
+//! embeds (`include_str!` of `reference/`), the manifest and the lock file, as
+//! `TREEM_BUILD_ID` (`crate::BUILD`).
 //!
 //! A step is skipped when what it would be built from is unchanged, and "what it is built
 //! from" includes the code that builds it. The crate's version alone never changes between
@@ -15,11 +16,14 @@ use sha2::{Digest, Sha256};
 fn main() {
     // A directory is scanned for any change of any file in it.
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=reference");
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=Cargo.lock");
     let mut files = Vec::new();
-    if let Err(e) = sources(Path::new("src"), &mut files) {
-        panic!("build.rs: cannot list src/: {e}");
+    for dir in ["src", "reference"] {
+        if let Err(e) = sources(Path::new(dir), &mut files) {
+            panic!("build.rs: cannot list {dir}/: {e}");
+        }
     }
     files.sort();
     files.extend([PathBuf::from("Cargo.toml"), PathBuf::from("Cargo.lock")]);

@@ -17,7 +17,8 @@
 
 #![forbid(unsafe_code)]
 
-/// The build: the crate's version and a digest of the code it was built from (`build.rs`),
+/// The build: the crate's version and a digest of the code and the reference files it was
+/// built from (`build.rs`),
 /// `0.1.0+3f2a…`. Every step's fingerprint holds it, so a new build of the same version
 /// does not take outputs made by the old code for its own; the manifest and the pack name
 /// it, so whoever reads them can tell which build made them.
