@@ -145,45 +145,25 @@ fn stamp(path: &Path) -> Option<Stamp> {
 /// its random id (`crate::secret_key`): nothing derived from it is kept here.
 pub fn context_digest(plan: &Plan, key_id: &str) -> String {
     let mut hasher = Sha256::new();
-    // The build, not only the version: code that reads cells differently must read again
-    // the inputs an older build read (the lines below name the changes made before the
-    // build was part of it).
+    // The build, not only the version: it digests the code, so code that reads cells or
+    // lays out parts differently reads again every input an older build read.
     hasher.update(crate::BUILD.as_bytes());
-    // What the parts of an input are (rows, counts): outputs of another layout are not reused.
-    hasher.update(b"\0parts: rows + registry_counts");
-    // How cells are read, where a change of it changes unchanged inputs' rows: parts read
-    // before workbook times were rounded to the second, before dates in words and
-    // two-digit years were read, or before a report's unreadable sending date kept its
-    // forms, are read again.
-    hasher.update(
-        b"\0dates: workbook times to the nearest second, words, two-digit years; \
-          an unknown sending date keeps the forms",
-    );
-    // How inputs are read: an unchanged workbook read by an older reader is read again.
-    // Formulas without a stored result are computed, form headers may take two rows, and
-    // a file's problem means it was not read.
-    hasher.update(b"\0reading: formulas computed, two-row form headers");
-    // A district report's values keep their sheet and cell (the feedback names them):
-    // parts written without them are read again.
-    hasher.update(b"\0district reports: sheet and cell of each value");
-    for path in [&plan.file, &plan.org_units, &plan.population] {
+    // The pipeline file, the reference files and, across a reform, every list and
+    // crosswalk decide how codes and rows read.
+    let lists = plan
+        .unit_lists
+        .iter()
+        .flat_map(|list| std::iter::once(&list.file).chain(&list.crosswalk));
+    for path in [&plan.file, &plan.org_units, &plan.population]
+        .into_iter()
+        .chain(lists)
+    {
         hasher.update(b"\0");
         hasher.update(
             file_hash::sha256_file(path)
                 .map(|(s, _)| s)
                 .unwrap_or_default(),
         );
-    }
-    // Across a reform every list and crosswalk decides how codes read.
-    for list in &plan.unit_lists {
-        for path in std::iter::once(&list.file).chain(&list.crosswalk) {
-            hasher.update(b"\0list\0");
-            hasher.update(
-                file_hash::sha256_file(path)
-                    .map(|(s, _)| s)
-                    .unwrap_or_default(),
-            );
-        }
     }
     hasher.update(b"\0key id\0");
     hasher.update(key_id.as_bytes());

@@ -190,38 +190,28 @@ pub fn render(contents: &Contents, page: &TablePage) -> String {
     // The filter: hidden until the script shows it, so a page read without script has no
     // controls that do nothing.
     let units = std::iter::once(page.unit.as_str()).chain(page.units_under());
-    let _ = write!(
-        out,
-        "<form class=\"filter\" id=\"filter\" hidden>\n<label>{} <select id=\"f-unit\"><option value=\"\">{}</option>",
-        escape(lang.pick("Đơn vị", "Unit")),
-        escape(lang.pick("Tất cả", "All")),
+    out.push_str("<form class=\"filter\" id=\"filter\" hidden>\n");
+    select(
+        &mut out,
+        "f-unit",
+        lang.pick("Đơn vị", "Unit"),
+        lang,
+        units.map(|code| (code.to_string(), contents.name(code))),
     );
-    for code in units {
-        let _ = write!(
-            out,
-            "<option value=\"{}\">{}</option>",
-            escape(code),
-            escape(&contents.name(code))
-        );
-    }
-    let _ = write!(
-        out,
-        "</select></label>\n<label>{} <select id=\"f-indicator\"><option value=\"\">{}</option>",
-        escape(lang.pick("Chỉ tiêu", "Indicator")),
-        escape(lang.pick("Tất cả", "All")),
-    );
+    out.push('\n');
     let indicators = indicators_of(page);
-    for indicator in &indicators {
-        let _ = write!(
-            out,
-            "<option value=\"{}\">{}</option>",
-            escape(indicator),
-            escape(&contents.indicator_name(indicator))
-        );
-    }
+    select(
+        &mut out,
+        "f-indicator",
+        lang.pick("Chỉ tiêu", "Indicator"),
+        lang,
+        indicators
+            .iter()
+            .map(|i| (i.clone(), contents.indicator_name(i))),
+    );
     let _ = writeln!(
         out,
-        "</select></label>\n<span class=\"note\"><span id=\"f-count\">{}</span> {}</span>\n</form>",
+        "\n<span class=\"note\"><span id=\"f-count\">{}</span> {}</span>\n</form>",
         page.rows.len(),
         escape(lang.pick("dòng", "rows"))
     );
@@ -250,6 +240,32 @@ pub fn render(contents: &Contents, page: &TablePage) -> String {
 }
 
 /// The indicators of a page's rows, in order of first appearance.
+/// One of the filter's choices: a labelled list whose first option, "all", filters nothing,
+/// then each (value, text) of `options`.
+fn select(
+    out: &mut String,
+    id: &str,
+    label: &str,
+    lang: Lang,
+    options: impl Iterator<Item = (String, String)>,
+) {
+    let _ = write!(
+        out,
+        "<label>{} <select id=\"{id}\"><option value=\"\">{}</option>",
+        escape(label),
+        escape(lang.pick("Tất cả", "All")),
+    );
+    for (value, text) in options {
+        let _ = write!(
+            out,
+            "<option value=\"{}\">{}</option>",
+            escape(&value),
+            escape(&text)
+        );
+    }
+    out.push_str("</select></label>");
+}
+
 fn indicators_of(page: &TablePage) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in &page.rows {

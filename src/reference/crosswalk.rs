@@ -109,25 +109,9 @@ impl Step {
         name: &str,
         rule: SplitRule,
     ) -> Result<Self, CrosswalkError> {
-        let error = |line: Option<u64>, message: String| CrosswalkError {
-            what: CROSSWALK,
-            source_name: name.to_string(),
-            line,
-            message,
-        };
-        let mut reader = csv::Reader::from_reader(r);
-        let headers = reader
-            .headers()
-            .map_err(|e| error(Some(1), e.to_string()))?
-            .clone();
+        let error = |line, message| CrosswalkError::at(CROSSWALK, name, line, message);
         let (mut old, mut new, mut kind) = (Vec::new(), Vec::new(), Vec::new());
-        for record in reader.records() {
-            let record =
-                record.map_err(|e| error(e.position().map(csv::Position::line), e.to_string()))?;
-            let line = record.position().map(csv::Position::line);
-            let row: StepRow = record
-                .deserialize(Some(&headers))
-                .map_err(|e| error(line, e.to_string()))?;
+        for (line, row) in super::org_units::csv_rows::<StepRow>(r, CROSSWALK, name)? {
             let merge_kind = row.merge_kind.trim();
             if !KINDS.contains(&merge_kind) {
                 return Err(error(

@@ -108,6 +108,50 @@ pub struct LoadError {
     pub message: String,
 }
 
+impl LoadError {
+    /// A problem of `source_name`, a file of `what`, at `line` (None: the whole file).
+    pub(crate) fn at(
+        what: &'static str,
+        source_name: &str,
+        line: Option<u64>,
+        message: String,
+    ) -> Self {
+        LoadError {
+            what,
+            source_name: source_name.to_string(),
+            line,
+            message,
+        }
+    }
+}
+
+/// The rows of a reference CSV file (`what`, named `source_name`), read by their header,
+/// each with its line: a problem of the CSV itself names the file and the line. The lists
+/// and the crosswalks are read so; each checks its own columns.
+pub(crate) fn csv_rows<T: serde::de::DeserializeOwned>(
+    r: impl std::io::Read,
+    what: &'static str,
+    source_name: &str,
+) -> Result<Vec<(Option<u64>, T)>, LoadError> {
+    let error = |line, message| LoadError::at(what, source_name, line, message);
+    let mut reader = csv::Reader::from_reader(r);
+    let headers = reader
+        .headers()
+        .map_err(|e| error(Some(1), e.to_string()))?
+        .clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| error(e.position().map(csv::Position::line), e.to_string()))?;
+        let line = record.position().map(csv::Position::line);
+        let row: T = record
+            .deserialize(Some(&headers))
+            .map_err(|e| error(line, e.to_string()))?;
+        rows.push((line, row));
+    }
+    Ok(rows)
+}
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Cannot read {} {}", self.what, self.source_name)?;
@@ -308,28 +352,12 @@ impl OrgUnits {
     }
 
     fn read<R: std::io::Read>(r: R, source_name: &str) -> Result<Self, LoadError> {
-        let error = |line: Option<u64>, message: String| LoadError {
-            what: LIST,
-            source_name: source_name.to_string(),
-            line,
-            message,
-        };
-        let mut reader = csv::Reader::from_reader(r);
-        let headers = reader
-            .headers()
-            .map_err(|e| error(Some(1), e.to_string()))?
-            .clone();
+        let error = |line, message| LoadError::at(LIST, source_name, line, message);
         let mut units: Vec<OrgUnit> = Vec::new();
         let mut lines: Vec<u64> = Vec::new();
         let mut by_code: HashMap<String, usize> = HashMap::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for record in reader.records() {
-            let record =
-                record.map_err(|e| error(e.position().map(csv::Position::line), e.to_string()))?;
-            let line = record.position().map(csv::Position::line);
-            let row: Row = record
-                .deserialize(Some(&headers))
-                .map_err(|e| error(line, e.to_string()))?;
+        for (line, row) in csv_rows::<Row>(r, LIST, source_name)? {
             let level = Level::parse(&row.level)
                 .ok_or_else(|| error(line, format!("unknown level \"{}\"", row.level)))?;
             let code = normalise_code(&row.code, level)
