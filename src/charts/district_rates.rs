@@ -85,12 +85,6 @@ fn sort_lowest_first(rows: &mut [(String, Plotted)]) {
     });
 }
 
-/// The units under the top one, in a title or note: "huyện" / "district" under a
-/// province, "tỉnh" / "province" under the country.
-pub fn child_unit(child_level: &str, lang: Lang) -> &'static str {
-    units::unit_word(child_level, lang)
-}
-
 pub use units::top_label;
 
 /// The value axis of a rate chart.
@@ -267,7 +261,7 @@ impl DistrictRates {
                 Lang::En => format!(". The axis starts at {from}, not at 0"),
             });
         }
-        let unit = units::units_word(self.child_level, lang);
+        let unit = lang.units_word(self.child_level);
         let mut notes = vec![first];
         if self.goal.is_some() {
             notes.push(match lang {
@@ -289,8 +283,8 @@ impl DistrictRates {
         if !self.many() {
             return Vec::new();
         }
-        let unit = units::units_word(self.child_level, lang);
-        let one = units::unit_word(self.child_level, lang);
+        let unit = lang.units_word(self.child_level);
+        let one = lang.unit_word(self.child_level);
         let all = self.districts.len();
         let below = self
             .districts
@@ -406,12 +400,12 @@ impl DistrictRates {
                         Lang::Vi => format!(
                             "Cả {} {}",
                             self.districts.len(),
-                            units::units_word(self.child_level, lang)
+                            lang.units_word(self.child_level)
                         ),
                         Lang::En => format!(
                             "All {} {}",
                             self.districts.len(),
-                            units::units_word(self.child_level, lang)
+                            lang.units_word(self.child_level)
                         ),
                     },
                     (-20, 0),

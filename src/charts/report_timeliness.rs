@@ -81,7 +81,7 @@ impl ReportTimeliness {
             .filter(|&i| self.not_on_time(i))
             .count();
         let (all, drawn) = (self.districts.len(), self.drawn().len());
-        let unit = units::units_word(self.child_level, lang);
+        let unit = lang.units_word(self.child_level);
         Some(match lang {
             Lang::Vi => format!(
                 "{all} {unit}: {} gửi đúng hạn mọi kỳ (không vẽ); {late} chậm hoặc chưa gửi ở một kỳ, {drawn} hàng đầu vẽ dưới đây"

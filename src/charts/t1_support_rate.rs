@@ -32,7 +32,7 @@ impl SupportRate {
                 "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp, theo",
                 "Children in special circumstances who are supported, by",
             ),
-            district_rates::child_unit(self.rates.child_level, lang),
+            lang.unit_word(self.rates.child_level),
             self.year
         )
     }

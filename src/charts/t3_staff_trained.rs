@@ -35,7 +35,7 @@ impl StaffTrained {
                 "Tỷ lệ cán bộ làm công tác trẻ em được tập huấn, theo",
                 "Child-protection staff who were trained, by",
             ),
-            district_rates::child_unit(self.rates.child_level, lang),
+            lang.unit_word(self.rates.child_level),
             self.year
         )
     }

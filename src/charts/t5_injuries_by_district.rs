@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::district_rates::{child_unit, top_label};
+use super::district_rates::top_label;
 use super::hbars::{self, Bar, Panel, Row};
 use super::units;
 use super::{
@@ -65,13 +65,13 @@ impl InjuriesByDistrict {
             Lang::Vi => format!(
                 "Thay đổi số trẻ em bị tai nạn thương tích so với năm {}, theo {} – {}",
                 self.baseline_year,
-                child_unit(self.child_level, lang),
+                lang.unit_word(self.child_level),
                 self.year
             ),
             Lang::En => format!(
                 "Change in injured children from {}, by {} – {}",
                 self.baseline_year,
-                child_unit(self.child_level, lang),
+                lang.unit_word(self.child_level),
                 self.year
             ),
         }
@@ -137,8 +137,8 @@ impl InjuriesByDistrict {
         let same = count(&|c| c == Cell::Value(0.0));
         let hidden = count(&|c| c.is_suppressed());
         let (all, m) = (self.districts.len(), self.min_count);
-        let unit = units::units_word(self.child_level, lang);
-        let one = units::unit_word(self.child_level, lang);
+        let unit = lang.units_word(self.child_level);
+        let one = lang.unit_word(self.child_level);
         match lang {
             Lang::Vi => vec![
                 format!("{top}. {all} {unit}: {up} tăng, {down} giảm, {same} không đổi, {hidden} không công bố (<{m}, x)"),

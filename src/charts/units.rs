@@ -18,17 +18,6 @@ pub fn too_many(n: usize) -> bool {
     n > MAX_ROWS
 }
 
-/// The level of the units a chart draws beside its top unit, in a title or a note:
-/// "huyện" / "district", "tỉnh" / "province", "xã" / "commune".
-pub fn unit_word(level: &str, lang: Lang) -> &'static str {
-    lang.unit_word(level)
-}
-
-/// The same, plural in English ("districts"); Vietnamese has no plural.
-pub fn units_word(level: &str, lang: Lang) -> String {
-    lang.units_word(level)
-}
-
 /// The label of the top unit's row: "Toàn tỉnh" over districts or communes, "Toàn quốc"
 /// over provinces.
 pub fn top_label(top_level: &str, lang: Lang) -> &'static str {
@@ -46,10 +35,10 @@ mod tests {
 
     #[test]
     fn the_words_follow_the_level_not_the_word_district() {
-        assert_eq!(unit_word("commune", Lang::Vi), "xã");
-        assert_eq!(units_word(LEVEL_PROVINCE, Lang::En), "provinces");
-        assert_eq!(units_word(LEVEL_DISTRICT, Lang::Vi), "huyện");
-        assert_eq!(unit_word("ward", Lang::En), "unit");
+        assert_eq!(Lang::Vi.unit_word("commune"), "xã");
+        assert_eq!(Lang::En.units_word(LEVEL_PROVINCE), "provinces");
+        assert_eq!(Lang::Vi.units_word(LEVEL_DISTRICT), "huyện");
+        assert_eq!(Lang::En.unit_word("ward"), "unit");
         assert!(!too_many(MAX_ROWS) && too_many(MAX_ROWS + 1));
     }
 }
