@@ -34,7 +34,10 @@ pub struct UnitList {
 /// from the beginning of time.
 #[derive(Debug, Clone)]
 pub struct UnitLists {
-    lists: Vec<UnitList>,
+    /// Every list but the newest, oldest first; empty with one list.
+    earlier: Vec<UnitList>,
+    /// The newest list: held apart, so that there is always one.
+    newest: UnitList,
     /// For each list but the newest, by key: its codes and the newest list's commune each
     /// became (crosswalk::OLD_CODE, NEW_CODE, EXACT), every step between composed.
     to_newest: BTreeMap<String, DataFrame>,
@@ -47,28 +50,30 @@ pub struct UnitLists {
 }
 
 impl UnitLists {
-    /// The lists (at least one: [`UnitLists::load`] refuses none), in any order; ordered
-    /// here by the date they are in force from. Two lists
-    /// in force from the same day are a mistake of the pipeline file, which the plan
-    /// refuses before this is built.
-    fn new(mut lists: Vec<UnitList>) -> Self {
+    /// The lists, in any order; ordered here by the date they are in force from. None
+    /// when there is no list at all. Two lists in force from the same day are a mistake
+    /// of the pipeline file, which the plan refuses before this is built.
+    fn new(mut lists: Vec<UnitList>) -> Option<Self> {
         lists.sort_by_key(|l| l.in_force_from);
-        UnitLists {
-            lists,
+        let newest = lists.pop()?;
+        Some(UnitLists {
+            earlier: lists,
+            newest,
             to_newest: BTreeMap::new(),
             stale: BTreeMap::new(),
             touched: BTreeMap::new(),
-        }
+        })
     }
 
     /// One list, in force from any date.
     pub fn single(units: OrgUnits) -> Self {
         UnitLists {
-            lists: vec![UnitList {
+            earlier: Vec::new(),
+            newest: UnitList {
                 key: String::new(),
                 in_force_from: NaiveDate::MIN,
                 units,
-            }],
+            },
             to_newest: BTreeMap::new(),
             stale: BTreeMap::new(),
             touched: BTreeMap::new(),
@@ -79,15 +84,6 @@ impl UnitLists {
     /// into it from the list before), oldest first, and composes the crosswalk from each
     /// list to the newest.
     pub fn load(files: &[ListFile], rule: SplitRule) -> Result<Self, LoadError> {
-        // The lookups below rely on at least one list: refuse none here, once.
-        if files.is_empty() {
-            return Err(LoadError {
-                what: "the lists of org units",
-                source_name: "[[unit_lists]]".to_string(),
-                line: None,
-                message: "no list of org units is given".to_string(),
-            });
-        }
         let mut lists = Vec::new();
         let mut steps = Vec::new();
         for (key, from, path, crosswalk) in files {
@@ -120,7 +116,14 @@ impl UnitLists {
             stale.insert(key.clone(), by_old_code(table));
         }
         retire_old_codes(&mut lists, &stale);
-        let mut all = UnitLists::new(lists);
+        let mut all = UnitLists::new(lists).ok_or_else(|| {
+            LoadError::at(
+                "the lists of org units",
+                "[[unit_lists]]",
+                None,
+                "no list of org units is given".to_string(),
+            )
+        })?;
         all.to_newest = to_newest;
         all.stale = stale;
         all.touched = touched_by;
@@ -149,33 +152,30 @@ impl UnitLists {
     /// oldest for a date before all of them (data older than the oldest list is read in it
     /// rather than refused).
     pub fn in_force_on(&self, date: NaiveDate) -> &UnitList {
-        self.lists
-            .iter()
+        self.iter()
             .rev()
             .find(|l| l.in_force_from <= date)
-            .or_else(|| self.lists.first())
-            .expect("a pipeline has at least one list of org units")
+            .unwrap_or_else(|| self.earlier.first().unwrap_or(&self.newest))
     }
 
     /// The list named `key`.
     pub fn get(&self, key: &str) -> Option<&UnitList> {
-        self.lists.iter().find(|l| l.key == key)
+        self.iter().find(|l| l.key == key)
     }
 
     /// The newest list: the units a versioned pipeline reports on.
     pub fn latest(&self) -> &UnitList {
-        self.lists
-            .last()
-            .expect("a pipeline has at least one list of org units")
+        &self.newest
     }
 
     /// Whether there is more than one list (and so a crosswalk between them).
     pub fn is_versioned(&self) -> bool {
-        self.lists.len() > 1
+        !self.earlier.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &UnitList> {
-        self.lists.iter()
+    /// Every list, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &UnitList> {
+        self.earlier.iter().chain(std::iter::once(&self.newest))
     }
 }
 
@@ -261,6 +261,7 @@ mod tests {
                 units: read(JAN_2025),
             },
         ])
+        .unwrap()
     }
 
     #[test]
@@ -303,6 +304,17 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "No commune with code \"99999\"."
+        );
+    }
+
+    #[test]
+    fn no_list_at_all_is_refused() {
+        let refused = UnitLists::load(&[], SplitRule::KeptCode).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("no list of org units is given"),
+            "{refused}"
         );
     }
 
